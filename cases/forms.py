@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases import registry
+from cases.models import Unit
+
+
+class InboxFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis"), required=False)
+    status = forms.CharField(label=_("Status"), required=False, max_length=40)
+    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.filter(is_active=True), required=False)
+    overdue = forms.BooleanField(label=_("Hanya yang lewat batas waktu"), required=False)
+    q = forms.CharField(label=_("Nomor"), required=False, max_length=32)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Semua jenis"))] + [(k.code, k.label) for k in registry.all_kinds()]
+        statuses = {}
+        for kind in registry.all_kinds():
+            for code, label in kind.status_labels:
+                statuses.setdefault(code, label)
+        self.fields["status"].widget = forms.Select(choices=[("", _("Semua status"))] + sorted(statuses.items()))
+
+
+class TransitionForm(forms.Form):
+    name = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    expected_status = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Petugas"), queryset=None, empty_label=_("— pilih petugas —"))
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = users
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Catatan internal"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Berkas"))
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Kode 6 angka dari aplikasi autentikator"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )

@@ -1,0 +1,107 @@
+"""Demo organisation, a user for every role and demo cases. Development only: refuses in production."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from cases import policy, services, workdays
+from cases.models import EmployeeProfile, RolePolicy, Unit
+
+DEMO_PASSWORD = "sigap-demo-2026"
+
+# username, full name, roles, unit code, supervisor username, NIP
+DEMO_USERS = [
+    ("atasan", "Dra. Sri Wahyuni, M.Si.", [policy.ATASAN, policy.PEGAWAI], "SEKR", None, "197001011995032001"),
+    ("pegawai", "Budi Santoso", [policy.PEGAWAI], "SEKR", "atasan", "198805122015031002"),
+    ("upg", "Rina Marlina (UPG)", [policy.PETUGAS_UPG, policy.PEGAWAI], "INSP", "inspektur", "198903032014022003"),
+    ("upg2", "Agus Salim (UPG)", [policy.PETUGAS_UPG, policy.PEGAWAI], "INSP", "inspektur", "199002022016031004"),
+    ("pengaduan", "Dewi Lestari (Pengaduan)", [policy.PETUGAS_PENGADUAN, policy.PEGAWAI], "HUMAS", "atasan", "199104042017032005"),
+    ("wbs", "Hendra Gunawan (WBS)", [policy.PENGELOLA_WBS, policy.PEGAWAI], "INSP", "inspektur", "198707072012121006"),
+    ("kustodian", "Sari Indah (Kustodian)", [policy.KUSTODIAN, policy.PEGAWAI], "INSP", "inspektur", "198506062010122007"),
+    ("inspektur", "Ir. Bambang Wijaya, M.M.", [policy.INSPEKTUR, policy.PEGAWAI], "INSP", None, "196812121993031008"),
+    ("admin", "Admin SIGAP", [policy.ADMIN], "SEKR", None, None),
+]
+
+UNITS = [
+    ("KANTOR", "Kantor Wilayah (demo)", None),
+    ("INSP", "Inspektorat", "KANTOR"),
+    ("SEKR", "Sekretariat", "KANTOR"),
+    ("HUMAS", "Bagian Hubungan Masyarakat", "SEKR"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo units, one user for every role (password printed) and demo cases."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo refuses to run with SIGAP_ENV=production")
+        User = get_user_model()
+        if User.objects.filter(username="pegawai").exists():
+            self.stdout.write("Demo data already present.")
+        else:
+            with transaction.atomic():
+                self._seed(User)
+        self.print_credentials()
+
+    def _seed(self, User):
+        units = {}
+        for code, name, parent in UNITS:
+            units[code] = Unit.objects.create(code=code, name=name, parent=units.get(parent))
+        users = {}
+        for username, full_name, roles, unit, supervisor, nip in DEMO_USERS:
+            first, _, last = full_name.partition(" ")
+            user = User.objects.create_user(
+                username, f"{username}@demo.sigap.local", DEMO_PASSWORD, first_name=first, last_name=last
+            )
+            if username == "admin":
+                user.is_staff = user.is_superuser = True
+                user.save()
+            user.groups.set(Group.objects.filter(name__in=roles))
+            users[username] = user
+            EmployeeProfile.objects.create(
+                user=user, nip=nip, position=full_name.split("(")[-1].rstrip(")"), unit=units[unit],
+                supervisor=users.get(supervisor),
+            )
+        # Demo accounts sign in with a password only; a real installation keeps the migration's defaults.
+        RolePolicy.objects.update(require_two_factor=False)
+        self._cases(units, users)
+
+    def _cases(self, units, users):
+        today = workdays.today()
+        pegawai, upg = users["pegawai"], users["upg"]
+        plan = [
+            # (days ago received, type, summary, transitions by the UPG after submission)
+            (2, "penerimaan", "Parsel Lebaran dari rekanan pengadaan", []),
+            (12, "penerimaan", "Voucher belanja Rp2.500.000 dari peserta lelang", ["start_verification"]),
+            (40, "penerimaan", "Tiket pesawat dari mitra kerja", ["start_verification", "start_analysis"]),
+            (5, "penolakan", "Amplop uang yang ditolak saat rapat koordinasi", ["start_verification"]),
+            (20, "penerimaan", "Jam tangan dari vendor aplikasi", ["start_verification", "start_analysis", "forward_to_kpk"]),
+        ]
+        cases = []
+        for days_ago, report_type, summary, steps in plan:
+            case = services.create_case(
+                kind="gratifikasi", actor=pegawai, unit=units["SEKR"], reporter=pegawai,
+                report_type=report_type, date_received=today - dt.timedelta(days=days_ago), summary=summary,
+            )
+            case = services.transition(case, "submit", pegawai)
+            for step in steps:
+                case = services.transition(case, step, upg)
+            cases.append(case)
+        services.create_case(
+            kind="gratifikasi", actor=pegawai, unit=units["SEKR"], reporter=pegawai,
+            report_type="penerimaan", date_received=today, summary="Draf: cendera mata dari tamu dinas",
+        )
+        services.assign(cases[-1], upg, upg)
+        services.assign(cases[2], users["upg2"], upg)
+
+    def print_credentials(self):
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo users (password for all: %s)" % DEMO_PASSWORD))
+        for username, full_name, roles, *_ in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {', '.join(roles):<32} {full_name}")
+        self.stdout.write("")

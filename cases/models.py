@@ -1,0 +1,386 @@
+"""The shared case core: organisation, the one concrete Case table, its audit log, clocks, outbox, files."""
+
+import hashlib
+import json
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from cases import registry
+
+
+class Unit(models.Model):
+    """A unit kerja. Units nest (Inspektorat > Bagian > Subbagian); cases belong to one."""
+
+    code = models.CharField(_("kode"), max_length=32, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("unit induk"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("unit kerja")
+        verbose_name_plural = _("unit kerja")
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    def descendant_ids(self) -> list[int]:
+        """This unit and every unit below it (a unit tree is small: one query per level is fine)."""
+        found, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            found.extend(frontier)
+        return found
+
+
+class EmployeeProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    nip = models.CharField(_("NIP"), max_length=18, unique=True, null=True, blank=True)
+    position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit kerja"), null=True, blank=True, on_delete=models.PROTECT)
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("atasan langsung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subordinate_profiles",
+    )
+    phone = models.CharField(_("telepon"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("profil pegawai")
+        verbose_name_plural = _("profil pegawai")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class RolePolicy(models.Model):
+    """Settings attached to a role (a Django group) that an admin may change, e.g. requiring 2FA."""
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="policy")
+    require_two_factor = models.BooleanField(_("wajib verifikasi dua langkah"), default=False)
+
+    class Meta:
+        verbose_name = _("kebijakan peran")
+        verbose_name_plural = _("kebijakan peran")
+
+    def __str__(self) -> str:
+        return self.group.name
+
+
+class CalendarOverride(models.Model):
+    """A change to the national calendar: a regional holiday, or a decree that moves a holiday."""
+
+    date = models.DateField(_("tanggal"), unique=True)
+    is_working_day = models.BooleanField(
+        _("hari kerja"), default=False, help_text=_("Centang bila tanggal ini hari kerja walau kalender nasional libur.")
+    )
+    description = models.CharField(_("keterangan"), max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("penyesuaian kalender")
+        verbose_name_plural = _("penyesuaian kalender")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d-%m-%Y} {self.description}"
+
+
+class ReferenceCounter(models.Model):
+    """The last number given to a case of one kind in one year; incremented under its row lock."""
+
+    kind = models.CharField(max_length=32)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="reference_counter_kind_year")]
+
+
+class Confidentiality(models.IntegerChoices):
+    BIASA = 0, _("Biasa")
+    RAHASIA = 1, _("Rahasia")
+
+
+class Case(FSMModelMixin, models.Model):
+    """What every case shares. Each case app adds a detail model that inherits from this one."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("jenis"), max_length=32, editable=False)
+    reference = models.CharField(_("nomor"), max_length=32, editable=False)
+    # Protected: only django-fsm transitions change it, and only cases.services.transition calls them.
+    status = FSMField(_("status"), max_length=40, default="draft", protected=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit kerja"), on_delete=models.PROTECT, related_name="cases")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pelapor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_cases",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("petugas"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    confidentiality = models.PositiveSmallIntegerField(
+        _("kerahasiaan"), choices=Confidentiality.choices, default=Confidentiality.BIASA
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("diajukan"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
+    # The nearest due date of the case's open clocks, kept here so the inbox can sort and filter on it.
+    due_date = models.DateField(_("batas waktu terdekat"), null=True, blank=True)
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "reference"], name="case_reference_unique_per_kind")]
+        indexes = [
+            # The inbox: cases of a kind ordered by the nearest due date.
+            models.Index(fields=["kind", "due_date"], name="case_kind_due"),
+            models.Index(fields=["kind", "status"], name="case_kind_status"),
+            models.Index(fields=["due_date"], name="case_due"),
+        ]
+        permissions = [("handle_case", "Can handle this case")]
+        verbose_name = _("kasus")
+        verbose_name_plural = _("kasus")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @cached_property
+    def kind_def(self) -> registry.CaseKind:
+        return registry.get(self.kind)
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind_def.label
+
+    @property
+    def status_label(self) -> str:
+        return dict(self.kind_def.status_labels).get(self.status, self.status)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian object permissions with a real foreign key, so the inbox can join on them."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseExclusion(models.Model):
+    """Someone who must not see a case: a person it is about (terlapor) or their supervisor."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exclusions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("alasan"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="case_exclusion_unique")]
+
+
+class CaseAuditHead(models.Model):
+    """The end of a case's event chain. Removing the newest event would otherwise leave a valid chain."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="audit_head")
+    length = models.PositiveIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's append-only, hash-chained log: transitions, assignments, messages, views."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(_("tindakan"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(_("waktu"))
+    from_status = models.CharField(max_length=40, blank=True)
+    to_status = models.CharField(max_length=40, blank=True)
+    # Never identity or report content: this log is read by auditors who may not see either.
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["case_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+        verbose_name = _("peristiwa kasus")
+        verbose_name_plural = _("peristiwa kasus")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.action}"
+
+    def compute_hash(self) -> str:
+        payload = json.dumps(
+            [
+                self.case_id,
+                self.seq,
+                self.action,
+                self.actor_id,
+                self.created_at.isoformat(),
+                self.from_status,
+                self.to_status,
+                self.data,
+            ],
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        return hashlib.sha256((self.prev_hash + payload).encode()).hexdigest()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Case events are append-only")
+
+
+class DeadlineClock(models.Model):
+    """One legal or SOP deadline of a case, counted in working days (hari kerja) from its start date."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
+    code = models.CharField(max_length=40)
+    label = models.CharField(_("tenggat"), max_length=200)
+    basis = models.CharField(_("dasar"), max_length=200)
+    start_date = models.DateField(_("mulai"))
+    working_days = models.PositiveSmallIntegerField(_("hari kerja"))
+    due_date = models.DateField(_("batas waktu"))
+    paused_on = models.DateField(_("dijeda sejak"), null=True, blank=True)
+    paused_days = models.PositiveSmallIntegerField(_("hari kerja dijeda"), default=0)
+    met_on = models.DateField(_("dipenuhi"), null=True, blank=True)
+    stopped_on = models.DateField(_("dihentikan"), null=True, blank=True)
+    breached_on = models.DateField(_("terlampaui"), null=True, blank=True)
+    warned_h3_at = models.DateTimeField(null=True, blank=True)
+    warned_h1_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date"]
+        constraints = [models.UniqueConstraint(fields=["case", "code"], name="deadline_clock_unique")]
+        indexes = [
+            # The sweep reads only running clocks by due date.
+            models.Index(
+                fields=["due_date"],
+                name="clock_running_due",
+                condition=models.Q(met_on__isnull=True, stopped_on__isnull=True, paused_on__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.code} {self.due_date}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.met_on is None and self.stopped_on is None
+
+    @property
+    def is_late(self) -> bool:
+        """Met after its due date, or still running past it."""
+        if self.met_on is not None:
+            return self.met_on > self.due_date
+        return self.breached_on is not None
+
+    @property
+    def state_label(self) -> str:
+        if self.met_on is not None:
+            return _("terlambat") if self.met_on > self.due_date else _("tepat waktu")
+        if self.stopped_on is not None:
+            return _("dihentikan")
+        if self.paused_on is not None:
+            return _("dijeda")
+        if self.breached_on is not None:
+            return _("terlampaui")
+        return _("berjalan")
+
+
+class OutboxMessage(models.Model):
+    """A notification waiting for delivery. Written in the same transaction as the change it reports."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], name="outbox_pending", condition=models.Q(delivered_at__isnull=True))
+        ]
+
+
+class Notification(models.Model):
+    """The in-app copy of a delivered outbox message."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    outbox = models.OneToOneField(OutboxMessage, null=True, on_delete=models.SET_NULL, related_name="notification")
+    subject = models.CharField(_("judul"), max_length=200)
+    body = models.TextField(_("isi"))
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Attachment(models.Model):
+    """A file of a case, encrypted at rest in file storage; its name is encrypted too (names identify people)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    name_encrypted = models.TextField()
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    blob = models.CharField(max_length=100, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    @property
+    def name(self) -> str:
+        from cases import crypto
+
+        return crypto.decrypt_text(self.name_encrypted)

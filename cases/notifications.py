@@ -1,0 +1,111 @@
+"""The notification outbox.
+
+Services write OutboxMessage rows inside their own transaction, so a notification exists exactly when the
+change it reports was committed. After commit we nudge a Celery worker; if Redis or the worker is down the
+nudge fails quietly and the rows wait: the beat schedule drains the outbox every minute, and a worker
+drains it on start, so delivery catches up and nothing is lost.
+
+Delivery claims a row (a lease, committed) before sending and marks it delivered after, so a retried or
+duplicated drain never sends one message twice; only a crash between sending and marking can, after the
+lease expires.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from cases.models import Notification, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(minutes=5)
+
+
+def queue(
+    *, recipients, subject: str, body: str, link: str, dedupe_key: str, restricted: bool = False
+) -> int:
+    """Queue one message per distinct recipient. A dedupe key already used is skipped, not sent again.
+
+    `restricted` cases (WBS) say only that something changed: neither subject nor body carries content.
+    """
+    if restricted:
+        with override(settings.LANGUAGE_CODE):
+            subject = _("[SIGAP] Ada pembaruan pada kasus yang Anda tangani")
+            body = _("Silakan masuk ke SIGAP untuk melihatnya.")
+    unique = {user.pk: user for user in recipients if user is not None and user.is_active}
+    rows = [
+        OutboxMessage(
+            recipient=user, subject=subject[:200], body=body, link=link, dedupe_key=f"{dedupe_key}:{user.pk}"[:200]
+        )
+        for user in unique.values()
+    ]
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        transaction.on_commit(kick)
+    return len(rows)
+
+
+def kick() -> None:
+    """Ask a worker to drain now. Never raises: the outbox row is committed and the beat will pick it up."""
+    from cases.tasks import drain_outbox
+
+    try:
+        drain_outbox.delay()
+    except Exception as exc:  # noqa: BLE001 — any broker failure means "later", never "lost"
+        logger.warning("outbox nudge failed, delivery will catch up: %s", type(exc).__name__)
+
+
+def _claim(batch_size: int) -> list[OutboxMessage]:
+    now = timezone.now()
+    with transaction.atomic():
+        pending = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(delivered_at__isnull=True, attempts__lt=settings.SIGAP_OUTBOX_MAX_ATTEMPTS)
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - LEASE))
+            .order_by("created_at", "pk")[:batch_size]
+        )
+        ids = list(pending.values_list("pk", flat=True))
+        OutboxMessage.objects.filter(pk__in=ids).update(claimed_at=now)
+    return list(OutboxMessage.objects.filter(pk__in=ids).select_related("recipient").order_by("created_at", "pk"))
+
+
+def _deliver(message: OutboxMessage) -> None:
+    Notification.objects.get_or_create(
+        outbox=message,
+        defaults={"user": message.recipient, "subject": message.subject, "body": message.body, "link": message.link},
+    )
+    if message.recipient.email:
+        url = settings.SIGAP_BASE_URL.rstrip("/") + message.link if message.link else ""
+        send_mail(
+            message.subject,
+            f"{message.body}\n\n{url}".strip(),
+            settings.DEFAULT_FROM_EMAIL,
+            [message.recipient.email],
+        )
+
+
+def deliver_pending(batch_size: int | None = None) -> int:
+    """Deliver everything pending; returns how many were delivered."""
+    batch_size = batch_size or settings.SIGAP_OUTBOX_BATCH
+    delivered = 0
+    while messages := _claim(batch_size):
+        for message in messages:
+            try:
+                _deliver(message)
+            except Exception as exc:  # noqa: BLE001 — one bad address must not stop the others
+                # The claim stays: the lease makes the retry wait LEASE instead of spinning on a bad message.
+                OutboxMessage.objects.filter(pk=message.pk).update(
+                    attempts=message.attempts + 1, last_error=type(exc).__name__[:300]
+                )
+                logger.warning("outbox message %s failed: %s", message.pk, type(exc).__name__)
+                continue
+            OutboxMessage.objects.filter(pk=message.pk).update(delivered_at=timezone.now(), attempts=message.attempts + 1)
+            delivered += 1
+    return delivered

@@ -1,0 +1,156 @@
+"""Who may do what to which case. Views, services, admin and commands all ask here.
+
+Roles are Django groups (see ROLES). On top of them, django-guardian object permissions say who is assigned
+to a case (`cases.handle_case`), and CaseExclusion rows keep people a case is about out of it entirely.
+
+The rules:
+- a reporter sees their own cases;
+- a kind's handler group (e.g. petugas UPG for gratifikasi) sees and handles that kind's ordinary cases;
+  confidential ones only when assigned to them (object permission);
+- an inspektur sees every case, read-only;
+- the reporter's supervisor sees cases of kinds that say so (benturan kepentingan);
+- admins manage users and settings; they see no case through being admin, and never restricted content;
+- an excluded person sees nothing of the case, whatever their role.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from cases import registry
+from cases.models import Case, CaseExclusion, CaseGroupObjectPermission, CaseUserObjectPermission, Confidentiality
+
+PEGAWAI = "pegawai"
+PETUGAS_UPG = "petugas_upg"
+PETUGAS_PENGADUAN = "petugas_pengaduan"
+PENGELOLA_WBS = "pengelola_wbs"
+KUSTODIAN = "kustodian_identitas"
+ATASAN = "atasan"
+INSPEKTUR = "inspektur"
+ADMIN = "admin"
+
+ROLES = [PEGAWAI, PETUGAS_UPG, PETUGAS_PENGADUAN, PENGELOLA_WBS, KUSTODIAN, ATASAN, INSPEKTUR, ADMIN]
+STAFF_ROLES = {PETUGAS_UPG, PETUGAS_PENGADUAN, PENGELOLA_WBS, KUSTODIAN, ATASAN, INSPEKTUR, ADMIN}
+
+HANDLE = "handle_case"
+
+
+def roles(user) -> frozenset[str]:
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_sigap_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._sigap_roles = cached
+    return cached
+
+
+def has_role(user, role: str) -> bool:
+    return role in roles(user)
+
+
+def handled_kinds(user) -> list[str]:
+    user_roles = roles(user)
+    return [kind.code for kind in registry.all_kinds() if kind.handler_group in user_roles]
+
+
+def _assigned(user) -> Q:
+    direct = CaseUserObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), user=user, permission__codename=HANDLE
+    )
+    via_group = CaseGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), group__user=user, permission__codename=HANDLE
+    )
+    return Q(Exists(direct)) | Q(Exists(via_group))
+
+
+def visible_cases(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Every case this user may see, as a queryset the caller can filter further."""
+    queryset = Case.objects.all() if queryset is None else queryset
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if has_role(user, INSPEKTUR):
+        allowed = Q()
+    else:
+        allowed = Q(reporter=user) | _assigned(user)
+        kinds = handled_kinds(user)
+        if kinds:
+            allowed |= Q(kind__in=kinds, confidentiality=Confidentiality.BIASA)
+        supervised = [kind.code for kind in registry.all_kinds() if kind.supervisor_sees]
+        if supervised:
+            allowed |= Q(kind__in=supervised, reporter__profile__supervisor=user)
+    excluded = CaseExclusion.objects.filter(case=OuterRef("pk"), user=user)
+    return queryset.filter(allowed).filter(~Exists(excluded))
+
+
+def can_view(user, case: Case) -> bool:
+    return visible_cases(user, Case.objects.filter(pk=case.pk)).exists()
+
+
+def is_excluded(user, case: Case) -> bool:
+    return CaseExclusion.objects.filter(case=case, user=user).exists()
+
+
+def can_handle(user, case: Case) -> bool:
+    """Handlers of the kind work ordinary cases; confidential ones need an assignment. Inspectors read only."""
+    if user is None or not user.is_authenticated or not user.is_active or is_excluded(user, case):
+        return False
+    if is_assigned(user, case):
+        return True
+    return case.kind_def.handler_group in roles(user) and case.confidentiality == Confidentiality.BIASA
+
+
+def is_assigned(user, case: Case) -> bool:
+    """The guardian object permission, read directly: `user.has_perm` is always true for a superuser, and
+    being a superuser must not open a case (admins cannot read WBS content)."""
+    mine = CaseUserObjectPermission.objects.filter(content_object=case, user=user, permission__codename=HANDLE)
+    ours = CaseGroupObjectPermission.objects.filter(content_object=case, group__user=user, permission__codename=HANDLE)
+    return mine.exists() or ours.exists()
+
+
+def is_reporter(user, case: Case) -> bool:
+    return user is not None and user.is_authenticated and case.reporter_id == user.pk
+
+
+def can_comment(user, case: Case) -> bool:
+    return can_handle(user, case) or is_reporter(user, case)
+
+
+def can_assign(user, case: Case) -> bool:
+    return case.kind_def.handler_group in roles(user) and can_handle(user, case)
+
+
+def assignable_users(case: Case) -> QuerySet:
+    from django.contrib.auth import get_user_model
+
+    excluded = CaseExclusion.objects.filter(case=case).values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=case.kind_def.handler_group)
+        .exclude(pk__in=excluded)
+        .order_by("first_name", "username")
+    )
+
+
+def get_case_or_404(user, reference: str, queryset: QuerySet | None = None) -> Case:
+    """Resolve a case by its public reference, answering 404 for cases the user may not see — the same
+    answer as for a case that does not exist, so a forged reference learns nothing."""
+    case = visible_cases(user, queryset).filter(reference=reference).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+# Permission callables for django-fsm `@transition(permission=...)`: (instance, user) -> bool.
+
+
+def handler(instance: Case, user) -> bool:
+    return can_handle(user, instance)
+
+
+def reporter(instance: Case, user) -> bool:
+    return is_reporter(user, instance) and not isinstance(user, AnonymousUser)
+
+
+def reporter_or_handler(instance: Case, user) -> bool:
+    return reporter(instance, user) or handler(instance, user)

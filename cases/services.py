@@ -1,0 +1,209 @@
+"""Services that change cases. The only code that changes a case's status is `transition` below."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django_fsm import can_proceed, has_transition_perm
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cases import audit, deadlines, notifications, policy, registry, workdays
+from cases.models import Case, ReferenceCounter
+
+
+class CaseError(Exception):
+    """A refusal with a message fit to show the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class AlreadyChanged(CaseError):
+    pass
+
+
+class NotAllowed(CaseError):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Numbering
+
+
+def next_reference(kind: registry.CaseKind, year: int) -> str:
+    """`GRT-2026-000123`: per kind and year, from a counter row incremented under its own row lock.
+
+    No `max()+1`: two submissions at once serialize on the counter row's UPDATE, and each reads back the
+    value it wrote inside its own transaction.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.get_or_create(kind=kind.code, year=year)
+        except IntegrityError:  # another transaction created the row first; it exists now
+            pass
+        counter = ReferenceCounter.objects.filter(kind=kind.code, year=year)
+        counter.update(last=F("last") + 1)
+        number = counter.values_list("last", flat=True).get()
+    return f"{kind.prefix}-{year}-{number:06d}"
+
+
+def create_case(*, kind: str, actor, unit, status: str | None = None, **fields) -> Case:
+    """Create a case of a registered kind with its detail fields, numbered, and log its creation."""
+    kind_def = registry.get(kind)
+    model = kind_def.model
+    with transaction.atomic():
+        reference = next_reference(kind_def, workdays.today().year)
+        initial = {"status": status} if status else {}
+        case = model(kind=kind, reference=reference, unit=unit, **initial, **fields)
+        if case.status != "draft":
+            case.submitted_at = timezone.now()
+        case.save(force_insert=True)
+        audit.record(case, "created", actor, to_status=case.status)
+    return case
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Transitions
+
+
+def _transition_method(case: Case, name: str):
+    names = {t.name for t in case.get_all_status_transitions()}
+    if name not in names:
+        raise NotAllowed(_("Tindakan tidak dikenal untuk kasus ini."))
+    return getattr(case, name)
+
+
+def transition_label(case: Case, name: str) -> str:
+    for t in case.get_all_status_transitions():
+        if t.name == name:
+            return str(t.custom.get("label", name))
+    return name
+
+
+def available_transitions(case: Case, user) -> list:
+    """Transitions this user may run from the case's current state, for the buttons on the case page."""
+    if not policy.can_view(user, case):
+        return []
+    return list(case.get_available_user_status_transitions(user))
+
+
+def transition(case: Case, name: str, actor, *, expected_status: str | None = None, note: str = "", **data) -> Case:
+    """Run transition `name` on `case` for `actor`, in one database transaction.
+
+    Locks the case row, re-reads it, checks that the state is still the one the user saw
+    (`expected_status`), that the transition is allowed from it and that the actor may run it; calls the
+    django-fsm transition (which changes only the case), saves, recomputes the clocks, appends the audit
+    event and queues notifications to go out once the transaction has committed. Of two concurrent
+    attempts exactly one succeeds; the other gets AlreadyChanged.
+    """
+    kind = registry.get(case.kind)
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").get()
+        locked = kind.model.objects.get(pk=case.pk)
+        if not policy.can_view(actor, locked):
+            raise NotAllowed(_("Anda tidak berwenang atas kasus ini."))
+        if expected_status is not None and locked.status != expected_status:
+            raise AlreadyChanged(_("Kasus ini baru saja diubah oleh orang lain. Periksa statusnya lalu coba lagi."))
+        method = _transition_method(locked, name)
+        if not can_proceed(method, check_conditions=False):
+            raise AlreadyChanged(
+                _("Tindakan ini tidak dapat dilakukan pada status \u201c%(status)s\u201d.")
+                % {"status": locked.status_label}
+            )
+        if not has_transition_perm(method, actor):
+            raise NotAllowed(_("Peran Anda tidak berwenang melakukan tindakan ini."))
+        if not can_proceed(method):
+            raise NotAllowed(_("Syarat tindakan ini belum terpenuhi."))
+        from_status = locked.status
+        method(**data)
+        now = timezone.now()
+        if from_status == "draft" and locked.submitted_at is None:
+            locked.submitted_at = now
+        if locked.status in kind.final_states:
+            locked.closed_at = now
+        locked.save()
+        deadlines.apply_rules(locked, name)
+        event = audit.record(
+            locked,
+            "transition",
+            actor,
+            from_status=from_status,
+            to_status=locked.status,
+            data={"transition": name, "note": note} if note else {"transition": name},
+        )
+        _notify_transition(locked, name, actor, event)
+    return locked
+
+
+def _notify_transition(case: Case, name: str, actor, event) -> None:
+    recipients = [case.assignee] if case.assignee_id else list(policy.assignable_users(case))
+    if case.kind_def.notify is not None:
+        recipients += case.kind_def.notify(case, name)
+    recipients = [user for user in recipients if user is not None and user.pk != getattr(actor, "pk", None)]
+    with override("id"):
+        subject = _("[SIGAP] %(ref)s: %(status)s") % {"ref": case.reference, "status": case.status_label}
+        body = _("Kasus %(ref)s kini berstatus \u201c%(status)s\u201d.") % {
+            "ref": case.reference,
+            "status": case.status_label,
+        }
+    notifications.queue(
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        link=f"/kasus/{case.reference}/",
+        dedupe_key=f"event:{event.pk}",
+        restricted=case.kind_def.restricted_content,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Assignment
+
+
+def assign(case: Case, assignee, actor) -> Case:
+    """Give the case to a handler of its kind; the guardian object permission follows the assignee."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if not policy.can_assign(actor, locked):
+            raise NotAllowed(_("Anda tidak berwenang menetapkan petugas kasus ini."))
+        if not policy.assignable_users(locked).filter(pk=assignee.pk).exists():
+            raise NotAllowed(_("Orang ini tidak dapat menangani kasus ini."))
+        previous = locked.assignee
+        if previous is not None and previous.pk != assignee.pk:
+            remove_perm(policy.HANDLE, previous, locked)
+        assign_perm(policy.HANDLE, assignee, locked)
+        Case.objects.filter(pk=locked.pk).update(assignee=assignee)
+        locked.assignee = assignee
+        event = audit.record(locked, "assigned", actor, data={"assignee": assignee.pk})
+        if assignee.pk != actor.pk:
+            with override("id"):
+                subject = _("[SIGAP] %(ref)s ditugaskan kepada Anda") % {"ref": locked.reference}
+                body = _("Anda ditetapkan sebagai petugas kasus %(ref)s.") % {"ref": locked.reference}
+            notifications.queue(
+                recipients=[assignee],
+                subject=subject,
+                body=body,
+                link=f"/kasus/{locked.reference}/",
+                dedupe_key=f"event:{event.pk}",
+                restricted=locked.kind_def.restricted_content,
+            )
+    return locked
+
+
+def add_comment(case: Case, actor, text: str) -> None:
+    """An internal note on the timeline. Stored in the audit log, so it can never be edited afterwards."""
+    if not policy.can_comment(actor, case):
+        raise NotAllowed(_("Anda tidak berwenang menambah catatan pada kasus ini."))
+    text = text.strip()
+    if not text:
+        raise CaseError(_("Catatan tidak boleh kosong."))
+    audit.record(case, "comment", actor, data={"text": text[:4000]})
+
+
+def record_confidential_view(case: Case, actor) -> None:
+    """Every view of a confidential case is an audit event (DESIGN §1.1)."""
+    audit.record(case, "viewed", actor)
+

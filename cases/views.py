@@ -1,0 +1,196 @@
+"""Staff views of the case core: the inbox, the case page and its actions, files, notifications."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import attachments, audit, policy, services, workdays
+from cases.forms import AssignForm, AttachmentForm, CommentForm, InboxFilterForm, TransitionForm
+from cases.models import Attachment, Confidentiality
+
+PAGE_SIZE = 25
+
+
+def home(request):
+    return render(request, "cases/home.html")
+
+
+@login_required
+def inbox(request):
+    form = InboxFilterForm(request.GET or None)
+    cases = policy.visible_cases(request.user).select_related("unit", "assignee")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["kind"]:
+            cases = cases.filter(kind=data["kind"])
+        if data["status"]:
+            cases = cases.filter(status=data["status"])
+        if data["unit"]:
+            cases = cases.filter(unit_id__in=data["unit"].descendant_ids())
+        if data["overdue"]:
+            cases = cases.filter(due_date__lt=workdays.today())
+        if data["q"]:
+            cases = cases.filter(reference__icontains=data["q"].strip())
+    # Nearest due date first; cases with no running clock after them, newest first.
+    cases = cases.order_by(F("due_date").asc(nulls_last=True), "-created_at", "-pk")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/inbox.html",
+        {"form": form, "page": page, "today": workdays.today(), "query": query.urlencode()},
+    )
+
+
+@login_required
+def case_detail(request, reference):
+    case = policy.get_case_or_404(request.user, reference)
+    case = case.kind_def.model.objects.select_related("unit", "assignee", "reporter").get(pk=case.pk)
+    if case.confidentiality >= Confidentiality.RAHASIA:
+        services.record_confidential_view(case, request.user)
+    transitions = [
+        {"name": t.name, "label": t.custom.get("label", t.name), "style": t.custom.get("style", "")}
+        for t in services.available_transitions(case, request.user)
+    ]
+    status_labels = dict(case.kind_def.status_labels)
+    events = list(case.events.select_related("actor"))
+    for event in events:
+        event.to_label = status_labels.get(event.to_status, "") if event.to_status != event.from_status else ""
+        event.label = audit.action_label(event.action)
+        if event.action == "transition":
+            event.label = services.transition_label(case, event.data.get("transition", ""))
+    context = {
+        "case": case,
+        "transitions": transitions,
+        "events": events,
+        "clocks": case.clocks.all(),
+        "attachments": case.attachments.select_related("uploaded_by"),
+        "today": workdays.today(),
+        "can_handle": policy.can_handle(request.user, case),
+        "can_comment": policy.can_comment(request.user, case),
+        "assign_form": AssignForm(users=policy.assignable_users(case)) if policy.can_assign(request.user, case) else None,
+        "comment_form": CommentForm(),
+        "attachment_form": AttachmentForm(),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@require_POST
+def case_transition(request, reference):
+    case = policy.get_case_or_404(request.user, reference)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Permintaan tidak lengkap. Muat ulang halaman lalu coba lagi."))
+        return redirect("cases:detail", reference=reference)
+    try:
+        case = services.transition(
+            case,
+            form.cleaned_data["name"],
+            request.user,
+            expected_status=form.cleaned_data["expected_status"],
+            note=form.cleaned_data["note"],
+        )
+    except services.NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except services.CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Status kasus kini \u201c%(status)s\u201d.") % {"status": case.status_label})
+    return redirect("cases:detail", reference=reference)
+
+
+@login_required
+@require_POST
+def case_assign(request, reference):
+    case = policy.get_case_or_404(request.user, reference)
+    if not policy.can_assign(request.user, case):
+        raise PermissionDenied
+    form = AssignForm(request.POST, users=policy.assignable_users(case))
+    if form.is_valid():
+        try:
+            services.assign(case, form.cleaned_data["assignee"], request.user)
+        except services.CaseError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Petugas ditetapkan."))
+    else:
+        messages.error(request, _("Pilih petugas dari daftar."))
+    return redirect("cases:detail", reference=reference)
+
+
+@login_required
+@require_POST
+def case_comment(request, reference):
+    case = policy.get_case_or_404(request.user, reference)
+    if not policy.can_comment(request.user, case):
+        raise PermissionDenied
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.add_comment(case, request.user, form.cleaned_data["text"])
+        messages.success(request, _("Catatan disimpan."))
+    else:
+        messages.error(request, _("Catatan kosong atau terlalu panjang (paling banyak 4.000 karakter)."))
+    return redirect("cases:detail", reference=reference)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, reference):
+    case = policy.get_case_or_404(request.user, reference)
+    if not policy.can_comment(request.user, case):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Pilih berkas yang akan diunggah."))
+    else:
+        try:
+            attachments.add(case=case, upload=form.cleaned_data["file"], actor=request.user)
+        except attachments.AttachmentRejected as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Berkas diunggah dan disimpan terenkripsi."))
+    return redirect("cases:detail", reference=reference)
+
+
+@login_required
+def attachment_download(request, uuid):
+    attachment = get_object_or_404(Attachment.objects.select_related("case"), uuid=uuid)
+    if not policy.can_view(request.user, attachment.case):
+        raise Http404
+    data = attachments.read(attachment)
+    attachments.record_download(attachment, request.user)
+    response = HttpResponse(data, content_type=attachment.content_type)
+    # Always a download, never rendered inline: an uploaded file must not run in our origin.
+    response["Content-Disposition"] = _content_disposition(attachment.name)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _content_disposition(name: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "berkas"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+@login_required
+def notification_list(request):
+    items = request.user.notifications.all()
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("cases:notifications")
