@@ -16,6 +16,7 @@ The rules:
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from guardian.shortcuts import assign_perm, remove_perm
 
 from cases import registry
 from cases.models import Case, CaseExclusion, CaseGroupObjectPermission, CaseUserObjectPermission, Confidentiality
@@ -106,6 +107,20 @@ def is_assigned(user, case: Case) -> bool:
     mine = CaseUserObjectPermission.objects.filter(content_object=case, user=user, permission__codename=HANDLE)
     ours = CaseGroupObjectPermission.objects.filter(content_object=case, group__user=user, permission__codename=HANDLE)
     return mine.exists() or ours.exists()
+
+
+def _base(case: Case) -> Case:
+    # Object permissions hang on the Case row; a detail instance (a subclass) would have guardian look for a
+    # permission on the detail model's content type instead.
+    return case if type(case) is Case else Case.objects.get(pk=case.pk)
+
+
+def grant_handling(user, case: Case) -> None:
+    assign_perm(HANDLE, user, _base(case))
+
+
+def revoke_handling(user, case: Case) -> None:
+    remove_perm(HANDLE, user, _base(case))
 
 
 def is_reporter(user, case: Case) -> bool:

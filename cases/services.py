@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_fsm import can_proceed, has_transition_perm
-from guardian.shortcuts import assign_perm, remove_perm
 
 from cases import audit, deadlines, notifications, policy, registry, workdays
 from cases.models import Case, ReferenceCounter
@@ -173,8 +172,8 @@ def assign(case: Case, assignee, actor) -> Case:
             raise NotAllowed(_("Orang ini tidak dapat menangani kasus ini."))
         previous = locked.assignee
         if previous is not None and previous.pk != assignee.pk:
-            remove_perm(policy.HANDLE, previous, locked)
-        assign_perm(policy.HANDLE, assignee, locked)
+            policy.revoke_handling(previous, locked)
+        policy.grant_handling(assignee, locked)
         Case.objects.filter(pk=locked.pk).update(assignee=assignee)
         locked.assignee = assignee
         event = audit.record(locked, "assigned", actor, data={"assignee": assignee.pk})

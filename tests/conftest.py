@@ -1,0 +1,111 @@
+"""Personas shared by every test (STYLE.md): pegawai, the handlers, kustodian, atasan, inspektur, admin and
+an outsider with no role at all."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from cases import policy, services
+from cases.models import EmployeeProfile, Unit
+
+PASSWORD = "test-password-123"
+
+
+@pytest.fixture
+def unit(db):
+    root = Unit.objects.create(code="ROOT", name="Kantor")
+    return Unit.objects.create(code="SEKR", name="Sekretariat", parent=root)
+
+
+@pytest.fixture
+def other_unit(unit):
+    return Unit.objects.create(code="HUMAS", name="Humas", parent=unit.parent)
+
+
+@pytest.fixture
+def make_user(db, unit):
+    def make(username, *roles, supervisor=None, **extra):
+        user = get_user_model().objects.create_user(username, f"{username}@example.test", PASSWORD, **extra)
+        user.groups.set(Group.objects.filter(name__in=roles))
+        EmployeeProfile.objects.create(user=user, unit=unit, supervisor=supervisor)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def atasan(make_user):
+    return make_user("atasan", policy.ATASAN, policy.PEGAWAI)
+
+
+@pytest.fixture
+def pegawai(make_user, atasan):
+    return make_user("pegawai", policy.PEGAWAI, supervisor=atasan)
+
+
+@pytest.fixture
+def handler(make_user):
+    """A handler of the test kind 'uji' (whose handler group is petugas_pengaduan)."""
+    return make_user("handler", policy.PETUGAS_PENGADUAN)
+
+
+@pytest.fixture
+def handler2(make_user):
+    return make_user("handler2", policy.PETUGAS_PENGADUAN)
+
+
+@pytest.fixture
+def upg(make_user):
+    return make_user("upg", policy.PETUGAS_UPG, policy.PEGAWAI)
+
+
+@pytest.fixture
+def inspektur(make_user):
+    return make_user("inspektur", policy.INSPEKTUR)
+
+
+@pytest.fixture
+def kustodian(make_user):
+    return make_user("kustodian", policy.KUSTODIAN)
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user("admin", policy.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def outsider(make_user):
+    return make_user("outsider")
+
+
+@pytest.fixture
+def make_widget(unit, pegawai):
+    def make(status=None, reporter=None, **fields):
+        reporter = reporter or pegawai
+        fields.setdefault("event_date", dt.date(2026, 11, 20))
+        case = services.create_case(kind="uji", actor=reporter, unit=unit, reporter=reporter, **fields)
+        if status in (None, "draft"):
+            return case
+        walk = {
+            "submitted": [("submit", reporter)],
+            "reviewing": [("submit", reporter), ("start_review", None)],
+            "returned": [("submit", reporter), ("start_review", None), ("send_back", None)],
+            "approved": [("submit", reporter), ("start_review", None), ("approve", None)],
+            "rejected": [("submit", reporter), ("start_review", None), ("reject", None)],
+        }[status]
+        from tests.casetype.models import Widget
+
+        staff = get_user_model().objects.filter(groups__name=policy.PETUGAS_PENGADUAN).first()
+        for name, actor in walk:
+            case = services.transition(case, name, actor or staff)
+        return Widget.objects.get(pk=case.pk)
+
+    return make
+
+
+@pytest.fixture
+def widget(make_widget, handler):
+    return make_widget()
