@@ -22,4 +22,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not pytest-django's shared-cache memory database: threads and a Celery worker process must
     # see the same data with real SQLite locking.
-    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["SIGAP_VAR_DIR"], "test.sqlite3")}  # noqa: F405
+    # One file per test process, so two runs side by side do not delete each other's database.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(os.environ["SIGAP_VAR_DIR"], f"test-{os.getpid()}.sqlite3")
+    }
