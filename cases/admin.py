@@ -37,7 +37,9 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     COVERAGE_MESSAGES = {
         "none": _("Tahun %(year)s di luar data paket holidays: hanya Sabtu–Minggu dan penyesuaian di sini yang libur."),
         "no_cuti_bersama": _("Cuti bersama tahun %(year)s belum ada di paket holidays: tambahkan di sini sesuai SKB."),
-        "estimated": _("Sebagian hari libur keagamaan tahun %(year)s masih perkiraan: sesuaikan dengan SKB bila berbeda."),
+        "estimated": _(
+            "Sebagian hari libur keagamaan tahun %(year)s masih perkiraan: sesuaikan dengan SKB bila berbeda."
+        ),
     }
 
     def changelist_view(self, request, extra_context=None):

@@ -86,9 +86,7 @@ def add(*, case: Case, upload: UploadedFile, actor) -> Attachment:
                 uploaded_by=actor if actor is not None and actor.is_authenticated else None,
             )
             # No file name in the log: names of evidence files often name people.
-            audit.record(
-                case, "attachment_added", actor, data={"attachment": str(attachment.uuid), "size": len(data)}
-            )
+            audit.record(case, "attachment_added", actor, data={"attachment": str(attachment.uuid), "size": len(data)})
     except Exception:
         default_storage.delete(stored)
         raise

@@ -25,7 +25,9 @@ class InboxFilterForm(forms.Form):
 class TransitionForm(forms.Form):
     name = forms.CharField(max_length=64, widget=forms.HiddenInput)
     expected_status = forms.CharField(max_length=40, widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AssignForm(forms.Form):

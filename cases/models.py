@@ -85,7 +85,9 @@ class CalendarOverride(models.Model):
 
     date = models.DateField(_("tanggal"), unique=True)
     is_working_day = models.BooleanField(
-        _("hari kerja"), default=False, help_text=_("Centang bila tanggal ini hari kerja walau kalender nasional libur.")
+        _("hari kerja"),
+        default=False,
+        help_text=_("Centang bila tanggal ini hari kerja walau kalender nasional libur."),
     )
     description = models.CharField(_("keterangan"), max_length=200)
 
@@ -241,6 +243,14 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.action}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Case events are append-only")
+
     def compute_hash(self) -> str:
         payload = json.dumps(
             [
@@ -258,14 +268,6 @@ class CaseEvent(models.Model):
             ensure_ascii=False,
         )
         return hashlib.sha256((self.prev_hash + payload).encode()).hexdigest()
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Case events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Case events are append-only")
 
 
 class DeadlineClock(models.Model):

@@ -28,9 +28,7 @@ logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=5)
 
 
-def queue(
-    *, recipients, subject: str, body: str, link: str, dedupe_key: str, restricted: bool = False
-) -> int:
+def queue(*, recipients, subject: str, body: str, link: str, dedupe_key: str, restricted: bool = False) -> int:
     """Queue one message per distinct recipient. A dedupe key already used is skipped, not sent again.
 
     `restricted` cases (WBS) say only that something changed: neither subject nor body carries content.
@@ -106,6 +104,8 @@ def deliver_pending(batch_size: int | None = None) -> int:
                 )
                 logger.warning("outbox message %s failed: %s", message.pk, type(exc).__name__)
                 continue
-            OutboxMessage.objects.filter(pk=message.pk).update(delivered_at=timezone.now(), attempts=message.attempts + 1)
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                delivered_at=timezone.now(), attempts=message.attempts + 1
+            )
             delivered += 1
     return delivered

@@ -205,4 +205,3 @@ def add_comment(case: Case, actor, text: str) -> None:
 def record_confidential_view(case: Case, actor) -> None:
     """Every view of a confidential case is an audit event (DESIGN §1.1)."""
     audit.record(case, "viewed", actor)
-

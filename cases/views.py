@@ -76,7 +76,9 @@ def case_detail(request, reference):
         "today": workdays.today(),
         "can_handle": policy.can_handle(request.user, case),
         "can_comment": policy.can_comment(request.user, case),
-        "assign_form": AssignForm(users=policy.assignable_users(case)) if policy.can_assign(request.user, case) else None,
+        "assign_form": AssignForm(users=policy.assignable_users(case))
+        if policy.can_assign(request.user, case)
+        else None,
         "comment_form": CommentForm(),
         "attachment_form": AttachmentForm(),
     }

@@ -48,30 +48,55 @@ class GratifikasiReport(Case):
 
     # --- the reporter ------------------------------------------------------------------------------------
 
-    @transition("status", source=Status.DRAFT, target=Status.SUBMITTED, permission=policy.reporter,
-                custom={"label": _("Ajukan ke UPG")})
+    @transition(
+        "status",
+        source=Status.DRAFT,
+        target=Status.SUBMITTED,
+        permission=policy.reporter,
+        custom={"label": _("Ajukan ke UPG")},
+    )
     def submit(self):
         pass
 
-    @transition("status", source=Status.INCOMPLETE, target=Status.VERIFYING, permission=policy.reporter,
-                custom={"label": _("Kirim kelengkapan")})
+    @transition(
+        "status",
+        source=Status.INCOMPLETE,
+        target=Status.VERIFYING,
+        permission=policy.reporter,
+        custom={"label": _("Kirim kelengkapan")},
+    )
     def complete(self):
         pass
 
     # --- the UPG -----------------------------------------------------------------------------------------
 
-    @transition("status", source=Status.SUBMITTED, target=Status.VERIFYING, permission=policy.handler,
-                custom={"label": _("Mulai verifikasi")})
+    @transition(
+        "status",
+        source=Status.SUBMITTED,
+        target=Status.VERIFYING,
+        permission=policy.handler,
+        custom={"label": _("Mulai verifikasi")},
+    )
     def start_verification(self):
         pass
 
-    @transition("status", source=Status.VERIFYING, target=Status.INCOMPLETE, permission=policy.handler,
-                custom={"label": _("Minta dilengkapi")})
+    @transition(
+        "status",
+        source=Status.VERIFYING,
+        target=Status.INCOMPLETE,
+        permission=policy.handler,
+        custom={"label": _("Minta dilengkapi")},
+    )
     def request_completion(self):
         pass
 
-    @transition("status", source=Status.VERIFYING, target=Status.NOT_REPORTABLE, permission=policy.handler,
-                custom={"label": _("Tidak wajib dilaporkan"), "style": "danger"})
+    @transition(
+        "status",
+        source=Status.VERIFYING,
+        target=Status.NOT_REPORTABLE,
+        permission=policy.handler,
+        custom={"label": _("Tidak wajib dilaporkan"), "style": "danger"},
+    )
     def declare_not_reportable(self):
         pass
 
@@ -81,42 +106,84 @@ class GratifikasiReport(Case):
     def is_receipt(self) -> bool:
         return self.report_type == ReportType.PENERIMAAN
 
-    @transition("status", source=Status.VERIFYING, target=Status.RECORDED, permission=policy.handler,
-                conditions=[is_refusal], custom={"label": _("Catat penolakan")})
+    @transition(
+        "status",
+        source=Status.VERIFYING,
+        target=Status.RECORDED,
+        permission=policy.handler,
+        conditions=[is_refusal],
+        custom={"label": _("Catat penolakan")},
+    )
     def record_refusal(self):
         pass
 
-    @transition("status", source=Status.VERIFYING, target=Status.ANALYSING, permission=policy.handler,
-                conditions=[is_receipt], custom={"label": _("Analisis")})
+    @transition(
+        "status",
+        source=Status.VERIFYING,
+        target=Status.ANALYSING,
+        permission=policy.handler,
+        conditions=[is_receipt],
+        custom={"label": _("Analisis")},
+    )
     def start_analysis(self):
         pass
 
-    @transition("status", source=[Status.ANALYSING, Status.RECORDED], target=Status.FORWARDED_TO_KPK,
-                permission=policy.handler, custom={"label": _("Teruskan ke KPK")})
+    @transition(
+        "status",
+        source=[Status.ANALYSING, Status.RECORDED],
+        target=Status.FORWARDED_TO_KPK,
+        permission=policy.handler,
+        custom={"label": _("Teruskan ke KPK")},
+    )
     def forward_to_kpk(self):
         pass
 
-    @transition("status", source=Status.FORWARDED_TO_KPK, target=Status.RETURNED_BY_KPK, permission=policy.handler,
-                custom={"label": _("KPK minta dilengkapi")})
+    @transition(
+        "status",
+        source=Status.FORWARDED_TO_KPK,
+        target=Status.RETURNED_BY_KPK,
+        permission=policy.handler,
+        custom={"label": _("KPK minta dilengkapi")},
+    )
     def kpk_returned(self):
         pass
 
-    @transition("status", source=Status.RETURNED_BY_KPK, target=Status.FORWARDED_TO_KPK, permission=policy.handler,
-                custom={"label": _("Kirim kelengkapan ke KPK")})
+    @transition(
+        "status",
+        source=Status.RETURNED_BY_KPK,
+        target=Status.FORWARDED_TO_KPK,
+        permission=policy.handler,
+        custom={"label": _("Kirim kelengkapan ke KPK")},
+    )
     def resend_to_kpk(self):
         pass
 
-    @transition("status", source=Status.FORWARDED_TO_KPK, target=Status.DECIDED, permission=policy.handler,
-                custom={"label": _("Catat keputusan KPK")})
+    @transition(
+        "status",
+        source=Status.FORWARDED_TO_KPK,
+        target=Status.DECIDED,
+        permission=policy.handler,
+        custom={"label": _("Catat keputusan KPK")},
+    )
     def record_decision(self):
         pass
 
-    @transition("status", source=Status.DECIDED, target=Status.SETTLING, permission=policy.handler,
-                custom={"label": _("Proses penyerahan")})
+    @transition(
+        "status",
+        source=Status.DECIDED,
+        target=Status.SETTLING,
+        permission=policy.handler,
+        custom={"label": _("Proses penyerahan")},
+    )
     def start_settlement(self):
         pass
 
-    @transition("status", source=[Status.SETTLING, Status.DECIDED, Status.RECORDED], target=Status.CLOSED,
-                permission=policy.handler, custom={"label": _("Tutup")})
+    @transition(
+        "status",
+        source=[Status.SETTLING, Status.DECIDED, Status.RECORDED],
+        target=Status.CLOSED,
+        permission=policy.handler,
+        custom={"label": _("Tutup")},
+    )
     def close(self):
         pass

@@ -27,7 +27,7 @@ def test_it_chains_each_event_to_the_previous(chain):
     events = list(CaseEvent.objects.filter(case_id=chain.pk))
     assert [e.seq for e in events] == [1, 2, 3, 4]
     assert events[0].prev_hash == ""
-    for before, after in zip(events, events[1:]):
+    for before, after in zip(events, events[1:], strict=False):
         assert after.prev_hash == before.hash
 
 

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def queue(users, key="k1", **kwargs):
     with transaction.atomic():
-        return notifications.queue(recipients=users, subject="Subjek", body="Isi", link="/kasus/X/", dedupe_key=key, **kwargs)
+        return notifications.queue(
+            recipients=users, subject="Subjek", body="Isi", link="/kasus/X/", dedupe_key=key, **kwargs
+        )
 
 
 def test_it_delivers_email_and_in_app_once(handler, handler2):

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases import services
 from cases.models import CaseEvent, Confidentiality, DeadlineClock, RolePolicy
 from tests.casetype.models import Status, Widget
 from tests.conftest import PASSWORD

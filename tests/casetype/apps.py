@@ -23,13 +23,23 @@ class CasetypeConfig(AppConfig):
                 notify=lambda case, name: [case.reporter],
                 clocks=(
                     registry.ClockRule(
-                        code="review", label="Review", basis="test 5 HK", working_days=5,
-                        start_on=("submit",), stop_on=("approve", "reject"),
-                        pause_on=("send_back",), resume_on=("resubmit",),
+                        code="review",
+                        label="Review",
+                        basis="test 5 HK",
+                        working_days=5,
+                        start_on=("submit",),
+                        stop_on=("approve", "reject"),
+                        pause_on=("send_back",),
+                        resume_on=("resubmit",),
                     ),
                     registry.ClockRule(
-                        code="from_event", label="From event", basis="test 10 HK", working_days=10,
-                        start_on=("submit",), stop_on=("approve",), start_from="event_date",
+                        code="from_event",
+                        label="From event",
+                        basis="test 10 HK",
+                        working_days=10,
+                        start_on=("submit",),
+                        stop_on=("approve",),
+                        start_from="event_date",
                     ),
                 ),
             )

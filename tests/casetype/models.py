@@ -42,8 +42,9 @@ class Widget(Case):
     def resubmit(self):
         pass
 
-    @transition("status", source=Status.REVIEWING, target=Status.APPROVED, permission=policy.handler,
-                conditions=[is_ready])
+    @transition(
+        "status", source=Status.REVIEWING, target=Status.APPROVED, permission=policy.handler, conditions=[is_ready]
+    )
     def approve(self, title=""):
         if title:
             self.title = title

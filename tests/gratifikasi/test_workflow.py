@@ -41,8 +41,14 @@ PATHS = {
     "forwarded_to_kpk": ["submit", "start_verification", "start_analysis", "forward_to_kpk"],
     "returned_by_kpk": ["submit", "start_verification", "start_analysis", "forward_to_kpk", "kpk_returned"],
     "decided": ["submit", "start_verification", "start_analysis", "forward_to_kpk", "record_decision"],
-    "settling": ["submit", "start_verification", "start_analysis", "forward_to_kpk", "record_decision",
-                 "start_settlement"],
+    "settling": [
+        "submit",
+        "start_verification",
+        "start_analysis",
+        "forward_to_kpk",
+        "record_decision",
+        "start_settlement",
+    ],
     "closed": ["submit", "start_verification", "start_analysis", "forward_to_kpk", "record_decision", "close"],
 }
 
@@ -52,8 +58,13 @@ def make_report(unit, pegawai, upg):
     def make(state, report_type=None):
         report_type = report_type or ("penolakan" if state == "recorded" else "penerimaan")
         case = services.create_case(
-            kind="gratifikasi", actor=pegawai, unit=unit, reporter=pegawai,
-            report_type=report_type, date_received=dt.date.today() - dt.timedelta(days=3), summary="parsel",
+            kind="gratifikasi",
+            actor=pegawai,
+            unit=unit,
+            reporter=pegawai,
+            report_type=report_type,
+            date_received=dt.date.today() - dt.timedelta(days=3),
+            summary="parsel",
         )
         for name in PATHS[state]:
             case = services.transition(case, name, pegawai if name in {"submit", "complete"} else upg)

@@ -19,9 +19,23 @@ DEMO_USERS = [
     ("pegawai", "Budi Santoso", [policy.PEGAWAI], "SEKR", "atasan", "198805122015031002"),
     ("upg", "Rina Marlina (UPG)", [policy.PETUGAS_UPG, policy.PEGAWAI], "INSP", "inspektur", "198903032014022003"),
     ("upg2", "Agus Salim (UPG)", [policy.PETUGAS_UPG, policy.PEGAWAI], "INSP", "inspektur", "199002022016031004"),
-    ("pengaduan", "Dewi Lestari (Pengaduan)", [policy.PETUGAS_PENGADUAN, policy.PEGAWAI], "HUMAS", "atasan", "199104042017032005"),
+    (
+        "pengaduan",
+        "Dewi Lestari (Pengaduan)",
+        [policy.PETUGAS_PENGADUAN, policy.PEGAWAI],
+        "HUMAS",
+        "atasan",
+        "199104042017032005",
+    ),
     ("wbs", "Hendra Gunawan (WBS)", [policy.PENGELOLA_WBS, policy.PEGAWAI], "INSP", "inspektur", "198707072012121006"),
-    ("kustodian", "Sari Indah (Kustodian)", [policy.KUSTODIAN, policy.PEGAWAI], "INSP", "inspektur", "198506062010122007"),
+    (
+        "kustodian",
+        "Sari Indah (Kustodian)",
+        [policy.KUSTODIAN, policy.PEGAWAI],
+        "INSP",
+        "inspektur",
+        "198506062010122007",
+    ),
     ("inspektur", "Ir. Bambang Wijaya, M.M.", [policy.INSPEKTUR, policy.PEGAWAI], "INSP", None, "196812121993031008"),
     ("admin", "Admin SIGAP", [policy.ADMIN], "SEKR", None, None),
 ]
@@ -64,7 +78,10 @@ class Command(BaseCommand):
             user.groups.set(Group.objects.filter(name__in=roles))
             users[username] = user
             EmployeeProfile.objects.create(
-                user=user, nip=nip, position=full_name.split("(")[-1].rstrip(")"), unit=units[unit],
+                user=user,
+                nip=nip,
+                position=full_name.split("(")[-1].rstrip(")"),
+                unit=units[unit],
                 supervisor=users.get(supervisor),
             )
         # Demo accounts sign in with a password only; a real installation keeps the migration's defaults.
@@ -80,28 +97,43 @@ class Command(BaseCommand):
             (12, "penerimaan", "Voucher belanja Rp2.500.000 dari peserta lelang", ["start_verification"]),
             (40, "penerimaan", "Tiket pesawat dari mitra kerja", ["start_verification", "start_analysis"]),
             (5, "penolakan", "Amplop uang yang ditolak saat rapat koordinasi", ["start_verification"]),
-            (20, "penerimaan", "Jam tangan dari vendor aplikasi", ["start_verification", "start_analysis", "forward_to_kpk"]),
+            (
+                20,
+                "penerimaan",
+                "Jam tangan dari vendor aplikasi",
+                ["start_verification", "start_analysis", "forward_to_kpk"],
+            ),
         ]
         cases = []
         for days_ago, report_type, summary, steps in plan:
             case = services.create_case(
-                kind="gratifikasi", actor=pegawai, unit=units["SEKR"], reporter=pegawai,
-                report_type=report_type, date_received=today - dt.timedelta(days=days_ago), summary=summary,
+                kind="gratifikasi",
+                actor=pegawai,
+                unit=units["SEKR"],
+                reporter=pegawai,
+                report_type=report_type,
+                date_received=today - dt.timedelta(days=days_ago),
+                summary=summary,
             )
             case = services.transition(case, "submit", pegawai)
             for step in steps:
                 case = services.transition(case, step, upg)
             cases.append(case)
         services.create_case(
-            kind="gratifikasi", actor=pegawai, unit=units["SEKR"], reporter=pegawai,
-            report_type="penerimaan", date_received=today, summary="Draf: cendera mata dari tamu dinas",
+            kind="gratifikasi",
+            actor=pegawai,
+            unit=units["SEKR"],
+            reporter=pegawai,
+            report_type="penerimaan",
+            date_received=today,
+            summary="Draf: cendera mata dari tamu dinas",
         )
         services.assign(cases[-1], upg, upg)
         services.assign(cases[2], users["upg2"], upg)
 
     def print_credentials(self):
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo users (password for all: %s)" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {DEMO_PASSWORD})"))
         for username, full_name, roles, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {', '.join(roles):<32} {full_name}")
         self.stdout.write("")
