@@ -49,11 +49,11 @@ def check(upload: UploadedFile) -> str:
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise AttachmentRejected(
-            _("Berkas \u201c%(name)s\u201d terlalu besar (%(size)s). Batasnya %(limit)s.")
+            _("Berkas “%(name)s” terlalu besar (%(size)s). Batasnya %(limit)s.")
             % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
         )
     if upload.size == 0:
-        raise AttachmentRejected(_("Berkas \u201c%(name)s\u201d kosong.") % {"name": upload.name})
+        raise AttachmentRejected(_("Berkas “%(name)s” kosong.") % {"name": upload.name})
     upload.seek(0)
     detected = magic.from_buffer(upload.read(SNIFF_BYTES), mime=True)
     upload.seek(0)
@@ -61,7 +61,7 @@ def check(upload: UploadedFile) -> str:
     if detected not in ALLOWED_TYPES or extension not in ALLOWED_TYPES[detected]:
         raise AttachmentRejected(
             _(
-                "Berkas \u201c%(name)s\u201d tidak dapat diterima: isinya tidak sesuai jenis yang diizinkan "
+                "Berkas “%(name)s” tidak dapat diterima: isinya tidak sesuai jenis yang diizinkan "
                 "(PDF, gambar, dokumen Office, teks, audio/video)."
             )
             % {"name": upload.name}

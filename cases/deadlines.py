@@ -117,10 +117,10 @@ def _message(clock: DeadlineClock, stage: str) -> tuple[str, str]:
     due = clock.due_date.strftime("%d-%m-%Y")
     if stage == "breach":
         subject = _("[SIGAP] %(ref)s: batas waktu terlampaui") % {"ref": reference}
-        body = _("Tenggat \u201c%(label)s\u201d kasus %(ref)s berakhir %(due)s dan belum dipenuhi.")
+        body = _("Tenggat “%(label)s” kasus %(ref)s berakhir %(due)s dan belum dipenuhi.")
     else:
         subject = _("[SIGAP] %(ref)s: batas waktu mendekat") % {"ref": reference}
-        body = _("Tenggat \u201c%(label)s\u201d kasus %(ref)s berakhir %(due)s.")
+        body = _("Tenggat “%(label)s” kasus %(ref)s berakhir %(due)s.")
     return subject, body % {"label": clock.label, "ref": reference, "due": due}
 
 

@@ -109,7 +109,7 @@ def transition(case: Case, name: str, actor, *, expected_status: str | None = No
         method = _transition_method(locked, name)
         if not can_proceed(method, check_conditions=False):
             raise AlreadyChanged(
-                _("Tindakan ini tidak dapat dilakukan pada status \u201c%(status)s\u201d.")
+                _("Tindakan ini tidak dapat dilakukan pada status “%(status)s”.")
                 % {"status": locked.status_label}
             )
         if not has_transition_perm(method, actor):
@@ -144,7 +144,7 @@ def _notify_transition(case: Case, name: str, actor, event) -> None:
     recipients = [user for user in recipients if user is not None and user.pk != getattr(actor, "pk", None)]
     with override("id"):
         subject = _("[SIGAP] %(ref)s: %(status)s") % {"ref": case.reference, "status": case.status_label}
-        body = _("Kasus %(ref)s kini berstatus \u201c%(status)s\u201d.") % {
+        body = _("Kasus %(ref)s kini berstatus “%(status)s”.") % {
             "ref": case.reference,
             "status": case.status_label,
         }

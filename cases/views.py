@@ -106,7 +106,7 @@ def case_transition(request, reference):
     except services.CaseError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Status kasus kini \u201c%(status)s\u201d.") % {"status": case.status_label})
+        messages.success(request, _("Status kasus kini “%(status)s”.") % {"status": case.status_label})
     return redirect("cases:detail", reference=reference)
 
 

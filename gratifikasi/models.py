@@ -21,11 +21,11 @@ class ReportType(models.TextChoices):
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draf")
     SUBMITTED = "submitted", _("Diajukan")
-    VERIFYING = "verifying", _("Diverifikasi UPG")
+    VERIFYING = "verifying", _("Sedang diverifikasi UPG")
     INCOMPLETE = "incomplete", _("Perlu dilengkapi")
     NOT_REPORTABLE = "not_reportable", _("Tidak wajib dilaporkan")
     RECORDED = "recorded", _("Penolakan dicatat")
-    ANALYSING = "analysing", _("Dianalisis UPG")
+    ANALYSING = "analysing", _("Sedang dianalisis UPG")
     FORWARDED_TO_KPK = "forwarded_to_kpk", _("Diteruskan ke KPK")
     RETURNED_BY_KPK = "returned_by_kpk", _("Dikembalikan KPK untuk dilengkapi")
     DECIDED = "decided", _("Ditetapkan KPK")
@@ -95,7 +95,7 @@ class GratifikasiReport(Case):
         source=Status.VERIFYING,
         target=Status.NOT_REPORTABLE,
         permission=policy.handler,
-        custom={"label": _("Tidak wajib dilaporkan"), "style": "danger"},
+        custom={"label": _("Nyatakan tidak wajib dilaporkan"), "style": "danger"},
     )
     def declare_not_reportable(self):
         pass
@@ -143,7 +143,7 @@ class GratifikasiReport(Case):
         source=Status.FORWARDED_TO_KPK,
         target=Status.RETURNED_BY_KPK,
         permission=policy.handler,
-        custom={"label": _("KPK minta dilengkapi")},
+        custom={"label": _("Catat permintaan kelengkapan KPK")},
     )
     def kpk_returned(self):
         pass
