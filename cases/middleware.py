@@ -1,6 +1,9 @@
 """Two-factor enforcement: roles whose RolePolicy requires it must pass TOTP before reaching any page."""
 
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
+from django.utils import translation
 from django.urls import reverse
 
 from cases.models import RolePolicy
@@ -31,3 +34,14 @@ class TwoFactorMiddleware:
             if two_factor_required(user):
                 return redirect("otp_setup")
         return self.get_response(request)
+
+
+class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
+    """Bahasa Indonesia unless the user chose English with the switcher. The browser's Accept-Language is
+    ignored: many Indonesian civil servants run browsers in English but work in Indonesian."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -305,6 +305,14 @@ class DeadlineClock(models.Model):
         return f"{self.case_id} {self.code} {self.due_date}"
 
     @property
+    def display_label(self) -> str:
+        """The kind's (translated) label for this clock; the stored label is the fallback for old rules."""
+        for rule in self.case.kind_def.clocks:
+            if rule.code == self.code:
+                return str(rule.label)
+        return self.label
+
+    @property
     def is_running(self) -> bool:
         return self.met_on is None and self.stopped_on is None
 

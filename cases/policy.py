@@ -10,7 +10,8 @@ The rules:
 - an inspektur sees every case, read-only;
 - the reporter's supervisor sees cases of kinds that say so (benturan kepentingan);
 - admins manage users and settings; they see no case through being admin, and never restricted content;
-- an excluded person sees nothing of the case, whatever their role.
+- an excluded person sees nothing of the case, whatever their role;
+- a draft is seen by its reporter only.
 """
 
 from django.contrib.auth.models import AnonymousUser
@@ -34,6 +35,7 @@ ROLES = [PEGAWAI, PETUGAS_UPG, PETUGAS_PENGADUAN, PENGELOLA_WBS, KUSTODIAN, ATAS
 STAFF_ROLES = {PETUGAS_UPG, PETUGAS_PENGADUAN, PENGELOLA_WBS, KUSTODIAN, ATASAN, INSPEKTUR, ADMIN}
 
 HANDLE = "handle_case"
+DRAFT = "draft"
 
 
 def roles(user) -> frozenset[str]:
@@ -70,16 +72,18 @@ def visible_cases(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Case.objects.all() if queryset is None else queryset
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
+    # A draft is the reporter's own until submitted: nobody else sees it, whatever their role.
+    submitted = ~Q(status=DRAFT)
     if has_role(user, INSPEKTUR):
-        allowed = Q()
+        allowed = Q(reporter=user) | submitted
     else:
-        allowed = Q(reporter=user) | _assigned(user)
+        allowed = Q(reporter=user) | (_assigned(user) & submitted)
         kinds = handled_kinds(user)
         if kinds:
-            allowed |= Q(kind__in=kinds, confidentiality=Confidentiality.BIASA)
+            allowed |= Q(kind__in=kinds, confidentiality=Confidentiality.BIASA) & submitted
         supervised = [kind.code for kind in registry.all_kinds() if kind.supervisor_sees]
         if supervised:
-            allowed |= Q(kind__in=supervised, reporter__profile__supervisor=user)
+            allowed |= Q(kind__in=supervised, reporter__profile__supervisor=user) & submitted
     excluded = CaseExclusion.objects.filter(case=OuterRef("pk"), user=user)
     return queryset.filter(allowed).filter(~Exists(excluded))
 

@@ -17,13 +17,14 @@ def test_the_reporter_sees_their_own_cases_only(make_widget, pegawai, make_user)
     assert theirs.reference not in visible(pegawai)
 
 
-def test_handlers_of_the_kind_see_ordinary_cases(widget, handler, upg):
+def test_handlers_of_the_kind_see_ordinary_cases(make_widget, handler, upg):
+    widget = make_widget("submitted")
     assert visible(handler) == {widget.reference}
     assert visible(upg) == set()  # a handler of another kind
 
 
 def test_confidential_cases_need_an_assignment(make_widget, handler, handler2):
-    case = make_widget(confidentiality=Confidentiality.RAHASIA)
+    case = make_widget("submitted", confidentiality=Confidentiality.RAHASIA)
     assert visible(handler) == set()
     assert not policy.can_handle(handler, case)
     policy.grant_handling(handler, case)
@@ -33,11 +34,11 @@ def test_confidential_cases_need_an_assignment(make_widget, handler, handler2):
 
 
 def test_inspektur_sees_everything_but_handles_nothing(make_widget, inspektur):
-    case = make_widget(confidentiality=Confidentiality.RAHASIA)
+    case = make_widget("submitted", confidentiality=Confidentiality.RAHASIA)
     assert visible(inspektur) == {case.reference}
     assert not policy.can_handle(inspektur, case)
     with pytest.raises(services.NotAllowed):
-        services.transition(case, "submit", inspektur)
+        services.transition(case, "start_review", inspektur)
 
 
 def test_admin_sees_no_case_by_being_admin_even_as_superuser(widget, admin_user):
@@ -68,7 +69,7 @@ def test_an_inactive_user_sees_nothing(widget, handler):
 
 
 def test_assignment_moves_the_object_permission(make_widget, handler, handler2):
-    case = make_widget(confidentiality=Confidentiality.RAHASIA)
+    case = make_widget("submitted", confidentiality=Confidentiality.RAHASIA)
     policy.grant_handling(handler, case)
     services.assign(case, handler, handler)
     services.assign(case, handler2, handler)
@@ -82,3 +83,10 @@ def test_only_handlers_of_the_kind_may_assign_and_be_assigned(widget, handler, p
         services.assign(widget, handler, pegawai)
     with pytest.raises(services.NotAllowed):
         services.assign(widget, upg, handler)
+
+
+def test_a_draft_is_seen_by_its_reporter_only(widget, pegawai, handler, inspektur):
+    policy.grant_handling(handler, widget)
+    assert visible(pegawai) == {widget.reference}
+    assert visible(handler) == set()
+    assert visible(inspektur) == set()

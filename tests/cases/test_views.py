@@ -25,15 +25,17 @@ def login(client):
 
 
 def test_the_inbox_lists_only_visible_cases_nearest_due_first(login, make_widget, handler, make_user):
-    late, soon, none = make_widget("submitted"), make_widget("submitted"), make_widget()
+    late, soon, none = make_widget("submitted"), make_widget("submitted"), make_widget("reviewing")
+    Widget.objects.filter(pk=none.pk).update(due_date=None)
     DeadlineClock.objects.filter(case_id=late.pk).update(due_date=dt.date(2026, 1, 5))
     Widget.objects.filter(pk=late.pk).update(due_date=dt.date(2026, 1, 5))
-    hidden = make_widget(confidentiality=Confidentiality.RAHASIA)
+    hidden = make_widget("submitted", confidentiality=Confidentiality.RAHASIA)
+    draft = make_widget()
     response = login(handler).get(reverse("cases:inbox"))
     page = response.context["page"]
     refs = [case.reference for case in page.object_list]
     assert refs[:2] == [late.reference, soon.reference] and none.reference in refs
-    assert hidden.reference not in refs
+    assert hidden.reference not in refs and draft.reference not in refs
     assert "Lewat" in response.content.decode()
 
 
@@ -56,7 +58,7 @@ def test_the_inbox_filters_by_kind_status_unit_and_overdue(login, make_widget, h
 
 def test_the_inbox_paginates(login, make_widget, handler):
     for _ in range(27):
-        make_widget()
+        make_widget("submitted")
     client = login(handler)
     assert len(client.get(reverse("cases:inbox")).context["page"].object_list) == 25
     assert len(client.get(reverse("cases:inbox"), {"page": 2}).context["page"].object_list) == 2
@@ -153,7 +155,7 @@ def test_a_fake_upload_gets_a_message_and_saves_nothing(login, widget, pegawai):
 
 
 def test_viewing_a_confidential_case_is_an_audit_event(login, make_widget, inspektur):
-    case = make_widget(confidentiality=Confidentiality.RAHASIA)
+    case = make_widget("submitted", confidentiality=Confidentiality.RAHASIA)
     login(inspektur).get(reverse("cases:detail", args=[case.reference]))
     assert CaseEvent.objects.filter(case_id=case.pk, action="viewed", actor=inspektur).count() == 1
 
@@ -206,3 +208,9 @@ def test_a_user_with_a_device_must_verify_it_at_every_login(client, handler):
 
 def test_sessions_expire_after_idle_time(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_indonesian_is_the_default_whatever_the_browser_asks(client, widget, pegawai):
+    client.force_login(pegawai)
+    body = client.get(reverse("cases:inbox"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Kotak kasus" in body
