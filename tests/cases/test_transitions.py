@@ -42,12 +42,18 @@ def test_it_queues_notifications_for_handlers_not_the_actor(widget, pegawai, han
     assert recipients == {"handler", "handler2"}
 
 
-def test_the_wrong_state_is_refused_and_changes_nothing(widget, handler):
-    before = events(widget)
+def test_the_wrong_state_is_refused_and_changes_nothing(make_widget, handler):
+    case = make_widget("submitted")
+    before = events(case)
     with pytest.raises(services.AlreadyChanged):
-        services.transition(widget, "approve", handler)
-    assert Widget.objects.get(pk=widget.pk).status == Status.DRAFT
-    assert events(widget) == before
+        services.transition(case, "approve", handler)
+    assert Widget.objects.get(pk=case.pk).status == Status.SUBMITTED
+    assert events(case) == before
+
+
+def test_nobody_but_the_reporter_may_act_on_a_draft(widget, handler):
+    with pytest.raises(services.NotAllowed):
+        services.transition(widget, "submit", handler)
 
 
 def test_the_wrong_role_is_refused_and_changes_nothing(make_widget, pegawai, handler):
