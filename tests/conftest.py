@@ -28,7 +28,8 @@ def other_unit(unit):
 def make_user(db, unit):
     def make(username, *roles, supervisor=None, **extra):
         user = get_user_model().objects.create_user(username, f"{username}@example.test", PASSWORD, **extra)
-        user.groups.set(Group.objects.filter(name__in=roles))
+        # get_or_create: transactional tests flush the tables, including the groups the migration made.
+        user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
         EmployeeProfile.objects.create(user=user, unit=unit, supervisor=supervisor)
         return user
 
