@@ -176,3 +176,30 @@ def test_two_concurrent_attempts_exactly_one_wins(make_widget, handler, handler2
     transitions = CaseEvent.objects.filter(case_id=case.pk, action="transition", from_status="reviewing")
     assert transitions.count() == 1
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_numbering_gives_distinct_gapless_references():
+    from cases import registry
+
+    kind = registry.get("uji")
+    barrier = threading.Barrier(3)
+    numbers, errors = [], []
+
+    def take():
+        try:
+            barrier.wait()
+            for _ in range(15):
+                numbers.append(services.next_reference(kind, 2031))
+        except Exception as exc:  # noqa: BLE001 — surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=take) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(numbers) == [f"UJI-2031-{n:06d}" for n in range(1, 46)]
