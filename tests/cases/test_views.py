@@ -214,3 +214,8 @@ def test_indonesian_is_the_default_whatever_the_browser_asks(client, widget, peg
     client.force_login(pegawai)
     body = client.get(reverse("cases:inbox"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Kotak kasus" in body
+
+
+def test_a_wrong_password_gets_a_plain_message(client, handler):
+    response = client.post(reverse("login"), {"username": "handler", "password": "salah"})
+    assert "Nama pengguna atau kata sandi salah" in response.content.decode()

@@ -116,9 +116,10 @@ class RedisServer:
 class Worker:
     """``celery -A config worker`` in its own process, logging to a file the test reads."""
 
-    def __init__(self, env: dict, logfile: Path):
+    def __init__(self, env: dict, logfile: Path, email_dir: Path):
         self.env = env
         self.logfile = logfile
+        self.email_dir = email_dir
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -237,7 +238,9 @@ def app_publishing_to(redis_server, monkeypatch):
 
 
 @pytest.fixture
-def worker(redis_server, tmp_path):
+def worker(transactional_db, redis_server, tmp_path):
+    """A worker on the test database (committed data only, hence transactional_db: it is also flushed only
+    after the worker has stopped) and on the test Redis, sending mail into files."""
     email_dir = tmp_path / "worker-mail"
     email_dir.mkdir()
     env = {key: value for key, value in os.environ.items() if not key.startswith("CELERY_")}
@@ -254,8 +257,7 @@ def worker(redis_server, tmp_path):
         PYTHONPATH=os.pathsep.join(filter(None, [str(BASE_DIR), os.environ.get("PYTHONPATH")])),
         PYTHONUNBUFFERED="1",
     )
-    proc = Worker(env, tmp_path / "worker.log")
-    proc.email_dir = email_dir
+    proc = Worker(env, tmp_path / "worker.log", email_dir)
     try:
         proc.start()
 
