@@ -5,7 +5,11 @@ from cases import account_views
 from cases.forms import LoginForm
 
 urlpatterns = [
-    path("masuk/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
+    path(
+        "masuk/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("2fa/", account_views.otp_setup, name="otp_setup"),
     path("2fa/verifikasi/", account_views.otp_verify, name="otp_verify"),

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 
 from cases.models import RolePolicy
 

@@ -109,8 +109,7 @@ def transition(case: Case, name: str, actor, *, expected_status: str | None = No
         method = _transition_method(locked, name)
         if not can_proceed(method, check_conditions=False):
             raise AlreadyChanged(
-                _("Tindakan ini tidak dapat dilakukan pada status “%(status)s”.")
-                % {"status": locked.status_label}
+                _("Tindakan ini tidak dapat dilakukan pada status “%(status)s”.") % {"status": locked.status_label}
             )
         if not has_transition_perm(method, actor):
             raise NotAllowed(_("Peran Anda tidak berwenang melakukan tindakan ini."))
