@@ -1,4 +1,4 @@
-"""Two-factor enforcement: roles whose RolePolicy requires it must pass TOTP before reaching any page."""
+"""Request middleware: two-factor enforcement per role, and Indonesian as the default language."""
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
