@@ -105,7 +105,7 @@ def _recipients(clock: DeadlineClock, escalate: bool) -> list:
 
 
 _STAGES = {
-    # stage: (timestamp field, message)
+    # stage: the clock's field that records it was sent
     "h3": "warned_h3_at",
     "h1": "warned_h1_at",
     "breach": "escalated_at",

@@ -1,6 +1,6 @@
 """Services that change cases. The only code that changes a case's status is `transition` below."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,11 +38,8 @@ def next_reference(kind: registry.CaseKind, year: int) -> str:
     value it wrote inside its own transaction.
     """
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                ReferenceCounter.objects.get_or_create(kind=kind.code, year=year)
-        except IntegrityError:  # another transaction created the row first; it exists now
-            pass
+        # get_or_create retries the read when a concurrent transaction created the row first.
+        ReferenceCounter.objects.get_or_create(kind=kind.code, year=year)
         counter = ReferenceCounter.objects.filter(kind=kind.code, year=year)
         counter.update(last=F("last") + 1)
         number = counter.values_list("last", flat=True).get()
