@@ -25,17 +25,27 @@ logger = logging.getLogger(__name__)
 RUNNING = Q(met_on__isnull=True, stopped_on__isnull=True)
 
 
-def _start_date(case: Case, rule: ClockRule, today: dt.date) -> dt.date:
-    if rule.start_from == "today":
-        return today
-    value = getattr(case, rule.start_from, None)
+def _rule_date(case: Case, source, today: dt.date) -> dt.date:
+    if callable(source):
+        value = source(case)
+    elif source == "today":
+        value = today
+    else:
+        value = getattr(case, source, None)
     if isinstance(value, dt.datetime):
         value = timezone.localdate(value)
     return value or today
 
 
-def start_clock(case: Case, rule: ClockRule, today: dt.date) -> DeadlineClock:
-    start = _start_date(case, rule, today)
+def start_clock(case: Case, rule: ClockRule, today: dt.date) -> DeadlineClock | None:
+    if rule.applies is not None and not rule.applies(case):
+        return None
+    start = _rule_date(case, rule.start_from, today)
+    length = rule.working_days(case) if callable(rule.working_days) else rule.working_days
+    due = workdays.add_working_days(start, length)
+    if rule.not_after:
+        cap = DeadlineClock.objects.filter(case=case, code=rule.not_after).values_list("due_date", flat=True).first()
+        due = min(due, cap) if cap else due
     clock, _created = DeadlineClock.objects.update_or_create(
         case=case,
         code=rule.code,
@@ -43,8 +53,8 @@ def start_clock(case: Case, rule: ClockRule, today: dt.date) -> DeadlineClock:
             "label": str(rule.label),
             "basis": rule.basis,
             "start_date": start,
-            "working_days": rule.working_days,
-            "due_date": workdays.add_working_days(start, rule.working_days),
+            "working_days": length,
+            "due_date": due,
             "paused_on": None,
             "paused_days": 0,
             "met_on": None,
@@ -66,7 +76,7 @@ def apply_rules(case: Case, transition_name: str, today: dt.date | None = None) 
             start_clock(case, rule, today)
         clocks = DeadlineClock.objects.filter(case=case, code=rule.code).filter(RUNNING)
         if transition_name in rule.stop_on:
-            clocks.update(met_on=today)
+            clocks.update(met_on=_rule_date(case, rule.stop_from, today))
         if transition_name in rule.pause_on:
             clocks.filter(paused_on__isnull=True).update(paused_on=today)
         if transition_name in rule.resume_on:

@@ -62,3 +62,34 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Nama pengguna atau kata sandi salah. Perhatikan huruf besar dan kecil."),
         "inactive": _("Akun ini tidak aktif. Hubungi admin SIGAP unit Anda."),
     }
+
+
+class TransitionDataForm(forms.Form):
+    """Base for the data an officer enters with a transition. Field names are the transition's keyword
+    arguments; an optional `attachment` file is checked here and stored after the transition succeeds."""
+
+    note = forms.CharField(
+        label=_("Catatan (opsional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def clean_attachment(self):
+        from cases import attachments
+
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            try:
+                attachments.check(upload)
+            except attachments.AttachmentRejected as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return upload
+
+    def transition_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in {"note", "attachment"}}
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(label=_("Pesan kepada pelapor"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))

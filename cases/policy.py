@@ -132,7 +132,13 @@ def is_reporter(user, case: Case) -> bool:
 
 
 def can_comment(user, case: Case) -> bool:
+    """Internal notes and files: the handlers, and the reporter for files of their own case."""
     return can_handle(user, case) or is_reporter(user, case)
+
+
+def can_message(user, case: Case) -> bool:
+    """Messages between handler and reporter; a case without a reporter account has no one to message here."""
+    return case.reporter_id is not None and (can_handle(user, case) or is_reporter(user, case))
 
 
 def can_assign(user, case: Case) -> bool:

@@ -6,7 +6,7 @@ who handles it, or renders it.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 
@@ -18,20 +18,27 @@ if TYPE_CHECKING:
 class ClockRule:
     """A deadline that a transition starts, stops or pauses.
 
-    ``start_on`` / ``stop_on`` / ``pause_on`` / ``resume_on`` name transitions. ``start_from`` names where the
-    start date comes from: ``"today"`` or an attribute of the detail model holding a date (e.g. the date a
-    gift was received), so the law's "day 0" is the event's day, not the day someone clicked.
+    ``start_on`` / ``stop_on`` / ``pause_on`` / ``resume_on`` name transitions. ``start_from`` says where day 0
+    comes from: ``"today"``, the name of a date attribute of the detail model (the law's day 0 is the event's
+    day, e.g. the date a gift was received, not the day someone clicked), or a callable ``(case) -> date``.
+    ``stop_from`` likewise says which date the clock was met on (the date a report actually reached KPK,
+    which an officer may record days later). ``working_days`` may be a callable ``(case) -> int`` when the length depends on the rule in force.
+    ``applies`` (``(case) -> bool``) can skip the clock for cases it does not concern; ``not_after`` names
+    another clock whose due date this one may never pass.
     """
 
     code: str
     label: str
     basis: str
-    working_days: int
+    working_days: int | Callable[[Any], int]
     start_on: tuple[str, ...]
     stop_on: tuple[str, ...] = ()
     pause_on: tuple[str, ...] = ()
     resume_on: tuple[str, ...] = ()
-    start_from: str = "today"
+    start_from: str | Callable[[Any], Any] = "today"
+    stop_from: str | Callable[[Any], Any] = "today"
+    applies: Callable[[Any], bool] | None = None
+    not_after: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,8 @@ class CaseKind:
     clocks: tuple[ClockRule, ...] = ()
     # Optional: extra recipients of a transition's notification, e.g. the reporter.
     notify: Callable[["Model", str], list] | None = None
+    # Rendered on the case page with the detail instance as `report`.
+    detail_template: str = ""
     statistics: dict = field(default_factory=dict)
 
     @property

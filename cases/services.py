@@ -198,6 +198,36 @@ def add_comment(case: Case, actor, text: str) -> None:
     audit.record(case, "comment", actor, data={"text": text[:4000]})
 
 
+# What a reporter sees of their case's timeline: not internal notes, assignments or the access log.
+REPORTER_VISIBLE_EVENTS = ("created", "transition", "message", "attachment_added")
+
+
+def add_message(case: Case, actor, text: str) -> None:
+    """A message on the timeline that the reporter and the handlers both see; the other side is notified."""
+    if not policy.can_message(actor, case):
+        raise NotAllowed(_("Anda tidak berwenang mengirim pesan pada kasus ini."))
+    text = text.strip()
+    if not text:
+        raise CaseError(_("Pesan tidak boleh kosong."))
+    with transaction.atomic():
+        event = audit.record(case, "message", actor, data={"text": text[:4000]})
+        if policy.is_reporter(actor, case):
+            recipients = [case.assignee] if case.assignee_id else list(policy.assignable_users(case))
+        else:
+            recipients = [case.reporter]
+        with override("id"):
+            subject = _("[SIGAP] %(ref)s: pesan baru") % {"ref": case.reference}
+            body = _("Ada pesan baru pada kasus %(ref)s.") % {"ref": case.reference}
+        notifications.queue(
+            recipients=recipients,
+            subject=subject,
+            body=body,
+            link=f"/kasus/{case.reference}/",
+            dedupe_key=f"event:{event.pk}",
+            restricted=case.kind_def.restricted_content,
+        )
+
+
 def record_confidential_view(case: Case, actor) -> None:
     """Every view of a confidential case is an audit event (DESIGN §1.1)."""
     audit.record(case, "viewed", actor)

@@ -11,7 +11,9 @@ urlpatterns = [
     path("berkas/<uuid:uuid>/", views.attachment_download, name="attachment"),
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/tindakan/", views.case_transition, name="transition"),
+    path("<str:reference>/tindakan/<str:name>/", views.case_transition_form, name="transition_form"),
     path("<str:reference>/petugas/", views.case_assign, name="assign"),
+    path("<str:reference>/pesan/", views.case_message, name="message"),
     path("<str:reference>/catatan/", views.case_comment, name="comment"),
     path("<str:reference>/berkas/", views.attachment_upload, name="attachment_upload"),
 ]

@@ -8,11 +8,12 @@ from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import attachments, audit, policy, services, workdays
-from cases.forms import AssignForm, AttachmentForm, CommentForm, InboxFilterForm, TransitionForm
+from cases.forms import AssignForm, AttachmentForm, CommentForm, InboxFilterForm, MessageForm, TransitionForm
 from cases.models import Attachment, Confidentiality
 
 PAGE_SIZE = 25
@@ -57,11 +58,22 @@ def case_detail(request, reference):
     if case.confidentiality >= Confidentiality.RAHASIA:
         services.record_confidential_view(case, request.user)
     transitions = [
-        {"name": t.name, "label": t.custom.get("label", t.name), "style": t.custom.get("style", "")}
+        {
+            "name": t.name,
+            "label": t.custom.get("label", t.name),
+            "style": t.custom.get("style", ""),
+            "has_form": bool(t.custom.get("form")),
+            "note_required": bool(t.custom.get("note_required")),
+        }
         for t in services.available_transitions(case, request.user)
     ]
     status_labels = dict(case.kind_def.status_labels)
-    events = list(case.events.select_related("actor"))
+    staff = policy.can_handle(request.user, case) or policy.has_role(request.user, policy.INSPEKTUR)
+    events = case.events.select_related("actor")
+    if not staff:
+        # The reporter follows the case, not the office's internal notes and access log.
+        events = events.filter(action__in=services.REPORTER_VISIBLE_EVENTS)
+    events = list(events)
     for event in events:
         event.to_label = status_labels.get(event.to_status, "") if event.to_status != event.from_status else ""
         event.label = audit.action_label(event.action)
@@ -80,6 +92,10 @@ def case_detail(request, reference):
         if policy.can_assign(request.user, case)
         else None,
         "comment_form": CommentForm(),
+        "message_form": MessageForm(),
+        "staff": staff,
+        "can_message": policy.can_message(request.user, case),
+        "detail_template": case.kind_def.detail_template,
         "attachment_form": AttachmentForm(),
     }
     return render(request, "cases/case_detail.html", context)
@@ -92,6 +108,17 @@ def case_transition(request, reference):
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Permintaan tidak lengkap. Muat ulang halaman lalu coba lagi."))
+        return redirect("cases:detail", reference=reference)
+    case = case.kind_def.model.objects.get(pk=case.pk)
+    meta = _transition_meta(case, form.cleaned_data["name"])
+    if meta.custom.get("form"):
+        return redirect("cases:transition_form", reference=reference, name=meta.name)
+    if meta.custom.get("note_required") and not form.cleaned_data["note"].strip():
+        messages.error(
+            request,
+            _("Tindakan “%(action)s” memerlukan catatan untuk pelapor.")
+            % {"action": meta.custom.get("label", meta.name)},
+        )
         return redirect("cases:detail", reference=reference)
     try:
         case = services.transition(
@@ -108,6 +135,53 @@ def case_transition(request, reference):
     else:
         messages.success(request, _("Status kasus kini “%(status)s”.") % {"status": case.status_label})
     return redirect("cases:detail", reference=reference)
+
+
+def _transition_meta(case, name):
+    for t in case.get_all_status_transitions():
+        if t.name == name:
+            return t
+    raise Http404
+
+
+@login_required
+def case_transition_form(request, reference, name):
+    """A transition that needs data (dates, numbers, a decision): its form on a page of its own."""
+    case = policy.get_case_or_404(request.user, reference)
+    case = case.kind_def.model.objects.get(pk=case.pk)
+    meta = _transition_meta(case, name)
+    form_path = meta.custom.get("form")
+    if not form_path:
+        raise Http404
+    if name not in {t.name for t in services.available_transitions(case, request.user)}:
+        messages.error(request, _("Tindakan ini tidak tersedia untuk Anda pada status kasus sekarang."))
+        return redirect("cases:detail", reference=reference)
+    form_class = import_string(form_path)
+    form = form_class(request.POST or None, request.FILES or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.transition(
+                case,
+                name,
+                request.user,
+                expected_status=request.POST.get("expected_status", case.status),
+                note=form.cleaned_data.get("note", ""),
+                **form.transition_data(),
+            )
+        except services.NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except services.CaseError as exc:
+            messages.error(request, exc.message)
+            return redirect("cases:detail", reference=reference)
+        if form.cleaned_data.get("attachment"):
+            attachments.add(case=case, upload=form.cleaned_data["attachment"], actor=request.user)
+        messages.success(request, _("Tersimpan. Status kasus: “%(status)s”.") % {"status": case.status_label})
+        return redirect("cases:detail", reference=reference)
+    return render(
+        request,
+        "cases/transition_form.html",
+        {"case": case, "form": form, "label": meta.custom.get("label", name), "name": name},
+    )
 
 
 @login_required
@@ -133,7 +207,7 @@ def case_assign(request, reference):
 @require_POST
 def case_comment(request, reference):
     case = policy.get_case_or_404(request.user, reference)
-    if not policy.can_comment(request.user, case):
+    if not policy.can_handle(request.user, case):
         raise PermissionDenied
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -141,6 +215,23 @@ def case_comment(request, reference):
         messages.success(request, _("Catatan disimpan."))
     else:
         messages.error(request, _("Catatan kosong atau terlalu panjang (paling banyak 4.000 karakter)."))
+    return redirect("cases:detail", reference=reference)
+
+
+@login_required
+@require_POST
+def case_message(request, reference):
+    """A message between the handler and the reporter: on the timeline both of them see."""
+    case = policy.get_case_or_404(request.user, reference)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pesan kosong atau terlalu panjang (paling banyak 4.000 karakter)."))
+        return redirect("cases:detail", reference=reference)
+    try:
+        services.add_message(case, request.user, form.cleaned_data["text"])
+    except services.NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, _("Pesan terkirim."))
     return redirect("cases:detail", reference=reference)
 
 

@@ -1,5 +1,20 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+# Peraturan KPK 1/2026 (amending Peraturan KPK 2/2019) is in force from this date.
+PERKPK_2026 = dt.date(2026, 1, 20)
+
+
+def _completion_days(report) -> int:
+    """KPK's request for completion: 20 HK under the 2026 amendment, 30 HK before it (by the date KPK asked)."""
+    return 30 if report.kpk_returned_on and report.kpk_returned_on < PERKPK_2026 else 20
+
+
+def _decision_start(report):
+    """KPK decides within 30 HK of a complete report: from the completion if KPK asked for one."""
+    return report.kpk_completed_on or report.kpk_forwarded_on
 
 
 class GratifikasiConfig(AppConfig):
@@ -10,6 +25,7 @@ class GratifikasiConfig(AppConfig):
         from cases import policy, registry
         from gratifikasi.models import FINAL_STATES, Status
 
+        clock = registry.ClockRule
         registry.register(
             registry.CaseKind(
                 code="gratifikasi",
@@ -20,57 +36,69 @@ class GratifikasiConfig(AppConfig):
                 status_labels=tuple(Status.choices),
                 final_states=FINAL_STATES,
                 notify=lambda case, name: [case.reporter],
+                detail_template="gratifikasi/_detail.html",
                 clocks=(
                     # DESIGN §2, all in hari kerja. Day 0 is the date received, not the day of filing.
-                    registry.ClockRule(
+                    clock(
+                        code="kpk_legal",
+                        label=_("Batas lapor ke KPK"),
+                        basis="UU 20/2001 Pasal 12C ayat (2): 30 HK sejak diterima",
+                        working_days=30,
+                        start_on=("submit",),
+                        stop_on=("forward_to_kpk",),
+                        start_from="date_received",
+                        stop_from="kpk_forwarded_on",
+                    ),
+                    clock(
                         code="report_to_upg",
                         label=_("Lapor ke UPG"),
-                        basis="Pedoman pengendalian gratifikasi (10 HK)",
+                        basis="Pedoman pengendalian gratifikasi: 10 HK sejak diterima",
                         working_days=10,
                         start_on=("submit",),
                         stop_on=("submit",),
                         start_from="date_received",
                     ),
-                    registry.ClockRule(
+                    clock(
                         code="upg_forward",
                         label=_("UPG meneruskan ke KPK"),
-                        basis="Pedoman pengendalian gratifikasi (10 HK)",
+                        basis="Pedoman pengendalian gratifikasi: 10 HK sejak diterima UPG, tidak melewati batas KPK",
                         working_days=10,
                         start_on=("submit",),
                         stop_on=("forward_to_kpk",),
+                        stop_from="kpk_forwarded_on",
+                        not_after="kpk_legal",
                     ),
-                    registry.ClockRule(
-                        code="kpk_legal",
-                        label=_("Batas lapor ke KPK"),
-                        basis="UU 20/2001 Pasal 12C ayat (2) (30 HK)",
-                        working_days=30,
-                        start_on=("submit",),
-                        stop_on=("forward_to_kpk",),
-                        start_from="date_received",
-                    ),
-                    registry.ClockRule(
+                    clock(
                         code="kpk_completion",
                         label=_("Kelengkapan diminta KPK"),
-                        basis="Peraturan KPK 2/2019 jo. 1/2026 (20 HK)",
-                        working_days=20,
+                        basis="Peraturan KPK 2/2019 jo. 1/2026: 20 HK (30 HK sebelum 20-01-2026)",
+                        working_days=_completion_days,
                         start_on=("kpk_returned",),
                         stop_on=("resend_to_kpk",),
+                        start_from="kpk_returned_on",
+                        stop_from="kpk_completed_on",
                     ),
-                    registry.ClockRule(
+                    clock(
                         code="kpk_decision",
                         label=_("Keputusan KPK"),
-                        basis="UU 20/2001 Pasal 12C ayat (3) (30 HK)",
+                        basis="UU 20/2001 Pasal 12C ayat (3): 30 HK sejak laporan lengkap",
                         working_days=30,
                         start_on=("forward_to_kpk", "resend_to_kpk"),
                         stop_on=("record_decision",),
+                        pause_on=("kpk_returned",),
+                        start_from=_decision_start,
+                        stop_from="kpk_sk_date",
                     ),
-                    registry.ClockRule(
+                    clock(
                         code="handover",
                         label=_("Penyerahan milik negara"),
-                        basis="UU 20/2001 Pasal 12C ayat (4) (7 HK)",
+                        basis="UU 20/2001 Pasal 12C ayat (4): 7 HK sejak SK KPK",
                         working_days=7,
                         start_on=("record_decision",),
-                        stop_on=("close",),
+                        stop_on=("record_handover",),
+                        start_from="kpk_sk_date",
+                        stop_from="handover_on",
+                        applies=lambda report: report.needs_handover(),
                     ),
                 ),
             )

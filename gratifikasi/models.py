@@ -1,50 +1,198 @@
-"""Gratifikasi reports (DESIGN §2): the detail model and its state machine.
+"""Gratifikasi reports (DESIGN §2): the detail model, its objects, and the state machine.
 
 Legal basis: UU 31/1999 jo. UU 20/2001 Pasal 12B–12C; UU 30/2002 Pasal 16–18; Peraturan KPK 2/2019 as amended
-by Peraturan KPK 1/2026. This is the workflow skeleton the case core needs; the full report form, exemption
-advice, KPK forwarding details, PDF and recap come with the gratifikasi issue.
+by Peraturan KPK 1/2026 (in force 20 January 2026).
+
+Transition methods change only this report; `cases.services.transition` runs them (with the fields the
+officer entered as keyword arguments), saves, recomputes the clocks and writes the audit event.
 """
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
 from cases import policy
 from cases.models import Case
 
+# UU 20/2001 (which inserted Pasal 12C into UU 31/1999) came into force on 21 November 2001; there is no
+# reporting duty, and no KPK, for gifts received before it.
+PASAL_12C_IN_FORCE = dt.date(2001, 11, 21)
+
 
 class ReportType(models.TextChoices):
-    PENERIMAAN = "penerimaan", _("Penerimaan")
-    PENOLAKAN = "penolakan", _("Penolakan")
+    PENERIMAAN = "penerimaan", _("Penerimaan (saya menerima)")
+    PENOLAKAN = "penolakan", _("Penolakan (saya menolak)")
+
+
+class Relationship(models.TextChoices):
+    KELUARGA = "keluarga", _("Keluarga")
+    REKAN_KERJA = "rekan_kerja", _("Rekan kerja / sesama pegawai")
+    ATASAN_BAWAHAN = "atasan_bawahan", _("Atasan atau bawahan")
+    REKANAN = "rekanan", _("Rekanan / penyedia barang dan jasa")
+    PENGGUNA_LAYANAN = "pengguna_layanan", _("Pengguna layanan / masyarakat")
+    INSTANSI = "instansi", _("Instansi pemerintah lain")
+    LAINNYA = "lainnya", _("Lainnya")
+
+
+class Occasion(models.TextChoices):
+    """What the gift was given for: the facts the Pasal 2(3) exemptions turn on."""
+
+    KEDINASAN = "kedinasan", _("Terkait tugas atau jabatan (rapat, layanan, pengadaan, perizinan, …)")
+    PERNIKAHAN_UPACARA = (
+        "pernikahan_upacara",
+        _("Pernikahan, khitanan, kelahiran, akikah, baptis, potong gigi, upacara adat atau agama"),
+    )
+    ANTAR_REKAN = "antar_rekan", _("Pemberian antar rekan kerja (bukan kedinasan)")
+    PERPISAHAN_REKAN = "perpisahan_rekan", _("Pisah sambut, pensiun, mutasi, promosi, atau ulang tahun (antar rekan)")
+    KELUARGA = "keluarga", _("Pemberian dalam keluarga")
+    MUSIBAH = "musibah", _("Musibah atau bencana yang dialami penerima atau keluarganya")
+    PESERTA_ACARA = "peserta_acara", _("Seminar kit atau perlengkapan untuk semua peserta kegiatan resmi")
+    PROMOSI = "promosi", _("Barang promosi berlogo")
+    HADIAH_UMUM = "hadiah_umum", _("Hadiah langsung, undian, diskon, atau poin yang berlaku umum")
+    KARANGAN_BUNGA = "karangan_bunga", _("Karangan bunga ucapan")
+    HIDANGAN_UMUM = "hidangan_umum", _("Hidangan yang disajikan untuk semua yang hadir")
+    LAINNYA = "lainnya", _("Lainnya")
+
+
+class ObjectKind(models.TextChoices):
+    UANG = "uang", _("Uang")
+    BARANG = "barang", _("Barang")
+    VOUCHER = "voucher", _("Voucher / kartu belanja")
+    LOGAM_MULIA = "logam_mulia", _("Logam mulia")
+    MAKANAN = "makanan", _("Makanan / hidangan")
+    CENDERAMATA = "cenderamata", _("Cenderamata")
+    TIKET = "tiket", _("Tiket perjalanan")
+    PENGINAPAN = "penginapan", _("Penginapan")
+    FASILITAS = "fasilitas", _("Fasilitas lainnya")
+    LAINNYA = "lainnya", _("Lainnya")
+
+
+# Money or "alat tukar lainnya": never within the non-cash exemptions (huruf n and o).
+CASH_LIKE = {ObjectKind.UANG, ObjectKind.VOUCHER, ObjectKind.LOGAM_MULIA}
+
+
+class ObjectLocation(models.TextChoices):
+    PELAPOR = "pelapor", _("Disimpan pelapor")
+    TITIPAN_UPG = "titipan_upg", _("Dititipkan ke UPG")
+    DIKEMBALIKAN = "dikembalikan", _("Dikembalikan kepada pemberi")
+    HABIS = "habis", _("Habis dikonsumsi / tidak ada lagi")
+    LAINNYA = "lainnya", _("Lainnya")
+
+
+class KpkChannel(models.TextChoices):
+    GOL_INSTITUSI = "gol_institusi", _("GOL — akun UPG instansi")
+    GOL_INDIVIDU = "gol_individu", _("GOL — akun pelapor")
+    EMAIL = "email", _("Surel")
+    SURAT = "surat", _("Surat")
+    LANGSUNG = "langsung", _("Langsung ke KPK")
+
+
+class KpkDecision(models.TextChoices):
+    MILIK_PENERIMA = "milik_penerima", _("Milik penerima")
+    MILIK_NEGARA = "milik_negara", _("Milik negara")
+    MILIK_NEGARA_KOMPENSASI = "milik_negara_kompensasi", _("Milik negara dengan kompensasi")
+    TIDAK_DITINDAKLANJUTI = "tidak_ditindaklanjuti", _("Tidak ditindaklanjuti")
 
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draf")
-    SUBMITTED = "submitted", _("Diajukan")
+    SUBMITTED = "submitted", _("Diajukan ke UPG")
     VERIFYING = "verifying", _("Sedang diverifikasi UPG")
-    INCOMPLETE = "incomplete", _("Perlu dilengkapi")
+    INCOMPLETE = "incomplete", _("Perlu dilengkapi pelapor")
     NOT_REPORTABLE = "not_reportable", _("Tidak wajib dilaporkan")
     RECORDED = "recorded", _("Penolakan dicatat")
     ANALYSING = "analysing", _("Sedang dianalisis UPG")
     FORWARDED_TO_KPK = "forwarded_to_kpk", _("Diteruskan ke KPK")
-    RETURNED_BY_KPK = "returned_by_kpk", _("Dikembalikan KPK untuk dilengkapi")
-    DECIDED = "decided", _("Ditetapkan KPK")
-    SETTLING = "settling", _("Penyerahan/penyetoran")
+    RETURNED_BY_KPK = "returned_by_kpk", _("Diminta dilengkapi oleh KPK")
+    DECIDED = "decided", _("Sudah ada keputusan KPK")
+    SETTLING = "settling", _("Penyerahan / penyetoran")
     CLOSED = "closed", _("Selesai")
 
 
 FINAL_STATES = frozenset({Status.NOT_REPORTABLE, Status.CLOSED})
+EDITABLE_BY_REPORTER = frozenset({Status.DRAFT, Status.INCOMPLETE})
+
+
+def not_in_future(value: dt.date) -> None:
+    from cases import workdays
+
+    if value > workdays.today():
+        raise ValidationError(_("Tanggal tidak boleh di masa depan."))
+
+
+def not_before_pasal_12c(value: dt.date) -> None:
+    if value < PASAL_12C_IN_FORCE:
+        raise ValidationError(
+            _(
+                "Tanggal sebelum 21-11-2001 tidak dapat dilaporkan: kewajiban lapor gratifikasi (Pasal 12C "
+                "UU 20/2001) baru berlaku sejak tanggal itu."
+            )
+        )
 
 
 class GratifikasiReport(Case):
     case = models.OneToOneField(Case, parent_link=True, primary_key=True, on_delete=models.CASCADE, related_name="+")
+
+    # --- what the reporter tells ---------------------------------------------------------------------------
     report_type = models.CharField(_("jenis laporan"), max_length=12, choices=ReportType.choices)
-    date_received = models.DateField(_("tanggal diterima/ditolak"))
-    summary = models.TextField(_("uraian singkat"), blank=True)
+    date_received = models.DateField(_("tanggal diterima/ditolak"), validators=[not_in_future, not_before_pasal_12c])
+    place = models.CharField(_("tempat"), max_length=200, blank=True)
+    occasion = models.CharField(_("peristiwa"), max_length=32, choices=Occasion.choices, default=Occasion.KEDINASAN)
+    event = models.CharField(_("kegiatan atau peristiwa terkait"), max_length=300, blank=True)
+    summary = models.TextField(_("kronologi"), blank=True, help_text=_("Bagaimana, bersama siapa, dan mengapa."))
+    giver_name = models.CharField(_("nama pemberi"), max_length=200, blank=True)
+    giver_institution = models.CharField(_("instansi / perusahaan pemberi"), max_length=200, blank=True)
+    giver_relationship = models.CharField(
+        _("hubungan dengan pelapor"), max_length=20, choices=Relationship.choices, blank=True
+    )
+    giver_address = models.CharField(_("alamat pemberi"), max_length=300, blank=True)
+    kompensasi = models.BooleanField(
+        _("bersedia membayar kompensasi"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Bila KPK menetapkan milik negara, saya bersedia membayar nilainya agar barang menjadi milik saya."
+        ),
+    )
+
+    # --- what the UPG records -----------------------------------------------------------------------------
+    received_by_upg_on = models.DateField(_("diterima UPG"), null=True, blank=True)
+    exemption_letter = models.CharField(_("huruf pengecualian"), max_length=1, blank=True)
+    recommendation = models.TextField(_("rekomendasi UPG"), blank=True)
+    custody_receipt = models.CharField(_("nomor tanda terima titipan"), max_length=100, blank=True)
+    custody_on = models.DateField(_("tanggal dititipkan"), null=True, blank=True)
+    kpk_forwarded_on = models.DateField(_("tanggal diteruskan ke KPK"), null=True, blank=True)
+    kpk_channel = models.CharField(_("saluran"), max_length=20, choices=KpkChannel.choices, blank=True)
+    kpk_reference = models.CharField(_("nomor GOL / surat"), max_length=100, blank=True)
+    kpk_returned_on = models.DateField(_("tanggal dikembalikan KPK"), null=True, blank=True)
+    kpk_completed_on = models.DateField(_("tanggal kelengkapan dikirim"), null=True, blank=True)
+    kpk_decision = models.CharField(_("keputusan KPK"), max_length=32, choices=KpkDecision.choices, blank=True)
+    kpk_sk_number = models.CharField(_("nomor SK KPK"), max_length=100, blank=True)
+    kpk_sk_date = models.DateField(_("tanggal SK KPK"), null=True, blank=True)
+    handover_evidence = models.CharField(_("bukti setor / berita acara"), max_length=200, blank=True)
+    handover_on = models.DateField(_("tanggal penyerahan / penyetoran"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("laporan gratifikasi")
-        verbose_name_plural = _("laporan gratifikasi")
+        verbose_name_plural = _("laporan-laporan gratifikasi")
+
+    @property
+    def total_value(self) -> int:
+        return self.objects_received.aggregate(total=Sum("value"))["total"] or 0
+
+    def is_refusal(self) -> bool:
+        return self.report_type == ReportType.PENOLAKAN
+
+    def is_receipt(self) -> bool:
+        return self.report_type == ReportType.PENERIMAAN
+
+    def has_objects(self) -> bool:
+        return self.objects_received.exists()
 
     # --- the reporter ------------------------------------------------------------------------------------
 
@@ -53,6 +201,7 @@ class GratifikasiReport(Case):
         source=Status.DRAFT,
         target=Status.SUBMITTED,
         permission=policy.reporter,
+        conditions=[has_objects],
         custom={"label": _("Ajukan ke UPG")},
     )
     def submit(self):
@@ -63,7 +212,7 @@ class GratifikasiReport(Case):
         source=Status.INCOMPLETE,
         target=Status.VERIFYING,
         permission=policy.reporter,
-        custom={"label": _("Kirim kelengkapan")},
+        custom={"label": _("Kirim kelengkapan ke UPG")},
     )
     def complete(self):
         pass
@@ -78,14 +227,16 @@ class GratifikasiReport(Case):
         custom={"label": _("Mulai verifikasi")},
     )
     def start_verification(self):
-        pass
+        from cases import workdays
+
+        self.received_by_upg_on = workdays.today()
 
     @transition(
         "status",
         source=Status.VERIFYING,
         target=Status.INCOMPLETE,
         permission=policy.handler,
-        custom={"label": _("Minta dilengkapi")},
+        custom={"label": _("Kembalikan untuk dilengkapi"), "note_required": True},
     )
     def request_completion(self):
         pass
@@ -95,16 +246,15 @@ class GratifikasiReport(Case):
         source=Status.VERIFYING,
         target=Status.NOT_REPORTABLE,
         permission=policy.handler,
-        custom={"label": _("Nyatakan tidak wajib dilaporkan"), "style": "danger"},
+        conditions=[is_receipt],
+        custom={
+            "label": _("Nyatakan tidak wajib dilaporkan"),
+            "style": "danger",
+            "form": "gratifikasi.forms.NotReportableForm",
+        },
     )
-    def declare_not_reportable(self):
-        pass
-
-    def is_refusal(self) -> bool:
-        return self.report_type == ReportType.PENOLAKAN
-
-    def is_receipt(self) -> bool:
-        return self.report_type == ReportType.PENERIMAAN
+    def declare_not_reportable(self, *, exemption_letter: str):
+        self.exemption_letter = exemption_letter
 
     @transition(
         "status",
@@ -123,67 +273,127 @@ class GratifikasiReport(Case):
         target=Status.ANALYSING,
         permission=policy.handler,
         conditions=[is_receipt],
-        custom={"label": _("Analisis")},
+        custom={"label": _("Mulai analisis")},
     )
     def start_analysis(self):
         pass
 
     @transition(
         "status",
+        source=Status.ANALYSING,
+        target=None,
+        permission=policy.handler,
+        custom={"label": _("Catat rekomendasi"), "form": "gratifikasi.forms.RecommendationForm"},
+    )
+    def record_recommendation(self, *, recommendation: str):
+        self.recommendation = recommendation
+
+    @transition(
+        "status",
+        source=[Status.VERIFYING, Status.ANALYSING, Status.RECORDED],
+        target=None,  # records a fact; the state stays
+        permission=policy.handler,
+        custom={"label": _("Catat titipan barang"), "form": "gratifikasi.forms.CustodyForm"},
+    )
+    def record_custody(self, *, custody_receipt: str, custody_on: dt.date):
+        self.custody_receipt, self.custody_on = custody_receipt, custody_on
+
+    @transition(
+        "status",
         source=[Status.ANALYSING, Status.RECORDED],
         target=Status.FORWARDED_TO_KPK,
         permission=policy.handler,
-        custom={"label": _("Teruskan ke KPK")},
+        custom={"label": _("Teruskan ke KPK"), "form": "gratifikasi.forms.ForwardForm"},
     )
-    def forward_to_kpk(self):
-        pass
+    def forward_to_kpk(self, *, kpk_forwarded_on: dt.date, kpk_channel: str, kpk_reference: str):
+        self.kpk_forwarded_on, self.kpk_channel, self.kpk_reference = kpk_forwarded_on, kpk_channel, kpk_reference
 
     @transition(
         "status",
         source=Status.FORWARDED_TO_KPK,
         target=Status.RETURNED_BY_KPK,
         permission=policy.handler,
-        custom={"label": _("Catat permintaan kelengkapan KPK")},
+        custom={"label": _("Catat permintaan kelengkapan KPK"), "form": "gratifikasi.forms.KpkReturnForm"},
     )
-    def kpk_returned(self):
-        pass
+    def kpk_returned(self, *, kpk_returned_on: dt.date):
+        self.kpk_returned_on = kpk_returned_on
 
     @transition(
         "status",
         source=Status.RETURNED_BY_KPK,
         target=Status.FORWARDED_TO_KPK,
         permission=policy.handler,
-        custom={"label": _("Kirim kelengkapan ke KPK")},
+        custom={"label": _("Catat kelengkapan terkirim ke KPK"), "form": "gratifikasi.forms.KpkCompletionForm"},
     )
-    def resend_to_kpk(self):
-        pass
+    def resend_to_kpk(self, *, kpk_completed_on: dt.date):
+        self.kpk_completed_on = kpk_completed_on
 
     @transition(
         "status",
         source=Status.FORWARDED_TO_KPK,
         target=Status.DECIDED,
         permission=policy.handler,
-        custom={"label": _("Catat keputusan KPK")},
+        custom={"label": _("Catat keputusan KPK"), "form": "gratifikasi.forms.DecisionForm"},
     )
-    def record_decision(self):
-        pass
+    def record_decision(self, *, kpk_decision: str, kpk_sk_number: str, kpk_sk_date: dt.date):
+        self.kpk_decision, self.kpk_sk_number, self.kpk_sk_date = kpk_decision, kpk_sk_number, kpk_sk_date
+
+    def needs_handover(self) -> bool:
+        return self.kpk_decision in {KpkDecision.MILIK_NEGARA, KpkDecision.MILIK_NEGARA_KOMPENSASI}
 
     @transition(
         "status",
         source=Status.DECIDED,
         target=Status.SETTLING,
         permission=policy.handler,
-        custom={"label": _("Proses penyerahan")},
+        conditions=[needs_handover],
+        custom={"label": _("Proses penyerahan / penyetoran")},
     )
     def start_settlement(self):
         pass
 
     @transition(
         "status",
-        source=[Status.SETTLING, Status.DECIDED, Status.RECORDED],
+        source=Status.SETTLING,
         target=Status.CLOSED,
         permission=policy.handler,
+        custom={"label": _("Catat bukti setor dan tutup"), "form": "gratifikasi.forms.HandoverForm"},
+    )
+    def record_handover(self, *, handover_evidence: str, handover_on: dt.date):
+        self.handover_evidence, self.handover_on = handover_evidence, handover_on
+
+    def closable_without_handover(self) -> bool:
+        return not self.needs_handover()
+
+    @transition(
+        "status",
+        source=[Status.DECIDED, Status.RECORDED],
+        target=Status.CLOSED,
+        permission=policy.handler,
+        conditions=[closable_without_handover],
         custom={"label": _("Tutup")},
     )
     def close(self):
         pass
+
+
+class GratifikasiObject(models.Model):
+    """One object of a report: a report of a wedding gift may hold an envelope and a parcel."""
+
+    report = models.ForeignKey(GratifikasiReport, on_delete=models.CASCADE, related_name="objects_received")
+    kind = models.CharField(_("jenis"), max_length=20, choices=ObjectKind.choices)
+    description = models.CharField(_("uraian"), max_length=300)
+    # Rupiah, whole numbers: money is never a float (DESIGN §1.2).
+    value = models.PositiveBigIntegerField(_("nilai (Rp)"), validators=[MinValueValidator(0)])
+    value_is_estimate = models.BooleanField(_("nilai perkiraan"), default=True)
+    location = models.CharField(
+        _("keberadaan sekarang"), max_length=20, choices=ObjectLocation.choices, default=ObjectLocation.PELAPOR
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("objek gratifikasi")
+        verbose_name_plural = _("objek-objek gratifikasi")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description}"
