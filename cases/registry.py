@@ -22,7 +22,8 @@ class ClockRule:
     comes from: ``"today"``, the name of a date attribute of the detail model (the law's day 0 is the event's
     day, e.g. the date a gift was received, not the day someone clicked), or a callable ``(case) -> date``.
     ``stop_from`` likewise says which date the clock was met on (the date a report actually reached KPK,
-    which an officer may record days later). ``working_days`` may be a callable ``(case) -> int`` when the length depends on the rule in force.
+    which an officer may record days later). ``working_days`` may be a callable ``(case) -> int`` when the
+    length depends on the rule in force.
     ``applies`` (``(case) -> bool``) can skip the clock for cases it does not concern; ``not_after`` names
     another clock whose due date this one may never pass.
     """

@@ -141,7 +141,8 @@ def advise(
         "",
         False,
         _(
-            "Pemberian yang terkait tugas atau jabatan tidak dikecualikan: wajib dilaporkan paling lambat 30 hari kerja."
+            "Pemberian yang terkait tugas atau jabatan tidak dikecualikan: "
+            "wajib dilaporkan paling lambat 30 hari kerja."
         ),
     )
 
