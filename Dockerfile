@@ -13,8 +13,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # libmagic1: python-magic checks what an uploaded attachment really is.
 # gettext:   msgfmt, which compilemessages runs below.
+# pango + a font: WeasyPrint draws the gratifikasi PDF for KPK.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libmagic1 gettext \
+ && apt-get install -y --no-install-recommends libmagic1 gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -84,6 +84,7 @@ class ReportForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["confidential"].initial = bool(self.instance.confidentiality)
         self.fields["date_received"].validators = [not_in_future, not_before_pasal_12c]
+        self.fields["report_type"].choices = list(self.fields["report_type"].choices)[1:]  # no "---------"
         self.fields["date_received"].widget.attrs["max"] = workdays.today().isoformat()
 
     def clean(self):

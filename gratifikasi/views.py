@@ -1,0 +1,178 @@
+"""Gratifikasi pages: the employee's report form and list, the advice panel, the KPK PDF and the recap."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import policy, services, workdays
+from gratifikasi import exemptions, exports
+from gratifikasi.forms import ObjectFormSet, RecapForm, ReportForm
+from gratifikasi.models import EDITABLE_BY_REPORTER, GratifikasiReport, Status
+from gratifikasi.services import ReportError, record_export, report_save
+
+LEGAL_DAYS, UPG_DAYS = 30, 10
+
+
+@login_required
+def report_list(request):
+    reports = (
+        GratifikasiReport.objects.filter(reporter=request.user)
+        .select_related("unit")
+        .prefetch_related("objects_received")
+        .order_by("-created_at")
+    )
+    return render(request, "gratifikasi/report_list.html", {"reports": reports})
+
+
+def _deadlines(date_received: dt.date | None) -> dict | None:
+    if date_received is None:
+        return None
+    today = workdays.today()
+    upg = workdays.add_working_days(date_received, UPG_DAYS)
+    legal = workdays.add_working_days(date_received, LEGAL_DAYS)
+    return {"upg": upg, "legal": legal, "upg_passed": today > upg, "legal_passed": today > legal}
+
+
+def _advice_context(request, form, formset, report=None) -> dict:
+    """Deadlines and exemption advice from what is typed so far, even if the form does not validate yet."""
+    data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
+    date_received = data.get("date_received") or (report.date_received if report else None)
+    context = {"deadlines": _deadlines(date_received)}
+    if date_received:
+        objects = []
+        for object_form in formset.forms:
+            cleaned = getattr(object_form, "cleaned_data", None) or {}
+            if cleaned.get("value") is not None and not cleaned.get("DELETE"):
+                objects.append((cleaned.get("kind", ""), cleaned["value"]))
+        if not form.is_bound and report is not None:
+            objects = list(report.objects_received.values_list("kind", "value"))
+        occasion = data.get("occasion") or (report.occasion if report else "")
+        giver = (
+            data.get("giver_name") or (report.giver_name if report else ""),
+            data.get("giver_institution") or (report.giver_institution if report else ""),
+        )
+        earlier = exemptions.earlier_from_same_giver(
+            reporter=request.user,
+            giver_name=giver[0],
+            giver_institution=giver[1],
+            until=date_received,
+            exclude_pk=report.pk if report else None,
+        )
+        context["advice"] = exemptions.advise(
+            date_received=date_received,
+            occasion=occasion,
+            objects=objects,
+            earlier_this_year=earlier,
+            report_type=data.get("report_type") or (report.report_type if report else "penerimaan"),
+        )
+        context["earlier"] = earlier
+    return context
+
+
+def _form_page(request, report=None):
+    submitting = "submit" in request.POST
+    bound = request.method == "POST"
+    form = ReportForm(request.POST or None, instance=report, submitting=submitting)
+    formset = ObjectFormSet(
+        request.POST or None, instance=report or GratifikasiReport(), prefix="objek", submitting=submitting
+    )
+    # Validate both, so the advice panel sees the objects even when the report itself has an error.
+    valid = bound and all([form.is_valid(), formset.is_valid()])
+    if valid:
+        try:
+            report = report_save(reporter=request.user, form=form, formset=formset, report=report, submit=submitting)
+        except services.NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except (ReportError, services.CaseError) as exc:
+            messages.error(request, exc.message)
+        else:
+            if submitting:
+                messages.success(
+                    request,
+                    _("Laporan %(ref)s diajukan ke UPG. Pantau statusnya di halaman ini.") % {"ref": report.reference},
+                )
+                return redirect("cases:detail", reference=report.reference)
+            messages.success(
+                request, _("Draf %(ref)s tersimpan. Anda dapat melanjutkannya kapan saja.") % {"ref": report.reference}
+            )
+            return redirect("gratifikasi:edit", reference=report.reference)
+    elif bound:
+        messages.error(request, _("Periksa kembali isian yang ditandai. Semua yang sudah Anda ketik tetap ada."))
+    context = {"form": form, "formset": formset, "report": report, **_advice_context(request, form, formset, report)}
+    return render(request, "gratifikasi/report_form.html", context)
+
+
+@login_required
+def report_create(request):
+    return _form_page(request)
+
+
+@login_required
+def report_edit(request, reference):
+    report = GratifikasiReport.objects.filter(reference=reference, reporter=request.user).first()
+    if report is None:
+        raise Http404
+    if report.status not in EDITABLE_BY_REPORTER:
+        messages.info(request, _("Laporan ini sudah diajukan; perubahan dilakukan oleh UPG."))
+        return redirect("cases:detail", reference=reference)
+    return _form_page(request, report)
+
+
+@login_required
+@require_POST
+def advice(request):
+    """The advice panel for the form's current values (fetched by the page's script as you type)."""
+    form = ReportForm(request.POST)
+    form.is_valid()
+    formset = ObjectFormSet(request.POST, instance=GratifikasiReport(), prefix="objek")
+    formset.is_valid()
+    report = None
+    if request.POST.get("reference"):
+        report = GratifikasiReport.objects.filter(reference=request.POST["reference"], reporter=request.user).first()
+    return render(request, "gratifikasi/_advice.html", _advice_context(request, form, formset, report))
+
+
+def _report_for_export(request, reference) -> GratifikasiReport:
+    case = policy.get_case_or_404(request.user, reference, GratifikasiReport.objects.all())
+    if not (policy.can_handle(request.user, case) or policy.has_role(request.user, policy.INSPEKTUR)):
+        raise PermissionDenied(_("Hanya UPG dan inspektur yang dapat mengunduh formulir ini."))
+    return case
+
+
+@login_required
+def report_pdf(request, reference):
+    report = _report_for_export(request, reference)
+    pdf = exports.report_pdf(report)
+    record_export(report, request.user, "pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report.reference}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def recap(request):
+    if not (policy.has_role(request.user, policy.PETUGAS_UPG) or policy.has_role(request.user, policy.INSPEKTUR)):
+        raise PermissionDenied(_("Rekap gratifikasi hanya untuk UPG dan inspektur."))
+    form = RecapForm(request.GET or None)
+    if form.is_valid():
+        reports = (
+            policy.visible_cases(request.user, GratifikasiReport.objects.all())
+            .filter(date_received__gte=form.cleaned_data["start"], date_received__lte=form.cleaned_data["end"])
+            .exclude(status=Status.DRAFT)
+        )
+        if form.cleaned_data["unit"]:
+            reports = reports.filter(unit_id__in=form.cleaned_data["unit"].descendant_ids())
+        data, count = exports.recap_xlsx(reports, form.cleaned_data)
+        exports.record_recap(reports, request.user)
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        response["Content-Disposition"] = f'attachment; filename="rekap-gratifikasi-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+        return response
+    return render(request, "gratifikasi/recap.html", {"form": form})
