@@ -1,0 +1,136 @@
+"""Peraturan KPK 2/2019 Pasal 2(3) advice: the 2019 and 2026 thresholds at their exact boundaries, chosen by
+the date received, and the yearly sum per giver."""
+
+import datetime as dt
+
+import pytest
+
+from gratifikasi.exemptions import RULES_2019, RULES_2026, advise, earlier_from_same_giver, rules_for
+
+BEFORE = dt.date(2026, 1, 19)  # last day of the 2019 text
+FROM = dt.date(2026, 1, 20)  # Peraturan KPK 1/2026 in force
+
+
+def test_the_rule_set_is_chosen_by_the_date_received():
+    assert rules_for(BEFORE) is RULES_2019
+    assert rules_for(FROM) is RULES_2026
+    assert rules_for(dt.date(2019, 6, 1)) is RULES_2019
+
+
+@pytest.mark.parametrize(
+    ("date", "value", "exempt"),
+    [
+        (BEFORE, 1_000_000, True),
+        (BEFORE, 1_000_001, False),
+        (FROM, 1_500_000, True),
+        (FROM, 1_500_001, False),
+        (FROM, 1_000_001, True),  # over the old limit, within the new one
+    ],
+)
+def test_wedding_gifts_per_giver_huruf_l(date, value, exempt):
+    advice = advise(date_received=date, occasion="pernikahan_upacara", objects=[("uang", value)])
+    assert advice.looks_exempt is exempt
+    assert advice.letter == ("l" if exempt else "")
+
+
+@pytest.mark.parametrize(
+    ("date", "value", "exempt"),
+    [
+        (BEFORE, 200_000, True),
+        (BEFORE, 200_001, False),
+        (FROM, 500_000, True),
+        (FROM, 500_001, False),
+    ],
+)
+def test_colleague_gifts_per_gift_huruf_o(date, value, exempt):
+    advice = advise(date_received=date, occasion="antar_rekan", objects=[("barang", value)])
+    assert (advice.looks_exempt, advice.letter) == (exempt, "o" if exempt else "")
+
+
+@pytest.mark.parametrize(
+    ("date", "earlier", "value", "exempt"),
+    [
+        (BEFORE, 800_000, 200_000, True),  # exactly Rp1.000.000 in the year
+        (BEFORE, 800_001, 200_000, False),
+        (FROM, 1_000_000, 500_000, True),  # exactly Rp1.500.000
+        (FROM, 1_000_001, 500_000, False),
+    ],
+)
+def test_colleague_gifts_yearly_sum_from_one_giver(date, earlier, value, exempt):
+    advice = advise(date_received=date, occasion="antar_rekan", objects=[("barang", value)], earlier_this_year=earlier)
+    assert advice.looks_exempt is exempt
+    if not exempt:
+        assert "setahun" in advice.reason
+
+
+def test_cash_between_colleagues_is_never_exempt():
+    for kind in ("uang", "voucher", "logam_mulia"):
+        assert not advise(date_received=FROM, occasion="antar_rekan", objects=[(kind, 1)]).looks_exempt
+
+
+@pytest.mark.parametrize(("value", "exempt"), [(300_000, True), (300_001, False)])
+def test_farewell_gifts_huruf_n_exist_only_before_2026(value, exempt):
+    advice = advise(date_received=BEFORE, occasion="perpisahan_rekan", objects=[("barang", value)])
+    assert (advice.looks_exempt, advice.letter) == (exempt, "n" if exempt else "")
+
+
+def test_farewell_gifts_fall_under_huruf_o_from_2026():
+    assert advise(date_received=FROM, occasion="perpisahan_rekan", objects=[("barang", 500_000)]).letter == "o"
+    assert not advise(date_received=FROM, occasion="perpisahan_rekan", objects=[("barang", 500_001)]).looks_exempt
+
+
+def test_a_gift_related_to_the_job_must_be_reported():
+    advice = advise(date_received=FROM, occasion="kedinasan", objects=[("barang", 1)])
+    assert not advice.looks_exempt and "wajib dilaporkan" in advice.reason
+
+
+def test_a_refusal_is_always_reported():
+    advice = advise(date_received=FROM, occasion="antar_rekan", objects=[("barang", 1)], report_type="penolakan")
+    assert not advice.looks_exempt
+
+
+@pytest.mark.django_db
+def test_the_yearly_sum_counts_earlier_submitted_reports_from_the_same_giver(make_report, pegawai):
+    make_report(
+        ["submit"],
+        received=dt.date(2026, 3, 2),
+        value=600_000,
+        giver_name="Budi  Santoso",
+        giver_institution="Bagian Umum",
+    )
+    make_report(
+        ["submit"],
+        received=dt.date(2026, 5, 4),
+        value=400_000,
+        giver_name="budi santoso",
+        giver_institution="bagian umum",
+    )
+    make_report(
+        ["submit"], received=dt.date(2026, 5, 4), value=900_000, giver_name="Budi Santoso", giver_institution="PT Lain"
+    )
+    make_report(
+        [], received=dt.date(2026, 6, 1), value=999_000, giver_name="Budi Santoso", giver_institution="Bagian Umum"
+    )
+    make_report(
+        ["submit"],
+        received=dt.date(2025, 12, 1),
+        value=999_000,
+        giver_name="Budi Santoso",
+        giver_institution="Bagian Umum",
+    )
+    make_report(
+        ["submit"],
+        received=dt.date(2026, 9, 1),
+        value=999_000,
+        giver_name="Budi Santoso",
+        giver_institution="Bagian Umum",
+    )
+    earlier = earlier_from_same_giver(
+        reporter=pegawai, giver_name="BUDI SANTOSO", giver_institution="Bagian Umum", until=dt.date(2026, 7, 1)
+    )
+    # Same giver (case and spacing ignored), same year, up to the date: not another institution, not a
+    # draft, not last year, not a later report.
+    assert earlier == 1_000_000
+    july = {"date_received": dt.date(2026, 7, 1), "occasion": "antar_rekan"}
+    assert advise(**july, objects=[("barang", 500_000)], earlier_this_year=earlier).looks_exempt  # Rp1.500.000
+    assert not advise(**july, objects=[("barang", 500_000)], earlier_this_year=earlier + 1).looks_exempt
