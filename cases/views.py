@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cases import attachments, audit, policy, services, workdays
 from cases.forms import AssignForm, AttachmentForm, CommentForm, InboxFilterForm, MessageForm, TransitionForm
-from cases.models import Attachment, Confidentiality
+from cases.models import Attachment, Confidentiality, DeadlineClock
 
 PAGE_SIZE = 25
 
@@ -26,7 +26,10 @@ def home(request):
 @login_required
 def inbox(request):
     form = InboxFilterForm(request.GET or None)
-    cases = policy.visible_cases(request.user).select_related("unit", "assignee")
+    late_clock = DeadlineClock.objects.filter(case=OuterRef("pk")).filter(
+        Q(met_on__gt=F("due_date")) | Q(breached_on__isnull=False)
+    )
+    cases = policy.visible_cases(request.user).select_related("unit", "assignee").annotate(late=Exists(late_clock))
     if form.is_valid():
         data = form.cleaned_data
         if data["kind"]:

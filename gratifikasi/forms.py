@@ -101,12 +101,12 @@ class ObjectForm(forms.ModelForm):
         model = GratifikasiObject
         fields = ["kind", "description", "value", "value_is_estimate", "location"]
         widgets = {"value": forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"})}
-
-    def clean_value(self):
-        value = self.cleaned_data["value"]
-        if value is not None and value < 0:
-            raise forms.ValidationError(_("Nilai tidak boleh negatif."))
-        return value
+        error_messages = {
+            "value": {
+                "min_value": _("Nilai tidak boleh negatif."),
+                "invalid": _("Tulis nilai dalam rupiah sebagai bilangan bulat, tanpa titik, mis. 1500000."),
+            }
+        }
 
 
 class BaseObjectFormSet(forms.BaseInlineFormSet):
