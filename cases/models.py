@@ -321,7 +321,11 @@ class DeadlineClock(models.Model):
         """Met after its due date, or still running past it."""
         if self.met_on is not None:
             return self.met_on > self.due_date
-        return self.breached_on is not None
+        if self.stopped_on is not None:
+            return False
+        from cases.workdays import today
+
+        return self.breached_on is not None or (self.paused_on is None and self.due_date < today())
 
     @property
     def state_label(self) -> str:

@@ -185,6 +185,12 @@ class GratifikasiReport(Case):
     def total_value(self) -> int:
         return self.objects_received.aggregate(total=Sum("value"))["total"] or 0
 
+    @property
+    def is_late_to_kpk(self) -> bool:
+        """Pasal 12C: reached KPK (or is still not there) after 30 HK from the date received."""
+        legal = self.clocks.filter(code="kpk_legal").first()
+        return legal is not None and legal.is_late
+
     def is_refusal(self) -> bool:
         return self.report_type == ReportType.PENOLAKAN
 
