@@ -155,7 +155,7 @@ def test_each_pdf_download_is_an_exported_event(client, upg, make_report):
     for times in (1, 2):
         assert client.get(f"/gratifikasi/{report.reference}/pdf/").status_code == 200
         events = exported(report)
-        assert len(events) == times
+        assert len(events) == times + 1
         assert events[-1].actor == upg
         assert events[-1].data == {"format": "pdf"}
 

@@ -40,6 +40,18 @@ DEMO_USERS = [
     ("admin", "Admin SIGAP", [policy.ADMIN], "SEKR", None, None),
 ]
 
+POSITIONS = {
+    "atasan": "Kepala Bagian Umum",
+    "pegawai": "Analis Pengadaan Barang/Jasa",
+    "upg": "Auditor Pertama (anggota UPG)",
+    "upg2": "Auditor Muda (anggota UPG)",
+    "pengaduan": "Pranata Humas",
+    "wbs": "Auditor Madya (pengelola WBS)",
+    "kustodian": "Auditor Madya",
+    "inspektur": "Inspektur",
+    "admin": "Pranata Komputer",
+}
+
 UNITS = [
     ("KANTOR", "Kantor Wilayah (demo)", None),
     ("INSP", "Inspektorat", "KANTOR"),
@@ -80,7 +92,7 @@ class Command(BaseCommand):
             EmployeeProfile.objects.create(
                 user=user,
                 nip=nip,
-                position=full_name.split("(")[-1].rstrip(")"),
+                position=POSITIONS[username],
                 unit=units[unit],
                 supervisor=users.get(supervisor),
             )
