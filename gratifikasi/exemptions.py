@@ -141,8 +141,8 @@ def advise(
         "",
         False,
         _(
-            "Pemberian yang terkait tugas atau jabatan tidak dikecualikan: "
-            "wajib dilaporkan paling lambat 30 hari kerja."
+            "Pemberian yang terkait tugas atau jabatan tidak dikecualikan: laporkan ke UPG paling lambat "
+            "10 hari kerja sejak diterima, agar sampai di KPK sebelum 30 hari kerja."
         ),
     )
 

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import audit, workdays
+from cases import audit, registry, workdays
 from cases.models import DeadlineClock
 from gratifikasi.exemptions import advise_report
 from gratifikasi.models import GratifikasiObject, GratifikasiReport
@@ -52,6 +52,7 @@ def recap_xlsx(reports, params: dict) -> tuple[bytes, int]:
     """One row per object of every report in the period (a report with two objects gives two rows), with the
     report's dates, status at KPK and whether each clock was met. Streams rows: constant_memory mode."""
     today = workdays.today()
+    clock_labels = {rule.code: str(rule.label) for rule in registry.get("gratifikasi").clocks}
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
     sheet = book.add_worksheet(_("Rekap gratifikasi"))
@@ -83,7 +84,7 @@ def recap_xlsx(reports, params: dict) -> tuple[bytes, int]:
         _("Nomor SK"),
         _("Tanggal SK"),
         _("Terlambat ke KPK"),
-    ] + [_("Tenggat: %(clock)s") % {"clock": code} for code in CLOCKS]
+    ] + [_("Tenggat: %(clock)s") % {"clock": clock_labels.get(code, code)} for code in CLOCKS]
     sheet.write_row(2, 0, headers, bold)
     row, count = 3, 0
     reports = (

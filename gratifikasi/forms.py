@@ -142,7 +142,7 @@ def past_date_field(label):
 
 class NotReportableForm(TransitionDataForm):
     exemption_letter = forms.ChoiceField(
-        label=_("Dasar pengecualian (Pasal 2 ayat (3) huruf)"), choices=EXEMPTION_LETTERS
+        label=_("Dasar pengecualian: huruf pada Pasal 2 ayat (3)"), choices=EXEMPTION_LETTERS
     )
 
     def clean_exemption_letter(self):
@@ -234,5 +234,5 @@ class RecapForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError(_("Tanggal awal harus sebelum tanggal akhir."))
+            raise forms.ValidationError(_("Tanggal awal tidak boleh setelah tanggal akhir."))
         return data

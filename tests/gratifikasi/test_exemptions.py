@@ -81,7 +81,7 @@ def test_farewell_gifts_fall_under_huruf_o_from_2026():
 
 def test_a_gift_related_to_the_job_must_be_reported():
     advice = advise(date_received=FROM, occasion="kedinasan", objects=[("barang", 1)])
-    assert not advice.looks_exempt and "wajib dilaporkan" in advice.reason
+    assert not advice.looks_exempt and "tidak dikecualikan" in advice.reason
 
 
 def test_a_refusal_is_always_reported():
