@@ -160,7 +160,12 @@ class Case(FSMModelMixin, models.Model):
             models.Index(fields=["kind", "status"], name="case_kind_status"),
             models.Index(fields=["due_date"], name="case_due"),
         ]
-        permissions = [("handle_case", "Can handle this case")]
+        permissions = [
+            ("handle_case", "Can handle this case"),
+            # The coordinator of a handler group (e.g. ketua UPG): receives confidential cases of the kinds
+            # they handle and assigns them. Given per user in the admin.
+            ("coordinate_confidential", "Can receive and assign confidential cases of the kinds they handle"),
+        ]
         verbose_name = _("kasus")
         verbose_name_plural = _("kasus")
 

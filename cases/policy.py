@@ -6,7 +6,8 @@ to a case (`cases.handle_case`), and CaseExclusion rows keep people a case is ab
 The rules:
 - a reporter sees their own cases;
 - a kind's handler group (e.g. petugas UPG for gratifikasi) sees and handles that kind's ordinary cases;
-  confidential ones only when assigned to them (object permission);
+  confidential ones only when assigned to them (object permission), or as the group's coordinator (the
+  `coordinate_confidential` permission, e.g. ketua UPG), who receives them and assigns them;
 - an inspektur sees every case, read-only;
 - the reporter's supervisor sees cases of kinds that say so (benturan kepentingan);
 - admins manage users and settings; they see no case through being admin, and never restricted content;
@@ -79,7 +80,9 @@ def visible_cases(user, queryset: QuerySet | None = None) -> QuerySet:
     else:
         allowed = Q(reporter=user) | (_assigned(user) & submitted)
         kinds = handled_kinds(user)
-        if kinds:
+        if kinds and is_coordinator(user):
+            allowed |= Q(kind__in=kinds) & submitted
+        elif kinds:
             allowed |= Q(kind__in=kinds, confidentiality=Confidentiality.BIASA) & submitted
         supervised = [kind.code for kind in registry.all_kinds() if kind.supervisor_sees]
         if supervised:
@@ -102,7 +105,23 @@ def can_handle(user, case: Case) -> bool:
         return False
     if is_assigned(user, case):
         return True
-    return case.kind_def.handler_group in roles(user) and case.confidentiality == Confidentiality.BIASA
+    if case.kind_def.handler_group not in roles(user):
+        return False
+    return case.confidentiality == Confidentiality.BIASA or is_coordinator(user)
+
+
+def is_coordinator(user) -> bool:
+    """Holds the model permission that makes them receive confidential cases of the kinds they handle.
+    Checked on the user's own and group permissions only, so being a superuser does not confer it."""
+    cached = getattr(user, "_sigap_coordinator", None)
+    if cached is None:
+        codename = "coordinate_confidential"
+        cached = (
+            user.user_permissions.filter(codename=codename, content_type__app_label="cases").exists()
+            or user.groups.filter(permissions__codename=codename, permissions__content_type__app_label="cases").exists()
+        )
+        user._sigap_coordinator = cached
+    return cached
 
 
 def is_assigned(user, case: Case) -> bool:

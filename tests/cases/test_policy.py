@@ -90,3 +90,16 @@ def test_a_draft_is_seen_by_its_reporter_only(widget, pegawai, handler, inspektu
     assert visible(pegawai) == {widget.reference}
     assert visible(handler) == set()
     assert visible(inspektur) == set()
+
+
+def test_the_coordinator_receives_confidential_cases_and_assigns_them(make_widget, handler, handler2, admin_user):
+    from django.contrib.auth.models import Permission
+
+    case = make_widget("submitted", confidentiality=Confidentiality.RAHASIA)
+    handler.user_permissions.add(Permission.objects.get(codename="coordinate_confidential"))
+    coordinator = type(handler).objects.get(pk=handler.pk)  # fresh: no cached roles or permissions
+    assert visible(coordinator) == {case.reference}
+    assert visible(handler2) == set()
+    services.assign(case, handler2, coordinator)
+    assert visible(handler2) == {case.reference}
+    assert visible(admin_user) == set()  # a superuser is no coordinator

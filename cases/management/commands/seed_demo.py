@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -96,6 +96,8 @@ class Command(BaseCommand):
                 unit=units[unit],
                 supervisor=users.get(supervisor),
             )
+        # Rina coordinates the UPG: confidential gratifikasi reports reach her first and she assigns them.
+        users["upg"].user_permissions.add(Permission.objects.get(codename="coordinate_confidential"))
         # Demo accounts sign in with a password only; a real installation keeps the migration's defaults.
         RolePolicy.objects.update(require_two_factor=False)
         self._cases(units, users)
