@@ -12,9 +12,11 @@ import zipfile
 from xml.etree import ElementTree
 
 import pytest
+from django.utils.html import escape
 
 from cases import policy, services
 from cases.models import CaseEvent, Confidentiality
+from gratifikasi.forms import RecapForm
 from gratifikasi.models import GratifikasiObject, GratifikasiReport
 
 pytestmark = pytest.mark.django_db
@@ -276,7 +278,7 @@ def test_recap_is_an_xlsx_with_one_row_per_object(client, upg, period_reports):
     # Two objects of the forwarded report, one of the confidential one; not the draft, not May's report.
     assert [(row["Nomor"], row["Uraian objek"]) for row in found] == [
         (forwarded.reference, "Jam tangan"),
-        (forwarded.reference, "Amplopx"),
+        (forwarded.reference, "Amplop"),
         (secret.reference, "Voucher belanja"),
     ]
     first, second, third = found
@@ -332,25 +334,39 @@ def test_recap_is_refused_to_an_employee_without_the_upg_role(client, pegawai, o
 
 
 @pytest.mark.parametrize(
-    "params, message",
+    "params, where",
     [
-        ({"start": "2026-03-31", "end": "2026-03-01"}, "Tanggal awal harus sebelum tanggal akhir."),
-        ({"start": "abc", "end": "2026-03-31"}, None),
-        ({"start": "2026-03-01", "end": ""}, None),
+        ({"start": "2026-03-31", "end": "2026-03-01"}, "__all__"),  # start after end
+        ({"start": "abc", "end": "2026-03-31"}, "start"),
+        ({"start": "2026-03-01", "end": "31-31-2026"}, "end"),
+        ({"start": "2026-03-01", "end": ""}, "end"),
     ],
 )
-def test_bad_dates_show_the_form_again_with_an_error(client, upg, period_reports, params, message):
+def test_bad_dates_show_the_form_again_with_an_error(client, upg, period_reports, params, where):
+    # The error the form gives (its wording is the form's business), and that the page shows it.
+    form = RecapForm(params)
+    assert not form.is_valid()
+    assert list(form.errors) == [where]
     client.force_login(upg)
+
     response = recap(client, **params)
+
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert "Content-Disposition" not in response
     html = response.content.decode()
-    assert 'class="errors"' in html or "has-error" in html
-    assert "errorlist" in html
-    if message:
-        assert message in html
     assert '<form method="get"' in html
+    assert "errorlist" in html
+    for message in form.errors[where]:
+        assert escape(message) in html
+    if where == "__all__":
+        assert '<div class="errors" role="alert">' in html
+    else:
+        assert 'class="field has-error"' in html
+    # What was typed is still in the form.
+    for value in params.values():
+        if value:
+            assert f'value="{value}"' in html
     assert CaseEvent.objects.filter(action="exported").count() == 0
 
 
