@@ -140,6 +140,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # case queue up (and the second sees the first's result) instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation costs more than it saves on our short OLTP queries: the benchmark (benchmarks/) saw
+    # 240 ms of JIT in a 370 ms inbox count.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL when SIGAP_ENV=production")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
