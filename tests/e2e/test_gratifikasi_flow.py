@@ -6,9 +6,7 @@ Uses Debian's Chromium through Playwright, like test_staff_inbox.py. Screenshots
 """
 
 import datetime as dt
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,45 +18,18 @@ from cases.models import CaseEvent
 from gratifikasi.forms import ObjectForm
 from gratifikasi.models import GratifikasiReport, Status, not_in_future
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, log_in
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
 ]
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 15_000
 
 PLACE = "Ruang rapat lantai 3, Kantor Pusat"
 GIVER = "Bambang Sutrisno"
 SUMMARY = "Diberikan setelah rapat evaluasi pengadaan oleh perwakilan rekanan."
 DESCRIPTION = "Jam tangan merek Seiko"
-
-
-@pytest.fixture
-def chromium_path():
-    path = os.environ.get("SIGAP_CHROMIUM") or shutil.which("chromium")
-    if not path:
-        pytest.skip("no Chromium binary (set SIGAP_CHROMIUM or install Debian's chromium package)")
-    return path
-
-
-def _log_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(base_url + "/akun/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("form.narrow button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _fill_report(page, *, date_received: str, value: str) -> None:
@@ -123,7 +94,7 @@ def test_employee_reports_and_upg_forwards_to_kpk(live_server, chromium_path, pe
             employee = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
             employee.set_default_timeout(TIMEOUT_MS)
             page = employee.new_page()
-            _log_in(page, base, pegawai.username, PASSWORD)
+            log_in(page, base, pegawai.username, PASSWORD)
             expect(page).to_have_url(base + "/kasus/")
 
             page.goto(base + "/gratifikasi/baru/")
@@ -194,7 +165,7 @@ def test_employee_reports_and_upg_forwards_to_kpk(live_server, chromium_path, pe
             office = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900}, accept_downloads=True)
             office.set_default_timeout(TIMEOUT_MS)
             officer = office.new_page()
-            _log_in(officer, base, upg.username, PASSWORD)
+            log_in(officer, base, upg.username, PASSWORD)
             expect(officer).to_have_url(base + "/kasus/")
             row = officer.locator("table.cases tbody tr", has_text=reference)
             expect(row).to_have_count(1)
@@ -257,7 +228,7 @@ def test_employee_reports_and_upg_forwards_to_kpk(live_server, chromium_path, pe
             )
             phone.set_default_timeout(TIMEOUT_MS)
             page = phone.new_page()
-            _log_in(page, base, pegawai.username, PASSWORD)
+            log_in(page, base, pegawai.username, PASSWORD)
             page.goto(base + "/gratifikasi/baru/")
             expect(page.locator("h1")).to_have_text("Lapor gratifikasi")
             expect(page.get_by_role("button", name="Ajukan ke UPG")).to_be_visible()

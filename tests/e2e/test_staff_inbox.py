@@ -4,48 +4,17 @@ Uses Debian's Chromium through Playwright (``playwright install`` is never neede
 tests/e2e/artifacts/ (gitignored) for a human to look at.
 """
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, log_in
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
 ]
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 15_000
-
-
-@pytest.fixture
-def chromium_path():
-    path = os.environ.get("SIGAP_CHROMIUM") or shutil.which("chromium")
-    if not path:
-        pytest.skip("no Chromium binary (set SIGAP_CHROMIUM or install Debian's chromium package)")
-    return path
-
-
-def _log_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(base_url + "/akun/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("form.narrow button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _stylesheet_applied(page) -> bool:
@@ -74,7 +43,7 @@ def test_handler_logs_in_and_works_from_the_inbox(live_server, chromium_path, ha
             page = desktop.new_page()
 
             # A wrong password: an error, still on the login page, not signed in.
-            _log_in(page, base, handler.username, "not-the-password")
+            log_in(page, base, handler.username, "not-the-password")
             assert page.url == base + "/akun/masuk/"
             error = page.locator(".errors")
             expect(error).to_be_visible()
@@ -83,7 +52,7 @@ def test_handler_logs_in_and_works_from_the_inbox(live_server, chromium_path, ha
             page.screenshot(path=ARTIFACTS / "login-error-desktop.png", full_page=True)
 
             # The right password lands on the inbox, which lists the submitted case.
-            _log_in(page, base, handler.username, PASSWORD)
+            log_in(page, base, handler.username, PASSWORD)
             expect(page).to_have_url(base + "/kasus/")
             expect(page.locator("h1")).to_have_text("Kotak kasus")
             row = page.locator("table.cases tbody tr", has_text=reference)
@@ -109,7 +78,7 @@ def test_handler_logs_in_and_works_from_the_inbox(live_server, chromium_path, ha
             )
             phone.set_default_timeout(TIMEOUT_MS)
             page = phone.new_page()
-            _log_in(page, base, handler.username, PASSWORD)
+            log_in(page, base, handler.username, PASSWORD)
             expect(page).to_have_url(base + "/kasus/")
             expect(page.locator("h1")).to_have_text("Kotak kasus")
             expect(page.get_by_role("link", name=reference)).to_be_visible()
