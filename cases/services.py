@@ -140,10 +140,12 @@ def _notify_transition(case: Case, name: str, actor, event) -> None:
     recipients = [user for user in recipients if user is not None and user.pk != getattr(actor, "pk", None)]
     with override("id"):
         subject = _("[SIGAP] %(ref)s: %(status)s") % {"ref": case.reference, "status": case.status_label}
-        body = _("Kasus %(ref)s kini berstatus “%(status)s”.") % {
-            "ref": case.reference,
-            "status": case.status_label,
-        }
+        body = _("Kasus %(ref)s kini berstatus “%(status)s”.") % {"ref": case.reference, "status": case.status_label}
+    _notify(case, event, recipients, subject, body)
+
+
+def _notify(case: Case, event, recipients: list, subject: str, body: str) -> None:
+    """Queue the notification of one audit event: linked to the case page, deduplicated by the event."""
     notifications.queue(
         recipients=recipients,
         subject=subject,
@@ -177,14 +179,7 @@ def assign(case: Case, assignee, actor) -> Case:
             with override("id"):
                 subject = _("[SIGAP] %(ref)s ditugaskan kepada Anda") % {"ref": locked.reference}
                 body = _("Anda ditetapkan sebagai petugas kasus %(ref)s.") % {"ref": locked.reference}
-            notifications.queue(
-                recipients=[assignee],
-                subject=subject,
-                body=body,
-                link=f"/kasus/{locked.reference}/",
-                dedupe_key=f"event:{event.pk}",
-                restricted=locked.kind_def.restricted_content,
-            )
+            _notify(locked, event, [assignee], subject, body)
     return locked
 
 
@@ -218,14 +213,7 @@ def add_message(case: Case, actor, text: str) -> None:
         with override("id"):
             subject = _("[SIGAP] %(ref)s: pesan baru") % {"ref": case.reference}
             body = _("Ada pesan baru pada kasus %(ref)s.") % {"ref": case.reference}
-        notifications.queue(
-            recipients=recipients,
-            subject=subject,
-            body=body,
-            link=f"/kasus/{case.reference}/",
-            dedupe_key=f"event:{event.pk}",
-            restricted=case.kind_def.restricted_content,
-        )
+        _notify(case, event, recipients, subject, body)
 
 
 def record_confidential_view(case: Case, actor) -> None:
