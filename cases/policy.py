@@ -68,6 +68,22 @@ def _assigned(user) -> Q:
     return Q(Exists(direct)) | Q(Exists(via_group))
 
 
+def _own_case_ids(user) -> QuerySet:
+    """Cases the user reported (drafts included) or is assigned to (submitted only)."""
+    reported = Case.objects.filter(reporter=user).values("pk")
+    direct = (
+        CaseUserObjectPermission.objects.filter(user=user, permission__codename=HANDLE)
+        .exclude(content_object__status=DRAFT)
+        .values("content_object_id")
+    )
+    via_group = (
+        CaseGroupObjectPermission.objects.filter(group__user=user, permission__codename=HANDLE)
+        .exclude(content_object__status=DRAFT)
+        .values("content_object_id")
+    )
+    return reported.union(direct, via_group)
+
+
 def visible_cases(user, queryset: QuerySet | None = None) -> QuerySet:
     """Every case this user may see, as a queryset the caller can filter further."""
     queryset = Case.objects.all() if queryset is None else queryset
@@ -78,8 +94,13 @@ def visible_cases(user, queryset: QuerySet | None = None) -> QuerySet:
     if has_role(user, INSPEKTUR):
         allowed = Q(reporter=user) | submitted
     else:
-        allowed = Q(reporter=user) | (_assigned(user) & submitted)
         kinds = handled_kinds(user)
+        if kinds:
+            allowed = Q(reporter=user) | (_assigned(user) & submitted)
+        else:
+            # Most users (pegawai, atasan) see a handful of cases: one indexed UNION instead of an OR that
+            # keeps PostgreSQL from using the reporter index (benchmarks/: 490 ms -> a few ms at 200k cases).
+            allowed = Q(pk__in=_own_case_ids(user))
         if kinds and is_coordinator(user):
             allowed |= Q(kind__in=kinds) & submitted
         elif kinds:
