@@ -256,23 +256,21 @@ class CaseEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Case events are append-only")
 
+    # The fields a hash covers, in order; verify_audit reads exactly these as plain rows.
+    HASHED_FIELDS = ("case_id", "seq", "action", "actor_id", "created_at", "from_status", "to_status", "data")
+
     def compute_hash(self) -> str:
+        return self.digest(self.prev_hash, *(getattr(self, name) for name in self.HASHED_FIELDS))
+
+    @staticmethod
+    def digest(prev_hash, case_id, seq, action, actor_id, created_at, from_status, to_status, data) -> str:
         payload = json.dumps(
-            [
-                self.case_id,
-                self.seq,
-                self.action,
-                self.actor_id,
-                self.created_at.isoformat(),
-                self.from_status,
-                self.to_status,
-                self.data,
-            ],
+            [case_id, seq, action, actor_id, created_at.isoformat(), from_status, to_status, data],
             sort_keys=True,
             separators=(",", ":"),
             ensure_ascii=False,
         )
-        return hashlib.sha256((self.prev_hash + payload).encode()).hexdigest()
+        return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
 
 
 class DeadlineClock(models.Model):
