@@ -30,49 +30,49 @@ def report_list(request):
     return render(request, "gratifikasi/report_list.html", {"reports": reports})
 
 
-def _deadlines(date_received: dt.date | None) -> dict | None:
-    if date_received is None:
-        return None
+def _deadlines(date_received: dt.date) -> dict:
     today = workdays.today()
     upg = workdays.add_working_days(date_received, UPG_DAYS)
     legal = workdays.add_working_days(date_received, LEGAL_DAYS)
     return {"upg": upg, "legal": legal, "upg_passed": today > upg, "legal_passed": today > legal}
 
 
+ADVICE_FIELDS = ("date_received", "occasion", "giver_name", "giver_institution", "report_type")
+
+
 def _advice_context(request, form, formset, report=None) -> dict:
-    """Deadlines and exemption advice from what is typed so far, even if the form does not validate yet."""
-    data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
-    date_received = data.get("date_received") or (report.date_received if report else None)
-    context = {"deadlines": _deadlines(date_received)}
-    if date_received:
-        objects = []
-        for object_form in formset.forms:
-            cleaned = getattr(object_form, "cleaned_data", None) or {}
-            if cleaned.get("value") is not None and not cleaned.get("DELETE"):
-                objects.append((cleaned.get("kind", ""), cleaned["value"]))
-        if not form.is_bound and report is not None:
-            objects = list(report.objects_received.values_list("kind", "value"))
-        occasion = data.get("occasion") or (report.occasion if report else "")
-        giver = (
-            data.get("giver_name") or (report.giver_name if report else ""),
-            data.get("giver_institution") or (report.giver_institution if report else ""),
-        )
-        earlier = exemptions.earlier_from_same_giver(
-            reporter=request.user,
-            giver_name=giver[0],
-            giver_institution=giver[1],
-            until=date_received,
-            exclude_pk=report.pk if report else None,
-        )
-        context["advice"] = exemptions.advise(
-            date_received=date_received,
-            occasion=occasion,
-            objects=objects,
-            earlier_this_year=earlier,
-            report_type=data.get("report_type") or (report.report_type if report else "penerimaan"),
-        )
-        context["earlier"] = earlier
-    return context
+    """Deadlines and exemption advice from what is typed so far (or saved), valid or not yet."""
+    if form.is_bound:
+        typed = getattr(form, "cleaned_data", {})
+        rows = (getattr(f, "cleaned_data", None) or {} for f in formset.forms)
+        objects = [
+            (row.get("kind", ""), row["value"])
+            for row in rows
+            if row.get("value") is not None and not row.get("DELETE")
+        ]
+    elif report is not None:
+        typed = {name: getattr(report, name) for name in ADVICE_FIELDS}
+        objects = list(report.objects_received.values_list("kind", "value"))
+    else:
+        return {}
+    date_received = typed.get("date_received")
+    if not date_received:
+        return {}
+    earlier = exemptions.earlier_from_same_giver(
+        reporter=request.user,
+        giver_name=typed.get("giver_name", ""),
+        giver_institution=typed.get("giver_institution", ""),
+        until=date_received,
+        exclude_pk=report.pk if report else None,
+    )
+    advice = exemptions.advise(
+        date_received=date_received,
+        occasion=typed.get("occasion", ""),
+        objects=objects,
+        earlier_this_year=earlier,
+        report_type=typed.get("report_type") or "penerimaan",
+    )
+    return {"deadlines": _deadlines(date_received), "advice": advice, "earlier": earlier}
 
 
 def _form_page(request, report=None):
