@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import audit, registry, workdays
+from cases import registry, workdays
 from cases.models import DeadlineClock
 from gratifikasi.exemptions import advise_report
 from gratifikasi.models import GratifikasiObject, GratifikasiReport
@@ -145,5 +145,7 @@ def _as_datetime(value):
 
 
 def record_recap(reports, actor) -> None:
+    from gratifikasi.services import record_export
+
     for case_id in reports.values_list("pk", flat=True).iterator(chunk_size=500):
-        audit.record(GratifikasiReport(pk=case_id), "exported", actor, data={"format": "xlsx-recap"})
+        record_export(GratifikasiReport(pk=case_id), actor, "xlsx-recap")

@@ -34,3 +34,12 @@ def log_in(page, base_url: str, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("form.narrow button[type=submit]")
     page.wait_for_load_state()
+
+
+def phone_context(browser):
+    """A phone-sized, touch browser context (390x844, like a common Android phone), in Indonesian."""
+    context = browser.new_context(
+        locale="id-ID", viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    return context

@@ -18,7 +18,7 @@ from cases.models import CaseEvent
 from gratifikasi.forms import ObjectForm
 from gratifikasi.models import GratifikasiReport, Status, not_in_future
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, log_in
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, log_in, phone_context
 
 pytestmark = [
     pytest.mark.e2e,
@@ -219,14 +219,7 @@ def test_employee_reports_and_upg_forwards_to_kpk(live_server, chromium_path, pe
             employee.close()
 
             # --- the report form on a phone -----------------------------------------------------------------
-            phone = browser.new_context(
-                locale="id-ID",
-                viewport={"width": 390, "height": 844},
-                device_scale_factor=2,
-                is_mobile=True,
-                has_touch=True,
-            )
-            phone.set_default_timeout(TIMEOUT_MS)
+            phone = phone_context(browser)
             page = phone.new_page()
             log_in(page, base, pegawai.username, PASSWORD)
             page.goto(base + "/gratifikasi/baru/")

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, log_in
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, log_in, phone_context
 
 pytestmark = [
     pytest.mark.e2e,
@@ -69,14 +69,7 @@ def test_handler_logs_in_and_works_from_the_inbox(live_server, chromium_path, ha
             desktop.close()
 
             # The same on a phone: the table becomes stacked cards and nothing scrolls sideways.
-            phone = browser.new_context(
-                locale="id-ID",
-                viewport={"width": 390, "height": 844},
-                device_scale_factor=2,
-                is_mobile=True,
-                has_touch=True,
-            )
-            phone.set_default_timeout(TIMEOUT_MS)
+            phone = phone_context(browser)
             page = phone.new_page()
             log_in(page, base, handler.username, PASSWORD)
             expect(page).to_have_url(base + "/kasus/")
