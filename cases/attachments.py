@@ -1,6 +1,7 @@
 """Case files: checked by content, encrypted, stored outside the database under a random name."""
 
 import hashlib
+import io
 import os
 import uuid
 
@@ -8,7 +9,7 @@ import magic
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -69,7 +70,60 @@ def check(upload: UploadedFile) -> str:
     return detected
 
 
-def add(*, case: Case, upload: UploadedFile, actor) -> Attachment:
+# Images whose metadata (EXIF: camera serial, GPS position, time taken, owner name) we can remove.
+STRIPPABLE = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+
+
+def strip_metadata(data: bytes, content_type: str, name: str) -> bytes:
+    """The image re-encoded without EXIF, XMP or text chunks, turned upright as its EXIF said.
+
+    Re-encoding is the reliable way (lossless metadata surgery would mean parsing every container by hand);
+    JPEG at quality 95 keeps evidence legible. Other files are returned unchanged: documents can carry an
+    author's name too, which the public form warns about."""
+    if content_type == "image/heic":
+        raise AttachmentRejected(
+            _(
+                "Metadata foto HEIC “%(name)s” tidak dapat dihapus di sini. Kirim sebagai JPEG, atau centang "
+                "“pertahankan metadata” bila metadata itu memang bukti."
+            )
+            % {"name": name}
+        )
+    if content_type not in STRIPPABLE:
+        return data
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            if STRIPPABLE[content_type] == "JPEG" and upright.mode not in ("RGB", "L", "CMYK"):
+                upright = upright.convert("RGB")
+            out = io.BytesIO()
+            options = {"quality": 95} if STRIPPABLE[content_type] in ("JPEG", "WEBP") else {}
+            icc = image.info.get("icc_profile")
+            if icc:
+                options["icc_profile"] = icc
+            upright.save(out, STRIPPABLE[content_type], **options)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
+        raise AttachmentRejected(
+            _("Gambar “%(name)s” rusak atau terlalu besar untuk diproses.") % {"name": name}
+        ) from None
+    return out.getvalue()
+
+
+def prepare(upload: UploadedFile, *, remove_metadata: bool) -> UploadedFile:
+    """Check an upload and, if asked, strip its metadata; raises AttachmentRejected with the user's message.
+    Forms call this in `clean`, so a refused file is reported with everything typed still in the form."""
+    content_type = check(upload)
+    if not remove_metadata:
+        return upload
+    data = strip_metadata(upload.read(), content_type, upload.name)
+    return SimpleUploadedFile(upload.name, data, content_type)
+
+
+def add(*, case: Case, upload: UploadedFile, actor, at=None) -> Attachment:
+    """Check, encrypt and store a file of the case. `at` records a rounded time instead of now (an anonymous
+    reporter's upload, cases.intake)."""
     content_type = check(upload)
     data = upload.read()
     blob = uuid.uuid4().hex
@@ -85,8 +139,14 @@ def add(*, case: Case, upload: UploadedFile, actor) -> Attachment:
                 blob=stored,
                 uploaded_by=actor if actor is not None and actor.is_authenticated else None,
             )
+            if at is not None:
+                Attachment.objects.filter(pk=attachment.pk).update(created_at=at)
+                attachment.created_at = at
             # No file name in the log: names of evidence files often name people.
-            audit.record(case, "attachment_added", actor, data={"attachment": str(attachment.uuid), "size": len(data)})
+            event_data = {"attachment": str(attachment.uuid), "size": len(data)}
+            if at is not None:
+                event_data["from_reporter"] = True
+            audit.record(case, "attachment_added", actor, data=event_data, at=at)
     except Exception:
         default_storage.delete(stored)
         raise
@@ -118,3 +178,16 @@ def rotate_all() -> int:
         default_storage.delete(attachment.blob)
         count += 1
     return count
+
+
+def delete_all(case: Case) -> int:
+    """Remove a case's files, rows and stored blobs (retention purge). Blobs go once the rows are gone."""
+    blobs = list(Attachment.objects.filter(case=case).values_list("blob", flat=True))
+    Attachment.objects.filter(case=case).delete()
+
+    def remove_blobs():
+        for blob in blobs:
+            default_storage.delete(blob)
+
+    transaction.on_commit(remove_blobs)
+    return len(blobs)

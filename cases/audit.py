@@ -24,6 +24,13 @@ ACTIONS = {
     "attachment_downloaded": _("Berkas diunduh"),
     "viewed": _("Kasus rahasia dibuka"),
     "exported": _("Data diekspor"),
+    "excluded": _("Orang dikecualikan dari kasus"),
+    "identity_added": _("Identitas pelapor ditambahkan"),
+    "disclosure_requested": _("Permintaan pembukaan identitas"),
+    "disclosure_approved": _("Pembukaan identitas disetujui"),
+    "disclosure_denied": _("Pembukaan identitas ditolak"),
+    "identity_viewed": _("Identitas pelapor dilihat"),
+    "purged": _("Isi laporan dimusnahkan (masa retensi berakhir)"),
 }
 
 
@@ -39,8 +46,11 @@ def record(
     from_status: str = "",
     to_status: str = "",
     data: dict | None = None,
+    at=None,
 ) -> CaseEvent:
-    """Append one event to the case's chain. Safe under concurrency: the head row is locked."""
+    """Append one event to the case's chain. Safe under concurrency: the head row is locked.
+
+    `at` replaces the current time, for an anonymous reporter's actions (cases.intake.rounded_now)."""
     with transaction.atomic():
         head, _created = CaseAuditHead.objects.get_or_create(case_id=case.pk)
         head = CaseAuditHead.objects.select_for_update().get(pk=head.pk)
@@ -49,7 +59,7 @@ def record(
             seq=head.length + 1,
             action=action,
             actor=actor if actor is not None and actor.is_authenticated else None,
-            created_at=timezone.now(),
+            created_at=at or timezone.now(),
             from_status=from_status,
             to_status=to_status,
             data=data or {},

@@ -14,6 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from cases import registry
+from cases.fields import EncryptedTextField
 
 
 class Unit(models.Model):
@@ -356,6 +357,9 @@ class OutboxMessage(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
+    # Held back until then: what an anonymous reporter does is announced to the office at a later, rounded
+    # time, so neither this table nor the email's arrival pins the reporter's action to the minute.
+    not_before = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -401,3 +405,30 @@ class Attachment(models.Model):
         from cases import crypto
 
         return crypto.decrypt_text(self.name_encrypted)
+
+
+class CaseText(models.Model):
+    """The text of a message, internal note or transition note of a kind with restricted content (WBS).
+
+    Kept out of the audit log, which is append-only and hash-chained: the event points here, so the text is
+    encrypted at rest, rotates with the data keys, and can be purged with the report while the chain stays
+    intact.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="texts")
+    text = EncryptedTextField()
+
+
+class TrackingCredential(models.Model):
+    """How an anonymous reporter finds their case again: a receipt, stored only as a slow hash (cases.intake)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="tracking")
+    receipt_hash = models.CharField(max_length=64, unique=True)
+
+
+class InstallationSecret(models.Model):
+    """Random values made once per installation, e.g. the salt of receipt hashes. Not server keys: these
+    only make precomputed tables useless; the receipts themselves carry the secret."""
+
+    name = models.CharField(max_length=64, unique=True)
+    value = models.BinaryField()

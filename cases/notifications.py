@@ -28,10 +28,20 @@ logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=5)
 
 
-def queue(*, recipients, subject: str, body: str, link: str, dedupe_key: str, restricted: bool = False) -> int:
+def queue(
+    *,
+    recipients,
+    subject: str,
+    body: str,
+    link: str,
+    dedupe_key: str,
+    restricted: bool = False,
+    not_before: dt.datetime | None = None,
+) -> int:
     """Queue one message per distinct recipient. A dedupe key already used is skipped, not sent again.
 
     `restricted` cases (WBS) say only that something changed: neither subject nor body carries content.
+    `not_before` holds the message back until then (see OutboxMessage.not_before).
     """
     if restricted:
         with override(settings.LANGUAGE_CODE):
@@ -40,12 +50,20 @@ def queue(*, recipients, subject: str, body: str, link: str, dedupe_key: str, re
     unique = {user.pk: user for user in recipients if user is not None and user.is_active}
     rows = [
         OutboxMessage(
-            recipient=user, subject=subject[:200], body=body, link=link, dedupe_key=f"{dedupe_key}:{user.pk}"[:200]
+            recipient=user,
+            subject=subject[:200],
+            body=body,
+            link=link,
+            dedupe_key=f"{dedupe_key}:{user.pk}"[:200],
+            not_before=not_before,
         )
         for user in unique.values()
     ]
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    if rows:
+    if not_before is not None:
+        # created_at is set on insert; a held message must not record the moment it was made either.
+        OutboxMessage.objects.filter(dedupe_key__in=[row.dedupe_key for row in rows]).update(created_at=not_before)
+    elif rows:
         transaction.on_commit(kick)
     return len(rows)
 
@@ -67,6 +85,7 @@ def _claim(batch_size: int) -> list[OutboxMessage]:
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(delivered_at__isnull=True, attempts__lt=settings.SIGAP_OUTBOX_MAX_ATTEMPTS)
             .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - LEASE))
+            .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
             .order_by("created_at", "pk")[:batch_size]
         )
         ids = list(pending.values_list("pk", flat=True))

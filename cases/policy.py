@@ -177,8 +177,10 @@ def can_comment(user, case: Case) -> bool:
 
 
 def can_message(user, case: Case) -> bool:
-    """Messages between handler and reporter; a case without a reporter account has no one to message here."""
-    return case.reporter_id is not None and (can_handle(user, case) or is_reporter(user, case))
+    """Messages between handler and reporter: a reporter with an account, or an anonymous one who reads them
+    with their receipt (public-intake kinds)."""
+    has_reporter = case.reporter_id is not None or case.kind_def.public_intake
+    return has_reporter and (can_handle(user, case) or is_reporter(user, case))
 
 
 def can_assign(user, case: Case) -> bool:

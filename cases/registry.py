@@ -56,11 +56,17 @@ class CaseKind:
     supervisor_sees: bool = False
     # Admins manage users and settings but must not read this kind's content (WBS).
     restricted_content: bool = False
+    # Reports come from people without an account who follow them with a receipt (cases.intake). What
+    # such a reporter does is stored with rounded times and announced to the office later.
+    public_intake: bool = False
     clocks: tuple[ClockRule, ...] = ()
     # Optional: extra recipients of a transition's notification, e.g. the reporter.
     notify: Callable[["Model", str], list] | None = None
     # Rendered on the case page with the detail instance as `report`.
     detail_template: str = ""
+    # Optional: `(units, users) -> list[str]` makes the kind's demo data for `seed_demo` and returns lines to
+    # print (e.g. a demo receipt), so the core's command needs no import of the case app.
+    demo_data: Callable[[dict, dict], list[str]] | None = None
     statistics: dict = field(default_factory=dict)
 
     @property

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_fsm import can_proceed, has_transition_perm
 
-from cases import audit, deadlines, notifications, policy, registry, workdays
-from cases.models import Case, ReferenceCounter
+from cases import audit, deadlines, intake, notifications, policy, registry, workdays
+from cases.models import Case, CaseText, ReferenceCounter
 
 
 class CaseError(Exception):
@@ -47,18 +47,52 @@ def next_reference(kind: registry.CaseKind, year: int) -> str:
 
 
 def create_case(*, kind: str, actor, unit, status: str | None = None, **fields) -> Case:
-    """Create a case of a registered kind with its detail fields, numbered, and log its creation."""
+    """Create a case of a registered kind with its detail fields, numbered, and log its creation.
+
+    Clock rules that start on "create" start here. A public-intake kind's case records the day it came in,
+    not the moment (cases.intake.rounded_now), in the case row, its history and its log.
+    """
     kind_def = registry.get(kind)
     model = kind_def.model
+    at = intake.rounded_now() if kind_def.public_intake else None
     with transaction.atomic():
         reference = next_reference(kind_def, workdays.today().year)
         initial = {"status": status} if status else {}
         case = model(kind=kind, reference=reference, unit=unit, **initial, **fields)
         if case.status != "draft":
-            case.submitted_at = timezone.now()
+            case.submitted_at = at or timezone.now()
+        if at is not None:
+            case._history_date = at
         case.save(force_insert=True)
-        audit.record(case, "created", actor, to_status=case.status)
+        if at is not None:
+            Case.objects.filter(pk=case.pk).update(created_at=at)
+            case.created_at = at
+        audit.record(case, "created", actor, to_status=case.status, at=at)
+        deadlines.apply_rules(case, "create")
     return case
+
+
+def text_data(case: Case, key: str, text: str) -> dict:
+    """How a message or note goes into the audit log: as is, or — for kinds with restricted content — as a
+    pointer to an encrypted CaseText that can be purged without breaking the hash chain."""
+    if not text:
+        return {}
+    if case.kind_def.restricted_content:
+        return {f"{key}_id": CaseText.objects.create(case_id=case.pk, text=text).pk}
+    return {key: text}
+
+
+def event_texts(case: Case, events: list) -> None:
+    """Give each event its readable `text` and `note` (decrypting restricted ones) for the timeline."""
+    ids = [event.data.get(f"{key}_id") for event in events for key in ("text", "note")]
+    texts = dict(CaseText.objects.filter(case_id=case.pk, pk__in=[i for i in ids if i]).values_list("pk", "text"))
+    purged = _("(isi telah dimusnahkan)")
+    for event in events:
+        for key in ("text", "note"):
+            if f"{key}_id" in event.data:
+                setattr(event, key, texts.get(event.data[f"{key}_id"], purged))
+            else:
+                setattr(event, key, event.data.get(key, ""))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -127,24 +161,24 @@ def transition(case: Case, name: str, actor, *, expected_status: str | None = No
             actor,
             from_status=from_status,
             to_status=locked.status,
-            data={"transition": name, "note": note} if note else {"transition": name},
+            data={"transition": name, **text_data(locked, "note", note)},
         )
         _notify_transition(locked, name, actor, event)
     return locked
 
 
 def _notify_transition(case: Case, name: str, actor, event) -> None:
-    recipients = [case.assignee] if case.assignee_id else list(policy.assignable_users(case))
+    recipients = case_handlers(case)
     if case.kind_def.notify is not None:
         recipients += case.kind_def.notify(case, name)
     recipients = [user for user in recipients if user is not None and user.pk != getattr(actor, "pk", None)]
     with override("id"):
         subject = _("[SIGAP] %(ref)s: %(status)s") % {"ref": case.reference, "status": case.status_label}
         body = _("Kasus %(ref)s kini berstatus “%(status)s”.") % {"ref": case.reference, "status": case.status_label}
-    _notify(case, event, recipients, subject, body)
+    notify_event(case, event, recipients, subject, body)
 
 
-def _notify(case: Case, event, recipients: list, subject: str, body: str) -> None:
+def notify_event(case: Case, event, recipients: list, subject: str, body: str, not_before=None) -> None:
     """Queue the notification of one audit event: linked to the case page, deduplicated by the event."""
     notifications.queue(
         recipients=recipients,
@@ -153,6 +187,7 @@ def _notify(case: Case, event, recipients: list, subject: str, body: str) -> Non
         link=f"/kasus/{case.reference}/",
         dedupe_key=f"event:{event.pk}",
         restricted=case.kind_def.restricted_content,
+        not_before=not_before,
     )
 
 
@@ -179,7 +214,7 @@ def assign(case: Case, assignee, actor) -> Case:
             with override("id"):
                 subject = _("[SIGAP] %(ref)s ditugaskan kepada Anda") % {"ref": locked.reference}
                 body = _("Anda ditetapkan sebagai petugas kasus %(ref)s.") % {"ref": locked.reference}
-            _notify(locked, event, [assignee], subject, body)
+            notify_event(locked, event, [assignee], subject, body)
     return locked
 
 
@@ -190,11 +225,12 @@ def add_comment(case: Case, actor, text: str) -> None:
     text = text.strip()
     if not text:
         raise CaseError(_("Catatan tidak boleh kosong."))
-    audit.record(case, "comment", actor, data={"text": text[:4000]})
+    with transaction.atomic():
+        audit.record(case, "comment", actor, data=text_data(case, "text", text[:4000]))
 
 
 # What a reporter sees of their case's timeline: not internal notes, assignments or the access log.
-REPORTER_VISIBLE_EVENTS = ("created", "transition", "message", "attachment_added")
+REPORTER_VISIBLE_EVENTS = ("created", "transition", "message", "attachment_added", "disclosure_approved")
 
 
 def add_message(case: Case, actor, text: str) -> None:
@@ -205,15 +241,49 @@ def add_message(case: Case, actor, text: str) -> None:
     if not text:
         raise CaseError(_("Pesan tidak boleh kosong."))
     with transaction.atomic():
-        event = audit.record(case, "message", actor, data={"text": text[:4000]})
+        event = audit.record(case, "message", actor, data=text_data(case, "text", text[:4000]))
         if policy.is_reporter(actor, case):
-            recipients = [case.assignee] if case.assignee_id else list(policy.assignable_users(case))
+            recipients = case_handlers(case)
         else:
-            recipients = [case.reporter]
-        with override("id"):
-            subject = _("[SIGAP] %(ref)s: pesan baru") % {"ref": case.reference}
-            body = _("Ada pesan baru pada kasus %(ref)s.") % {"ref": case.reference}
-        _notify(case, event, recipients, subject, body)
+            recipients = [case.reporter] if case.reporter_id else []
+            # The reporter has heard from the office: stops a feedback clock (WBS: 3 months, EU 2019/1937).
+            deadlines.apply_rules(case, "message_to_reporter")
+        _notify_message(case, event, recipients)
+
+
+def case_handlers(case: Case) -> list:
+    """Who hears of a case's news: its assignee, or else everyone who may handle it (for a confidential
+    case, the coordinators)."""
+    if case.assignee_id:
+        return [case.assignee]
+    return [user for user in policy.assignable_users(case) if policy.can_handle(user, case)]
+
+
+def _notify_message(case: Case, event, recipients: list, **options) -> None:
+    with override("id"):
+        subject = _("[SIGAP] %(ref)s: pesan baru") % {"ref": case.reference}
+        body = _("Ada pesan baru pada kasus %(ref)s.") % {"ref": case.reference}
+    notify_event(case, event, recipients, subject, body, **options)
+
+
+def add_reporter_message(case: Case, text: str) -> None:
+    """A message from an anonymous reporter who opened the case with their receipt (cases.intake).
+
+    Stored with today's date, not the moment, and announced to the handlers at a later, rounded time."""
+    if not case.kind_def.public_intake or case.is_closed:
+        raise NotAllowed(_("Pesan tidak dapat dikirim pada laporan ini."))
+    text = text.strip()
+    if not text:
+        raise CaseError(_("Pesan tidak boleh kosong."))
+    with transaction.atomic():
+        event = audit.record(
+            case,
+            "message",
+            None,
+            data={"from_reporter": True, **text_data(case, "text", text[:4000])},
+            at=intake.rounded_now(),
+        )
+        _notify_message(case, event, case_handlers(case), not_before=intake.announce_at())
 
 
 def record_confidential_view(case: Case, actor) -> None:

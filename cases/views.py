@@ -77,6 +77,7 @@ def case_detail(request, reference):
         # The reporter follows the case, not the office's internal notes and access log.
         events = events.filter(action__in=services.REPORTER_VISIBLE_EVENTS)
     events = list(events)
+    services.event_texts(case, events)
     for event in events:
         event.to_label = status_labels.get(event.to_status, "") if event.to_status != event.from_status else ""
         event.label = audit.action_label(event.action)

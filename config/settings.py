@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 ] + env_list("SIGAP_EXTRA_APPS")
 
 MIDDLEWARE = [
+    # First: on public intake pages nothing after it may see the client's address or user agent.
+    "cases.middleware.PublicIntakePrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cases.middleware.IndonesianFirstLocaleMiddleware",
@@ -106,7 +108,7 @@ MIDDLEWARE = [
 
 if PRODUCTION:
     # Static files from the collected, hashed set; in development runserver serves them from the apps.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -257,6 +259,25 @@ CELERY_BEAT_SCHEDULE = {
 SIGAP_OUTBOX_BATCH = env_int("SIGAP_OUTBOX_BATCH", 100, minimum=1)
 SIGAP_OUTBOX_MAX_ATTEMPTS = env_int("SIGAP_OUTBOX_MAX_ATTEMPTS", 10, minimum=1)
 
+# Public intake (WBS, later pengaduan): pages where the client address and user agent are dropped on arrival
+# (cases.middleware.PublicIntakePrivacyMiddleware) and limits that count by an hourly pseudonym instead.
+SIGAP_PUBLIC_PREFIXES = ("/wbs/lapor/",)
+SIGAP_BEHIND_PROXY = env_bool("SIGAP_BEHIND_PROXY", PRODUCTION)
+SIGAP_RECEIPT_FREE_ATTEMPTS = env_int("SIGAP_RECEIPT_FREE_ATTEMPTS", 3, minimum=1)
+SIGAP_RECEIPT_BLOCK_AFTER = env_int("SIGAP_RECEIPT_BLOCK_AFTER", 10, minimum=2)
+SIGAP_RECEIPT_BLOCK_MINUTES = env_int("SIGAP_RECEIPT_BLOCK_MINUTES", 30, minimum=1)
+SIGAP_TRACKING_MINUTES = env_int("SIGAP_TRACKING_MINUTES", 30, minimum=5)
+SIGAP_INTAKE_SUBMISSIONS_PER_HOUR = env_int("SIGAP_INTAKE_SUBMISSIONS_PER_HOUR", 5, minimum=1)
+
+# WBS (DESIGN §3): clock lengths in hari kerja, the reporter-feedback bar in months, how long an approved
+# disclosure of a reporter's identity stays readable, and how long closed reports are kept before purging.
+SIGAP_WBS_VERIFICATION_DAYS = env_int("SIGAP_WBS_VERIFICATION_DAYS", 5, minimum=1)
+SIGAP_WBS_REVIEW_DAYS = env_int("SIGAP_WBS_REVIEW_DAYS", 14, minimum=1)
+SIGAP_WBS_INVESTIGATION_DAYS = env_int("SIGAP_WBS_INVESTIGATION_DAYS", 60, minimum=1)
+SIGAP_WBS_FEEDBACK_MONTHS = env_int("SIGAP_WBS_FEEDBACK_MONTHS", 3, minimum=1)
+SIGAP_WBS_DISCLOSURE_HOURS = env_int("SIGAP_WBS_DISCLOSURE_HOURS", 24, minimum=1)
+SIGAP_WBS_RETENTION_DAYS = env_int("SIGAP_WBS_RETENTION_DAYS", 5 * 365, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -280,5 +301,5 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    if env_bool("SIGAP_BEHIND_PROXY", True):
+    if SIGAP_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -63,7 +63,10 @@ UNITS = [
 class Command(BaseCommand):
     help = "Create demo units, one user for every role (password printed) and demo cases."
 
+    demo_notes: list[str]
+
     def handle(self, *args, **options):
+        self.demo_notes = []
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run with SIGAP_ENV=production")
         User = get_user_model()
@@ -98,9 +101,16 @@ class Command(BaseCommand):
             )
         # Rina coordinates the UPG: confidential gratifikasi reports reach her first and she assigns them.
         users["upg"].user_permissions.add(Permission.objects.get(codename="coordinate_confidential"))
+        # Hendra coordinates the WBS: every whistleblowing report is confidential and reaches him first.
+        users["wbs"].user_permissions.add(Permission.objects.get(codename="coordinate_confidential"))
         # Demo accounts sign in with a password only; a real installation keeps the migration's defaults.
         RolePolicy.objects.update(require_two_factor=False)
         self._cases(units, users)
+        from cases import registry
+
+        for kind in registry.all_kinds():
+            if kind.demo_data is not None:
+                self.demo_notes += kind.demo_data(units, users)
 
     def _cases(self, units, users):
         """Demo gratifikasi reports at every stage. The core does not import case apps; this command is the
@@ -196,4 +206,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {DEMO_PASSWORD})"))
         for username, full_name, roles, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {', '.join(roles):<32} {full_name}")
+        for line in self.demo_notes:
+            self.stdout.write(line)
         self.stdout.write("")

@@ -1,0 +1,228 @@
+"""Public intake and tracking, shared by the kinds that take reports from people without an account (DESIGN
+§1.1): the receipt, its look-up, throttling without addresses, the reporter's access cookie, and the rounded
+times that keep a reporter's actions from being pinned to the minute.
+
+- A receipt is 16 random digits (10^16 values), shown once. Only its Argon2id hash with a per-installation
+  salt is stored; look-up hashes what was typed and finds the row by that hash, so a known and an unknown
+  receipt cost the same single hash and get the same answer.
+- Throttling counts by a *client tag*: an HMAC of the client address under a salt that lives only in the
+  cache and changes every hour. The address itself is dropped by PublicIntakePrivacyMiddleware before any
+  view or log sees it; the counters expire by themselves.
+- After a successful look-up the reporter carries a signed, short-lived cookie naming the case, scoped to
+  the tracking pages. No session row, nothing server-side ties a browser to a case.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import math
+import os
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+
+from argon2.low_level import Type, hash_secret_raw
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, InstallationSecret, TrackingCredential
+
+RECEIPT_DIGITS = 16
+# Argon2id at OWASP's minimum for interactive use (19 MiB, 2 passes): ~30 ms a look-up here, 10^16 receipts.
+RECEIPT_TIME_COST = 2
+RECEIPT_MEMORY_KIB = 19 * 1024
+
+ACCESS_COOKIE = "sigap_pantau"
+ACCESS_SALT = "sigap.intake.access"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Receipts
+
+
+def new_receipt() -> str:
+    return f"{secrets.randbelow(10**RECEIPT_DIGITS):0{RECEIPT_DIGITS}d}"
+
+
+def format_receipt(receipt: str) -> str:
+    """`1234 5678 9012 3456`: easier to copy down by hand."""
+    return " ".join(receipt[i : i + 4] for i in range(0, len(receipt), 4))
+
+
+def normalise_receipt(text: str) -> str | None:
+    """The 16 digits of what was typed (spaces and dashes allowed), or None if it cannot be a receipt."""
+    digits = "".join(ch for ch in text if ch not in " -\t")
+    if len(digits) != RECEIPT_DIGITS or not digits.isascii() or not digits.isdigit():
+        return None
+    return digits
+
+
+def _installation_salt() -> bytes:
+    secret = InstallationSecret.objects.filter(name="receipt_salt").values_list("value", flat=True).first()
+    if secret is None:
+        try:
+            with transaction.atomic():
+                InstallationSecret.objects.create(name="receipt_salt", value=os.urandom(16))
+        except IntegrityError:
+            pass  # made by a concurrent first request
+        secret = InstallationSecret.objects.values_list("value", flat=True).get(name="receipt_salt")
+    return bytes(secret)
+
+
+def receipt_hash(receipt: str) -> str:
+    return hash_secret_raw(
+        receipt.encode(), _installation_salt(), RECEIPT_TIME_COST, RECEIPT_MEMORY_KIB, 1, 32, Type.ID
+    ).hex()
+
+
+def issue_receipt(case: Case) -> str:
+    """Give the case a receipt and return it; the caller shows it once and forgets it."""
+    receipt = new_receipt()
+    TrackingCredential.objects.create(case=case, receipt_hash=receipt_hash(receipt))
+    return receipt
+
+
+def find_case(receipt: str) -> Case | None:
+    """The case this receipt opens, or None. Always exactly one hash and one indexed query."""
+    digits = normalise_receipt(receipt) or "0" * RECEIPT_DIGITS
+    found = TrackingCredential.objects.filter(receipt_hash=receipt_hash(digits)).select_related("case").first()
+    if found is None or normalise_receipt(receipt) is None:
+        return None
+    return found.case
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Throttling without addresses
+
+
+def client_tag(address: str) -> str:
+    """A short-lived pseudonym of a client address: HMAC under an hourly salt kept in the cache only."""
+    window = int(time.time() // 3600)
+    key = f"sigap:intake:salt:{window}"
+    salt = cache.get(key)
+    if salt is None:
+        cache.add(key, secrets.token_hex(16), timeout=2 * 3600)
+        salt = cache.get(key) or ""
+    return hmac.new(salt.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    message: str = ""
+
+
+def rate_limit(scope: str, tag: str, *, limit: int, window_seconds: int) -> Verdict:
+    """Count one attempt; refuse beyond `limit` within the window."""
+    key = f"sigap:intake:rate:{scope}:{tag}"
+    cache.add(key, 0, timeout=window_seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window_seconds)
+        count = 1
+    if count > limit:
+        minutes = math.ceil(window_seconds / 60)
+        return Verdict(
+            False,
+            _("Terlalu banyak kiriman dari perangkat ini. Teks Anda tetap ada; coba lagi dalam %(n)d menit.")
+            % {"n": minutes},
+        )
+    return Verdict(True)
+
+
+class ReceiptThrottle:
+    """Wrong receipts are slowed, then blocked for a while (per client tag).
+
+    After `free` failures each further attempt must wait twice as long as the one before (2, 4, 8 … s); after
+    `block_after` failures the client is blocked for `block_seconds`. The check happens before any look-up,
+    so a slowed or blocked answer says nothing about whether a receipt exists.
+    """
+
+    def __init__(self, scope: str, tag: str):
+        self.key = f"sigap:intake:receipt:{scope}:{tag}"
+
+    @property
+    def free(self) -> int:
+        return settings.SIGAP_RECEIPT_FREE_ATTEMPTS
+
+    @property
+    def block_after(self) -> int:
+        return settings.SIGAP_RECEIPT_BLOCK_AFTER
+
+    @property
+    def block_seconds(self) -> int:
+        return settings.SIGAP_RECEIPT_BLOCK_MINUTES * 60
+
+    def check(self) -> Verdict:
+        failures, last = cache.get(self.key, (0, 0.0))
+        if failures >= self.block_after:
+            return Verdict(
+                False,
+                _("Terlalu banyak kode yang salah. Demi keamanan, coba lagi setelah %(n)d menit.")
+                % {"n": settings.SIGAP_RECEIPT_BLOCK_MINUTES},
+            )
+        if failures >= self.free:
+            wait = 2 ** (failures - self.free + 1) - (time.time() - last)
+            if wait > 0:
+                return Verdict(False, _("Tunggu %(n)d detik sebelum mencoba lagi.") % {"n": math.ceil(wait)})
+        return Verdict(True)
+
+    def fail(self) -> None:
+        failures, _last = cache.get(self.key, (0, 0.0))
+        cache.set(self.key, (failures + 1, time.time()), timeout=self.block_seconds)
+
+    def succeed(self) -> None:
+        cache.delete(self.key)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The reporter's access cookie
+
+
+def grant_access(response, case: Case, path: str) -> None:
+    response.set_signed_cookie(
+        ACCESS_COOKIE,
+        str(case.uuid),
+        salt=ACCESS_SALT,
+        max_age=settings.SIGAP_TRACKING_MINUTES * 60,
+        path=path,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+
+
+def revoke_access(response, path: str) -> None:
+    response.delete_cookie(ACCESS_COOKIE, path=path, samesite="Strict")
+
+
+def case_from_access(request, kind: str) -> Case | None:
+    try:
+        value = request.get_signed_cookie(ACCESS_COOKIE, salt=ACCESS_SALT, max_age=settings.SIGAP_TRACKING_MINUTES * 60)
+        case_uuid = uuid.UUID(value)
+    except (KeyError, signing.BadSignature, ValueError):
+        return None
+    return Case.objects.filter(uuid=case_uuid, kind=kind, tracking__isnull=False).first()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rounded times
+
+
+def rounded_now() -> dt.datetime:
+    """The start of today in Asia/Jakarta: what is stored instead of the moment a reporter acted."""
+    today = timezone.localdate()
+    return timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+
+
+def announce_at() -> dt.datetime:
+    """When the office hears of a reporter's action: the next full hour, plus up to 15 random minutes."""
+    now = timezone.now()
+    next_hour = now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+    return next_hour + dt.timedelta(seconds=secrets.randbelow(15 * 60))

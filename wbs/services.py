@@ -1,0 +1,409 @@
+"""Services of the WBS: public intake, the identity custodians, disclosure, exclusions and the retention purge.
+
+Status changes go through cases.services.transition like every other kind; what is here is what only a
+whistleblowing report has.
+"""
+
+import datetime as dt
+import json
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from cases import attachments, audit, intake, notifications, policy, services
+from cases.models import CaseExclusion, CaseText, Confidentiality, TrackingCredential, Unit
+from cases.services import CaseError, NotAllowed
+from wbs import identity as sealing
+from wbs.models import CustodianKey, DisclosureRequest, DisclosureStatus, IdentitySeal, Status, WbsReport
+
+IDENTITY_FIELDS = ("name", "id_number", "contact", "note")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Public intake
+
+
+def intake_unit() -> Unit:
+    """The unit a report belongs to when the reporter names none: the top of the organisation."""
+    unit = Unit.objects.filter(parent__isnull=True, is_active=True).order_by("pk").first()
+    if unit is None:
+        raise CaseError(_("SIGAP belum memiliki unit kerja. Hubungi admin."))
+    return unit
+
+
+def report_submit(*, fields: dict, unit: Unit | None, identity: dict | None, files: list) -> tuple[WbsReport, str]:
+    """File an anonymous report; returns it and its receipt (to be shown once and never stored in clear).
+
+    Everything happens in one transaction: the case, its sealed identity, its receipt hash and its files.
+    The handlers hear of it at a later, rounded time with no content (cases.intake.announce_at)."""
+    with transaction.atomic():
+        report = services.create_case(
+            kind="wbs",
+            actor=None,
+            unit=unit or intake_unit(),
+            status=Status.RECEIVED,
+            confidentiality=Confidentiality.RAHASIA,
+            **fields,
+        )
+        if identity:
+            _seal_identity(report, identity)
+        receipt = intake.issue_receipt(report)
+        at = intake.rounded_now()
+        for upload in files:
+            attachments.add(case=report, upload=upload, actor=None, at=at)
+        event = report.events.get(action="created")
+        with override("id"):
+            subject = _("[SIGAP] Laporan WBS baru")
+            body = _("Laporan WBS baru diterima.")
+        services.notify_event(
+            report, event, services.case_handlers(report), subject, body, not_before=intake.announce_at()
+        )
+    return report, receipt
+
+
+def reporter_add_files(report: WbsReport, files: list) -> int:
+    if report.is_closed:
+        raise NotAllowed(_("Laporan ini sudah selesai; berkas tidak dapat ditambahkan."))
+    at = intake.rounded_now()
+    with transaction.atomic():
+        for upload in files:
+            attachments.add(case=report, upload=upload, actor=None, at=at)
+    return len(files)
+
+
+def reporter_add_identity(report: WbsReport, identity: dict) -> None:
+    """The reporter gives (or replaces) their identity later; it is sealed like one given at submission."""
+    if report.purged_at is not None or report.is_closed:
+        raise NotAllowed(_("Laporan ini sudah selesai; identitas tidak dapat ditambahkan."))
+    with transaction.atomic():
+        _seal_identity(report, identity)
+        audit.record(report, "identity_added", None, data={"from_reporter": True}, at=intake.rounded_now())
+
+
+def identity_accepted() -> bool:
+    """Identities can be taken only while at least one custodian key exists to seal them to."""
+    return _active_keys().exists()
+
+
+def _active_keys():
+    return CustodianKey.objects.filter(
+        is_active=True, user__is_active=True, user__groups__name=policy.KUSTODIAN
+    ).distinct()
+
+
+def _seal_identity(report: WbsReport, identity: dict) -> None:
+    keys = list(_active_keys())
+    if not keys:
+        raise CaseError(_("Identitas belum dapat diterima karena belum ada kustodian identitas."))
+    clean = {field: str(identity.get(field, "")).strip() for field in IDENTITY_FIELDS}
+    data_key, blob = sealing.encrypt_identity(clean, report_id=str(report.uuid))
+    IdentitySeal.objects.filter(report=report).delete()
+    IdentitySeal.objects.bulk_create(
+        IdentitySeal(report=report, custodian=key, **_seal(data_key, key, report)) for key in keys
+    )
+    # update(), not save(): no history row stamped with the moment the reporter acted.
+    WbsReport.objects.filter(pk=report.pk).update(identity_provided=True, identity_sealed=blob)
+    report.identity_provided, report.identity_sealed = True, blob
+
+
+def _seal(data_key: bytes, key: CustodianKey, report: WbsReport) -> dict:
+    ephemeral, sealed = sealing.seal_key(data_key, bytes(key.public_key), report_id=str(report.uuid))
+    return {"ephemeral_public": ephemeral, "sealed_key": sealed}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Custodians
+
+
+def _keypair(key: CustodianKey) -> sealing.KeyPair:
+    return sealing.KeyPair(bytes(key.public_key), bytes(key.wrapped_private), bytes(key.salt))
+
+
+def _unlock(key: CustodianKey, passphrase: str):
+    try:
+        return sealing.unwrap_private(_keypair(key), passphrase, owner=key.owner)
+    except sealing.WrongPassphrase:
+        raise CaseError(_("Frasa sandi kustodian salah.")) from None
+
+
+def custodian_key_create(user, passphrase: str) -> CustodianKey:
+    if not policy.has_role(user, policy.KUSTODIAN):
+        raise NotAllowed(_("Hanya kustodian identitas yang dapat membuat kunci kustodian."))
+    if len(passphrase) < 12:
+        raise CaseError(_("Frasa sandi paling sedikit 12 karakter."))
+    with transaction.atomic():
+        if CustodianKey.objects.filter(user=user).exists():
+            raise CaseError(_("Anda sudah memiliki kunci kustodian."))
+        # The owner binding names the row, so the row comes first and the key pair second.
+        key = CustodianKey.objects.create(user=user, public_key=b"", wrapped_private=b"", salt=b"")
+        pair = sealing.new_keypair(passphrase, owner=key.owner)
+        CustodianKey.objects.filter(pk=key.pk).update(
+            public_key=pair.public, wrapped_private=pair.wrapped_private, salt=pair.salt
+        )
+        key.refresh_from_db()
+    return key
+
+
+def custodian_passphrase_change(user, old: str, new: str) -> None:
+    if len(new) < 12:
+        raise CaseError(_("Frasa sandi paling sedikit 12 karakter."))
+    with transaction.atomic():
+        key = CustodianKey.objects.select_for_update().get(user=user, is_active=True)
+        try:
+            pair = sealing.rewrap_private(_keypair(key), old, new, owner=key.owner)
+        except sealing.WrongPassphrase:
+            raise CaseError(_("Frasa sandi kustodian salah.")) from None
+        CustodianKey.objects.filter(pk=key.pk).update(wrapped_private=pair.wrapped_private, salt=pair.salt)
+
+
+def reports_missing_seals() -> int:
+    """Reports with an identity that some active custodian cannot open yet (a custodian added later)."""
+    active = _active_keys().count()
+    return (
+        WbsReport.objects.filter(identity_provided=True, purged_at__isnull=True)
+        .annotate(n=Count("seals", filter=Q(seals__custodian__in=_active_keys())))
+        .filter(n__lt=active)
+        .count()
+    )
+
+
+def custodian_reseal(user, passphrase: str) -> int:
+    """Seal every identity this custodian can open to the active custodians who cannot yet. Returns how
+    many seals were added. This is how a new custodian gains access to existing identities."""
+    key = CustodianKey.objects.get(user=user, is_active=True)
+    private = _unlock(key, passphrase)
+    active = list(_active_keys())
+    added = 0
+    for seal in IdentitySeal.objects.filter(custodian=key, report__purged_at__isnull=True).select_related("report"):
+        report = seal.report
+        have = set(IdentitySeal.objects.filter(report=report).values_list("custodian_id", flat=True))
+        missing = [other for other in active if other.pk not in have]
+        if not missing:
+            continue
+        data_key = sealing.unseal_key(
+            private, bytes(seal.ephemeral_public), bytes(seal.sealed_key), report_id=str(report.uuid)
+        )
+        IdentitySeal.objects.bulk_create(
+            [IdentitySeal(report=report, custodian=other, **_seal(data_key, other, report)) for other in missing],
+            ignore_conflicts=True,
+        )
+        added += len(missing)
+    return added
+
+
+def custodian_remove(key: CustodianKey, actor) -> None:
+    """Retire a custodian's key. Refused while some identity is sealed to this key alone: removing it then
+    would lose that identity for good (run a re-seal first)."""
+    if not policy.has_role(actor, policy.KUSTODIAN):
+        raise NotAllowed(_("Hanya kustodian identitas yang dapat mencabut kunci kustodian."))
+    with transaction.atomic():
+        others = _active_keys().exclude(pk=key.pk)
+        orphaned = (
+            WbsReport.objects.filter(identity_provided=True, purged_at__isnull=True, seals__custodian=key)
+            .exclude(seals__custodian__in=others)
+            .count()
+        )
+        if orphaned:
+            raise CaseError(
+                _(
+                    "%(n)d identitas hanya dapat dibuka dengan kunci ini. Minta kustodian lain dibuatkan kunci "
+                    "dan lakukan penyegelan ulang lebih dahulu."
+                )
+                % {"n": orphaned}
+            )
+        IdentitySeal.objects.filter(custodian=key).delete()
+        CustodianKey.objects.filter(pk=key.pk).update(is_active=False)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Disclosure
+
+
+def disclosure_request(report: WbsReport, requester, reason: str) -> DisclosureRequest:
+    if not policy.can_handle(requester, report):
+        raise NotAllowed(_("Anda tidak berwenang atas laporan ini."))
+    if not report.identity_provided:
+        raise CaseError(_("Pelapor tidak memberikan identitas."))
+    reason = reason.strip()
+    if len(reason) < 20:
+        raise CaseError(_("Tuliskan alasan permintaan dengan jelas (paling sedikit 20 karakter)."))
+    with transaction.atomic():
+        if DisclosureRequest.objects.filter(
+            report=report, requester=requester, status=DisclosureStatus.PENDING
+        ).exists():
+            raise CaseError(_("Anda sudah memiliki permintaan yang menunggu keputusan."))
+        request = DisclosureRequest.objects.create(uuid=uuid.uuid4(), report=report, requester=requester, reason=reason)
+        event = audit.record(report, "disclosure_requested", requester, data={"request": str(request.uuid)})
+        custodians = [key.user for key in _active_keys().select_related("user") if key.user_id != requester.pk]
+        notifications.queue(
+            recipients=custodians,
+            subject="",
+            body="",
+            link="/wbs/kustodian/",
+            dedupe_key=f"event:{event.pk}",
+            restricted=True,
+        )
+    return request
+
+
+def disclosure_decide(request: DisclosureRequest, custodian, *, approve: bool, reason: str, passphrase: str) -> None:
+    """A custodian approves or denies. Never the requester; the passphrase proves the custodian is present
+    and, for an approval, unseals the identity, which is then kept for the requester until it expires."""
+    if not policy.has_role(custodian, policy.KUSTODIAN):
+        raise NotAllowed(_("Hanya kustodian identitas yang dapat memutuskan."))
+    if custodian.pk == request.requester_id:
+        raise NotAllowed(_("Permintaan Anda sendiri harus diputuskan oleh kustodian lain."))
+    reason = reason.strip()
+    if not reason:
+        raise CaseError(_("Tuliskan alasan keputusan."))
+    key = CustodianKey.objects.filter(user=custodian, is_active=True).first()
+    if key is None:
+        raise CaseError(_("Anda belum memiliki kunci kustodian."))
+    private = _unlock(key, passphrase)
+    with transaction.atomic():
+        locked = DisclosureRequest.objects.select_for_update().select_related("report").get(pk=request.pk)
+        if locked.status != DisclosureStatus.PENDING:
+            raise services.AlreadyChanged(_("Permintaan ini sudah diputuskan."))
+        report = locked.report
+        now = timezone.now()
+        locked.decided_by, locked.decided_at, locked.decision_reason = custodian, now, reason
+        if approve:
+            seal = IdentitySeal.objects.filter(report=report, custodian=key).first()
+            if seal is None:
+                raise CaseError(
+                    _("Identitas laporan ini tidak tersegel untuk kunci Anda. Minta kustodian lain memutuskan.")
+                )
+            data_key = sealing.unseal_key(
+                private, bytes(seal.ephemeral_public), bytes(seal.sealed_key), report_id=str(report.uuid)
+            )
+            identity = sealing.decrypt_identity(data_key, bytes(report.identity_sealed), report_id=str(report.uuid))
+            locked.status = DisclosureStatus.APPROVED
+            locked.expires_at = now + dt.timedelta(hours=settings.SIGAP_WBS_DISCLOSURE_HOURS)
+            locked.identity = json.dumps(identity, ensure_ascii=False)
+            action = "disclosure_approved"
+        else:
+            locked.status = DisclosureStatus.DENIED
+            action = "disclosure_denied"
+        locked.save()
+        event = audit.record(report, action, custodian, data={"request": str(locked.uuid)})
+        notifications.queue(
+            recipients=[locked.requester],
+            subject="",
+            body="",
+            link=f"/wbs/pengungkapan/{locked.uuid}/",
+            dedupe_key=f"event:{event.pk}",
+            restricted=True,
+        )
+
+
+def disclosure_read(request: DisclosureRequest, user) -> dict:
+    """The disclosed identity, for its requester only, before it expires. Every read is an audit event."""
+    if user.pk != request.requester_id or not policy.can_view(user, request.report):
+        raise NotAllowed(_("Pembukaan identitas ini hanya untuk petugas yang memintanya."))
+    if request.status != DisclosureStatus.APPROVED or not request.identity:
+        raise CaseError(_("Tidak ada identitas yang dapat ditampilkan untuk permintaan ini."))
+    if request.expires_at is None or request.expires_at <= timezone.now():
+        raise CaseError(_("Masa berlaku pembukaan identitas ini sudah berakhir."))
+    with transaction.atomic():
+        audit.record(request.report, "identity_viewed", user, data={"request": str(request.uuid)})
+    return json.loads(request.identity)
+
+
+def expire_disclosures() -> int:
+    """Erase approved identities past their expiry (the periodic task runs this)."""
+    return DisclosureRequest.objects.filter(expires_at__lte=timezone.now()).exclude(identity="").update(identity="")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Exclusions
+
+
+def supervisors_of(user) -> list:
+    """The user's supervisors up the line (atasan langsung, their atasan, …), without cycles."""
+    found, seen = [], {user.pk}
+    current = user
+    while True:
+        profile = getattr(current, "profile", None)
+        supervisor = profile.supervisor if profile is not None else None
+        if supervisor is None or supervisor.pk in seen:
+            return found
+        found.append(supervisor)
+        seen.add(supervisor.pk)
+        current = supervisor
+
+
+def exclude_involved(report: WbsReport, person, actor) -> int:
+    """Keep a person the report is about (terlapor), and their supervisors, out of it entirely. Returns how
+    many people were newly excluded. An excluded assignee loses the case."""
+    if not policy.can_handle(actor, report):
+        raise NotAllowed(_("Anda tidak berwenang atas laporan ini."))
+    people = [person, *supervisors_of(person)]
+    with transaction.atomic():
+        added = 0
+        for user, reason in zip(people, ["terlapor"] + ["atasan terlapor"] * (len(people) - 1), strict=True):
+            _row, created = CaseExclusion.objects.get_or_create(
+                case_id=report.pk, user=user, defaults={"reason": reason}
+            )
+            added += created
+            if policy.is_assigned(user, report):
+                policy.revoke_handling(user, report)
+            if report.assignee_id == user.pk:
+                WbsReport.objects.filter(pk=report.pk).update(assignee=None)
+                report.assignee = None
+        # The log records how many, not whom: who is accused is itself protected.
+        audit.record(report, "excluded", actor, data={"count": added})
+    return added
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Retention
+
+
+CONTENT_FIELDS = (
+    "description",
+    "involved",
+    "location",
+    "occurred",
+    "method",
+    "knowledge_detail",
+    "recommendation",
+    "follow_up_result",
+)
+
+
+def purge_report(report: WbsReport) -> None:
+    """Destroy a closed report's content and keep a content-free tombstone for the statistics: category,
+    outcome, status, dates (rounded), clock outcomes and the audit chain stay; texts, files, the identity,
+    the receipt, exclusions and the field history go."""
+    with transaction.atomic():
+        attachments.delete_all(report)
+        CaseText.objects.filter(case_id=report.pk).delete()
+        IdentitySeal.objects.filter(report=report).delete()
+        DisclosureRequest.objects.filter(report=report).delete()
+        TrackingCredential.objects.filter(case_id=report.pk).delete()
+        CaseExclusion.objects.filter(case_id=report.pk).delete()
+        WbsReport.history.filter(case_ptr_id=report.pk).delete()
+        WbsReport.objects.filter(pk=report.pk).update(
+            **dict.fromkeys(CONTENT_FIELDS, ""),
+            identity_sealed=None,
+            referral_agency="",
+            referral_letter="",
+            follow_up_owner="",
+            purged_at=timezone.now(),
+        )
+        audit.record(report, "purged", None)
+
+
+def purge_expired(now: dt.datetime | None = None) -> int:
+    """Purge every report closed longer ago than SIGAP_WBS_RETENTION_DAYS."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.SIGAP_WBS_RETENTION_DAYS)
+    count = 0
+    for report in WbsReport.objects.filter(closed_at__lt=cutoff, purged_at__isnull=True).iterator(chunk_size=100):
+        purge_report(report)
+        count += 1
+    return count

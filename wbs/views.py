@@ -1,0 +1,442 @@
+"""WBS views: the public pages under /wbs/lapor/ (no account, no address, no session — see
+cases.middleware.PublicIntakePrivacyMiddleware) and the handlers' and custodians' pages."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from cases import intake, policy, services
+from cases.services import CaseError, NotAllowed
+from wbs import services as wbs_services
+from wbs.forms import (
+    CustodianKeyForm,
+    DisclosureDecisionForm,
+    DisclosureRequestForm,
+    ExcludeForm,
+    PassphraseChangeForm,
+    PassphraseForm,
+    ReporterFilesForm,
+    ReporterIdentityForm,
+    ReporterMessageForm,
+    ReportForm,
+    TrackForm,
+)
+from wbs.models import REPORTER_STEPS, CustodianKey, DisclosureRequest, DisclosureStatus, WbsReport
+
+TRACK_PATH = "/wbs/lapor/pantau/"
+RECEIPT_TTL = 10 * 60
+
+# ---------------------------------------------------------------------------------------------------------
+# Public: report, receipt, tracking
+
+
+@never_cache
+def report_form(request):
+    accepted = wbs_services.identity_accepted()
+    form = ReportForm(request.POST or None, request.FILES or None, identity_accepted=accepted)
+    if request.method == "POST" and form.is_valid():
+        verdict = intake.rate_limit(
+            "wbs-submit", request.client_tag, limit=_submissions_per_hour(), window_seconds=3600
+        )
+        if not verdict.allowed:
+            form.add_error(None, verdict.message)
+        else:
+            try:
+                _report, receipt = wbs_services.report_submit(
+                    fields=form.report_fields(),
+                    unit=form.cleaned_data["unit"],
+                    identity=form.identity(),
+                    files=form.cleaned_data["files"],
+                )
+            except CaseError as exc:
+                form.add_error(None, exc.message)
+            else:
+                # Post/redirect/get: the receipt waits once in the cache under a random token, so reloading
+                # the receipt page cannot file the report twice, and the receipt never enters a URL or a log.
+                token = secrets.token_urlsafe(24)
+                cache.set(f"sigap:wbs:receipt:{token}", receipt, timeout=RECEIPT_TTL)
+                return redirect("wbs:receipt", token=token)
+    return render(request, "wbs/report_form.html", {"form": form, "identity_accepted": accepted})
+
+
+def _submissions_per_hour() -> int:
+    return settings.SIGAP_INTAKE_SUBMISSIONS_PER_HOUR
+
+
+@never_cache
+def receipt(request, token):
+    value = cache.get(f"sigap:wbs:receipt:{token}")
+    cache.delete(f"sigap:wbs:receipt:{token}")
+    response = render(
+        request, "wbs/receipt.html", {"receipt": intake.format_receipt(value) if value else None}, status=200
+    )
+    if value:
+        case = intake.find_case(value)
+        if case is not None:
+            intake.grant_access(response, case, TRACK_PATH)
+    return response
+
+
+@never_cache
+def track(request):
+    """Look a report up by its receipt. Unknown receipts, wrong receipts and malformed ones all get the same
+    page; the throttle answers before any look-up."""
+    form = TrackForm(request.POST or None)
+    if request.method == "POST":
+        throttle = intake.ReceiptThrottle("wbs", request.client_tag)
+        verdict = throttle.check()
+        if not verdict.allowed:
+            return render(request, "wbs/track.html", {"form": TrackForm(), "refusal": verdict.message}, status=429)
+        case = intake.find_case(form.data.get("receipt", ""))
+        if case is not None and case.kind == "wbs" and form.is_valid():
+            throttle.succeed()
+            response = redirect("wbs:status")
+            intake.grant_access(response, case, TRACK_PATH)
+            return response
+        throttle.fail()
+        form = TrackForm()
+        return render(request, "wbs/track.html", {"form": form, "refusal": _not_found_message()}, status=200)
+    return render(request, "wbs/track.html", {"form": form})
+
+
+def _not_found_message() -> str:
+    return _(
+        "Kode tanda terima tidak dikenali. Periksa 16 angkanya dan coba lagi. Demi keamanan, percobaan yang "
+        "salah berulang kali akan diperlambat."
+    )
+
+
+def _tracked_report(request) -> WbsReport | None:
+    case = intake.case_from_access(request, "wbs")
+    return WbsReport.objects.filter(pk=case.pk).first() if case is not None else None
+
+
+def _reporter_timeline(report: WbsReport) -> list:
+    """What the reporter sees: their simplified stages, the messages both ways, their files, and that a
+    disclosure was approved. Never staff names, internal notes or the access log."""
+    from wbs.models import REPORTER_STAGES
+
+    events = list(
+        report.events.filter(action__in=services.REPORTER_VISIBLE_EVENTS + ("identity_added",)).order_by("seq")
+    )
+    services.event_texts(report, events)
+    shown, last_stage = [], None
+    for event in events:
+        if event.action in ("created", "transition"):
+            stage = REPORTER_STAGES.get(event.to_status)
+            if stage is None or (stage == last_stage and not event.note):
+                continue
+            last_stage = stage
+            event.label = stage
+        elif event.action == "message":
+            event.label = _("Pesan Anda") if event.data.get("from_reporter") else _("Pesan dari petugas")
+        elif event.action == "attachment_added":
+            event.label = _("Berkas dikirim")
+        elif event.action == "identity_added":
+            event.label = _("Identitas Anda ditambahkan dan disegel")
+        elif event.action == "disclosure_approved":
+            event.label = _("Kustodian identitas menyetujui pembukaan identitas Anda kepada petugas penanganan")
+        shown.append(event)
+    return shown
+
+
+@never_cache
+def status(request):
+    report = _tracked_report(request)
+    if report is None:
+        messages.info(request, _("Masukkan kode tanda terima untuk membuka laporan Anda."))
+        return redirect("wbs:track")
+    response = render(request, "wbs/status.html", _status_context(report))
+    # Sliding: the access lasts SIGAP_TRACKING_MINUTES after the reporter's last page, not their first.
+    intake.grant_access(response, report, TRACK_PATH)
+    return response
+
+
+def _status_context(report, **forms) -> dict:
+    return {
+        "report": report,
+        "steps": REPORTER_STEPS,
+        "timeline": _reporter_timeline(report),
+        "message_form": ReporterMessageForm(),
+        "files_form": ReporterFilesForm(),
+        "identity_form": ReporterIdentityForm() if wbs_services.identity_accepted() else None,
+        "minutes": settings.SIGAP_TRACKING_MINUTES,
+        **forms,
+    }
+
+
+def _status_with(request, report, **forms):
+    """The status page again with the form that failed, its text kept and its errors shown."""
+    return render(request, "wbs/status.html", _status_context(report, **forms), status=400)
+
+
+@require_POST
+def reporter_message(request):
+    report = _tracked_report(request)
+    if report is None:
+        return redirect("wbs:track")
+    form = ReporterMessageForm(request.POST)
+    if not form.is_valid():
+        return _status_with(request, report, message_form=form)
+    try:
+        services.add_reporter_message(report, form.cleaned_data["text"])
+    except CaseError as exc:
+        form.add_error(None, exc.message)
+        return _status_with(request, report, message_form=form)
+    messages.success(request, _("Pesan Anda terkirim. Petugas akan membalas di halaman ini."))
+    return redirect("wbs:status")
+
+
+@require_POST
+def reporter_files(request):
+    report = _tracked_report(request)
+    if report is None:
+        return redirect("wbs:track")
+    form = ReporterFilesForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _status_with(request, report, files_form=form)
+    try:
+        count = wbs_services.reporter_add_files(report, form.cleaned_data["files"])
+    except CaseError as exc:
+        form.add_error(None, exc.message)
+        return _status_with(request, report, files_form=form)
+    messages.success(request, _("%(n)d berkas diterima dan disimpan terenkripsi.") % {"n": count})
+    return redirect("wbs:status")
+
+
+@require_POST
+def reporter_identity(request):
+    report = _tracked_report(request)
+    if report is None:
+        return redirect("wbs:track")
+    form = ReporterIdentityForm(request.POST)
+    if not form.is_valid():
+        return _status_with(request, report, identity_form=form)
+    try:
+        wbs_services.reporter_add_identity(report, form.identity())
+    except CaseError as exc:
+        form.add_error(None, exc.message)
+        return _status_with(request, report, identity_form=form)
+    messages.success(request, _("Identitas Anda disegel. Petugas hanya melihat bahwa identitas diberikan."))
+    return redirect("wbs:status")
+
+
+@require_POST
+def track_leave(request):
+    response = redirect("wbs:track")
+    intake.revoke_access(response, TRACK_PATH)
+    return response
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Handlers: exclusions and disclosure requests (the case page itself is the core's)
+
+
+def _staff_report(request, reference) -> WbsReport:
+    case = policy.get_case_or_404(request.user, reference)
+    if case.kind != "wbs":
+        raise PermissionDenied
+    return WbsReport.objects.get(pk=case.pk)
+
+
+@login_required
+@require_POST
+def exclude(request, reference):
+    report = _staff_report(request, reference)
+    if not policy.can_handle(request.user, report):
+        raise PermissionDenied
+    form = ExcludeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("person", [])) or _("Isian tidak lengkap."))
+        return redirect("cases:detail", reference=reference)
+    added = wbs_services.exclude_involved(report, form.cleaned_data["person"], request.user)
+    messages.success(request, _("%(n)d orang dikecualikan dari laporan ini.") % {"n": added})
+    if not policy.can_view(request.user, report):
+        return redirect("cases:inbox")
+    return redirect("cases:detail", reference=reference)
+
+
+@login_required
+@require_POST
+def disclosure_request(request, reference):
+    report = _staff_report(request, reference)
+    form = DisclosureRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tuliskan alasan permintaan dengan jelas (paling sedikit 20 karakter)."))
+        return redirect("cases:detail", reference=reference)
+    try:
+        wbs_services.disclosure_request(report, request.user, form.cleaned_data["reason"])
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Permintaan dikirim kepada kustodian identitas."))
+    return redirect("cases:detail", reference=reference)
+
+
+@login_required
+@never_cache
+def disclosure_detail(request, uuid):
+    """An approved identity, shown to its requester only. Every view is an audit event."""
+    disclosure = get_object_or_404(DisclosureRequest.objects.select_related("report"), uuid=uuid)
+    if disclosure.requester_id != request.user.pk or not policy.can_view(request.user, disclosure.report):
+        raise PermissionDenied
+    identity, refusal = None, ""
+    try:
+        identity = wbs_services.disclosure_read(disclosure, request.user)
+    except CaseError as exc:
+        refusal = exc.message
+    return render(request, "wbs/disclosure.html", {"disclosure": disclosure, "identity": identity, "refusal": refusal})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Custodians
+
+
+def _require_custodian(user):
+    if not policy.has_role(user, policy.KUSTODIAN):
+        raise PermissionDenied
+
+
+@login_required
+@never_cache
+def custodian(request):
+    _require_custodian(request.user)
+    key = CustodianKey.objects.filter(user=request.user, is_active=True).first()
+    pending = (
+        DisclosureRequest.objects.filter(status=DisclosureStatus.PENDING)
+        .exclude(requester=request.user)
+        .select_related("report", "requester")
+        .order_by("created_at")
+    )
+    context = {
+        "key": key,
+        "key_form": CustodianKeyForm() if key is None else None,
+        "change_form": PassphraseChangeForm() if key else None,
+        "reseal_form": PassphraseForm() if key else None,
+        "pending": [(item, DisclosureDecisionForm(prefix=str(item.uuid))) for item in pending],
+        "keys": CustodianKey.objects.filter(is_active=True).select_related("user"),
+        "missing_seals": wbs_services.reports_missing_seals(),
+        "decided": DisclosureRequest.objects.exclude(status=DisclosureStatus.PENDING)
+        .select_related("report", "requester", "decided_by")
+        .order_by("-decided_at")[:20],
+    }
+    return render(request, "wbs/custodian.html", context)
+
+
+def _custodian_post(request, action) -> None:
+    _require_custodian(request.user)
+    try:
+        message = action()
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, message)
+
+
+def _form_error(request, form) -> None:
+    errors = [str(error) for errors in form.errors.values() for error in errors]
+    messages.error(request, " ".join(errors))
+
+
+@login_required
+@require_POST
+def custodian_key_create(request):
+    form = CustodianKeyForm(request.POST)
+    if not form.is_valid():
+        _require_custodian(request.user)
+        _form_error(request, form)
+    else:
+
+        def create():
+            wbs_services.custodian_key_create(request.user, form.cleaned_data["passphrase"])
+            return _("Kunci kustodian dibuat. Simpan frasa sandi Anda: tanpa itu identitas tidak dapat dibuka.")
+
+        _custodian_post(request, create)
+    return redirect("wbs:custodian")
+
+
+@login_required
+@require_POST
+def custodian_passphrase(request):
+    form = PassphraseChangeForm(request.POST)
+    if not form.is_valid():
+        _require_custodian(request.user)
+        _form_error(request, form)
+    else:
+
+        def change():
+            data = form.cleaned_data
+            wbs_services.custodian_passphrase_change(request.user, data["current"], data["passphrase"])
+            return _("Frasa sandi diganti.")
+
+        _custodian_post(request, change)
+    return redirect("wbs:custodian")
+
+
+@login_required
+@require_POST
+def custodian_reseal(request):
+    form = PassphraseForm(request.POST)
+    if not form.is_valid():
+        _require_custodian(request.user)
+        _form_error(request, form)
+    else:
+
+        def reseal():
+            added = wbs_services.custodian_reseal(request.user, form.cleaned_data["passphrase"])
+            return _("%(n)d segel identitas ditambahkan untuk kustodian lain.") % {"n": added}
+
+        _custodian_post(request, reseal)
+    return redirect("wbs:custodian")
+
+
+@login_required
+@require_POST
+def custodian_remove(request, pk):
+    _require_custodian(request.user)
+    key = get_object_or_404(CustodianKey, pk=pk, is_active=True)
+
+    def remove():
+        wbs_services.custodian_remove(key, request.user)
+        return _("Kunci kustodian dicabut.")
+
+    _custodian_post(request, remove)
+    return redirect("wbs:custodian")
+
+
+@login_required
+@require_POST
+def disclosure_decide(request, uuid):
+    _require_custodian(request.user)
+    disclosure = get_object_or_404(DisclosureRequest, uuid=uuid)
+    form = DisclosureDecisionForm(request.POST, prefix=str(disclosure.uuid))
+    if not form.is_valid():
+        _form_error(request, form)
+        return redirect("wbs:custodian")
+
+    def decide():
+        data = form.cleaned_data
+        wbs_services.disclosure_decide(
+            disclosure,
+            request.user,
+            approve=data["decision"] == "approve",
+            reason=data["reason"],
+            passphrase=data["passphrase"],
+        )
+        return _("Keputusan dicatat.")
+
+    _custodian_post(request, decide)
+    return redirect(reverse("wbs:custodian"))
