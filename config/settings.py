@@ -255,6 +255,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "cases.tasks.drain_outbox", "schedule": 60.0},
     "sweep-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": crontab(minute="*/15")},
+    "wbs-expire-disclosures": {"task": "wbs.tasks.expire_disclosures", "schedule": crontab(minute="*/10")},
+    "wbs-purge": {"task": "wbs.tasks.purge_expired_reports", "schedule": crontab(hour=2, minute=30)},
 }
 SIGAP_OUTBOX_BATCH = env_int("SIGAP_OUTBOX_BATCH", 100, minimum=1)
 SIGAP_OUTBOX_MAX_ATTEMPTS = env_int("SIGAP_OUTBOX_MAX_ATTEMPTS", 10, minimum=1)

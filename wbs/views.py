@@ -190,8 +190,8 @@ def reporter_message(request):
     try:
         services.add_reporter_message(report, form.cleaned_data["text"])
     except CaseError as exc:
-        form.add_error(None, exc.message)
-        return _status_with(request, report, message_form=form)
+        messages.error(request, exc.message)
+        return redirect("wbs:status")
     messages.success(request, _("Pesan Anda terkirim. Petugas akan membalas di halaman ini."))
     return redirect("wbs:status")
 
@@ -207,8 +207,8 @@ def reporter_files(request):
     try:
         count = wbs_services.reporter_add_files(report, form.cleaned_data["files"])
     except CaseError as exc:
-        form.add_error(None, exc.message)
-        return _status_with(request, report, files_form=form)
+        messages.error(request, exc.message)
+        return redirect("wbs:status")
     messages.success(request, _("%(n)d berkas diterima dan disimpan terenkripsi.") % {"n": count})
     return redirect("wbs:status")
 
@@ -224,8 +224,8 @@ def reporter_identity(request):
     try:
         wbs_services.reporter_add_identity(report, form.identity())
     except CaseError as exc:
-        form.add_error(None, exc.message)
-        return _status_with(request, report, identity_form=form)
+        messages.error(request, exc.message)
+        return redirect("wbs:status")
     messages.success(request, _("Identitas Anda disegel. Petugas hanya melihat bahwa identitas diberikan."))
     return redirect("wbs:status")
 

@@ -1,0 +1,15 @@
+"""Celery tasks of the WBS: each calls one service."""
+
+from celery import shared_task
+
+from wbs import services
+
+
+@shared_task(ignore_result=True)
+def expire_disclosures() -> int:
+    return services.expire_disclosures()
+
+
+@shared_task(ignore_result=True)
+def purge_expired_reports() -> int:
+    return services.purge_expired()
