@@ -66,5 +66,6 @@ EXPOSE 8000
 
 # The access log format deliberately leaves out the client address (%(h)s) and the user agent (%(a)s), and
 # the referrer (%(f)s) too: an anonymous whistleblower must not be identifiable from our logs. Keep this in
-# step with the web command in docker-compose.yml.
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--access-logformat", "%(t)s \"%(r)s\" %(s)s %(b)s"]
+# step with the web command in docker-compose.yml. The logger class drops the lines of the public intake pages
+# altogether: their timestamp would say when a whistleblower acted.
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--access-logformat", "%(t)s \"%(r)s\" %(s)s %(b)s", "--logger-class", "config.gunicorn_logging.PrivateAccessLogger"]

@@ -263,6 +263,7 @@ SIGAP_OUTBOX_MAX_ATTEMPTS = env_int("SIGAP_OUTBOX_MAX_ATTEMPTS", 10, minimum=1)
 
 # Public intake (WBS, later pengaduan): pages where the client address and user agent are dropped on arrival
 # (cases.middleware.PublicIntakePrivacyMiddleware) and limits that count by an hourly pseudonym instead.
+# Keep in step with config/gunicorn_logging.py, which cannot read Django settings.
 SIGAP_PUBLIC_PREFIXES = ("/wbs/lapor/",)
 SIGAP_BEHIND_PROXY = env_bool("SIGAP_BEHIND_PROXY", PRODUCTION)
 SIGAP_RECEIPT_FREE_ATTEMPTS = env_int("SIGAP_RECEIPT_FREE_ATTEMPTS", 3, minimum=1)
@@ -284,7 +285,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Lines about the public intake pages are dropped: their timestamp would say when a reporter acted.
+    "filters": {"public_intake": {"()": "cases.logging.PublicIntakeFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["public_intake"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # The development server's request log names paths only, never the client address.

@@ -74,8 +74,11 @@ def _submissions_per_hour() -> int:
 
 @never_cache
 def receipt(request, token):
-    value = cache.get(f"sigap:wbs:receipt:{token}")
-    cache.delete(f"sigap:wbs:receipt:{token}")
+    key = f"sigap:wbs:receipt:{token}"
+    value = cache.get(key)
+    # Shown once: of two requests at the same moment only the one whose delete succeeded shows it.
+    if value is not None and not cache.delete(key):
+        value = None
     response = render(
         request, "wbs/receipt.html", {"receipt": intake.format_receipt(value) if value else None}, status=200
     )
