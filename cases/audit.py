@@ -4,6 +4,7 @@ Each event stores the hash of the one before it (per case), and CaseAuditHead st
 length, so altering, reordering or removing any event — the newest included — breaks verification.
 """
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -59,7 +60,8 @@ def record(
             seq=head.length + 1,
             action=action,
             actor=actor if actor is not None and actor.is_authenticated else None,
-            created_at=at or timezone.now(),
+            # In UTC, as the database gives it back to verify(): the hash covers its isoformat().
+            created_at=at.astimezone(dt.UTC) if at else timezone.now(),
             from_status=from_status,
             to_status=to_status,
             data=data or {},

@@ -352,8 +352,7 @@ def exclude_involved(report: WbsReport, person, actor) -> int:
             added += created
             if policy.is_assigned(user, report):
                 policy.revoke_handling(user, report)
-            if report.assignee_id == user.pk:
-                WbsReport.objects.filter(pk=report.pk).update(assignee=None)
+            if WbsReport.objects.filter(pk=report.pk, assignee=user).update(assignee=None):
                 report.assignee = None
         # The log records how many, not whom: who is accused is itself protected.
         audit.record(report, "excluded", actor, data={"count": added})

@@ -49,6 +49,15 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _password_sign_in(db):
+    """WBS handlers and custodians must use two-factor sign-in by default (migration cases.0002); the page
+    tests here are about the WBS, so they sign in with force_login and no second factor."""
+    from cases.models import RolePolicy
+
+    RolePolicy.objects.update(require_two_factor=False)
+
+
 @pytest.fixture
 def coordinator(make_user):
     """A WBS handler who receives every (confidential) report and assigns it."""

@@ -115,10 +115,7 @@ def everything_happened(coordinator, kustodian, custodian_key, console_log):
 
 def test_the_database_holds_no_plaintext_and_no_trace_of_the_reporter(everything_happened):
     leaks = [
-        (table, needle)
-        for table, value in every_value()
-        for needle in SECRETS + TRACES
-        if found_in(value, needle)
+        (table, needle) for table, value in every_value() for needle in SECRETS + TRACES if found_in(value, needle)
     ]
     assert leaks == []
 
