@@ -1,5 +1,7 @@
 """Forms of the WBS: the public report and tracking forms, and the handlers' and custodians' forms."""
 
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -130,6 +132,8 @@ class ReportForm(EvidenceMixin, IdentityFields, forms.ModelForm):
     )
     files = _files_field()
     keep_metadata = _keep_metadata_field()
+    # One-time token against double submission (wbs.views.report_form).
+    submission = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     class Meta:
         model = WbsReport
@@ -170,6 +174,8 @@ class ReportForm(EvidenceMixin, IdentityFields, forms.ModelForm):
         if not identity_accepted:
             for name in IdentityFields.base_fields:
                 self.fields.pop(name)
+        if not self.is_bound:
+            self.initial["submission"] = secrets.token_urlsafe(16)
 
     def clean_description(self):
         text = self.cleaned_data["description"].strip()

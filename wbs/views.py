@@ -2,12 +2,14 @@
 cases.middleware.PublicIntakePrivacyMiddleware) and the handlers' and custodians' pages."""
 
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -44,10 +46,14 @@ def report_form(request):
     accepted = wbs_services.identity_accepted()
     form = ReportForm(request.POST or None, request.FILES or None, identity_accepted=accepted)
     if request.method == "POST" and form.is_valid():
+        duplicate = _earlier_submission(form.cleaned_data["submission"])
+        if duplicate is not None:
+            return duplicate
         verdict = intake.rate_limit(
             "wbs-submit", request.client_tag, limit=_submissions_per_hour(), window_seconds=3600
         )
         if not verdict.allowed:
+            cache.delete(_submission_key(form.cleaned_data["submission"]))
             form.add_error(None, verdict.message)
         else:
             try:
@@ -58,14 +64,43 @@ def report_form(request):
                     files=form.cleaned_data["files"],
                 )
             except CaseError as exc:
+                cache.delete(_submission_key(form.cleaned_data["submission"]))
                 form.add_error(None, exc.message)
             else:
                 # Post/redirect/get: the receipt waits once in the cache under a random token, so reloading
                 # the receipt page cannot file the report twice, and the receipt never enters a URL or a log.
                 token = secrets.token_urlsafe(24)
                 cache.set(f"sigap:wbs:receipt:{token}", receipt, timeout=RECEIPT_TTL)
+                cache.set(_submission_key(form.cleaned_data["submission"]), token, timeout=RECEIPT_TTL)
                 return redirect("wbs:receipt", token=token)
+    if request.method == "POST":
+        # A fresh token for the next attempt; the form keeps everything else that was typed.
+        form.data = form.data.copy()
+        form.data["submission"] = secrets.token_urlsafe(16)
     return render(request, "wbs/report_form.html", {"form": form, "identity_accepted": accepted})
+
+
+def _submission_key(nonce: str) -> str:
+    return f"sigap:wbs:submission:{nonce}"
+
+
+def _earlier_submission(nonce: str):
+    """A double click sends the form twice; the browser shows only the second answer. The form carries a
+    one-time token: a second request with it waits for the first and shows the first's receipt, so no second
+    report is filed. Returns None when this request is the one to go ahead."""
+    key = _submission_key(nonce)
+    for _attempt in range(50):
+        if cache.add(key, "", timeout=RECEIPT_TTL):
+            return None  # nobody holds the token (or the first attempt failed and released it)
+        token = cache.get(key)
+        if token:
+            return redirect("wbs:receipt", token=token)
+        time.sleep(0.2)
+    return HttpResponse(
+        _("Laporan ini sedang dikirim. Tunggu sebentar, lalu buka halaman pantau laporan dengan kode Anda."),
+        status=409,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def _submissions_per_hour() -> int:

@@ -86,6 +86,7 @@ def everything_happened(coordinator, kustodian, custodian_key, console_log):
     response = reporter.post(
         "/wbs/lapor/",
         {
+            "submission": "sekali-kirim",
             "category": "korupsi",
             "description": CONTENT + " setiap triwulan sejak awal tahun.",
             "involved": "Bendahara",

@@ -3,6 +3,7 @@ reporter's messages, files and identity — all without an account."""
 
 import io
 import re
+import secrets
 from unittest import mock
 
 import pytest
@@ -26,6 +27,7 @@ STATUS = "/wbs/lapor/pantau/laporan/"
 
 def form_data(**overrides):
     data = {
+        "submission": secrets.token_urlsafe(8),
         "category": "pengadaan",
         "description": CONTENT,
         "involved": "Kepala gudang",
@@ -290,3 +292,20 @@ def test_a_wrong_nik_is_explained(client, make_report, custodian_key):
     lookup(client, report.receipt)
     response = client.post("/wbs/lapor/pantau/identitas/", {"identity_name": "A", "identity_number": "123"})
     assert response.status_code == 400 and "16 angka" in response.content.decode()
+
+
+def test_a_double_click_files_one_report_and_shows_its_receipt(client, coordinator):
+    data = form_data()
+    first = client.post(FORM, data)
+    second = client.post(FORM, data)  # the same form sent again, as a double click does
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert WbsReport.objects.count() == 1
+
+
+def test_a_refused_submission_can_be_sent_again(client, settings, coordinator):
+    fake = SimpleUploadedFile("bukti.pdf", b"MZ not a pdf", "application/pdf")
+    page = client.post(FORM, {**form_data(), "files": [fake]}).content.decode()
+    token = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+    assert client.post(FORM, form_data(submission=token)).status_code == 302
+    assert WbsReport.objects.count() == 1
