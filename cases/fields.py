@@ -44,22 +44,38 @@ def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
     return found
 
 
-def rotate_all(batch_size: int = 500) -> int:
+def rotate_all(batch_size: int = 1000) -> int:
     """Re-encrypt every encrypted column under the newest key; returns the rows rewritten.
 
-    Reading decrypts with any listed key and writing encrypts with the first, so the web keeps reading
-    throughout. Rows are walked by primary key in batches: bounded memory, short transactions."""
+    Any listed key decrypts and the first encrypts, so the web keeps reading throughout. Rows are walked by
+    primary key in batches (bounded memory, short transactions) and rewritten with one parameterised UPDATE
+    per row sent as a batch: Django's bulk_update builds a CASE expression per column that PostgreSQL plans
+    slowly (benchmarks/wbs.py: ~250 rows/s that way)."""
+    from django.db import connection, transaction
+
+    from cases import crypto
+
+    def rotated(token):
+        return crypto.rotate(token.encode()).decode() if token else token
+
+    quote = connection.ops.quote_name
     count = 0
     for model, names in encrypted_fields():
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        columns = [quote(model._meta.get_field(name).column) for name in names]
+        select = f"SELECT {pk}, {', '.join(columns)} FROM {table} WHERE {pk} > %s ORDER BY {pk} LIMIT %s"  # noqa: S608
+        update = f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} WHERE {pk} = %s"  # noqa: S608
         last = None
         while True:
-            rows = model._base_manager.order_by("pk").only("pk", *names)
-            if last is not None:
-                rows = rows.filter(pk__gt=last)
-            batch = list(rows[:batch_size])
-            if not batch:
-                break
-            model._base_manager.bulk_update(batch, names)
-            count += len(batch)
-            last = batch[-1].pk
+            with transaction.atomic(), connection.cursor() as cursor:
+                if last is None:
+                    cursor.execute(select.replace(f"WHERE {pk} > %s ", ""), [batch_size])
+                else:
+                    cursor.execute(select, [last, batch_size])
+                rows = cursor.fetchall()
+                if not rows:
+                    break
+                cursor.executemany(update, [[*(rotated(value) for value in row[1:]), row[0]] for row in rows])
+            count += len(rows)
+            last = rows[-1][0]
     return count

@@ -389,56 +389,46 @@ def _form_error(request, form) -> None:
     messages.error(request, " ".join(errors))
 
 
+def _custodian_form_action(request, form_class, action):
+    """A custodian's POST: validate the form, run `action(cleaned_data)` (a service call returning the success
+    message), report refusals on the custodian page."""
+    _require_custodian(request.user)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        _form_error(request, form)
+    else:
+        _custodian_post(request, lambda: action(form.cleaned_data))
+    return redirect("wbs:custodian")
+
+
 @login_required
 @require_POST
 def custodian_key_create(request):
-    form = CustodianKeyForm(request.POST)
-    if not form.is_valid():
-        _require_custodian(request.user)
-        _form_error(request, form)
-    else:
+    def create(data):
+        wbs_services.custodian_key_create(request.user, data["passphrase"])
+        return _("Kunci kustodian dibuat. Simpan frasa sandi Anda: tanpa itu identitas tidak dapat dibuka.")
 
-        def create():
-            wbs_services.custodian_key_create(request.user, form.cleaned_data["passphrase"])
-            return _("Kunci kustodian dibuat. Simpan frasa sandi Anda: tanpa itu identitas tidak dapat dibuka.")
-
-        _custodian_post(request, create)
-    return redirect("wbs:custodian")
+    return _custodian_form_action(request, CustodianKeyForm, create)
 
 
 @login_required
 @require_POST
 def custodian_passphrase(request):
-    form = PassphraseChangeForm(request.POST)
-    if not form.is_valid():
-        _require_custodian(request.user)
-        _form_error(request, form)
-    else:
+    def change(data):
+        wbs_services.custodian_passphrase_change(request.user, data["current"], data["passphrase"])
+        return _("Frasa sandi diganti.")
 
-        def change():
-            data = form.cleaned_data
-            wbs_services.custodian_passphrase_change(request.user, data["current"], data["passphrase"])
-            return _("Frasa sandi diganti.")
-
-        _custodian_post(request, change)
-    return redirect("wbs:custodian")
+    return _custodian_form_action(request, PassphraseChangeForm, change)
 
 
 @login_required
 @require_POST
 def custodian_reseal(request):
-    form = PassphraseForm(request.POST)
-    if not form.is_valid():
-        _require_custodian(request.user)
-        _form_error(request, form)
-    else:
+    def reseal(data):
+        added = wbs_services.custodian_reseal(request.user, data["passphrase"])
+        return _("%(n)d segel identitas ditambahkan untuk kustodian lain.") % {"n": added}
 
-        def reseal():
-            added = wbs_services.custodian_reseal(request.user, form.cleaned_data["passphrase"])
-            return _("%(n)d segel identitas ditambahkan untuk kustodian lain.") % {"n": added}
-
-        _custodian_post(request, reseal)
-    return redirect("wbs:custodian")
+    return _custodian_form_action(request, PassphraseForm, reseal)
 
 
 @login_required
