@@ -69,7 +69,10 @@ class TransitionDataForm(forms.Form):
     arguments; an optional `attachment` file is checked here and stored after the transition succeeds."""
 
     note = forms.CharField(
-        label=_("Catatan (opsional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Catatan untuk pelapor (opsional; pelapor membacanya)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, case, **kwargs):

@@ -45,8 +45,8 @@ def queue(
     """
     if restricted:
         with override(settings.LANGUAGE_CODE):
-            subject = _("[SIGAP] Ada pembaruan pada kasus yang Anda tangani")
-            body = _("Silakan masuk ke SIGAP untuk melihatnya.")
+            subject = _("[SIGAP] Ada pembaruan untuk Anda")
+            body = _("Ada pembaruan di SIGAP yang perlu Anda lihat. Silakan masuk ke SIGAP.")
     unique = {user.pk: user for user in recipients if user is not None and user.is_active}
     rows = [
         OutboxMessage(

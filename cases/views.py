@@ -73,6 +73,9 @@ def case_detail(request, reference):
     status_labels = dict(case.kind_def.status_labels)
     staff = policy.can_handle(request.user, case) or policy.has_role(request.user, policy.INSPEKTUR)
     events = case.events.select_related("actor")
+    # Every view of a confidential case is logged; the timeline counts them instead of listing each one.
+    views = events.filter(action="viewed").count()
+    events = events.exclude(action="viewed")
     if not staff:
         # The reporter follows the case, not the office's internal notes and access log.
         events = events.filter(action__in=services.REPORTER_VISIBLE_EVENTS)
@@ -95,9 +98,10 @@ def case_detail(request, reference):
         "assign_form": AssignForm(users=policy.assignable_users(case))
         if policy.can_assign(request.user, case)
         else None,
-        "comment_form": CommentForm(),
+        "comment_form": CommentForm(auto_id="comment_%s"),
         "message_form": MessageForm(),
         "staff": staff,
+        "views": views,
         "can_message": policy.can_message(request.user, case),
         "detail_template": case.kind_def.detail_template,
         "attachment_form": AttachmentForm(),

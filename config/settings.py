@@ -188,6 +188,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The CSRF cookie lives for the browser session only: on a whistleblower's device a year-long cookie would
+# outlast the visit it betrays.
+CSRF_COOKIE_AGE = None
 
 # django-axes: lock an account after repeated wrong passwords. Locking by username, not address: many
 # offices share one NAT address, and the public-intake rule keeps addresses out of our records anyway.
@@ -290,8 +293,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["public_intake"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        # The development server's request log names paths only, never the client address.
-        "django.server": {"level": "INFO"},
+        # Django's loggers write through our (filtered) handler only: not Django's default console handler,
+        # and not mail_admins, whose error report would carry the request's POST data — a whistleblower's
+        # report. The development server's request log names paths only, never the client address.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
     },
 }

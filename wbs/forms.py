@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases import attachments, intake, workdays
@@ -62,16 +64,16 @@ class EvidenceMixin:
         return prepared
 
 
+def _files_help() -> str:
+    return gettext(
+        "PDF, foto, dokumen Office, teks, audio atau video; paling banyak %(n)d berkas, masing-masing "
+        "%(mb)d MB. Dokumen dapat menyimpan nama pembuatnya di propertinya: periksa sebelum mengirim."
+    ) % {"n": MAX_FILES, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+
+
 def _files_field():
-    return MultipleFileField(
-        label=_("Bukti (berkas)"),
-        required=False,
-        help_text=_(
-            "PDF, foto, dokumen Office, teks, audio atau video; paling banyak %(n)d berkas, masing-masing "
-            "%(mb)d MB. Dokumen dapat menyimpan nama pembuatnya di propertinya: periksa sebelum mengirim."
-        )
-        % {"n": MAX_FILES, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-    )
+    # Lazy as a whole: a lazy string formatted with % would be translated once, at import.
+    return MultipleFileField(label=_("Bukti (berkas)"), required=False, help_text=lazy(_files_help, str)())
 
 
 def _keep_metadata_field():

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -212,9 +212,13 @@ def _status_context(report, **forms) -> dict:
     }
 
 
+_SECTIONS = {"message_form": "pesan", "files_form": "bukti", "identity_form": "identitas"}
+
+
 def _status_with(request, report, **forms):
-    """The status page again with the form that failed, its text kept and its errors shown."""
-    return render(request, "wbs/status.html", _status_context(report, **forms), status=400)
+    """The status page again with the form that failed, its text kept, its errors shown and pointed to."""
+    failed = _SECTIONS[next(iter(forms))]
+    return render(request, "wbs/status.html", _status_context(report, failed=failed, **forms), status=400)
 
 
 @require_POST
@@ -297,7 +301,10 @@ def exclude(request, reference):
         messages.error(request, " ".join(form.errors.get("person", [])) or _("Isian tidak lengkap."))
         return redirect("cases:detail", reference=reference)
     added = wbs_services.exclude_involved(report, form.cleaned_data["person"], request.user)
-    messages.success(request, _("%(n)d orang dikecualikan dari laporan ini.") % {"n": added})
+    if added:
+        messages.success(request, _("%(n)d orang dikecualikan dari laporan ini.") % {"n": added})
+    else:
+        messages.info(request, _("Orang ini dan atasannya sudah dikecualikan dari laporan ini."))
     if not policy.can_view(request.user, report):
         return redirect("cases:inbox")
     return redirect("cases:detail", reference=reference)
@@ -328,7 +335,7 @@ def disclosure_detail(request, uuid):
     """An approved identity, shown to its requester only. Every view is an audit event."""
     disclosure = get_object_or_404(DisclosureRequest.objects.select_related("report"), uuid=uuid)
     if disclosure.requester_id != request.user.pk or not policy.can_view(request.user, disclosure.report):
-        raise PermissionDenied
+        raise Http404  # the same answer as for an id that does not exist
     identity, refusal = None, ""
     try:
         identity = wbs_services.disclosure_read(disclosure, request.user)
@@ -361,7 +368,7 @@ def custodian(request):
         "key": key,
         "key_form": CustodianKeyForm() if key is None else None,
         "change_form": PassphraseChangeForm() if key else None,
-        "reseal_form": PassphraseForm() if key else None,
+        "reseal_form": PassphraseForm(auto_id="reseal_%s") if key else None,
         "pending": [(item, DisclosureDecisionForm(prefix=str(item.uuid))) for item in pending],
         "keys": CustodianKey.objects.filter(is_active=True).select_related("user"),
         "missing_seals": wbs_services.reports_missing_seals(),

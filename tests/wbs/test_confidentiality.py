@@ -196,3 +196,15 @@ def test_times_of_the_reporter_are_rounded_to_the_day(everything_happened):
     reporter_events = CaseEvent.objects.filter(case_id=report.pk, actor__isnull=True)
     assert reporter_events.count() >= 3 and {e.created_at for e in reporter_events} == {midnight}
     assert {h.history_date for h in WbsReport.history.filter(history_type="+")} == {midnight}
+
+
+def test_djangos_own_loggers_write_only_through_the_filtered_handler():
+    """Not Django's default console handler, and not mail_admins: its error report would carry the POST data."""
+    for name in ("django", "django.server", "django.request"):
+        logger = logging.getLogger(name)
+        while logger is not None:
+            for handler in logger.handlers:
+                if type(handler).__module__.startswith("_pytest"):
+                    continue  # pytest's own capture, not part of the configuration
+                assert any(isinstance(f, PublicIntakeFilter) for f in handler.filters), (name, handler)
+            logger = logger.parent if logger.propagate else None

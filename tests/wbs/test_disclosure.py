@@ -52,7 +52,7 @@ def test_approval_shows_the_identity_to_the_requester_only(client, pending, repo
 
     other.user_permissions.add(Permission.objects.get(codename="coordinate_confidential"))
     client.force_login(other)
-    assert client.get(f"/wbs/pengungkapan/{pending.uuid}/").status_code == 403
+    assert client.get(f"/wbs/pengungkapan/{pending.uuid}/").status_code == 404
     with pytest.raises(services.NotAllowed):
         wbs_services.disclosure_read(DisclosureRequest.objects.get(), other)
     assert events(report, "identity_viewed") == 2
