@@ -89,11 +89,11 @@ def issue_receipt(case: Case) -> str:
 
 def find_case(receipt: str) -> Case | None:
     """The case this receipt opens, or None. Always exactly one hash and one indexed query."""
-    digits = normalise_receipt(receipt) or "0" * RECEIPT_DIGITS
-    found = TrackingCredential.objects.filter(receipt_hash=receipt_hash(digits)).select_related("case").first()
-    if found is None or normalise_receipt(receipt) is None:
-        return None
-    return found.case
+    digits = normalise_receipt(receipt)
+    # A malformed receipt is hashed too (as zeros), so it costs what any other does.
+    hashed = receipt_hash(digits or "0" * RECEIPT_DIGITS)
+    found = TrackingCredential.objects.filter(receipt_hash=hashed).select_related("case").first()
+    return found.case if found is not None and digits is not None else None
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -18,6 +18,9 @@ from django_fsm import transition
 
 from cases import policy
 from cases.models import Case
+from cases.validators import (
+    not_in_future,  # noqa: F401 — also referenced as gratifikasi.models.not_in_future by migrations
+)
 
 # UU 20/2001 (which inserted Pasal 12C into UU 31/1999) came into force on 21 November 2001; there is no
 # reporting duty, and no KPK, for gifts received before it.
@@ -116,13 +119,6 @@ class Status(models.TextChoices):
 
 FINAL_STATES = frozenset({Status.NOT_REPORTABLE, Status.CLOSED})
 EDITABLE_BY_REPORTER = frozenset({Status.DRAFT, Status.INCOMPLETE})
-
-
-def not_in_future(value: dt.date) -> None:
-    from cases import workdays
-
-    if value > workdays.today():
-        raise ValidationError(_("Tanggal tidak boleh di masa depan."))
 
 
 def not_before_pasal_12c(value: dt.date) -> None:

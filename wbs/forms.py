@@ -14,16 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from cases import attachments, intake, workdays
 from cases.forms import TransitionDataForm
 from cases.models import Unit
+from cases.validators import not_in_future
 from wbs.models import Category, Knowledge, Outcome, ReferralTarget, WbsReport
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_FILES = 10
 TEXT_MAX = 10_000
-
-
-def not_in_future(value):
-    if value > workdays.today():
-        raise ValidationError(_("Tanggal tidak boleh di masa depan."))
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -172,7 +168,6 @@ class ReportForm(EvidenceMixin, IdentityFields, forms.ModelForm):
         self.identity_accepted = identity_accepted
         self.fields["category"].choices = [("", _("— pilih —"))] + list(Category.choices)
         self.fields["knowledge"].choices = list(Knowledge.choices)
-        self.fields["description"].max_length = TEXT_MAX
         if not identity_accepted:
             for name in IdentityFields.base_fields:
                 self.fields.pop(name)

@@ -332,7 +332,7 @@ class IdentitySeal(models.Model):
         constraints = [models.UniqueConstraint(fields=["report", "custodian"], name="identity_seal_unique")]
 
 
-class DisclosureStatus(models.TextChoices):
+class DisclosureDecision(models.TextChoices):
     PENDING = "pending", _("Menunggu keputusan kustodian")
     APPROVED = "approved", _("Disetujui")
     DENIED = "denied", _("Ditolak")
@@ -349,7 +349,7 @@ class DisclosureRequest(models.Model):
     report = models.ForeignKey(WbsReport, on_delete=models.CASCADE, related_name="disclosures")
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = EncryptedTextField(_("alasan permintaan"))
-    status = models.CharField(max_length=10, choices=DisclosureStatus.choices, default=DisclosureStatus.PENDING)
+    decision = models.CharField(max_length=10, choices=DisclosureDecision.choices, default=DisclosureDecision.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -365,7 +365,7 @@ class DisclosureRequest(models.Model):
             # One open request per handler and report: a second click does not file a second request.
             models.UniqueConstraint(
                 fields=["report", "requester"],
-                condition=models.Q(status="pending"),
+                condition=models.Q(decision="pending"),
                 name="disclosure_one_pending_per_requester",
             )
         ]

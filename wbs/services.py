@@ -19,7 +19,7 @@ from cases import attachments, audit, intake, notifications, policy, services
 from cases.models import CaseExclusion, CaseText, Confidentiality, TrackingCredential, Unit
 from cases.services import CaseError, NotAllowed
 from wbs import identity as sealing
-from wbs.models import CustodianKey, DisclosureRequest, DisclosureStatus, IdentitySeal, Status, WbsReport
+from wbs.models import CustodianKey, DisclosureDecision, DisclosureRequest, IdentitySeal, Status, WbsReport
 
 IDENTITY_FIELDS = ("name", "id_number", "contact", "note")
 
@@ -178,11 +178,16 @@ def custodian_reseal(user, passphrase: str) -> int:
     key = CustodianKey.objects.get(user=user, is_active=True)
     private = _unlock(key, passphrase)
     active = list(_active_keys())
+    mine = IdentitySeal.objects.filter(custodian=key, report__purged_at__isnull=True).select_related("report")
+    have: dict[int, set[int]] = {}
+    for report_id, custodian_id in IdentitySeal.objects.filter(report__seals__custodian=key).values_list(
+        "report_id", "custodian_id"
+    ):
+        have.setdefault(report_id, set()).add(custodian_id)
     added = 0
-    for seal in IdentitySeal.objects.filter(custodian=key, report__purged_at__isnull=True).select_related("report"):
+    for seal in mine:
         report = seal.report
-        have = set(IdentitySeal.objects.filter(report=report).values_list("custodian_id", flat=True))
-        missing = [other for other in active if other.pk not in have]
+        missing = [other for other in active if other.pk not in have.get(report.pk, set())]
         if not missing:
             continue
         data_key = sealing.unseal_key(
@@ -234,7 +239,7 @@ def disclosure_request(report: WbsReport, requester, reason: str) -> DisclosureR
         raise CaseError(_("Tuliskan alasan permintaan dengan jelas (paling sedikit 20 karakter)."))
     with transaction.atomic():
         if DisclosureRequest.objects.filter(
-            report=report, requester=requester, status=DisclosureStatus.PENDING
+            report=report, requester=requester, decision=DisclosureDecision.PENDING
         ).exists():
             raise CaseError(_("Anda sudah memiliki permintaan yang menunggu keputusan."))
         request = DisclosureRequest.objects.create(uuid=uuid.uuid4(), report=report, requester=requester, reason=reason)
@@ -267,7 +272,7 @@ def disclosure_decide(request: DisclosureRequest, custodian, *, approve: bool, r
     private = _unlock(key, passphrase)
     with transaction.atomic():
         locked = DisclosureRequest.objects.select_for_update().select_related("report").get(pk=request.pk)
-        if locked.status != DisclosureStatus.PENDING:
+        if locked.decision != DisclosureDecision.PENDING:
             raise services.AlreadyChanged(_("Permintaan ini sudah diputuskan."))
         report = locked.report
         now = timezone.now()
@@ -282,12 +287,12 @@ def disclosure_decide(request: DisclosureRequest, custodian, *, approve: bool, r
                 private, bytes(seal.ephemeral_public), bytes(seal.sealed_key), report_id=str(report.uuid)
             )
             identity = sealing.decrypt_identity(data_key, bytes(report.identity_sealed), report_id=str(report.uuid))
-            locked.status = DisclosureStatus.APPROVED
+            locked.decision = DisclosureDecision.APPROVED
             locked.expires_at = now + dt.timedelta(hours=settings.SIGAP_WBS_DISCLOSURE_HOURS)
             locked.identity = json.dumps(identity, ensure_ascii=False)
             action = "disclosure_approved"
         else:
-            locked.status = DisclosureStatus.DENIED
+            locked.decision = DisclosureDecision.DENIED
             action = "disclosure_denied"
         locked.save()
         event = audit.record(report, action, custodian, data={"request": str(locked.uuid)})
@@ -305,7 +310,7 @@ def disclosure_read(request: DisclosureRequest, user) -> dict:
     """The disclosed identity, for its requester only, before it expires. Every read is an audit event."""
     if user.pk != request.requester_id or not policy.can_view(user, request.report):
         raise NotAllowed(_("Pembukaan identitas ini hanya untuk petugas yang memintanya."))
-    if request.status != DisclosureStatus.APPROVED or not request.identity:
+    if request.decision != DisclosureDecision.APPROVED or not request.identity:
         raise CaseError(_("Tidak ada identitas yang dapat ditampilkan untuk permintaan ini."))
     if request.expires_at is None or request.expires_at <= timezone.now():
         raise CaseError(_("Masa berlaku pembukaan identitas ini sudah berakhir."))

@@ -32,7 +32,7 @@ from wbs.forms import (
     ReportForm,
     TrackForm,
 )
-from wbs.models import REPORTER_STEPS, CustodianKey, DisclosureRequest, DisclosureStatus, WbsReport
+from wbs.models import REPORTER_STEPS, CustodianKey, DisclosureDecision, DisclosureRequest, WbsReport
 
 TRACK_PATH = "/wbs/lapor/pantau/"
 RECEIPT_TTL = 10 * 60
@@ -286,7 +286,7 @@ def track_leave(request):
 def _staff_report(request, reference) -> WbsReport:
     case = policy.get_case_or_404(request.user, reference)
     if case.kind != "wbs":
-        raise PermissionDenied
+        raise Http404
     return WbsReport.objects.get(pk=case.pk)
 
 
@@ -359,7 +359,7 @@ def custodian(request):
     _require_custodian(request.user)
     key = CustodianKey.objects.filter(user=request.user, is_active=True).first()
     pending = (
-        DisclosureRequest.objects.filter(status=DisclosureStatus.PENDING)
+        DisclosureRequest.objects.filter(decision=DisclosureDecision.PENDING)
         .exclude(requester=request.user)
         .select_related("report", "requester")
         .order_by("created_at")
@@ -372,7 +372,7 @@ def custodian(request):
         "pending": [(item, DisclosureDecisionForm(prefix=str(item.uuid))) for item in pending],
         "keys": CustodianKey.objects.filter(is_active=True).select_related("user"),
         "missing_seals": wbs_services.reports_missing_seals(),
-        "decided": DisclosureRequest.objects.exclude(status=DisclosureStatus.PENDING)
+        "decided": DisclosureRequest.objects.exclude(decision=DisclosureDecision.PENDING)
         .select_related("report", "requester", "decided_by")
         .order_by("-decided_at")[:20],
     }

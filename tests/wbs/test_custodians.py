@@ -5,7 +5,7 @@ import pytest
 from cases import services
 from tests.wbs.conftest import IDENTITY, PASSPHRASE, PASSPHRASE2
 from wbs import services as wbs_services
-from wbs.models import CustodianKey, DisclosureRequest, DisclosureStatus, IdentitySeal
+from wbs.models import CustodianKey, DisclosureDecision, DisclosureRequest, IdentitySeal
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_a_removed_custodian_cannot_decide_and_new_reports_skip_them(make_report
     request = wbs_services.disclosure_request(report, coordinator, REASON)
     with pytest.raises(services.CaseError, match="belum memiliki kunci"):
         wbs_services.disclosure_decide(request, kustodian, approve=True, reason="x", passphrase=PASSPHRASE)
-    assert DisclosureRequest.objects.get().status == DisclosureStatus.PENDING
+    assert DisclosureRequest.objects.get().decision == DisclosureDecision.PENDING
     later = make_report(identity=IDENTITY)
     assert list(later.seals.values_list("custodian_id", flat=True)) == [custodian_key2.pk]
 

@@ -11,7 +11,7 @@ from cases import policy, services
 from cases.models import CaseEvent
 from tests.wbs.conftest import IDENTITY, PASSPHRASE, PASSPHRASE2
 from wbs import services as wbs_services
-from wbs.models import DisclosureRequest, DisclosureStatus
+from wbs.models import DisclosureDecision, DisclosureRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_the_requester_cannot_approve_even_as_a_custodian(report, coordinator):
         wbs_services.disclosure_decide(
             request, coordinator, approve=True, reason="Saya sendiri.", passphrase=PASSPHRASE2
         )
-    assert DisclosureRequest.objects.get().status == DisclosureStatus.PENDING
+    assert DisclosureRequest.objects.get().decision == DisclosureDecision.PENDING
 
 
 def test_a_custodian_page_does_not_list_their_own_requests(client, report, coordinator, kustodian):
@@ -83,14 +83,14 @@ def test_a_custodian_page_does_not_list_their_own_requests(client, report, coord
 def test_a_wrong_passphrase_decides_nothing(pending, report, kustodian):
     with pytest.raises(services.CaseError, match="salah"):
         wbs_services.disclosure_decide(pending, kustodian, approve=True, reason="x", passphrase="bukan ini")
-    assert DisclosureRequest.objects.get().status == DisclosureStatus.PENDING
+    assert DisclosureRequest.objects.get().decision == DisclosureDecision.PENDING
     assert events(report, "disclosure_approved") == 0
 
 
 def test_a_denied_request_reveals_nothing(client, pending, report, coordinator, kustodian):
     wbs_services.disclosure_decide(pending, kustodian, approve=False, reason="Alasan kurang.", passphrase=PASSPHRASE)
     stored = DisclosureRequest.objects.get()
-    assert stored.status == DisclosureStatus.DENIED and stored.identity == ""
+    assert stored.decision == DisclosureDecision.DENIED and stored.identity == ""
     with pytest.raises(services.CaseError):
         wbs_services.disclosure_read(stored, coordinator)
     client.force_login(coordinator)
@@ -146,7 +146,7 @@ def test_a_decided_request_cannot_be_decided_again(pending, kustodian, kustodian
     wbs_services.disclosure_decide(pending, kustodian, approve=False, reason="Tidak.", passphrase=PASSPHRASE)
     with pytest.raises(services.AlreadyChanged):
         wbs_services.disclosure_decide(pending, kustodian2, approve=True, reason="Ya.", passphrase=PASSPHRASE2)
-    assert DisclosureRequest.objects.get().status == DisclosureStatus.DENIED
+    assert DisclosureRequest.objects.get().decision == DisclosureDecision.DENIED
 
 
 def test_custodian_views_refuse_others(client, pending, coordinator, pegawai):
@@ -171,5 +171,5 @@ def test_decision_form_through_the_page(client, pending, kustodian, coordinator)
     }
     page = client.post(f"/wbs/kustodian/keputusan/{pending.uuid}/", data, follow=True).content.decode()
     assert "Keputusan dicatat" in page
-    assert DisclosureRequest.objects.get().status == DisclosureStatus.APPROVED
+    assert DisclosureRequest.objects.get().decision == DisclosureDecision.APPROVED
     assert IDENTITY["name"] not in page  # the custodian decides; the identity goes to the requester
