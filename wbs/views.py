@@ -221,55 +221,49 @@ def _status_with(request, report, **forms):
     return render(request, "wbs/status.html", _status_context(report, failed=failed, **forms), status=400)
 
 
-@require_POST
-def reporter_message(request):
+def _reporter_post(request, form_name: str, form, action):
+    """A reporter's POST on the tracking page: with the access cookie, a valid form and `action(report,
+    cleaned_data)` (a service call returning the success message). An invalid form comes back on the page
+    with its text; a refusal by the service is shown as a message."""
     report = _tracked_report(request)
     if report is None:
         return redirect("wbs:track")
-    form = ReporterMessageForm(request.POST)
     if not form.is_valid():
-        return _status_with(request, report, message_form=form)
+        return _status_with(request, report, **{form_name: form})
     try:
-        services.add_reporter_message(report, form.cleaned_data["text"])
+        messages.success(request, action(report, form.cleaned_data))
     except CaseError as exc:
         messages.error(request, exc.message)
-        return redirect("wbs:status")
-    messages.success(request, _("Pesan Anda terkirim. Petugas akan membalas di halaman ini."))
     return redirect("wbs:status")
+
+
+@require_POST
+def reporter_message(request):
+    def send(report, data):
+        services.add_reporter_message(report, data["text"])
+        return _("Pesan Anda terkirim. Petugas akan membalas di halaman ini.")
+
+    return _reporter_post(request, "message_form", ReporterMessageForm(request.POST), send)
 
 
 @require_POST
 def reporter_files(request):
-    report = _tracked_report(request)
-    if report is None:
-        return redirect("wbs:track")
-    form = ReporterFilesForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _status_with(request, report, files_form=form)
-    try:
-        count = wbs_services.reporter_add_files(report, form.cleaned_data["files"])
-    except CaseError as exc:
-        messages.error(request, exc.message)
-        return redirect("wbs:status")
-    messages.success(request, _("%(n)d berkas diterima dan disimpan terenkripsi.") % {"n": count})
-    return redirect("wbs:status")
+    def add(report, data):
+        count = wbs_services.reporter_add_files(report, data["files"])
+        return _("%(n)d berkas diterima dan disimpan terenkripsi.") % {"n": count}
+
+    return _reporter_post(request, "files_form", ReporterFilesForm(request.POST, request.FILES), add)
 
 
 @require_POST
 def reporter_identity(request):
-    report = _tracked_report(request)
-    if report is None:
-        return redirect("wbs:track")
     form = ReporterIdentityForm(request.POST)
-    if not form.is_valid():
-        return _status_with(request, report, identity_form=form)
-    try:
+
+    def seal(report, data):
         wbs_services.reporter_add_identity(report, form.identity())
-    except CaseError as exc:
-        messages.error(request, exc.message)
-        return redirect("wbs:status")
-    messages.success(request, _("Identitas Anda disegel. Petugas hanya melihat bahwa identitas diberikan."))
-    return redirect("wbs:status")
+        return _("Identitas Anda disegel. Petugas hanya melihat bahwa identitas diberikan.")
+
+    return _reporter_post(request, "identity_form", form, seal)
 
 
 @require_POST
