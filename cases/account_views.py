@@ -8,7 +8,9 @@ import segno
 from axes import helpers as axes_helpers
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.forms import TokenForm
+from cases.forms import LoginForm, TokenForm
 from cases.middleware import has_device
 
 
@@ -91,3 +93,26 @@ def otp_verify(request):
                 return redirect(_next_url(request))
         form.add_error("token", _("Kode salah atau kedaluwarsa."))
     return render(request, "registration/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, saying why it appeared: the idle session ended (SessionTimeoutMiddleware adds
+    `sesi=habis`), or simply a page that needs a signed-in user."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["session_ended"] = self.request.GET.get("sesi") == "habis"
+        context["idle_minutes"] = settings.SESSION_COOKIE_AGE // 60
+        context["restoring"] = "pulihkan=" in context.get("next", "")
+        return context
+
+
+def session_keepalive(request):
+    """The "tetap masuk" button of the session warning (sigap/session.js): any signed-in request renews the
+    idle session (SESSION_SAVE_EVERY_REQUEST); this one does nothing else. 401 once it has ended."""
+    response = HttpResponse(status=204 if request.user.is_authenticated else 401)
+    response["Cache-Control"] = "no-store"
+    return response

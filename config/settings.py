@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before two-factor: a form posted after the idle timeout is kept before anything redirects it away.
+    "cases.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cases.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
