@@ -105,7 +105,7 @@
         return;
       }
       banner.hidden = false;
-      remaining.textContent = text.replace("%(minutes)s", String(Math.ceil(left / 60000)));
+      remaining.textContent = text.replace("{n}", String(Math.ceil(left / 60000)));
       timer = window.setTimeout(tick, 1000);
     }
 
