@@ -12,7 +12,9 @@ class InboxFilterForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Jenis"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
-    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.filter(is_active=True), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit kerja"), queryset=Unit.objects.filter(is_active=True), required=False, empty_label=_("Semua unit")
+    )
     q = forms.CharField(
         label=_("Cari"),
         required=False,
