@@ -6,15 +6,19 @@ import secrets
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.middleware.csrf import CsrfViewMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils import translation
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from cases import crypto
 from cases.models import RolePolicy
 
 _OPEN_PREFIXES = ("/akun/", "/static/", "/i18n/")
@@ -109,8 +113,6 @@ class SessionTimeoutMiddleware:
         payload = json.dumps({"user": user_id, "action": request.path, "page": page, "fields": fields})
         if len(payload) > _RESTORE_MAX_BYTES:
             return None
-        from cases import crypto
-
         token = secrets.token_urlsafe(24)
         cache.set(f"sigap:restore:{token}", crypto.encrypt_text(payload), RESTORE_SECONDS)
         back = f"{page}{'&' if '?' in page else '?'}{RESTORE_PARAM}={token}"
@@ -133,23 +135,20 @@ def _same_site_path(request, url: str) -> str:
 def _ended_session_user(session_key: str) -> str | None:
     """Whose session this was: read from its (expired) row, and only while that user's password is the one
     the session was made with — as Django itself checks on every request."""
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return None  # only database sessions keep an expired row to read the user from
     row = Session.objects.filter(session_key=session_key).values_list("session_data", flat=True).first()
     if row is None:
         return None
-    data = SessionStore().decode(row)
+    data = DatabaseSessionStore().decode(row)
     user = get_user_model().objects.filter(pk=data.get(SESSION_KEY), is_active=True).first()
-    if user is None or data.get("_auth_user_hash") != user.get_session_auth_hash():
+    if user is None or not constant_time_compare(data.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()):
         return None
     return str(user.pk)
 
 
 def _restore_load(request) -> dict | None:
     """The fields kept for this user and this page, or None. Kept until they expire, so a reload keeps them."""
-    from cases import crypto
-
     token = request.GET.get(RESTORE_PARAM, "")
     blob = cache.get(f"sigap:restore:{token}") if token else None
     if blob is None:
