@@ -7,20 +7,42 @@ from cases.models import Unit
 
 
 class InboxFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Jenis"), required=False)
-    status = forms.CharField(label=_("Status"), required=False, max_length=40)
-    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.filter(is_active=True), required=False)
-    overdue = forms.BooleanField(label=_("Hanya yang lewat batas waktu"), required=False)
-    q = forms.CharField(label=_("Nomor"), required=False, max_length=32)
+    """The inbox's filters. Only the kinds the user can see are offered; statuses are grouped by kind, in
+    each kind's workflow order, as `kind:status` (two kinds may share a status code)."""
 
-    def __init__(self, *args, **kwargs):
+    kind = forms.ChoiceField(label=_("Jenis"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit kerja"), queryset=Unit.objects.filter(is_active=True), required=False, empty_label=_("Semua unit")
+    )
+    q = forms.CharField(
+        label=_("Cari"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nomor, nama pelapor, atau pemberi")}),
+    )
+    submitted_from = forms.DateField(
+        label=_("Diajukan sejak"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    submitted_to = forms.DateField(
+        label=_("Diajukan sampai"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    overdue = forms.BooleanField(label=_("Hanya yang lewat batas waktu"), required=False)
+    include_closed = forms.BooleanField(label=_("Tampilkan juga kasus yang sudah selesai"), required=False)
+
+    def __init__(self, *args, kinds: list[registry.CaseKind], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("Semua jenis"))] + [(k.code, k.label) for k in registry.all_kinds()]
-        statuses = {}
-        for kind in registry.all_kinds():
-            for code, label in kind.status_labels:
-                statuses.setdefault(code, label)
-        self.fields["status"].widget = forms.Select(choices=[("", _("Semua status"))] + sorted(statuses.items()))
+        self.fields["kind"].choices = [("", _("Semua jenis"))] + [(k.code, k.label) for k in kinds]
+        self.fields["status"].choices = [("", _("Semua status"))] + [
+            (kind.label, [(f"{kind.code}:{code}", label) for code, label in kind.status_labels]) for kind in kinds
+        ]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("submitted_from"), data.get("submitted_to")
+        if start and end and start > end:
+            self.add_error("submitted_to", _("Tanggal akhir tidak boleh sebelum tanggal awal."))
+        return data
 
 
 class TransitionForm(forms.Form):

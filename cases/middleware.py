@@ -1,11 +1,24 @@
-"""Request middleware: two-factor enforcement per role, and Indonesian as the default language."""
+"""Request middleware: two-factor enforcement per role, the idle-session ending, and Indonesian as the
+default language."""
+
+import json
+import secrets
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.middleware.csrf import CsrfViewMiddleware
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils import translation
+from django.utils.crypto import constant_time_compare
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from cases import crypto
 from cases.models import RolePolicy
 
 _OPEN_PREFIXES = ("/akun/", "/static/", "/i18n/")
@@ -34,6 +47,121 @@ class TwoFactorMiddleware:
             if two_factor_required(user):
                 return redirect("otp_setup")
         return self.get_response(request)
+
+
+# A form posted after the idle timeout is kept this long for its author to sign in again (cases.middleware).
+RESTORE_SECONDS = 15 * 60
+RESTORE_PARAM = "pulihkan"
+# Never kept, never put back: secrets typed into a form.
+_SECRET_FIELDS = ("csrfmiddlewaretoken", "password", "passphrase", "sandi", "token", "otp")
+_RESTORE_MAX_BYTES = 256 * 1024
+
+
+class SessionTimeoutMiddleware:
+    """When an idle staff session has ended (SESSION_COOKIE_AGE, SIGAP_SESSION_IDLE_MINUTES):
+
+    - a form posted then is not lost: its fields (no files, no CSRF token, no passwords) are kept encrypted
+      in the cache for RESTORE_SECONDS under a random token, bound to the user whose session ended, and the
+      user is sent to sign in with that token in `next`. Back on the form's page, signed in as the same user,
+      the page carries the fields (`request.sigap_restore`) and sigap/session.js puts them back in the form;
+    - the sign-in page says why it appeared (`?sesi=habis`).
+
+    Also gives every signed-in page the idle length (`request.sigap_idle_seconds`) for the warning banner.
+    Runs after the authentication middleware. The public intake pages never carry a session cookie here
+    (PublicIntakePrivacyMiddleware removes it), so none of this touches them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.sigap_idle_seconds = settings.SESSION_COOKIE_AGE
+        expired = self._session_ended(request)
+        if expired and request.method == "POST" and not request.path.startswith(_OPEN_PREFIXES):
+            response = self._keep_post(request)
+            if response is not None:
+                return response
+        if request.user.is_authenticated and RESTORE_PARAM in request.GET:
+            request.sigap_restore = _restore_load(request)
+        response = self.get_response(request)
+        if expired and response.status_code == 302 and _is_login_url(response["Location"]):
+            response["Location"] += ("&" if "?" in response["Location"] else "?") + "sesi=habis"
+        return response
+
+    @staticmethod
+    def _session_ended(request) -> bool:
+        """The browser still sends a session cookie, but its session is gone: expired (or cleared)."""
+        if request.user.is_authenticated or not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            return False
+        request.session.keys()  # loads the session; an expired or unknown one leaves no key behind
+        return request.session.session_key is None
+
+    def _keep_post(self, request):
+        # The post must be one our own page made (the CSRF check the view would have run), so no other site
+        # can plant text in a form a user will later see as their own.
+        if CsrfViewMiddleware(self.get_response).process_view(request, None, (), {}) is not None:
+            return None
+        user_id = _ended_session_user(request.COOKIES[settings.SESSION_COOKIE_NAME])
+        if user_id is None:
+            return None
+        fields = {
+            name: request.POST.getlist(name)
+            for name in request.POST
+            if not any(secret in name.lower() for secret in _SECRET_FIELDS)
+        }
+        page = _same_site_path(request, request.META.get("HTTP_REFERER", "")) or request.path
+        payload = json.dumps({"user": user_id, "action": request.path, "page": page, "fields": fields})
+        if len(payload) > _RESTORE_MAX_BYTES:
+            return None
+        token = secrets.token_urlsafe(24)
+        cache.set(f"sigap:restore:{token}", crypto.encrypt_text(payload), RESTORE_SECONDS)
+        back = f"{page}{'&' if '?' in page else '?'}{RESTORE_PARAM}={token}"
+        return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back, 'sesi': 'habis'})}")
+
+
+def _is_login_url(location: str) -> bool:
+    return urlsplit(location).path == resolve_url(settings.LOGIN_URL)
+
+
+def _same_site_path(request, url: str) -> str:
+    if not url or not url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
+        return ""
+    parts = urlsplit(url)
+    if parts.path.startswith(tuple(settings.SIGAP_PUBLIC_PREFIXES)) or parts.path.startswith(_OPEN_PREFIXES):
+        return ""
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _ended_session_user(session_key: str) -> str | None:
+    """Whose session this was: read from its (expired) row, and only while that user's password is the one
+    the session was made with — as Django itself checks on every request."""
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return None  # only database sessions keep an expired row to read the user from
+    row = Session.objects.filter(session_key=session_key).values_list("session_data", flat=True).first()
+    if row is None:
+        return None
+    data = DatabaseSessionStore().decode(row)
+    user = get_user_model().objects.filter(pk=data.get(SESSION_KEY), is_active=True).first()
+    if user is None or not constant_time_compare(data.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()):
+        return None
+    return str(user.pk)
+
+
+def _restore_load(request) -> dict | None:
+    """The fields kept for this user and this page, or None. Kept until they expire, so a reload keeps them."""
+    token = request.GET.get(RESTORE_PARAM, "")
+    blob = cache.get(f"sigap:restore:{token}") if token else None
+    if blob is None:
+        return None
+    try:
+        payload = json.loads(crypto.decrypt_text(blob))
+    except (crypto.InvalidToken, ValueError):
+        return None
+    if payload["user"] != str(request.user.pk) or urlsplit(payload["page"]).path != request.path:
+        return None
+    # Shown as they were typed when scripts are off: the free texts, not codes, dates or hidden values.
+    texts = [value for values in payload["fields"].values() for value in values if " " in value.strip()]
+    return {"action": payload["action"], "fields": payload["fields"], "texts": texts}
 
 
 class IndonesianFirstLocaleMiddleware(LocaleMiddleware):

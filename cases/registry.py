@@ -68,6 +68,9 @@ class CaseKind:
     # print (e.g. a demo receipt), so the core's command needs no import of the case app.
     demo_data: Callable[[dict, dict], list[str]] | None = None
     statistics: dict = field(default_factory=dict)
+    # Name fields of the detail model the inbox searches (icontains), e.g. the giver of a gratifikasi; only
+    # on cases whose names the user may read (cases.selectors). Never content, never a restricted kind.
+    search_fields: tuple[str, ...] = ()
 
     @property
     def model(self) -> type["Model"]:

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,9 +11,9 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import attachments, audit, policy, services, workdays
+from cases import attachments, audit, policy, selectors, services, workdays
 from cases.forms import AssignForm, AttachmentForm, CommentForm, InboxFilterForm, MessageForm, TransitionForm
-from cases.models import Attachment, Confidentiality, DeadlineClock
+from cases.models import Attachment, Confidentiality
 
 PAGE_SIZE = 25
 
@@ -25,33 +24,19 @@ def home(request):
 
 @login_required
 def inbox(request):
-    form = InboxFilterForm(request.GET or None)
-    late_clock = DeadlineClock.objects.filter(case=OuterRef("pk")).filter(
-        Q(met_on__gt=F("due_date")) | Q(breached_on__isnull=False)
-    )
-    cases = policy.visible_cases(request.user).select_related("unit", "assignee").annotate(late=Exists(late_clock))
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["kind"]:
-            cases = cases.filter(kind=data["kind"])
-        if data["status"]:
-            cases = cases.filter(status=data["status"])
-        if data["unit"]:
-            cases = cases.filter(unit_id__in=data["unit"].descendant_ids())
-        if data["overdue"]:
-            cases = cases.filter(due_date__lt=workdays.today())
-        if data["q"]:
-            cases = cases.filter(reference__icontains=data["q"].strip())
-    # Nearest due date first; cases with no running clock after them, newest first.
-    cases = cases.order_by(F("due_date").asc(nulls_last=True), "-created_at", "-pk")
+    form = InboxFilterForm(request.GET, kinds=selectors.inbox_kinds(request.user))
+    valid = form.is_valid()
+    filters = selectors.InboxFilters(**{name: value for name, value in form.cleaned_data.items() if value})
+    today = workdays.today()
+    cases = selectors.inbox_cases(user=request.user, filters=filters, today=today)
+    if not valid:
+        # A filter that cannot be applied (a kind not offered, a bad date) shows nothing rather than
+        # everything; the form says what is wrong.
+        cases = cases.none()
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "cases/inbox.html",
-        {"form": form, "page": page, "today": workdays.today(), "query": query.urlencode()},
-    )
+    return render(request, "cases/inbox.html", {"form": form, "page": page, "today": today, "query": query.urlencode()})
 
 
 @login_required

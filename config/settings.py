@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before two-factor: a form posted after the idle timeout is kept before anything redirects it away.
+    "cases.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cases.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -192,15 +194,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # outlast the visit it betrays.
 CSRF_COOKIE_AGE = None
 
-# django-axes: lock an account after repeated wrong passwords. Locking by username, not address: many
-# offices share one NAT address, and the public-intake rule keeps addresses out of our records anyway.
+# django-axes: lock a username on one client after repeated wrong passwords. By username and client together
+# (a combination, django-axes 8 syntax): a stranger typing a staff username elsewhere locks only themself, not
+# the officer at their own desk. The client is a keyed pseudonym of the address (cases.account_views.
+# login_client_pseudonym), so the attempts table keeps no real address.
 AXES_FAILURE_LIMIT = env_int("SIGAP_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("SIGAP_LOGIN_COOLOFF_MINUTES", 30, minimum=1) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 asks for the address as well; see the comment above for why we lock by account only.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "cases.account_views.login_client_pseudonym"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "cases.account_views.locked_out"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_DISABLE_ACCESS_LOG = True
 

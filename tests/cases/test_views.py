@@ -36,7 +36,7 @@ def test_the_inbox_lists_only_visible_cases_nearest_due_first(login, make_widget
     refs = [case.reference for case in page.object_list]
     assert refs[:2] == [late.reference, soon.reference] and none.reference in refs
     assert hidden.reference not in refs and draft.reference not in refs
-    assert "Lewat" in response.content.decode()
+    assert "Terlambat" in response.content.decode()
 
 
 def test_the_inbox_filters_by_kind_status_unit_and_overdue(login, make_widget, handler, other_unit):
@@ -48,7 +48,7 @@ def test_the_inbox_filters_by_kind_status_unit_and_overdue(login, make_widget, h
     def refs(**query):
         return [c.reference for c in client.get(reverse("cases:inbox"), query).context["page"].object_list]
 
-    assert refs(status="submitted") == [a.reference]
+    assert refs(status="uji:submitted") == [a.reference]
     assert refs(unit=other_unit.pk) == [b.reference]
     assert refs(overdue="on") == [b.reference]
     assert refs(kind="gratifikasi") == []

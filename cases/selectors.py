@@ -1,0 +1,135 @@
+"""Reads that several places need: the inbox (cases.views, benchmarks).
+
+Everything here starts from `policy.visible_cases`, so a filter or a search can only narrow what the user
+may already see, and costs the same number of queries however many cases match.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from cases import policy, registry, workdays
+from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Confidentiality, DeadlineClock, Unit
+
+SEARCH_MAX_WORDS = 5
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    kind: str = ""
+    status: str = ""
+    unit: Unit | None = None
+    overdue: bool = False
+    include_closed: bool = False
+    q: str = ""
+    submitted_from: dt.date | None = None
+    submitted_to: dt.date | None = None
+
+
+def inbox_kinds(user) -> list[registry.CaseKind]:
+    """The kinds whose cases this user can see, in registry order: the inbox offers only these."""
+    if policy.has_role(user, policy.INSPEKTUR):
+        return registry.all_kinds()
+    codes = set(policy.handled_kinds(user))
+    supervised = [kind.code for kind in registry.all_kinds() if kind.supervisor_sees]
+    own = Q(reporter=user)
+    if supervised:
+        own |= Q(kind__in=supervised, reporter__profile__supervisor=user)
+    # Kinds the user reported or supervises: a few rows per user, read through the reporter index.
+    codes.update(Case.objects.filter(own).values_list("kind", flat=True).distinct().order_by())
+    assigned = CaseUserObjectPermission.objects.filter(user=user, permission__codename=policy.HANDLE)
+    codes.update(assigned.values_list("content_object__kind", flat=True).distinct().order_by())
+    return [kind for kind in registry.all_kinds() if kind.code in codes]
+
+
+def _readable_names(user) -> Q:
+    """Cases whose names (reporter, giver) this user may search by. A confidential (Rahasia) case's names
+    only by its reporter and those who handle it — assigned, or the kind's coordinator — not by everyone who
+    may open it (an inspektur reads it page by page, each view an audit event; a search would let anyone
+    test a name against every confidential report unlogged). Kinds with restricted content (WBS) never."""
+    restricted = [kind.code for kind in registry.all_kinds() if kind.restricted_content]
+    readable = Q(confidentiality=Confidentiality.BIASA) | Q(reporter=user)
+    handled = policy.handled_kinds(user)
+    if handled and policy.is_coordinator(user):
+        readable |= Q(kind__in=handled)
+    mine = CaseUserObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), user=user, permission__codename=policy.HANDLE
+    )
+    ours = CaseGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), group__user=user, permission__codename=policy.HANDLE
+    )
+    readable |= Q(Exists(mine)) | Q(Exists(ours))
+    return readable & ~Q(kind__in=restricted)
+
+
+def _search(user, term: str) -> Q:
+    """Every word must match the reference, the reporter's name, or a name field the kind declares
+    (CaseKind.search_fields, e.g. the giver of a gratifikasi) — names only where `_readable_names`."""
+    words = term.split()[:SEARCH_MAX_WORDS]
+    readable = _readable_names(user)
+    query = Q()
+    for word in words:
+        names = (
+            Q(reporter__first_name__icontains=word)
+            | Q(reporter__last_name__icontains=word)
+            | Q(reporter__username__iexact=word)
+        )
+        for kind in registry.all_kinds():
+            if kind.search_fields and not kind.restricted_content:
+                matches = Q()
+                for field in kind.search_fields:
+                    matches |= Q(**{f"{field}__icontains": word})
+                names |= Q(kind=kind.code, pk__in=kind.model.objects.filter(matches).values("pk"))
+        query &= Q(reference__icontains=word) | (readable & names)
+    return query
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def inbox_cases(*, user, filters: InboxFilters | None = None, today: dt.date | None = None) -> QuerySet:
+    """The cases of a user's inbox, filtered, nearest due date first, each annotated with:
+
+    - `overdue_now`: a running clock is past its due date today (Case.due_date is the nearest due date of
+      the running, unpaused clocks — cases.deadlines.refresh_due_date). The red badge and the
+      "overdue only" filter both read this one condition, so they always agree;
+    - `was_late`: not overdue now, but a clock was met after its due date, was breached, or was still running
+      past it when the case closed — shown muted, as history.
+    """
+    filters = filters or InboxFilters()
+    today = today or workdays.today()
+    overdue = Q(due_date__lt=today)
+    late_clock = DeadlineClock.objects.filter(case=OuterRef("pk")).filter(
+        Q(met_on__gt=F("due_date"))
+        | Q(stopped_on__gt=F("due_date"), paused_on__isnull=True)
+        | Q(breached_on__isnull=False)
+    )
+    cases = (
+        policy.visible_cases(user)
+        .select_related("unit", "assignee")
+        .annotate(overdue_now=ExpressionWrapper(overdue, output_field=BooleanField()))
+        .annotate(was_late=Exists(late_clock))
+    )
+    if filters.kind:
+        cases = cases.filter(kind=filters.kind)
+    if filters.status:
+        kind, _sep, status = filters.status.rpartition(":")
+        cases = cases.filter(status=status, **({"kind": kind} if kind else {}))
+    elif not filters.include_closed:
+        # Open cases by default; asking for a status (a final one included) shows what was asked for.
+        cases = cases.filter(closed_at__isnull=True)
+    if filters.unit:
+        cases = cases.filter(unit_id__in=filters.unit.descendant_ids())
+    if filters.overdue:
+        cases = cases.filter(overdue)
+    if filters.submitted_from:
+        cases = cases.filter(submitted_at__gte=_day_start(filters.submitted_from))
+    if filters.submitted_to:
+        cases = cases.filter(submitted_at__lt=_day_start(filters.submitted_to + dt.timedelta(days=1)))
+    if filters.q.strip():
+        cases = cases.filter(_search(user, filters.q))
+    # Nearest due date first; cases with no running clock after them, newest first.
+    return cases.order_by(F("due_date").asc(nulls_last=True), "-created_at", "-pk")
