@@ -92,6 +92,8 @@ MIDDLEWARE = [
     # First: on public intake pages nothing after it may see the client's address or user agent.
     "cases.middleware.PublicIntakePrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before the session and auth middleware, so it sees their final response (CSP, no-store, Referrer).
+    "cases.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cases.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cases.context_processors.navigation",
+                "cases.context_processors.language_switch",
             ],
         },
     },
@@ -205,12 +208,22 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_DISABLE_ACCESS_LOG = True
 
 OTP_TOTP_ISSUER = env_str("SIGAP_OTP_ISSUER", "SIGAP")
+# The demo's opt-out of two-factor sign-in, for its own demo accounts only (cases.middleware); scripts/serve
+# turns it on and says so. Never in production: there admins and the roles that require it always verify.
+SIGAP_DEMO_PASSWORD_ONLY = env_bool("SIGAP_DEMO_PASSWORD_ONLY", False)
+if PRODUCTION and SIGAP_DEMO_PASSWORD_ONLY:
+    raise ImproperlyConfigured("SIGAP_DEMO_PASSWORD_ONLY must be off when SIGAP_ENV=production")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
+# The language cookie is only a preference, but it is read on the public intake pages too: never sent over
+# plain HTTP in production, nor on cross-site requests, nor readable by scripts.
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 USE_TZ = True
 
 STATIC_URL = "static/"
