@@ -46,7 +46,9 @@ def _secret(name: str, make) -> str:
 
 
 SECRET_KEY = _secret("SECRET_KEY", lambda: secrets.token_urlsafe(50))
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Off unless asked for (DEBUG=true, or `scripts/serve --debug`), in development too: a tester must see the
+# app's own error pages, never Django's technical 404/500 pages with settings and URL patterns.
+DEBUG = env_bool("DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when SIGAP_ENV=production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     # First: on public intake pages nothing after it may see the client's address or user agent.
     "cases.middleware.PublicIntakePrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files: in production from the collected, hashed set; in development from the apps (see below).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and auth middleware, so it sees their final response (CSP, no-store, Referrer).
     "cases.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,9 +112,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-if PRODUCTION:
-    # Static files from the collected, hashed set; in development runserver serves them from the apps.
-    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+# In development WhiteNoise serves static files straight from the apps: runserver serves them only with DEBUG
+# on, and DEBUG is off by default.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -227,7 +232,9 @@ LANGUAGE_COOKIE_HTTPONLY = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Collected only for production (the Dockerfile's collectstatic); in development WhiteNoise reads the apps'
+# files and would warn about a missing directory.
+STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
 STORAGES = {
     # Encrypted attachments live outside the static tree and are served only through a checked view.
     "default": {
