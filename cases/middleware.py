@@ -128,7 +128,8 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         public = _is_public(request.path)
         user = getattr(request, "user", None)
-        if public or (user is not None and user.is_authenticated) or request.path.startswith("/akun/"):
+        private = public or (user is not None and user.is_authenticated) or request.path.startswith("/akun/")
+        if private and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         if public:
             response.headers["Referrer-Policy"] = "no-referrer"

@@ -224,6 +224,9 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
+# One number format per language: 2.500.000 in Bahasa Indonesia, 2,500,000 in English (Django's locale
+# formats), in every template; Python-built texts use cases.formats. Form inputs stay unlocalised.
+USE_THOUSAND_SEPARATOR = True
 # The language cookie is only a preference, but it is read on the public intake pages too: never sent over
 # plain HTTP in production, nor on cross-site requests, nor readable by scripts.
 LANGUAGE_COOKIE_SECURE = PRODUCTION
