@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from django.utils.html import strip_tags
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.utils import get_anonymous_user
@@ -19,6 +20,13 @@ pytestmark = pytest.mark.django_db
 def admin_client(client, admin_user, login_verified):
     login_verified(admin_user)
     return client
+
+
+@pytest.fixture
+def restore_language():
+    """A request in English leaves English active in this thread (the locale middleware does not reset it)."""
+    with translation.override("id"):
+        yield
 
 
 def text(response) -> str:
@@ -87,6 +95,7 @@ def test_the_user_form_offers_roles_by_name(admin_client, make_user):
     assert ">Kustodian identitas</option>" in page and ">kustodian_identitas</option>" not in page
 
 
+@pytest.mark.usefixtures("restore_language")
 def test_in_english_the_settings_read_in_english(admin_client, settings):
     admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = text(admin_client.get("/admin/auth/user/")).lower()

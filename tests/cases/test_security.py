@@ -8,7 +8,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -20,6 +22,13 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def restore_language():
+    """A request in English leaves English active in this thread (the locale middleware does not reset it)."""
+    with translation.override("id"):
+        yield
 
 
 def sign_in(client, username, password=PASSWORD):
@@ -182,11 +191,15 @@ def test_public_intake_pages_send_no_referrer_and_staff_pages_same_origin(client
     assert client.get(reverse("login"))["Referrer-Policy"] == "same-origin"
 
 
-def test_the_language_switch_of_a_public_page_stays_under_the_privacy_prefix(client):
+@pytest.mark.usefixtures("restore_language")
+def test_the_language_switch_of_a_public_page_stays_under_the_privacy_prefix():
+    client = Client(enforce_csrf_checks=True)
     page = client.get("/wbs/lapor/").content.decode()
-    action = re.search(r'<form method="post" action="([^"]+)" class="inline lang"', page).group(1)
+    form = re.search(r'<form method="post" action="([^"]+)" class="inline lang">(.*?)</form>', page, re.S)
+    action, token = form.group(1), re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(2)).group(1)
     assert action.startswith(settings.SIGAP_PUBLIC_PREFIXES) and "/i18n/" not in page
-    response = client.post(action, {"language": "en", "next": "/wbs/lapor/"}, REMOTE_ADDR="203.0.113.9")
+    data = {"language": "en", "next": "/wbs/lapor/", "csrfmiddlewaretoken": token}
+    response = client.post(action, data, REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 302 and response["Location"] == "/wbs/lapor/"
     cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert cookie.value == "en" and cookie["samesite"] == "Lax" and cookie["httponly"]
