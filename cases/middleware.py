@@ -76,7 +76,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self'",
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",
@@ -114,8 +114,9 @@ PERMISSIONS_POLICY = ", ".join(
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every response; `Cache-Control: no-store` on every
     page of a signed-in user and every public intake page (a decrypted WBS report, a 2FA secret or a
-    reporter's tracking page must not stay in a shared computer's browser cache or a proxy); no Referer at
-    all from the public intake pages, so the link a reporter follows does not tell where they came from.
+    reporter's tracking page must not stay in a shared computer's browser cache or a proxy); no Referer to
+    any other site from the public intake pages, so a link a reporter follows does not tell where they came
+    from.
 
     Sits after SecurityMiddleware, whose Referrer-Policy only fills in a header not already set."""
 
@@ -132,7 +133,11 @@ class SecurityHeadersMiddleware:
         if private and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         if public:
-            response.headers["Referrer-Policy"] = "no-referrer"
+            # same-origin, not no-referrer: under no-referrer browsers send `Origin: null` with every form
+            # post, and Django's CSRF check refuses it — the report form would stop working. same-origin sends
+            # no Referer to any other site, and our own server drops it on arrival (PublicIntakePrivacy).
+            # Set here, not left to SECURE_REFERRER_POLICY, so loosening that setting never reaches intake.
+            response.headers["Referrer-Policy"] = "same-origin"
         return response
 
 

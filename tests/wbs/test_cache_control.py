@@ -1,5 +1,5 @@
 """The decrypted WBS case page and the reporter's tracking pages are never kept by a browser or a proxy
-(Cache-Control: no-store), and the public intake pages send no Referer (issue 8, security hardening)."""
+(Cache-Control: no-store), and the public intake pages send no Referer to other sites (issue 8)."""
 
 import pytest
 
@@ -30,4 +30,4 @@ def test_the_public_form_and_every_tracking_page_are_not_stored(client, make_rep
     status = client.get(response["Location"])
     assert status.status_code == 200
     assert_no_store(status)
-    assert status["Referrer-Policy"] == "no-referrer"
+    assert status["Referrer-Policy"] == "same-origin"
