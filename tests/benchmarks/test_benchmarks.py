@@ -20,10 +20,13 @@ TINY = {
 
 
 def _postgres_server() -> str:
-    url = os.environ.get("SIGAP_TEST_POSTGRES_URL", "")
+    """The PostgreSQL server of the suite's PostgreSQL pass (scripts/test sets DATABASE_URL to it then).
+
+    The benchmarks load their data with PostgreSQL's COPY and read its plans: nothing to run on SQLite, and
+    the SQLite pass skips them even though scripts/test exports the server's address to both passes."""
+    url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
-        # The benchmarks load their data with PostgreSQL's COPY and read its plans: nothing to run on SQLite.
-        pytest.skip("benchmarks need PostgreSQL (SIGAP_TEST_POSTGRES_URL, exported by scripts/test)")
+        pytest.skip("benchmarks run in the PostgreSQL pass (DATABASE_URL=postgres://…)")
     return url
 
 
