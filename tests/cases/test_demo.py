@@ -70,4 +70,3 @@ def test_debug_is_turned_on_by_its_flag(tmp_path):
     code = "from django.conf import settings; print('DEBUG', settings.DEBUG)"
     result = run_manage("shell", "-c", code, SIGAP_VAR_DIR=str(tmp_path), DEBUG="true")
     assert "DEBUG True" in result.stdout, result.stderr
-

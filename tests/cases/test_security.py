@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -91,7 +90,8 @@ def test_production_refuses_the_demo_opt_out():
 def test_the_password_cannot_be_changed_before_the_second_factor(client, handler):
     device = TOTPDevice.objects.create(user=handler, name="hp", confirmed=True)
     sign_in(client, "handler")
-    data = {"old_password": PASSWORD, "new_password1": "sandi-baru-yang-kuat-42", "new_password2": "sandi-baru-yang-kuat-42"}
+    new = "sandi-baru-yang-kuat-42"
+    data = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
     for response in (client.get(reverse("password_change")), client.post(reverse("password_change"), data)):
         assert response.status_code == 302 and response["Location"].startswith(reverse("otp_verify"))
     handler.refresh_from_db()
@@ -100,7 +100,7 @@ def test_the_password_cannot_be_changed_before_the_second_factor(client, handler
     client.post(reverse("otp_verify"), {"token": f"{totp(device.bin_key):06d}", "next": "/kasus/"})
     assert client.post(reverse("password_change"), data).status_code == 302
     handler.refresh_from_db()
-    assert handler.check_password("sandi-baru-yang-kuat-42")
+    assert handler.check_password(new)
 
 
 # --- 3. Nothing signed-in or on the public intake is stored by a browser or proxy -----------------------
