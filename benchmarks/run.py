@@ -318,12 +318,6 @@ class Workdays:
         return self._add[key]
 
 
-class EventRow:
-    """Just the attributes CaseEvent.compute_hash reads; the real method hashes it (no copy of the rule)."""
-
-    __slots__ = ("case_id", "seq", "action", "actor_id", "created_at", "from_status", "to_status", "data", "prev_hash")
-
-
 def _columns(model, names):
     return [model._meta.get_field(name).column for name in names]
 
@@ -679,12 +673,9 @@ def generate(n_cases: int, seed: int, today: dt.date, last_sweep: dt.date, backl
                         ("transition", assignee, "reviewing", status, {"transition": name}, max(closed_at, moment))
                     )
             prev = ""
-            event = EventRow()
             for seq, (action, actor, from_status, to_status, data, when) in enumerate(trail, start=1):
-                event.case_id, event.seq, event.action, event.actor_id = case_id, seq, action, actor
-                event.created_at, event.from_status, event.to_status = when, from_status, to_status
-                event.data, event.prev_hash = data, prev
-                digest = CaseEvent.compute_hash(event)
+                # The model's own hashing rule (no copy of it), with the fields in CaseEvent.HASHED_FIELDS order.
+                digest = CaseEvent.digest(prev, case_id, seq, action, actor, when, from_status, to_status, data)
                 events.append(
                     (case_id, seq, action, actor, when, from_status, to_status, json.dumps(data), prev, digest)
                 )

@@ -37,6 +37,7 @@ def parse_args():
     parser.add_argument("--start-postgres", action="store_true")
     parser.add_argument("--pg-port", type=int, default=55433)
     parser.add_argument("--db-name", default="sigap_bench_wbs")
+    parser.add_argument("--output", default=None, help="results file (default benchmarks/results-wbs-<date>.md)")
     return parser.parse_args()
 
 
@@ -207,7 +208,8 @@ def main() -> int:
             lines.append("")
         report = "\n".join(lines)
         print(report)
-        out = Path(__file__).resolve().parent / f"results-wbs-{dt.date.today().isoformat()}.md"
+        default = Path(__file__).resolve().parent / f"results-wbs-{dt.date.today().isoformat()}.md"
+        out = Path(args.output) if args.output else default
         out.write_text(report)
         bench.note(f"written to {out}")
     finally:

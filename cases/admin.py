@@ -1,11 +1,142 @@
-"""Admin: organisation, roles and the calendar. Cases themselves are not edited here — only through the
-transition service — and the event log is read-only."""
+"""Admin ("Pengaturan"): organisation, roles and the calendar. Cases themselves are not edited here — only
+through the transition service — and the event log is read-only.
 
+Everything an admin reads here is Indonesian: the site's own titles, the sections of third-party apps, role
+and status labels instead of codes, and people by their full names."""
+
+from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from guardian.conf import settings as guardian_settings
 
-from cases import workdays
+from cases import audit, policy, registry, workdays
 from cases.models import CalendarOverride, CaseEvent, EmployeeProfile, RolePolicy, Unit
+
+admin.site.site_title = _("Pengaturan SIGAP")
+admin.site.site_header = _("Pengaturan SIGAP")
+admin.site.index_title = _("Pengaturan")
+
+# Section names of third-party apps. Only the app's verbose_name: a model's verbose_name is part of its
+# migration state, and changing it here would make `makemigrations` want to write into site-packages.
+THIRD_PARTY_SECTIONS = {
+    "auth": _("Pengguna dan peran"),
+    "axes": _("Pembatasan percobaan masuk"),
+    "otp": _("Verifikasi dua langkah"),
+    "otp_totp": _("Verifikasi dua langkah"),
+    "otp_static": _("Kode cadangan verifikasi dua langkah"),
+    "guardian": _("Izin per kasus"),
+    "simple_history": _("Riwayat perubahan"),
+}
+for _label, _name in THIRD_PARTY_SECTIONS.items():
+    if _label in apps.app_configs:
+        apps.get_app_config(_label).verbose_name = _name
+
+# The role groups are named by code (cases.policy); the admin shows what they mean.
+ROLE_LABELS = {
+    policy.PEGAWAI: _("Pegawai"),
+    policy.PETUGAS_UPG: _("Petugas UPG"),
+    policy.PETUGAS_PENGADUAN: _("Petugas pengaduan"),
+    policy.PENGELOLA_WBS: _("Pengelola WBS"),
+    policy.KUSTODIAN: _("Kustodian identitas"),
+    policy.ATASAN: _("Atasan langsung"),
+    policy.INSPEKTUR: _("Inspektur"),
+    policy.ADMIN: _("Admin"),
+}
+
+
+def role_label(name: str) -> str:
+    return str(ROLE_LABELS.get(name, name))
+
+
+def person(user) -> str:
+    """A user as people know them: full name, with the username to tell two namesakes apart."""
+    if user is None:
+        return "—"
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
+
+
+# The devices of django-otp are not administered one by one: their screens are English and show secrets'
+# metadata. An admin resets a user's two-factor sign-in from the user list instead (a lost phone).
+for _model_name in ("otp_totp.TOTPDevice", "otp_static.StaticDevice"):
+    _model = apps.get_model(_model_name)
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+User = get_user_model()
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("peran")
+    parameter_name = "peran"
+
+    def lookups(self, request, model_admin):
+        return [(group.name, role_label(group.name)) for group in Group.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
+@admin.register(User)
+class SigapUserAdmin(UserAdmin):
+    list_display = ["username", "full_name", "email", "roles", "is_staff", "is_active", "two_factor"]
+    list_filter = ["is_staff", "is_superuser", "is_active", RoleFilter]
+    actions = ["reset_two_factor"]
+
+    def get_queryset(self, request):
+        # django-guardian's AnonymousUser row stands for signed-out visitors; nobody administers it.
+        queryset = super().get_queryset(request).exclude(username=guardian_settings.ANONYMOUS_USER_NAME)
+        return queryset.prefetch_related("groups").annotate(
+            confirmed_devices=Count("totpdevice", filter=Q(totpdevice__confirmed=True), distinct=True)
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label_from_instance = lambda group: role_label(group.name)
+        return field
+
+    @admin.display(description=_("nama lengkap"), ordering="first_name")
+    def full_name(self, user):
+        return user.get_full_name() or "—"
+
+    @admin.display(description=_("peran"))
+    def roles(self, user):
+        return ", ".join(sorted(role_label(group.name) for group in user.groups.all())) or "—"
+
+    @admin.display(description=_("verifikasi dua langkah"), boolean=True)
+    def two_factor(self, user):
+        return bool(user.confirmed_devices)
+
+    @admin.action(description=_("Atur ulang verifikasi dua langkah (ponsel hilang atau diganti)"))
+    def reset_two_factor(self, request, queryset):
+        from django_otp import devices_for_user
+
+        users = list(queryset)
+        for user in users:
+            for device in devices_for_user(user, confirmed=None):
+                device.delete()
+        self.message_user(
+            request,
+            _("Verifikasi dua langkah diatur ulang untuk %(n)d pengguna; mereka memasangnya lagi saat masuk.")
+            % {"n": len(users)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Group)
+class SigapGroupAdmin(GroupAdmin):
+    list_display = ["name", "label"]
+
+    @admin.display(description=_("peran"))
+    def label(self, group):
+        return role_label(group.name)
 
 
 @admin.register(Unit)
@@ -17,16 +148,29 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(EmployeeProfile)
 class EmployeeProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "nip", "position", "unit", "supervisor"]
+    list_display = ["employee", "nip", "position", "unit", "supervisor_name"]
     list_select_related = ["user", "unit", "supervisor"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "nip"]
     autocomplete_fields = ["user", "supervisor"]
 
+    @admin.display(description=_("pegawai"), ordering="user__first_name")
+    def employee(self, profile):
+        return person(profile.user)
+
+    @admin.display(description=_("atasan langsung"), ordering="supervisor__first_name")
+    def supervisor_name(self, profile):
+        return person(profile.supervisor)
+
 
 @admin.register(RolePolicy)
 class RolePolicyAdmin(admin.ModelAdmin):
-    list_display = ["group", "require_two_factor"]
+    list_display = ["group", "role", "require_two_factor"]
     list_editable = ["require_two_factor"]
+    list_select_related = ["group"]
+
+    @admin.display(description=_("peran"), ordering="group__name")
+    def role(self, role_policy):
+        return role_label(role_policy.group.name)
 
 
 @admin.register(CalendarOverride)
@@ -65,10 +209,42 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
 @admin.register(CaseEvent)
 class CaseEventAdmin(admin.ModelAdmin):
-    list_display = ["case", "seq", "action", "actor", "created_at", "from_status", "to_status"]
+    list_display = ["case", "seq", "action_name", "actor_name", "created_at", "from_label", "to_label"]
     list_filter = ["action"]
     list_select_related = ["case", "actor"]
     search_fields = ["case__reference"]
+
+    @admin.display(description=_("tindakan"), ordering="action")
+    def action_name(self, event):
+        label = audit.action_label(event.action)
+        transition = (event.data or {}).get("transition") if event.action == "transition" else None
+        return f"{label}: {self._transition_label(event.case.kind, transition)}" if transition else label
+
+    @admin.display(description=_("pelaku"), ordering="actor__first_name")
+    def actor_name(self, event):
+        return person(event.actor)
+
+    @admin.display(description=_("dari status"))
+    def from_label(self, event):
+        return self._status_label(event.case.kind, event.from_status)
+
+    @admin.display(description=_("ke status"))
+    def to_label(self, event):
+        return self._status_label(event.case.kind, event.to_status)
+
+    @staticmethod
+    def _status_label(kind: str, status: str) -> str:
+        if not status:
+            return "—"
+        return str(dict(registry.get(kind).status_labels).get(status, status))
+
+    @staticmethod
+    def _transition_label(kind: str, name: str) -> str:
+        model = registry.get(kind).model
+        for transition in model._meta.get_field("status").get_all_transitions(model):
+            if transition.name == name:
+                return str(transition.custom.get("label", name))
+        return name
 
     def has_add_permission(self, request):
         return False

@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.urls import reverse
+
 from cases import policy
 
 
@@ -9,3 +12,12 @@ def navigation(request):
         "user_roles": policy.roles(user),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }
+
+
+def language_switch(request):
+    """Where the language switch posts. On the public intake pages it stays under their prefix, which the
+    privacy middleware and log filter cover: Django's /i18n/setlang/ would see the reporter's address and
+    be logged with a timestamp."""
+    if request.path.startswith(tuple(settings.SIGAP_PUBLIC_PREFIXES)):
+        return {"set_language_url": reverse("public_set_language")}
+    return {"set_language_url": reverse("set_language")}

@@ -46,7 +46,9 @@ def _secret(name: str, make) -> str:
 
 
 SECRET_KEY = _secret("SECRET_KEY", lambda: secrets.token_urlsafe(50))
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Off unless asked for (DEBUG=true, or `scripts/serve --debug`), in development too: a tester must see the
+# app's own error pages, never Django's technical 404/500 pages with settings and URL patterns.
+DEBUG = env_bool("DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when SIGAP_ENV=production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
@@ -92,6 +94,10 @@ MIDDLEWARE = [
     # First: on public intake pages nothing after it may see the client's address or user agent.
     "cases.middleware.PublicIntakePrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files: in production from the collected, hashed set; in development from the apps (see below).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and auth middleware, so it sees their final response (CSP, no-store, Referrer).
+    "cases.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cases.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,9 +114,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-if PRODUCTION:
-    # Static files from the collected, hashed set; in development runserver serves them from the apps.
-    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+# In development WhiteNoise serves static files straight from the apps: runserver serves them only with DEBUG
+# on, and DEBUG is off by default.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -127,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cases.context_processors.navigation",
+                "cases.context_processors.language_switch",
             ],
         },
     },
@@ -208,16 +216,31 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_DISABLE_ACCESS_LOG = True
 
 OTP_TOTP_ISSUER = env_str("SIGAP_OTP_ISSUER", "SIGAP")
+# The demo's opt-out of two-factor sign-in, for its own demo accounts only (cases.middleware); scripts/serve
+# turns it on and says so. Never in production: there admins and the roles that require it always verify.
+SIGAP_DEMO_PASSWORD_ONLY = env_bool("SIGAP_DEMO_PASSWORD_ONLY", False)
+if PRODUCTION and SIGAP_DEMO_PASSWORD_ONLY:
+    raise ImproperlyConfigured("SIGAP_DEMO_PASSWORD_ONLY must be off when SIGAP_ENV=production")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
+# One number format per language: 2.500.000 in Bahasa Indonesia, 2,500,000 in English (Django's locale
+# formats), in every template; Python-built texts use cases.formats. Form inputs stay unlocalised.
+USE_THOUSAND_SEPARATOR = True
+# The language cookie is only a preference, but it is read on the public intake pages too: never sent over
+# plain HTTP in production, nor on cross-site requests, nor readable by scripts.
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Collected only for production (the Dockerfile's collectstatic); in development WhiteNoise reads the apps'
+# files and would warn about a missing directory.
+STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
 STORAGES = {
     # Encrypted attachments live outside the static tree and are served only through a checked view.
     "default": {

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from cases import formats
 from gratifikasi.models import CASH_LIKE, GratifikasiObject, GratifikasiReport, Occasion, ReportType, Status
 
 AMENDMENT_2026 = dt.date(2026, 1, 20)
@@ -47,7 +48,7 @@ class Advice:
 
 
 def rupiah(value: int) -> str:
-    return "Rp" + f"{value:,}".replace(",", ".")
+    return formats.rupiah(value)  # in the reader's language: Rp2.500.000 / Rp2,500,000
 
 
 def giver_key(name: str, institution: str) -> tuple[str, str]:

@@ -110,3 +110,20 @@ def make_widget(unit, pegawai):
 @pytest.fixture
 def widget(make_widget, handler):
     return make_widget()
+
+
+@pytest.fixture
+def login_verified(client):
+    """Sign `client` in as a user who has also passed the second factor, as admin-capable accounts always
+    must (cases.middleware.two_factor_required)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def log_in(user):
+        client.force_login(user)
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    return log_in

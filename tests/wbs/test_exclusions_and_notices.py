@@ -79,12 +79,14 @@ def test_only_handlers_of_the_case_exclude(client, make_report, wbs_handler, ins
     assert not CaseExclusion.objects.exists()
 
 
-def test_admins_and_other_handlers_cannot_read_a_report(client, make_report, admin_user, upg, wbs_handler):
+def test_admins_and_other_handlers_cannot_read_a_report(
+    client, login_verified, make_report, admin_user, upg, wbs_handler
+):
     report = make_report()
     for user in (admin_user, upg, wbs_handler):
-        client.force_login(user)
+        login_verified(user)
         assert client.get(f"/kasus/{report.reference}/").status_code == 404
-    client.force_login(admin_user)
+    login_verified(admin_user)
     page = client.get("/admin/").content.decode()
     assert "laporan WBS" not in page.lower() or "wbsreport" not in page
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases import policy, services, workdays
+from cases.middleware import DEMO_EMAIL_DOMAIN
 from cases.models import EmployeeProfile, RolePolicy, Unit
 
 DEMO_PASSWORD = "sigap-demo-2026"
@@ -65,7 +66,15 @@ class Command(BaseCommand):
 
     demo_notes: list[str]
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-credentials",
+            action="store_false",
+            dest="print_credentials",
+            help="Do not print the demo users (`serve` prints them itself, last).",
+        )
+
+    def handle(self, *args, print_credentials=True, **options):
         self.demo_notes = []
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run with SIGAP_ENV=production")
@@ -75,7 +84,8 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 self._seed(User)
-        self.print_credentials()
+        if print_credentials:
+            self.print_credentials()
 
     def _seed(self, User):
         units = {}
@@ -85,7 +95,7 @@ class Command(BaseCommand):
         for username, full_name, roles, unit, supervisor, nip in DEMO_USERS:
             first, _, last = full_name.partition(" ")
             user = User.objects.create_user(
-                username, f"{username}@demo.sigap.local", DEMO_PASSWORD, first_name=first, last_name=last
+                username, f"{username}@{DEMO_EMAIL_DOMAIN}", DEMO_PASSWORD, first_name=first, last_name=last
             )
             if username == "admin":
                 user.is_staff = user.is_superuser = True
@@ -208,4 +218,17 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {', '.join(roles):<32} {full_name}")
         for line in self.demo_notes:
             self.stdout.write(line)
+        # The demo's opt-out of two-factor sign-in, said out loud (cases.middleware.demo_password_only).
+        if settings.SIGAP_DEMO_PASSWORD_ONLY:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Two-factor sign-in is OFF for these demo users (SIGAP_DEMO_PASSWORD_ONLY=true; role policies "
+                    "switched off by seed_demo). Any other account with admin access must set up 2FA."
+                )
+            )
+        else:
+            self.stdout.write(
+                "Two-factor sign-in: 'admin' must set it up at first sign-in (an authenticator app); "
+                "SIGAP_DEMO_PASSWORD_ONLY=true lets the demo users sign in with the password alone."
+            )
         self.stdout.write("")
