@@ -5,10 +5,16 @@ import datetime as dt
 
 import pytest
 
-from gratifikasi.exemptions import RULES_2019, RULES_2026, advise, earlier_from_same_giver, rules_for
+from gratifikasi import exemptions
+from gratifikasi.exemptions import RULES_2019, RULES_2026, earlier_from_same_giver, rules_for
 
 BEFORE = dt.date(2026, 1, 19)  # last day of the 2019 text
 FROM = dt.date(2026, 1, 20)  # Peraturan KPK 1/2026 in force
+
+
+def advise(**kwargs):
+    """The threshold tests below are about a giver with no interest in the employee's duties."""
+    return exemptions.advise(**{"giver_relationship": "rekan_kerja", "related_to_duties": False, **kwargs})
 
 
 def test_the_rule_set_is_chosen_by_the_date_received():
