@@ -91,6 +91,13 @@ class RupiahField(forms.Field):
                 self.error_messages["max_value"], code="max_value", params={"limit": format_rupiah(self.max_value)}
             )
 
+    def bound_data(self, data, initial):
+        # Shown back grouped ("2500000" -> "2.500.000") when readable; as typed when not, so it can be fixed.
+        try:
+            return self.to_python(data)
+        except forms.ValidationError:
+            return data
+
     def has_changed(self, initial, data):
         try:
             return self.to_python(data) != initial

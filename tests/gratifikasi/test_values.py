@@ -73,6 +73,11 @@ def test_a_pasted_rupiah_value_is_saved_and_shown_back_grouped(employee):
     assert 'type="number"' not in body  # a number box refuses "2.500.000" and loses it
 
 
+def test_a_form_shown_again_with_an_error_shows_the_value_grouped(employee):
+    body = post_report(employee, submit="1", place="", **{"objek-0-value": "2500000"}).content.decode()
+    assert not GratifikasiReport.objects.exists() and 'value="2.500.000"' in body
+
+
 def test_a_refused_rupiah_value_keeps_what_was_typed(employee):
     body = post_report(employee, submit="1", **{"objek-0-value": "2,5 juta"}).content.decode()
     assert not GratifikasiReport.objects.exists()
