@@ -238,3 +238,12 @@ def test_every_free_text_field_of_the_report_has_a_limit_shown(employee):
 def test_a_chronology_over_the_limit_is_refused_not_cut(employee):
     body = post_report(employee, save="1", summary="a" * 5001).content.decode()
     assert not GratifikasiReport.objects.exists() and "5000" in body.replace(".", "")
+
+
+def test_the_case_page_shows_the_limits_of_messages_and_notes(client, make_report, upg):
+    report = make_report(["submit"])
+    client.force_login(upg)
+    body = client.get(reverse("cases:detail", args=[report.reference])).content.decode()
+    assert "sigap/counter.js" in body
+    assert body.count("Paling banyak 4.000 karakter") == 2  # the message to the reporter and the internal note
+    assert 'name="note" rows="1" maxlength="2000" data-counter' in body
