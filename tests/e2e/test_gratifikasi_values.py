@@ -88,6 +88,7 @@ def test_the_live_panel_reads_typed_rupiah_and_never_says_exempt_on_missing_fact
             expect(reason).to_be_hidden()
             page.check("#id_objek-0-value_unknown")
             expect(reason).to_be_visible()
+            expect(advice).to_contain_text(PENDING)  # an unknown value is not a value to judge by
 
             # The chronology counts its characters against the limit.
             page.fill("#id_summary", "a" * 120)
