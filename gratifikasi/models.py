@@ -175,7 +175,7 @@ class GratifikasiReport(Case):
     # --- what the UPG records -----------------------------------------------------------------------------
     received_by_upg_on = models.DateField(_("tanggal diterima UPG"), null=True, blank=True)
     exemption_letter = models.CharField(_("huruf pengecualian"), max_length=1, blank=True)
-    recommendation = models.TextField(_("rekomendasi UPG"), blank=True)
+    recommendation = models.TextField(_("rekomendasi UPG"), max_length=4000, blank=True)
     custody_receipt = models.CharField(_("nomor tanda terima titipan"), max_length=100, blank=True)
     custody_on = models.DateField(_("tanggal dititipkan"), null=True, blank=True)
     kpk_forwarded_on = models.DateField(_("tanggal diteruskan ke KPK"), null=True, blank=True)

@@ -22,7 +22,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(received_by_upg_from_clock, migrations.RunPython.noop),
         migrations.AddField(
             model_name='gratifikasiobject',
             name='value_unknown',
@@ -73,4 +72,16 @@ class Migration(migrations.Migration):
             name='summary',
             field=models.TextField(blank=True, help_text='Bagaimana, bersama siapa, dan mengapa.', max_length=5000, verbose_name='kronologi'),
         ),
+        migrations.AlterField(
+            model_name='gratifikasireport',
+            name='recommendation',
+            field=models.TextField(blank=True, max_length=4000, verbose_name='rekomendasi UPG'),
+        ),
+        migrations.AlterField(
+            model_name='historicalgratifikasireport',
+            name='recommendation',
+            field=models.TextField(blank=True, max_length=4000, verbose_name='rekomendasi UPG'),
+        ),
+        # Last, after every ALTER TABLE: PostgreSQL refuses schema changes on a table with pending updates.
+        migrations.RunPython(received_by_upg_from_clock, migrations.RunPython.noop),
     ]
