@@ -54,7 +54,7 @@ def format_rupiah(value: int) -> str:
 
 class RupiahInput(forms.TextInput):
     """A text box (not type=number, which refuses "2.500.000" and loses what was typed) that shows the value
-    grouped by dots; sigap/rupiah.js regroups it as the person types."""
+    grouped by dots; sigap/rupiah.js regroups it when the person leaves the box."""
 
     def __init__(self, attrs=None):
         # No autocomplete="off": it would stop the browser restoring the typed value on Back.

@@ -2,6 +2,7 @@
 forwarding date; text limits. Each of these once let a report mislead the system or the system mislead a person."""
 
 import datetime as dt
+import re
 
 import pytest
 from django import forms
@@ -247,3 +248,14 @@ def test_the_case_page_shows_the_limits_of_messages_and_notes(client, make_repor
     assert "sigap/counter.js" in body
     assert body.count("Paling banyak 4.000 karakter") == 2  # the message to the reporter and the internal note
     assert 'name="note" rows="1" maxlength="2000" data-counter' in body
+
+
+def test_saved_yes_no_answers_are_checked_again_when_the_draft_is_reopened(employee):
+    post_report(employee, save="1", kompensasi="1", related_to_duties="0")
+    report = GratifikasiReport.objects.get()
+    assert (report.kompensasi, report.related_to_duties) == (True, False)
+    form = ReportForm(instance=report)
+    assert form["kompensasi"].value() == "1" and form["related_to_duties"].value() == "0"
+    page = employee.get(reverse("gratifikasi:edit", args=[report.reference])).content.decode()
+    assert re.search(r'name="kompensasi" value="1"[^>]* checked', page)
+    assert re.search(r'name="related_to_duties" value="0"[^>]* checked', page)
