@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import registry
 from cases.models import Unit
+from cases.textlimits import LimitedTextForm, show_limits
 
 
 class InboxFilterForm(forms.Form):
@@ -45,7 +46,7 @@ class InboxFilterForm(forms.Form):
         return data
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(LimitedTextForm, forms.Form):
     name = forms.CharField(max_length=64, widget=forms.HiddenInput)
     expected_status = forms.CharField(max_length=40, widget=forms.HiddenInput)
     note = forms.CharField(
@@ -62,7 +63,7 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
 
 
-class CommentForm(forms.Form):
+class CommentForm(LimitedTextForm, forms.Form):
     text = forms.CharField(label=_("Catatan internal"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -100,6 +101,7 @@ class TransitionDataForm(forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
+        show_limits(self)
 
     def clean_attachment(self):
         from cases import attachments
@@ -116,5 +118,5 @@ class TransitionDataForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k not in {"note", "attachment"}}
 
 
-class MessageForm(forms.Form):
+class MessageForm(LimitedTextForm, forms.Form):
     text = forms.CharField(label=_("Pesan kepada pelapor"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -66,6 +66,7 @@ class GratifikasiConfig(AppConfig):
                         working_days=10,
                         start_on=("submit",),
                         stop_on=("forward_to_kpk",),
+                        start_from="received_by_upg_on",  # the date the page shows as "Diterima UPG"
                         stop_from="kpk_forwarded_on",
                         not_after="kpk_legal",
                     ),

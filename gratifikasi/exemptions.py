@@ -7,6 +7,13 @@ amended by Peraturan KPK 1/2026 from 20-01-2026 (REFERENCE.md). This is advice f
 Amounts are "paling banyak" (at most): a gift exactly at the limit is within it. The yearly limits from one
 giver add up this report and the reporter's earlier reports from the same giver in the same calendar year.
 "Not cash" excludes money and other means of exchange (vouchers, precious metal).
+
+The advice errs one way only: it never says "exempt" on what it does not know. A missing, unreadable or zero
+value, a value the reporter does not know, or a giver not yet described gives "cannot advise yet"
+(UNDETERMINED), never "exempt". And the exemptions presume there is no conflict of interest (Pasal 2 ayat (3),
+e.g. huruf a and m, and its penjelasan; Pasal 12B UU 20/2001 is about gifts "yang berhubungan dengan
+jabatannya"): a gift from a vendor, partner, service user or anyone with an interest in the employee's duties,
+or one the employee says is linked to them, is advised reportable whatever its occasion or value.
 """
 
 import datetime as dt
@@ -16,7 +23,15 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from cases import formats
-from gratifikasi.models import CASH_LIKE, GratifikasiObject, GratifikasiReport, Occasion, ReportType, Status
+from gratifikasi.models import (
+    CASH_LIKE,
+    GratifikasiObject,
+    GratifikasiReport,
+    Occasion,
+    Relationship,
+    ReportType,
+    Status,
+)
 
 AMENDMENT_2026 = dt.date(2026, 1, 20)
 
@@ -39,12 +54,26 @@ def rules_for(date_received: dt.date) -> RuleSet:
     return RULES_2026 if date_received >= AMENDMENT_2026 else RULES_2019
 
 
+# Givers who by their position deal with the employee's duties: a gift from them is never presumed free of a
+# conflict of interest, so no Pasal 2 ayat (3) exemption is advised.
+CONFLICT_RELATIONSHIPS = frozenset(
+    {Relationship.REKANAN, Relationship.MITRA, Relationship.PENGGUNA_LAYANAN, Relationship.BERKEPENTINGAN}
+)
+
+EXEMPT, REPORTABLE, UNDETERMINED = "exempt", "reportable", "undetermined"
+
+
 @dataclass(frozen=True)
 class Advice:
     letter: str  # huruf of Pasal 2(3), or "" when no exemption fits
     looks_exempt: bool
     reason: str
     basis: str
+    outcome: str = ""  # EXEMPT, REPORTABLE or UNDETERMINED ("cannot advise yet")
+
+    @property
+    def undetermined(self) -> bool:
+        return self.outcome == UNDETERMINED
 
 
 def rupiah(value: int) -> str:
@@ -82,21 +111,53 @@ def advise(
     *,
     date_received: dt.date,
     occasion: str,
-    objects: list[tuple[str, int]],
+    objects: list[tuple[str, int | None]],
     earlier_this_year: int = 0,
     report_type: str = ReportType.PENERIMAAN,
+    giver_relationship: str = "",
+    related_to_duties: bool | None = None,
 ) -> Advice:
-    """`objects` are (kind, value) pairs of this report; `earlier_this_year` the sum from the same giver."""
+    """`objects` are (kind, value) pairs of this report, value None when missing or unknown;
+    `earlier_this_year` the sum from the same giver; `related_to_duties` the reporter's answer (None: not yet)."""
     rules = rules_for(date_received)
-    total = sum(value for _kind, value in objects)
-    has_cash = any(kind in CASH_LIKE for kind, _value in objects)
-    year_total = total + earlier_this_year
 
-    def advice(letter, exempt, reason):
-        return Advice(letter, exempt, str(reason), rules.version)
+    def advice(letter, exempt, reason, outcome=None):
+        return Advice(letter, exempt, str(reason), rules.version, outcome or (EXEMPT if exempt else REPORTABLE))
+
+    def cannot_advise(reason):
+        return advice("", False, reason, UNDETERMINED)
 
     if report_type == ReportType.PENOLAKAN:
         return advice("", False, _("Penolakan tetap dilaporkan agar tercatat; tidak ada pengecualian."))
+
+    if not giver_relationship:
+        return cannot_advise(_("Isi dulu siapa pemberinya dan hubungannya dengan Anda."))
+    if not objects:
+        return cannot_advise(_("Isi dulu objek yang diterima beserta nilainya dalam rupiah."))
+    if any(not value for _kind, value in objects):
+        return cannot_advise(
+            _(
+                "Nilai objek belum diisi, tidak terbaca, Rp 0, atau tidak diketahui: tanpa nilai, pengecualian "
+                "tidak dapat dinilai. Bila nilainya memang tidak diketahui, laporkan; UPG akan menaksirnya."
+            )
+        )
+
+    if giver_relationship in CONFLICT_RELATIONSHIPS or related_to_duties:
+        return advice(
+            "",
+            False,
+            _(
+                "Pemberi berurusan dengan tugas atau jabatan Anda, atau pemberian terkait tugas Anda. Pengecualian "
+                "Pasal 2 ayat (3) hanya berlaku bila tidak ada konflik kepentingan: wajib dilaporkan, berapa pun "
+                "nilainya dan apa pun acaranya."
+            ),
+        )
+    if related_to_duties is None:
+        return cannot_advise(_("Jawab dulu apakah pemberi berurusan dengan tugas atau jabatan Anda."))
+
+    total = sum(value for _kind, value in objects)
+    has_cash = any(kind in CASH_LIKE for kind, _value in objects)
+    year_total = total + earlier_this_year
 
     if occasion == Occasion.PERNIKAHAN_UPACARA:
         limit = rules.wedding_per_giver
@@ -177,10 +238,13 @@ def _colleague(advice, letter, has_cash, total, year_total, per_gift, per_year) 
 
 
 def advise_report(report: GratifikasiReport) -> Advice:
+    rows = report.objects_received.values_list("kind", "value", "value_unknown")
     return advise(
         date_received=report.date_received,
         occasion=report.occasion,
-        objects=list(report.objects_received.values_list("kind", "value")),
+        objects=[(kind, None if unknown else value) for kind, value, unknown in rows],
+        giver_relationship=report.giver_relationship,
+        related_to_duties=report.related_to_duties,
         earlier_this_year=earlier_from_same_giver(
             reporter=report.reporter,
             giver_name=report.giver_name,

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from django import forms
 from django.forms import inlineformset_factory
@@ -6,16 +7,103 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import workdays
 from cases.forms import TransitionDataForm
+from cases.textlimits import LimitedTextForm
 from gratifikasi.models import (
+    MAX_VALUE,
     GratifikasiObject,
     GratifikasiReport,
     KpkChannel,
     KpkDecision,
+    ObjectKind,
+    ReportType,
     not_before_pasal_12c,
     not_in_future,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# --- Rupiah as people type it ----------------------------------------------------------------------------------
+
+# "2.500.000", "Rp 2.500.000", "Rp2.500.000,00", "2500000": thousands grouped by dots (the Indonesian way),
+# an optional "Rp"/"Rp." and an optional ",00" (sen are not counted). Anything else is refused with a message
+# rather than guessed: "2,5 juta" or "2,500" could mean two numbers a thousand times apart.
+RUPIAH = re.compile(r"^(?:rp\.?)?(?P<whole>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<sen>\d{1,2}))?$", re.IGNORECASE)
+
+
+def parse_rupiah(text: str) -> int:
+    """Whole Rupiah from what a person typed or pasted; ValidationError with the reason otherwise."""
+    compact = re.sub(r"\s+", "", text)  # \s covers the no-break space of pasted amounts
+    if compact.startswith("-") or compact.lower().startswith(("rp-", "rp.-", "-rp")):
+        raise forms.ValidationError(_("Nilai tidak boleh negatif."), code="min_value")
+    match = RUPIAH.match(compact)
+    if not match:
+        raise forms.ValidationError(
+            _("Tulis nilai dalam rupiah dengan angka, mis. 2.500.000 atau Rp 2.500.000 (bukan “2,5 juta”)."),
+            code="invalid",
+        )
+    if match["sen"] and int(match["sen"]):
+        raise forms.ValidationError(_("Tulis nilai dalam rupiah penuh, tanpa sen."), code="invalid")
+    return int(match["whole"].replace(".", ""))
+
+
+def format_rupiah(value: int) -> str:
+    """2500000 -> "2.500.000": how the value is shown back in the form, whatever the interface language."""
+    return f"{value:,}".replace(",", ".")
+
+
+class RupiahInput(forms.TextInput):
+    """A text box (not type=number, which refuses "2.500.000" and loses what was typed) that shows the value
+    grouped by dots; sigap/rupiah.js regroups it when the person leaves the box."""
+
+    def __init__(self, attrs=None):
+        # No autocomplete="off": it would stop the browser restoring the typed value on Back.
+        defaults = {"inputmode": "numeric", "data-rupiah": "", "maxlength": "30"}
+        super().__init__({**defaults, **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, int):
+            return format_rupiah(value)
+        return super().format_value(value)
+
+
+class RupiahField(forms.Field):
+    widget = RupiahInput
+    default_error_messages = {
+        "max_value": _("Nilai terlalu besar: paling banyak Rp%(limit)s. Periksa jumlah angka nolnya."),
+    }
+
+    def __init__(self, *, max_value: int = MAX_VALUE, **kwargs):
+        self.max_value = max_value
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, int):
+            return value
+        return parse_rupiah(str(value))
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value > self.max_value:
+            raise forms.ValidationError(
+                self.error_messages["max_value"], code="max_value", params={"limit": format_rupiah(self.max_value)}
+            )
+
+    def bound_data(self, data, initial):
+        # Shown back grouped ("2500000" -> "2.500.000") when readable; as typed when not, so it can be fixed.
+        try:
+            return self.to_python(data)
+        except forms.ValidationError:
+            return data
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(data) != initial
+        except forms.ValidationError:
+            return True
+
 
 # Pasal 2 ayat (3) huruf a–q (REFERENCE.md); n exists only for reports received before 20-01-2026.
 EXEMPTION_LETTERS = [
@@ -39,7 +127,7 @@ EXEMPTION_LETTERS = [
 ]
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(LimitedTextForm, forms.ModelForm):
     confidential = forms.BooleanField(
         label=_("Saya meminta identitas dan laporan ini dirahasiakan"),
         required=False,
@@ -48,6 +136,18 @@ class ReportForm(forms.ModelForm):
     kompensasi = forms.TypedChoiceField(
         label=_("Bila KPK menetapkan milik negara, saya bersedia membayar kompensasi"),
         choices=[("", _("Belum memutuskan")), ("1", _("Ya")), ("0", _("Tidak"))],
+        coerce=lambda value: value == "1",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    related_to_duties = forms.TypedChoiceField(
+        label=_("Apakah pemberi berurusan dengan tugas atau jabatan Anda, atau pemberian ini terkait tugas Anda?"),
+        help_text=_(
+            "Misalnya pemberi sedang mengurus izin, mengikuti pengadaan, diperiksa, atau dilayani oleh Anda. "
+            "Bila ya, pemberian tidak dikecualikan dari kewajiban lapor."
+        ),
+        choices=[("1", _("Ya")), ("0", _("Tidak")), ("", _("Tidak tahu / belum menjawab"))],
         coerce=lambda value: value == "1",
         empty_value=None,
         required=False,
@@ -66,6 +166,7 @@ class ReportForm(forms.ModelForm):
             "giver_institution",
             "giver_relationship",
             "giver_address",
+            "related_to_duties",
             "summary",
             "kompensasi",
         ]
@@ -83,6 +184,9 @@ class ReportForm(forms.ModelForm):
         self.submitting = submitting
         if self.instance.pk:
             self.fields["confidential"].initial = bool(self.instance.confidentiality)
+            # The radio choices are "1"/"0"/"": a saved True or False must check the matching one again.
+            for name in ("kompensasi", "related_to_duties"):
+                self.initial[name] = {True: "1", False: "0"}.get(getattr(self.instance, name), "")
         self.fields["date_received"].validators = [not_in_future, not_before_pasal_12c]
         self.fields["report_type"].choices = list(self.fields["report_type"].choices)[1:]  # no "---------"
         self.fields["date_received"].widget.attrs["max"] = workdays.today().isoformat()
@@ -93,20 +197,50 @@ class ReportForm(forms.ModelForm):
             for name in self.REQUIRED_TO_SUBMIT:
                 if not data.get(name):
                     self.add_error(name, _("Wajib diisi sebelum laporan diajukan."))
+            if data.get("report_type") == ReportType.PENERIMAAN and data.get("related_to_duties") is None:
+                self.add_error("related_to_duties", _("Jawab ya atau tidak sebelum laporan diajukan."))
         return data
 
 
-class ObjectForm(forms.ModelForm):
+class ObjectForm(LimitedTextForm, forms.ModelForm):
+    value = RupiahField(
+        label=_("Nilai (Rp)"),
+        required=False,
+        help_text=_("Tulis seperti biasa, mis. 2.500.000 atau Rp 2.500.000."),
+    )
+
     class Meta:
         model = GratifikasiObject
-        fields = ["kind", "description", "value", "value_is_estimate", "location"]
-        widgets = {"value": forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"})}
-        error_messages = {
-            "value": {
-                "min_value": _("Nilai tidak boleh negatif."),
-                "invalid": _("Tulis nilai dalam rupiah sebagai bilangan bulat, tanpa titik, mis. 1500000."),
-            }
-        }
+        fields = [
+            "kind",
+            "description",
+            "value",
+            "value_is_estimate",
+            "value_unknown",
+            "value_unknown_reason",
+            "location",
+        ]
+        widgets = {"value_unknown_reason": forms.TextInput()}
+        help_texts = {"value_is_estimate": _("Tidak berlaku untuk uang: tulis jumlah yang diterima.")}
+
+    def clean(self):
+        data = super().clean()
+        unknown = data.get("value_unknown")
+        if data.get("value_is_estimate") and data.get("kind") == ObjectKind.UANG:
+            self.add_error("value_is_estimate", _("Uang tidak bernilai perkiraan: tulis jumlah yang diterima."))
+        if unknown:
+            if not (data.get("value_unknown_reason") or "").strip():
+                self.add_error("value_unknown_reason", _("Jelaskan mengapa nilainya tidak diketahui."))
+            if data.get("kind") == ObjectKind.UANG:
+                self.add_error("value_unknown", _("Jumlah uang selalu diketahui: hitung dan tuliskan."))
+            # Nothing to store but "unknown": a number typed next to the box is dropped, not half-believed.
+            data["value"] = 0
+            data["value_is_estimate"] = False
+        elif data.get("value") is None and "value" not in self.errors:
+            self.add_error("value", _("Isi nilainya, atau tandai “nilai tidak diketahui” dan jelaskan."))
+        else:
+            data["value_unknown_reason"] = ""
+        return data
 
 
 class BaseObjectFormSet(forms.BaseInlineFormSet):
@@ -119,6 +253,16 @@ class BaseObjectFormSet(forms.BaseInlineFormSet):
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         if self.submitting and not kept:
             raise forms.ValidationError(_("Isi paling sedikit satu objek gratifikasi beserta nilainya."))
+        # Rp 0 for everything is a report that says nothing about what was given; the reporter either writes
+        # the values or says they are unknown and why, so the UPG knows what to appraise.
+        if self.submitting and kept and all(not f.cleaned_data.get("value") for f in kept):
+            if not any(f.cleaned_data.get("value_unknown") for f in kept):
+                raise forms.ValidationError(
+                    _(
+                        "Semua objek bernilai Rp 0. Tulis nilainya, atau tandai “nilai tidak diketahui” "
+                        "dan jelaskan alasannya."
+                    )
+                )
 
 
 ObjectFormSet = inlineformset_factory(
@@ -175,6 +319,13 @@ class ForwardForm(TransitionDataForm):
         value = self.cleaned_data["kpk_forwarded_on"]
         if value < self.case.date_received:
             raise forms.ValidationError(_("Tanggal diteruskan tidak boleh sebelum tanggal gratifikasi diterima."))
+        received = self.case.received_by_upg_on
+        if received and value < received:
+            # The UPG can only forward what it has: the 10 HK forwarding clock starts on this same date.
+            raise forms.ValidationError(
+                _("Tanggal diteruskan tidak boleh sebelum laporan diterima UPG (%(date)s).")
+                % {"date": received.strftime("%d-%m-%Y")}
+            )
         return value
 
 

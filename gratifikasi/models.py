@@ -10,13 +10,13 @@ officer entered as keyword arguments), saves, recomputes the clocks and writes t
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from cases import policy
+from cases import policy, workdays
 from cases.models import Case
 from cases.validators import (
     not_in_future,  # noqa: F401 — also referenced as gratifikasi.models.not_in_future by migrations
@@ -37,6 +37,11 @@ class Relationship(models.TextChoices):
     REKAN_KERJA = "rekan_kerja", _("Rekan kerja / sesama pegawai")
     ATASAN_BAWAHAN = "atasan_bawahan", _("Atasan atau bawahan")
     REKANAN = "rekanan", _("Rekanan / penyedia barang dan jasa")
+    MITRA = "mitra", _("Mitra kerja / mitra kegiatan")
+    BERKEPENTINGAN = (
+        "berkepentingan",
+        _("Pihak yang berkepentingan dengan tugas saya (pemohon izin, peserta lelang, pihak yang diperiksa, …)"),
+    )
     PENGGUNA_LAYANAN = "pengguna_layanan", _("Pengguna layanan / masyarakat")
     INSTANSI = "instansi", _("Instansi pemerintah lain")
     LAINNYA = "lainnya", _("Lainnya")
@@ -74,6 +79,11 @@ class ObjectKind(models.TextChoices):
     FASILITAS = "fasilitas", _("Fasilitas lainnya")
     LAINNYA = "lainnya", _("Lainnya")
 
+
+# The largest value a gift object may have: Rp100 triliun. No single gift comes near it (it is about 3% of the
+# whole APBN), so anything above is a typing slip (extra zeros, a pasted account number); and it stays far
+# below 2^53, so the live panel's JavaScript numbers and PostgreSQL's bigint hold it exactly.
+MAX_VALUE = 100_000_000_000_000
 
 # Money or "alat tukar lainnya": never within the non-cash exemptions (huruf n and o).
 CASH_LIKE = {ObjectKind.UANG, ObjectKind.VOUCHER, ObjectKind.LOGAM_MULIA}
@@ -140,13 +150,19 @@ class GratifikasiReport(Case):
     place = models.CharField(_("tempat"), max_length=200, blank=True)
     occasion = models.CharField(_("peristiwa"), max_length=32, choices=Occasion.choices, default=Occasion.KEDINASAN)
     event = models.CharField(_("kegiatan atau peristiwa terkait"), max_length=300, blank=True)
-    summary = models.TextField(_("kronologi"), blank=True, help_text=_("Bagaimana, bersama siapa, dan mengapa."))
+    # max_length on a TextField is enforced by its form field only; it keeps the PDF and the page readable.
+    summary = models.TextField(
+        _("kronologi"), max_length=5000, blank=True, help_text=_("Bagaimana, bersama siapa, dan mengapa.")
+    )
     giver_name = models.CharField(_("nama pemberi"), max_length=200, blank=True)
     giver_institution = models.CharField(_("instansi / perusahaan pemberi"), max_length=200, blank=True)
     giver_relationship = models.CharField(
         _("hubungan dengan pelapor"), max_length=20, choices=Relationship.choices, blank=True
     )
     giver_address = models.CharField(_("alamat pemberi"), max_length=300, blank=True)
+    # The Pasal 2 ayat (3) exemptions presume no conflict of interest: the reporter's own answer to "does the
+    # giver deal with my duties, or is the gift linked to them?" (None: not answered yet).
+    related_to_duties = models.BooleanField(_("terkait tugas atau jabatan saya"), null=True, blank=True)
     kompensasi = models.BooleanField(
         _("bersedia membayar kompensasi"),
         null=True,
@@ -159,7 +175,7 @@ class GratifikasiReport(Case):
     # --- what the UPG records -----------------------------------------------------------------------------
     received_by_upg_on = models.DateField(_("tanggal diterima UPG"), null=True, blank=True)
     exemption_letter = models.CharField(_("huruf pengecualian"), max_length=1, blank=True)
-    recommendation = models.TextField(_("rekomendasi UPG"), blank=True)
+    recommendation = models.TextField(_("rekomendasi UPG"), max_length=4000, blank=True)
     custody_receipt = models.CharField(_("nomor tanda terima titipan"), max_length=100, blank=True)
     custody_on = models.DateField(_("tanggal dititipkan"), null=True, blank=True)
     kpk_forwarded_on = models.DateField(_("tanggal diteruskan ke KPK"), null=True, blank=True)
@@ -207,7 +223,10 @@ class GratifikasiReport(Case):
         custom={"label": _("Ajukan ke UPG")},
     )
     def submit(self):
-        pass
+        # The UPG receives the report when it is submitted to it: this one date is "Diterima UPG" and day 0 of
+        # the UPG's 10 HK forwarding clock. A report sent back and completed keeps its first date.
+        if self.received_by_upg_on is None:
+            self.received_by_upg_on = workdays.today()
 
     @transition(
         "status",
@@ -229,9 +248,7 @@ class GratifikasiReport(Case):
         custom={"label": _("Mulai verifikasi")},
     )
     def start_verification(self):
-        from cases import workdays
-
-        self.received_by_upg_on = workdays.today()
+        pass
 
     @transition(
         "status",
@@ -385,9 +402,14 @@ class GratifikasiObject(models.Model):
     report = models.ForeignKey(GratifikasiReport, on_delete=models.CASCADE, related_name="objects_received")
     kind = models.CharField(_("jenis"), max_length=20, choices=ObjectKind.choices)
     description = models.CharField(_("uraian"), max_length=300)
-    # Rupiah, whole numbers: money is never a float (DESIGN §1.2).
-    value = models.PositiveBigIntegerField(_("nilai (Rp)"), validators=[MinValueValidator(0)])
-    value_is_estimate = models.BooleanField(_("nilai perkiraan"), default=True)
+    # Rupiah, whole numbers: money is never a float (DESIGN §1.2). 0 with `value_unknown` when nobody knows it.
+    value = models.PositiveBigIntegerField(
+        _("nilai (Rp)"), validators=[MinValueValidator(0), MaxValueValidator(MAX_VALUE)]
+    )
+    # Not preselected: an estimate is a claim the reporter makes, and cash has an exact amount.
+    value_is_estimate = models.BooleanField(_("nilai perkiraan"), default=False)
+    value_unknown = models.BooleanField(_("nilai tidak diketahui"), default=False)
+    value_unknown_reason = models.CharField(_("alasan nilai tidak diketahui"), max_length=500, blank=True)
     location = models.CharField(
         _("keberadaan sekarang"), max_length=20, choices=ObjectLocation.choices, default=ObjectLocation.PELAPOR
     )

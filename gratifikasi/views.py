@@ -37,22 +37,33 @@ def _deadlines(date_received: dt.date) -> dict:
     return {"upg": upg, "legal": legal, "upg_passed": today > upg, "legal_passed": today > legal}
 
 
-ADVICE_FIELDS = ("date_received", "occasion", "giver_name", "giver_institution", "report_type")
+ADVICE_FIELDS = (
+    "date_received",
+    "occasion",
+    "giver_name",
+    "giver_institution",
+    "giver_relationship",
+    "related_to_duties",
+    "report_type",
+)
 
 
 def _advice_context(request, form, formset, report=None) -> dict:
     """Deadlines and exemption advice from what is typed so far (or saved), valid or not yet."""
     if form.is_bound:
         typed = getattr(form, "cleaned_data", {})
+        # Every row the reporter touched counts; a value missing, unreadable or unknown is None, so the advice
+        # says "cannot advise yet" instead of judging the other rows alone.
         rows = (getattr(f, "cleaned_data", None) or {} for f in formset.forms)
         objects = [
-            (row.get("kind", ""), row["value"])
+            (row.get("kind", ""), None if row.get("value_unknown") else row.get("value"))
             for row in rows
-            if row.get("value") is not None and not row.get("DELETE")
+            if row and not row.get("DELETE")
         ]
     elif report is not None:
         typed = {name: getattr(report, name) for name in ADVICE_FIELDS}
-        objects = list(report.objects_received.values_list("kind", "value"))
+        rows = report.objects_received.values_list("kind", "value", "value_unknown")
+        objects = [(kind, None if unknown else value) for kind, value, unknown in rows]
     else:
         return {}
     date_received = typed.get("date_received")
@@ -71,6 +82,8 @@ def _advice_context(request, form, formset, report=None) -> dict:
         objects=objects,
         earlier_this_year=earlier,
         report_type=typed.get("report_type") or "penerimaan",
+        giver_relationship=typed.get("giver_relationship") or "",
+        related_to_duties=typed.get("related_to_duties"),
     )
     return {"deadlines": _deadlines(date_received), "advice": advice, "earlier": earlier}
 

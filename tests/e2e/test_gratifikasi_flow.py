@@ -39,6 +39,7 @@ def _fill_report(page, *, date_received: str, value: str) -> None:
     page.fill("#id_place", PLACE)
     page.fill("#id_giver_name", GIVER)
     page.select_option("#id_giver_relationship", "rekanan")
+    page.check("input[name=related_to_duties][value='1']")
     page.fill("#id_summary", SUMMARY)
     page.select_option("#id_objek-0-kind", "barang")
     page.fill("#id_objek-0-description", DESCRIPTION)
@@ -101,14 +102,14 @@ def test_employee_reports_and_upg_forwards_to_kpk(live_server, chromium_path, pe
             expect(page.locator("h1")).to_have_text("Lapor gratifikasi")
 
             # A date in the future: a field error, nothing saved, everything typed still there.
-            _fill_report(page, date_received=future, value="2500000")
+            _fill_report(page, date_received=future, value="2.500.000")
             page.get_by_role("button", name="Ajukan ke UPG").click()
             page.wait_for_load_state()
             expect(page).to_have_url(base + "/gratifikasi/baru/")
             expect(page.locator(".messages .error")).to_be_visible()
             date_field = page.locator(".field.has-error", has=page.locator("#id_date_received"))
             expect(date_field.locator(".errorlist")).to_have_text(future_error)
-            _expect_typed_values_kept(page, expect, date_received=future, value="2500000")
+            _expect_typed_values_kept(page, expect, date_received=future, value="2.500.000")
             page.screenshot(path=ARTIFACTS / "gratifikasi-form-error-desktop.png", full_page=True)
 
             # The right date: the advice panel follows as the employee types (fetched by the page's script).
@@ -124,7 +125,7 @@ def test_employee_reports_and_upg_forwards_to_kpk(live_server, chromium_path, pe
             expect(page.locator(".messages .success")).to_contain_text(re.compile("draf", re.IGNORECASE))
             expect(page.locator("h1")).to_contain_text(reference)
             expect(page.locator("h1")).to_contain_text(label[Status.DRAFT])
-            _expect_typed_values_kept(page, expect, date_received=received.isoformat(), value="2500000")
+            _expect_typed_values_kept(page, expect, date_received=received.isoformat(), value="2.500.000")
             # Two deadlines: 10 working days to the UPG, 30 to KPK (Pasal 12C), counted from the date received.
             deadlines = advice.locator(".advice-deadlines li")
             expect(deadlines).to_have_count(2)
@@ -148,7 +149,7 @@ def test_employee_reports_and_upg_forwards_to_kpk(live_server, chromium_path, pe
             expect(page.locator("h1")).to_contain_text(label[Status.DRAFT])
 
             # Fixed, and sent to the UPG: the case page, "Diajukan ke UPG".
-            page.fill("#id_objek-0-value", "2500000")
+            page.fill("#id_objek-0-value", "2.500.000")
             page.get_by_role("button", name="Ajukan ke UPG").click()
             page.wait_for_load_state()
             expect(page).to_have_url(f"{base}/kasus/{reference}/")

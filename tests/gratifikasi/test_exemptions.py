@@ -5,10 +5,16 @@ import datetime as dt
 
 import pytest
 
-from gratifikasi.exemptions import RULES_2019, RULES_2026, advise, earlier_from_same_giver, rules_for
+from gratifikasi import exemptions
+from gratifikasi.exemptions import RULES_2019, RULES_2026, earlier_from_same_giver, rules_for
 
 BEFORE = dt.date(2026, 1, 19)  # last day of the 2019 text
 FROM = dt.date(2026, 1, 20)  # Peraturan KPK 1/2026 in force
+
+
+def advise(**kwargs):
+    """The threshold tests below are about a giver with no interest in the employee's duties."""
+    return exemptions.advise(**{"giver_relationship": "rekan_kerja", "related_to_duties": False, **kwargs})
 
 
 def test_the_rule_set_is_chosen_by_the_date_received():
@@ -134,3 +140,57 @@ def test_the_yearly_sum_counts_earlier_submitted_reports_from_the_same_giver(mak
     july = {"date_received": dt.date(2026, 7, 1), "occasion": "antar_rekan"}
     assert advise(**july, objects=[("barang", 500_000)], earlier_this_year=earlier).looks_exempt  # Rp1.500.000
     assert not advise(**july, objects=[("barang", 500_000)], earlier_this_year=earlier + 1).looks_exempt
+
+
+# --- never "exempt" on what the advice does not know --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "objects",
+    [
+        [],  # nothing entered yet
+        [("barang", None)],  # missing or unreadable value
+        [("barang", 0)],  # Rp 0
+        [("barang", 100_000), ("barang", None)],  # one row still without a value
+    ],
+)
+def test_without_values_the_advice_cannot_be_given_yet(objects):
+    advice = advise(date_received=FROM, occasion="antar_rekan", objects=objects)
+    assert not advice.looks_exempt
+    assert advice.outcome == exemptions.UNDETERMINED and advice.undetermined
+    assert advice.letter == ""
+
+
+def test_without_the_giver_relationship_the_advice_cannot_be_given_yet():
+    advice = advise(date_received=FROM, occasion="pernikahan_upacara", objects=[("uang", 1)], giver_relationship="")
+    assert advice.undetermined and not advice.looks_exempt
+
+
+def test_without_the_answer_about_duties_the_advice_cannot_be_given_yet():
+    advice = advise(date_received=FROM, occasion="antar_rekan", objects=[("barang", 1)], related_to_duties=None)
+    assert advice.undetermined and not advice.looks_exempt
+
+
+@pytest.mark.parametrize("relationship", ["rekanan", "mitra", "pengguna_layanan", "berkepentingan"])
+@pytest.mark.parametrize("occasion", ["pernikahan_upacara", "antar_rekan", "promosi", "hidangan_umum", "musibah"])
+def test_a_giver_with_an_interest_in_the_duties_is_never_advised_exempt(relationship, occasion):
+    advice = advise(date_received=FROM, occasion=occasion, objects=[("barang", 1)], giver_relationship=relationship)
+    assert not advice.looks_exempt and advice.outcome == exemptions.REPORTABLE
+    assert "konflik kepentingan" in advice.reason
+
+
+def test_a_gift_the_reporter_links_to_their_duties_is_never_advised_exempt():
+    advice = advise(date_received=FROM, occasion="pernikahan_upacara", objects=[("uang", 1)], related_to_duties=True)
+    assert not advice.looks_exempt and "konflik kepentingan" in advice.reason
+    # the same gift from a relative with no link to the duties is within huruf l
+    assert advise(date_received=FROM, occasion="pernikahan_upacara", objects=[("uang", 1)]).letter == "l"
+
+
+@pytest.mark.django_db
+def test_the_saved_report_with_an_unknown_value_is_not_advised_exempt(make_report):
+    report = make_report(
+        [], value=300_000, occasion="antar_rekan", giver_relationship="rekan_kerja", related_to_duties=False
+    )
+    assert exemptions.advise_report(report).looks_exempt  # goods worth Rp300.000 between colleagues
+    report.objects_received.update(value=0, value_unknown=True, value_unknown_reason="Lukisan, belum ditaksir")
+    assert exemptions.advise_report(report).undetermined

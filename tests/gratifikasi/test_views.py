@@ -24,6 +24,7 @@ def form_data(**overrides):
         "giver_institution": "PT Sinar",
         "giver_relationship": "rekanan",
         "giver_address": "",
+        "related_to_duties": "1",
         "summary": "Diantar ke meja saya setelah rapat.",
         "kompensasi": "",
         "objek-TOTAL_FORMS": "2",
@@ -36,7 +37,6 @@ def form_data(**overrides):
         "objek-0-value_is_estimate": "on",
         "objek-0-location": "pelapor",
         # The empty extra row exactly as a browser sends it: its defaults, so it counts as untouched.
-        "objek-1-value_is_estimate": "on",
         "objek-1-location": "pelapor",
     }
     data.update(overrides)
@@ -73,7 +73,7 @@ def test_a_draft_can_be_saved_with_little_but_not_submitted(employee):
         place="",
         giver_name="",
         summary="",
-        **{"objek-0-description": "", "objek-0-value": "", "objek-0-kind": ""},
+        **{"objek-0-description": "", "objek-0-value": "", "objek-0-kind": "", "objek-0-value_is_estimate": ""},
     )
     assert employee.post(reverse("gratifikasi:create"), sparse).status_code == 302
     report = GratifikasiReport.objects.get()
@@ -92,7 +92,7 @@ def test_a_draft_can_be_saved_with_little_but_not_submitted(employee):
         ("date_received", "2001-11-20", "21-11-2001"),
         ("date_received", "bukan tanggal", "tanggal"),
         ("objek-0-value", "-5", "negatif"),
-        ("objek-0-value", "dua juta", "bilangan"),
+        ("objek-0-value", "dua juta", "2.500.000"),
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_the_typed_text_is_kept(employee, field, value, message):
@@ -110,7 +110,13 @@ def test_the_day_pasal_12c_came_into_force_is_accepted(employee):
 
 def test_the_form_shows_deadlines_and_advice(employee):
     received = dt.date(2026, 11, 20)
-    data = form_data(date_received=received.isoformat(), occasion="antar_rekan", **{"objek-0-value": "500000"})
+    data = form_data(
+        date_received=received.isoformat(),
+        occasion="antar_rekan",
+        giver_relationship="rekan_kerja",
+        related_to_duties="0",
+        **{"objek-0-value": "500000"},
+    )
     body = employee.post(reverse("gratifikasi:advice"), data).content.decode()
     assert workdays.add_working_days(received, 10).strftime("%d-%m-%Y") in body
     assert workdays.add_working_days(received, 30).strftime("%d-%m-%Y") in body

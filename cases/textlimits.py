@@ -1,0 +1,29 @@
+"""Every free-text field says how long it may be: a live counter (sigap/counter.js) and, without JavaScript,
+the limit written in its help text. A limit nobody sees is only discovered when the server refuses the text."""
+
+from django import forms
+from django.utils.formats import number_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+TEXT_WIDGETS = (forms.TextInput, forms.Textarea)
+
+
+def show_limits(form: forms.BaseForm) -> None:
+    """Mark each text field of `form` that has a max_length for the counter and write the limit into its help."""
+    for field in form.fields.values():
+        limit = getattr(field, "max_length", None)
+        if not limit or not isinstance(field.widget, TEXT_WIDGETS) or isinstance(field.widget, forms.HiddenInput):
+            continue
+        field.widget.attrs["maxlength"] = str(limit)
+        field.widget.attrs["data-counter"] = ""
+        note = format_lazy(_("Paling banyak {limit} karakter."), limit=number_format(limit, force_grouping=True))
+        field.help_text = format_lazy("{} {}", field.help_text, note) if field.help_text else note
+
+
+class LimitedTextForm:
+    """Mix-in for forms whose text fields should show their limits."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        show_limits(self)

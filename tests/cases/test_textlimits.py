@@ -1,0 +1,43 @@
+"""Every free-text field of the case core shows its limit: a counter hook for sigap/counter.js and, without
+JavaScript, the limit in its help text; long unbroken text wraps on the page."""
+
+from pathlib import Path
+
+import pytest
+from django import forms
+
+from cases.forms import CommentForm, MessageForm, TransitionDataForm, TransitionForm
+from cases.textlimits import show_limits
+
+
+@pytest.mark.parametrize(
+    ("form", "name", "limit"),
+    [
+        (MessageForm(), "text", 4000),
+        (CommentForm(), "text", 4000),
+        (TransitionForm(), "note", 2000),
+        (TransitionDataForm(case=None), "note", 2000),
+    ],
+)
+def test_case_text_fields_show_their_limit(form, name, limit):
+    html = str(form[name])
+    assert f'maxlength="{limit}"' in html and "data-counter" in html
+    assert f"{limit:,}".replace(",", ".") in str(form.fields[name].help_text)
+
+
+def test_hidden_and_unlimited_fields_are_left_alone():
+    class Sample(forms.Form):
+        hidden = forms.CharField(max_length=10, widget=forms.HiddenInput)
+        free = forms.CharField(widget=forms.Textarea)
+        short = forms.CharField(max_length=10, help_text="Nama panggilan.")
+
+    form = Sample()
+    show_limits(form)
+    assert "data-counter" not in str(form["hidden"]) and "data-counter" not in str(form["free"])
+    assert str(form.fields["short"].help_text) == "Nama panggilan. Paling banyak 10 karakter."
+
+
+def test_the_counter_script_exists_and_long_words_wrap():
+    static = Path(__file__).resolve().parents[2] / "cases" / "static" / "sigap"
+    assert "data-counter" in (static / "counter.js").read_text()
+    assert "overflow-wrap:anywhere" in (static / "sigap.css").read_text().replace(" ", "")
