@@ -117,6 +117,19 @@ class Verdict:
     message: str = ""
 
 
+def _rate_message(window_seconds: int) -> str:
+    return _("Terlalu banyak kiriman dari perangkat ini. Teks Anda tetap ada; coba lagi dalam %(n)d menit.") % {
+        "n": math.ceil(window_seconds / 60)
+    }
+
+
+def rate_exceeded(scope: str, tag: str, *, limit: int, window_seconds: int = 3600) -> Verdict | None:
+    """The refusal if this client has already used up `limit`, without counting an attempt: a look before
+    any costly work (reading uploaded files). rate_limit still counts, atomically, when the work starts."""
+    count = cache.get(f"sigap:intake:rate:{scope}:{tag}") or 0
+    return Verdict(False, _rate_message(window_seconds)) if count >= limit else None
+
+
 def rate_limit(scope: str, tag: str, *, limit: int, window_seconds: int) -> Verdict:
     """Count one attempt; refuse beyond `limit` within the window."""
     key = f"sigap:intake:rate:{scope}:{tag}"
@@ -127,12 +140,7 @@ def rate_limit(scope: str, tag: str, *, limit: int, window_seconds: int) -> Verd
         cache.set(key, 1, timeout=window_seconds)
         count = 1
     if count > limit:
-        minutes = math.ceil(window_seconds / 60)
-        return Verdict(
-            False,
-            _("Terlalu banyak kiriman dari perangkat ini. Teks Anda tetap ada; coba lagi dalam %(n)d menit.")
-            % {"n": minutes},
-        )
+        return Verdict(False, _rate_message(window_seconds))
     return Verdict(True)
 
 

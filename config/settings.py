@@ -230,6 +230,12 @@ STORAGES = {
     },
 }
 ATTACHMENT_MAX_BYTES = env_int("SIGAP_ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
+# Bounds on the work one upload request can cause (issue 8, "image bombs"): the files of one form together,
+# the pixels of one image as its header declares them (checked before anything is decoded; 40 megapixels
+# covers phone cameras' default modes), and the pixels all images of one request may decode together.
+SIGAP_UPLOAD_MAX_TOTAL_BYTES = env_int("SIGAP_UPLOAD_MAX_TOTAL_MB", 50, minimum=1) * 1024 * 1024
+SIGAP_IMAGE_MAX_PIXELS = env_int("SIGAP_IMAGE_MAX_MEGAPIXELS", 40, minimum=1) * 1_000_000
+SIGAP_UPLOAD_MAX_PIXELS = env_int("SIGAP_UPLOAD_MAX_MEGAPIXELS", 120, minimum=1) * 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
