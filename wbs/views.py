@@ -177,11 +177,14 @@ def receipt(request, token):
 @never_cache
 def track(request):
     """Look a report up by its receipt. Unknown receipts, wrong receipts and malformed ones all get the same
-    page; the throttle answers before any look-up."""
+    page; the throttle answers before any look-up. An empty box is asked to be filled, and not counted."""
     form = TrackForm(request.POST or None)
     if request.method == "POST":
+        if not form.data.get("receipt", "").strip():
+            form = TrackForm()
+            return render(request, "wbs/track.html", {"form": form, "refusal": _empty_message()}, status=200)
         throttle = intake.ReceiptThrottle("wbs", request.client_tag)
-        verdict = throttle.check()
+        verdict = throttle.attempt()
         if not verdict.allowed:
             return render(request, "wbs/track.html", {"form": TrackForm(), "refusal": verdict.message}, status=429)
         case = intake.find_case(form.data.get("receipt", ""))
@@ -190,10 +193,13 @@ def track(request):
             response = redirect("wbs:status")
             intake.grant_access(response, case, TRACK_PATH)
             return response
-        throttle.fail()
         form = TrackForm()
         return render(request, "wbs/track.html", {"form": form, "refusal": _not_found_message()}, status=200)
     return render(request, "wbs/track.html", {"form": form})
+
+
+def _empty_message() -> str:
+    return _("Masukkan kode tanda terima 16 angka yang Anda terima saat melapor.")
 
 
 def _not_found_message() -> str:
