@@ -175,6 +175,8 @@ def sweep(today: dt.date | None = None, batch_size: int = 500) -> dict[str, int]
                         link=f"/kasus/{clock.case.reference}/",
                         dedupe_key=f"clock:{clock.pk}:{stage}:{clock.due_date.isoformat()}",
                         restricted=clock.case.kind_def.restricted_content,
+                        case=clock.case,
+                        headline="deadline_passed" if stage == "breach" else "deadline_near",
                     )
                 counts[stage] += len(clocks)
     logger.info("deadline sweep %s: %s", today, counts)

@@ -360,6 +360,10 @@ class OutboxMessage(models.Model):
     # Held back until then: what an anonymous reporter does is announced to the office at a later, rounded
     # time, so neither this table nor the email's arrival pins the reporter's action to the minute.
     not_before = models.DateTimeField(null=True, blank=True)
+    # The case the message is about: delivery checks again that the recipient may still see it (an exclusion
+    # made after queueing withdraws the message). Empty for messages not about one case's content.
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

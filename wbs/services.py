@@ -61,7 +61,13 @@ def report_submit(*, fields: dict, unit: Unit | None, identity: dict | None, fil
             subject = _("[SIGAP] Laporan WBS baru")
             body = _("Laporan WBS baru diterima.")
         services.notify_event(
-            report, event, services.case_handlers(report), subject, body, not_before=intake.announce_at()
+            report,
+            event,
+            services.case_handlers(report),
+            subject,
+            body,
+            not_before=intake.announce_at(),
+            headline="new_report",
         )
     return report, receipt
 
@@ -303,6 +309,7 @@ def disclosure_decide(request: DisclosureRequest, custodian, *, approve: bool, r
             link=f"/wbs/pengungkapan/{locked.uuid}/",
             dedupe_key=f"event:{event.pk}",
             restricted=True,
+            case=report,  # withdrawn if the requester is excluded from the report before it is delivered
         )
 
 
