@@ -140,7 +140,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer instead of failing with "database is locked" when two requests write at once.
     # BEGIN IMMEDIATE takes the write lock at the start of every atomic block, so two requests changing one
     # case queue up (and the second sees the first's result) instead of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # secure_delete: deleted content is overwritten with zeros, not left in free pages where a purged WBS
+    # report could be read back from the file (SQLite's own default is off; Debian's build happens to turn
+    # it on, other builds do not).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA secure_delete=ON;"}
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs more than it saves on our short OLTP queries: the benchmark (benchmarks/) saw
