@@ -300,7 +300,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Lines about the public intake pages are dropped: their timestamp would say when a reporter acted.
-    "filters": {"public_intake": {"()": "cases.logging.PublicIntakeFilter"}},
+    "filters": {
+        "public_intake": {"()": "cases.logging.PublicIntakeFilter"},
+        "library_detail": {"()": "cases.logging.LibraryDetailFilter"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["public_intake"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -310,6 +313,22 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
+        # Pillow logs the metadata it parses (EXIF tag values) at DEBUG: never, at any LOG_LEVEL. Each module
+        # that logs is listed, because a filter on "PIL" would not see records of its children.
+        "PIL": {"level": "WARNING"},
+        **{
+            f"PIL.{module}": {"filters": ["library_detail"]}
+            for module in (
+                "Image",
+                "ImageFile",
+                "TiffImagePlugin",
+                "PngImagePlugin",
+                "JpegImagePlugin",
+                "WebPImagePlugin",
+                "GifImagePlugin",
+                "PcxImagePlugin",
+            )
+        },
     },
 }
 
