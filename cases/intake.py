@@ -145,7 +145,7 @@ def rate_limit(scope: str, tag: str, *, limit: int, window_seconds: int) -> Verd
 
 
 def _wait_text(seconds: float) -> str:
-    """"coba lagi dalam 40 detik" / "… 12 menit": how long to wait, in the unit a person would use."""
+    """How long to wait, in the unit a person would use: "coba lagi dalam 40 detik", "… 12 menit"."""
     if seconds <= 90:
         return _("coba lagi dalam %(n)d detik") % {"n": max(1, math.ceil(seconds))}
     return _("coba lagi dalam %(n)d menit") % {"n": math.ceil(seconds / 60)}
@@ -207,15 +207,13 @@ class ReceiptThrottle:
         opens = cache.get(self.gate) or time.time() + 1
         return Verdict(
             False,
-            _("Terlalu banyak percobaan. Tunggu sebentar, %(wait)s.")
-            % {"wait": _wait_text(opens - time.time())},
+            _("Terlalu banyak percobaan. Tunggu sebentar, %(wait)s.") % {"wait": _wait_text(opens - time.time())},
         )
 
     def _blocked(self, until: float) -> Verdict:
         return Verdict(
             False,
-            _("Terlalu banyak kode yang salah. Demi keamanan, %(wait)s.")
-            % {"wait": _wait_text(until - time.time())},
+            _("Terlalu banyak kode yang salah. Demi keamanan, %(wait)s.") % {"wait": _wait_text(until - time.time())},
         )
 
     def _uncount(self) -> None:

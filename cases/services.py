@@ -289,9 +289,7 @@ def add_reporter_message(case: Case, text: str) -> None:
             data={"from_reporter": True, **text_data(case, "text", text[:4000])},
             at=intake.rounded_now(),
         )
-        _notify_message(
-            case, event, case_handlers(case), not_before=intake.announce_at(), headline="reporter_message"
-        )
+        _notify_message(case, event, case_handlers(case), not_before=intake.announce_at(), headline="reporter_message")
 
 
 def record_confidential_view(case: Case, actor) -> None:

@@ -57,9 +57,7 @@ def test_purged_content_cannot_be_read_back_from_the_sqlite_file(make_report, se
 
 def _database_bytes() -> bytes:
     name = connections["default"].settings_dict["NAME"]
-    return b"".join(
-        Path(path).read_bytes() for path in (name, f"{name}-journal", f"{name}-wal") if Path(path).exists()
-    )
+    return b"".join(Path(path).read_bytes() for path in (name, f"{name}-journal", f"{name}-wal") if Path(path).exists())
 
 
 @pytest.mark.django_db

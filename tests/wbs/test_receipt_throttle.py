@@ -31,7 +31,9 @@ def cache_backend(request, settings, tmp_path):
     server = RedisServer(binary, tmp_path)
     server.start()
     try:
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": server.url}}
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": server.url}
+        }
         yield "redis"
     finally:
         server.kill()
@@ -93,9 +95,10 @@ def test_slowed_and_blocked_answers_say_how_long_to_wait(settings):
     settings.SIGAP_RECEIPT_BLOCK_AFTER = 2
     settings.SIGAP_RECEIPT_BLOCK_MINUTES = 30
     client = Client(REMOTE_ADDR="203.0.113.9")
-    with mock.patch("cases.intake.find_case", CountingLookup()), time_machine.travel(
-        "2026-11-23 10:00:00+07:00", tick=False
-    ) as clock:
+    with (
+        mock.patch("cases.intake.find_case", CountingLookup()),
+        time_machine.travel("2026-11-23 10:00:00+07:00", tick=False) as clock,
+    ):
         client.post(TRACK, {"receipt": "1111222233334444"})
         slowed = client.post(TRACK, {"receipt": "1111222233334444"}).content.decode()
         assert slowed.count("coba lagi dalam 2 detik") == 1

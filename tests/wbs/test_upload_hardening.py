@@ -73,9 +73,7 @@ def _picture() -> Image.Image:
 
 def jpeg_with_everything() -> bytes:
     buffer = io.BytesIO()
-    _picture().save(
-        buffer, "JPEG", exif=_exif(), xmp=_xmp(), comment=MARKERS["comment"].encode(), icc_profile=_icc()
-    )
+    _picture().save(buffer, "JPEG", exif=_exif(), xmp=_xmp(), comment=MARKERS["comment"].encode(), icc_profile=_icc())
     data = buffer.getvalue()
     return data[:2] + _iptc_segment() + data[2:]  # right after SOI
 
@@ -222,6 +220,7 @@ def test_a_throttled_client_gets_its_text_back_and_no_file_is_read(client, coord
 
 def test_the_files_of_one_request_are_capped_in_total(client, coordinator, settings):
     settings.SIGAP_UPLOAD_MAX_TOTAL_BYTES = 3000
+
     def files(count):
         return [SimpleUploadedFile(f"catatan{n}.txt", b"a" * 1200, "text/plain") for n in range(count)]
 
