@@ -304,9 +304,17 @@ def reporter_message(request):
 
 @require_POST
 def reporter_files(request):
+    # Files added later count against their own hourly limit, looked at before any file is read (issue 8).
+    over = intake.rate_exceeded("wbs-files", request.client_tag, limit=_submissions_per_hour())
+    if over is not None:
+        messages.error(request, over.message)
+        return redirect("wbs:status")
     form = ReporterFilesForm(request.POST, request.FILES)
 
     def add(report, data):
+        verdict = intake.rate_limit("wbs-files", request.client_tag, limit=_submissions_per_hour(), window_seconds=3600)
+        if not verdict.allowed:
+            raise CaseError(verdict.message)
         try:
             files = form.prepared_files()  # images decoded only now, the form being valid
         except attachments.AttachmentRejected as exc:

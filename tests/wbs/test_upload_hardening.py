@@ -244,3 +244,20 @@ def test_a_bomb_sent_later_from_the_tracking_page_is_refused(client, make_report
     response = client.post("/wbs/lapor/pantau/berkas/", {"files": [_bomb_upload(bomb)]})
     assert response.status_code == 400 and "megapiksel" in response.content.decode()
     assert not Attachment.objects.filter(case_id=report.pk).exists()
+
+
+def test_files_added_later_are_rate_limited_before_any_file_is_read(client, make_report, settings):
+    from tests.wbs.test_public_intake import lookup
+
+    settings.SIGAP_INTAKE_SUBMISSIONS_PER_HOUR = 1
+    report = make_report()
+    lookup(client, report.receipt)
+
+    def photo():
+        return SimpleUploadedFile("foto.jpg", jpeg_with_everything(), "image/jpeg")
+
+    assert client.post("/wbs/lapor/pantau/berkas/", {"files": [photo()]}).status_code == 302
+    with mock.patch("cases.attachments.check", wraps=attachments.check) as check:
+        refused = client.post("/wbs/lapor/pantau/berkas/", {"files": [photo()]}, follow=True)
+    assert "Terlalu banyak kiriman" in refused.content.decode() and not check.called
+    assert Attachment.objects.filter(case_id=report.pk).count() == 1
