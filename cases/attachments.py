@@ -67,18 +67,79 @@ def check(upload: UploadedFile) -> str:
             )
             % {"name": upload.name}
         )
+    if detected in IMAGE_TYPES:
+        refuse_oversized_image(upload, detected)
     return detected
 
 
 # Images whose metadata (EXIF: camera serial, GPS position, time taken, owner name) we can remove.
 STRIPPABLE = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+# Images whose size Pillow reads from the header. HEIC is not decoded here at all (see strip_metadata).
+IMAGE_TYPES = frozenset(STRIPPABLE)
+
+
+def _pillow():
+    """Pillow, imported when an image is first handled (it is heavy, and most requests carry no image), with
+    its decompression-bomb guard set to our own limit as a backstop behind refuse_oversized_image."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = settings.SIGAP_IMAGE_MAX_PIXELS
+    return Image
+
+
+def image_pixels(upload: UploadedFile, content_type: str) -> int:
+    """Width × height as the image's header declares them, without decoding a pixel; 0 if unreadable.
+
+    A PNG of 13,000 × 13,000 pixels compresses to under 500 KB but decodes to 500 MB: the header is the only
+    safe place to measure it (issue 8, "image bombs")."""
+    if content_type not in IMAGE_TYPES:
+        return 0
+    _pillow()
+    from PIL import JpegImagePlugin, PngImagePlugin, WebPImagePlugin
+
+    # The detected format's own parser, called directly: it reads the header only (the pixels are decoded on
+    # load(), which never happens here), and unlike Image.open it does not raise Pillow's bomb error before
+    # we know the size to name in our message.
+    parser = {
+        "image/jpeg": JpegImagePlugin.JpegImageFile,
+        "image/png": PngImagePlugin.PngImageFile,
+        "image/webp": WebPImagePlugin.WebPImageFile,
+    }[content_type]
+    upload.seek(0)
+    try:
+        with parser(upload) as image:
+            width, height = image.size
+    except Exception:  # noqa: BLE001 — an unreadable header is refused later, when the image is decoded
+        return 0
+    finally:
+        upload.seek(0)
+    return width * height
+
+
+def refuse_oversized_image(upload: UploadedFile, content_type: str) -> int:
+    """Raise AttachmentRejected for an image larger than SIGAP_IMAGE_MAX_PIXELS; return its pixel count."""
+    pixels = image_pixels(upload, content_type)
+    limit = settings.SIGAP_IMAGE_MAX_PIXELS
+    if pixels > limit:
+        raise AttachmentRejected(
+            _(
+                "Gambar “%(name)s” terlalu besar (%(mp)s megapiksel). Batasnya %(limit)s megapiksel; perkecil "
+                "ukuran gambar lalu kirim lagi."
+            )
+            % {"name": upload.name, "mp": round(pixels / 1e6), "limit": round(limit / 1e6)}
+        )
+    return pixels
 
 
 def strip_metadata(data: bytes, content_type: str, name: str) -> bytes:
-    """The image re-encoded without EXIF, XMP or text chunks, turned upright as its EXIF said.
+    """The image re-encoded from its pixels alone, turned upright as its EXIF said: no EXIF, XMP, IPTC,
+    JPEG comment, PNG text chunk (tEXt/zTXt/iTXt) or ICC profile survives.
 
     Re-encoding is the reliable way (lossless metadata surgery would mean parsing every container by hand);
-    JPEG at quality 95 keeps evidence legible. Other files are returned unchanged: documents can carry an
+    JPEG at quality 95 keeps evidence legible. Pillow copies some metadata from the source on save (the JPEG
+    comment, the PNG ICC profile), so only the pixel-related `transparency` is carried over. An ICC profile
+    can name a device or its owner in its text tags: the pixels are converted to sRGB with it and the
+    profile dropped, so colours stay right. Other files are returned unchanged: documents can carry an
     author's name too, which the public form warns about."""
     if content_type == "image/heic":
         raise AttachmentRejected(
@@ -90,30 +151,56 @@ def strip_metadata(data: bytes, content_type: str, name: str) -> bytes:
         )
     if content_type not in STRIPPABLE:
         return data
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    Image = _pillow()
+    from PIL import ImageOps, UnidentifiedImageError
 
+    image_format = STRIPPABLE[content_type]
     try:
         with Image.open(io.BytesIO(data)) as image:
+            # Checked again here, from the header, for callers that did not go through check().
+            if image.size[0] * image.size[1] > settings.SIGAP_IMAGE_MAX_PIXELS:
+                raise Image.DecompressionBombError(name)
             image.load()
             upright = ImageOps.exif_transpose(image)
-            if STRIPPABLE[content_type] == "JPEG" and upright.mode not in ("RGB", "L", "CMYK"):
+            upright = _to_srgb(upright, image.info.get("icc_profile"))
+            if image_format == "JPEG" and upright.mode not in ("RGB", "L", "CMYK"):
                 upright = upright.convert("RGB")
+            kept = {key: upright.info[key] for key in ("transparency",) if key in upright.info}
+            upright.info = kept
             out = io.BytesIO()
-            options = {"quality": 95} if STRIPPABLE[content_type] in ("JPEG", "WEBP") else {}
-            icc = image.info.get("icc_profile")
-            if icc:
-                options["icc_profile"] = icc
-            upright.save(out, STRIPPABLE[content_type], **options)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
+            options = {"quality": 95} if image_format in ("JPEG", "WEBP") else {}
+            upright.save(out, image_format, **options)
+    except Image.DecompressionBombError:
+        raise AttachmentRejected(
+            _("Gambar “%(name)s” terlalu besar untuk diproses; perkecil ukurannya lalu kirim lagi.") % {"name": name}
+        ) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise AttachmentRejected(
             _("Gambar “%(name)s” rusak atau terlalu besar untuk diproses.") % {"name": name}
         ) from None
     return out.getvalue()
 
 
+def _to_srgb(image, icc: bytes | None):
+    """The image's pixels in sRGB, so its ICC profile (and the text in it) can be left out."""
+    if not icc or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image  # greyscale and palette images: the profile is simply left out
+    from PIL import ImageCms
+
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=output_mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image  # an unusable profile: the pixels as they are, without it
+    converted.info = dict(image.info)
+    return converted
+
+
 def prepare(upload: UploadedFile, *, remove_metadata: bool) -> UploadedFile:
     """Check an upload and, if asked, strip its metadata; raises AttachmentRejected with the user's message.
-    Forms call this in `clean`, so a refused file is reported with everything typed still in the form."""
+    Views call this only once the form is otherwise valid and the rate limit passed (stripping decodes the
+    image, the one costly step), and show a refusal with everything typed still in the form."""
     content_type = check(upload)
     if not remove_metadata:
         return upload

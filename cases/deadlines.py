@@ -46,12 +46,14 @@ def start_clock(case: Case, rule: ClockRule, today: dt.date) -> DeadlineClock | 
     if rule.not_after:
         cap = DeadlineClock.objects.filter(case=case, code=rule.not_after).values_list("due_date", flat=True).first()
         due = min(due, cap) if cap else due
+    with override("id"):  # stored in the source language; pages show the rule's text in the reader's
+        label, basis = str(rule.label), str(rule.basis)[:200]
     clock, _created = DeadlineClock.objects.update_or_create(
         case=case,
         code=rule.code,
         defaults={
-            "label": str(rule.label),
-            "basis": rule.basis,
+            "label": label,
+            "basis": basis,
             "start_date": start,
             "working_days": length,
             "due_date": due,
@@ -175,6 +177,8 @@ def sweep(today: dt.date | None = None, batch_size: int = 500) -> dict[str, int]
                         link=f"/kasus/{clock.case.reference}/",
                         dedupe_key=f"clock:{clock.pk}:{stage}:{clock.due_date.isoformat()}",
                         restricted=clock.case.kind_def.restricted_content,
+                        case=clock.case,
+                        headline="deadline_passed" if stage == "breach" else "deadline_near",
                     )
                 counts[stage] += len(clocks)
     logger.info("deadline sweep %s: %s", today, counts)

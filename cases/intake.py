@@ -117,6 +117,19 @@ class Verdict:
     message: str = ""
 
 
+def _rate_message(window_seconds: int) -> str:
+    return _("Terlalu banyak kiriman dari perangkat ini. Teks Anda tetap ada; coba lagi dalam %(n)d menit.") % {
+        "n": math.ceil(window_seconds / 60)
+    }
+
+
+def rate_exceeded(scope: str, tag: str, *, limit: int, window_seconds: int = 3600) -> Verdict | None:
+    """The refusal if this client has already used up `limit`, without counting an attempt: a look before
+    any costly work (reading uploaded files). rate_limit still counts, atomically, when the work starts."""
+    count = cache.get(f"sigap:intake:rate:{scope}:{tag}") or 0
+    return Verdict(False, _rate_message(window_seconds)) if count >= limit else None
+
+
 def rate_limit(scope: str, tag: str, *, limit: int, window_seconds: int) -> Verdict:
     """Count one attempt; refuse beyond `limit` within the window."""
     key = f"sigap:intake:rate:{scope}:{tag}"
@@ -127,25 +140,35 @@ def rate_limit(scope: str, tag: str, *, limit: int, window_seconds: int) -> Verd
         cache.set(key, 1, timeout=window_seconds)
         count = 1
     if count > limit:
-        minutes = math.ceil(window_seconds / 60)
-        return Verdict(
-            False,
-            _("Terlalu banyak kiriman dari perangkat ini. Teks Anda tetap ada; coba lagi dalam %(n)d menit.")
-            % {"n": minutes},
-        )
+        return Verdict(False, _rate_message(window_seconds))
     return Verdict(True)
+
+
+def _wait_text(seconds: float) -> str:
+    """How long to wait, in the unit a person would use: "coba lagi dalam 40 detik", "… 12 menit"."""
+    if seconds <= 90:
+        return _("coba lagi dalam %(n)d detik") % {"n": max(1, math.ceil(seconds))}
+    return _("coba lagi dalam %(n)d menit") % {"n": math.ceil(seconds / 60)}
 
 
 class ReceiptThrottle:
     """Wrong receipts are slowed, then blocked for a while (per client tag).
 
-    After `free` failures each further attempt must wait twice as long as the one before (2, 4, 8 … s); after
-    `block_after` failures the client is blocked for `block_seconds`. The check happens before any look-up,
-    so a slowed or blocked answer says nothing about whether a receipt exists.
+    The first `free` attempts go straight to the look-up. After that each attempt must come at least twice as
+    long after the previous one (2, 4, 8 … s); after `block_after` failures the client is blocked for
+    `block_seconds`. The verdict comes before any look-up, so a slowed or blocked answer says nothing about
+    whether a receipt exists.
+
+    Counting is atomic, on Redis and on the local-memory cache alike (issue 8: 20 concurrent wrong receipts
+    got 15 look-ups where 3 are free). An attempt is counted *before* its look-up with `add` + `incr` (a
+    success then clears the count), and beyond the free attempts it must also win `add` on a gate key that
+    lives as long as the wait: of any number of simultaneous attempts, one gets through a gate.
     """
 
     def __init__(self, scope: str, tag: str):
         self.key = f"sigap:intake:receipt:{scope}:{tag}"
+        self.gate = f"{self.key}:gate"
+        self.block = f"{self.key}:block"
 
     @property
     def free(self) -> int:
@@ -159,26 +182,48 @@ class ReceiptThrottle:
     def block_seconds(self) -> int:
         return settings.SIGAP_RECEIPT_BLOCK_MINUTES * 60
 
-    def check(self) -> Verdict:
-        failures, last = cache.get(self.key, (0, 0.0))
-        if failures >= self.block_after:
-            return Verdict(
-                False,
-                _("Terlalu banyak kode yang salah. Demi keamanan, coba lagi setelah %(n)d menit.")
-                % {"n": settings.SIGAP_RECEIPT_BLOCK_MINUTES},
-            )
-        if failures >= self.free:
-            wait = 2 ** (failures - self.free + 1) - (time.time() - last)
-            if wait > 0:
-                return Verdict(False, _("Tunggu %(n)d detik sebelum mencoba lagi.") % {"n": math.ceil(wait)})
-        return Verdict(True)
+    def attempt(self) -> Verdict:
+        """Count one attempt and say whether its look-up may happen now."""
+        blocked_until = cache.get(self.block)
+        if blocked_until is not None:
+            return self._blocked(blocked_until)
+        cache.add(self.key, 0, timeout=self.block_seconds)
+        try:
+            count = cache.incr(self.key)
+        except ValueError:  # expired between add and incr
+            cache.add(self.key, 1, timeout=self.block_seconds)
+            count = 1
+        if count > self.block_after:
+            until = time.time() + self.block_seconds
+            cache.add(self.block, until, timeout=self.block_seconds)
+            return self._blocked(cache.get(self.block, until))
+        if count < self.free:
+            return Verdict(True)
+        # The last free attempt and every later one pass a gate that stays closed for the next wait.
+        wait = 2 ** (count - self.free + 1)
+        if cache.add(self.gate, time.time() + wait, timeout=wait):
+            return Verdict(True)
+        self._uncount()  # refused before any look-up: not a failure
+        opens = cache.get(self.gate) or time.time() + 1
+        return Verdict(
+            False,
+            _("Terlalu banyak percobaan. Tunggu sebentar, %(wait)s.") % {"wait": _wait_text(opens - time.time())},
+        )
 
-    def fail(self) -> None:
-        failures, _last = cache.get(self.key, (0, 0.0))
-        cache.set(self.key, (failures + 1, time.time()), timeout=self.block_seconds)
+    def _blocked(self, until: float) -> Verdict:
+        return Verdict(
+            False,
+            _("Terlalu banyak kode yang salah. Demi keamanan, %(wait)s.") % {"wait": _wait_text(until - time.time())},
+        )
+
+    def _uncount(self) -> None:
+        try:
+            cache.decr(self.key)
+        except ValueError:
+            pass
 
     def succeed(self) -> None:
-        cache.delete(self.key)
+        cache.delete_many([self.key, self.gate])
 
 
 # ---------------------------------------------------------------------------------------------------------

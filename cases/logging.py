@@ -21,3 +21,15 @@ class PublicIntakeFilter(logging.Filter):
         except Exception:  # noqa: BLE001 — a malformed record is not ours to judge
             return True
         return not mentions_public_path(message)
+
+
+class LibraryDetailFilter(logging.Filter):
+    """Drops a library's DEBUG and INFO records, whatever level its logger is set to.
+
+    Attached to the loggers of libraries that log the data they parse: Pillow's TIFF reader logs every EXIF
+    tag's value at DEBUG (camera owner, GPS position, description), which for a whistleblower's photo is the
+    very metadata SIGAP removes (issue 8). A level alone is not enough: anyone may turn a logger to DEBUG
+    while looking into a problem; the filter stays. Warnings and errors still pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_fsm import FSMField, FSMModelMixin
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -308,13 +309,28 @@ class DeadlineClock(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.code} {self.due_date}"
 
+    def _rule(self):
+        return next((rule for rule in self.case.kind_def.clocks if rule.code == self.code), None)
+
     @property
     def display_label(self) -> str:
         """The kind's (translated) label for this clock; the stored label is the fallback for old rules."""
-        for rule in self.case.kind_def.clocks:
-            if rule.code == self.code:
-                return str(rule.label)
-        return self.label
+        rule = self._rule()
+        return str(rule.label) if rule is not None else self.label
+
+    @property
+    def display_basis(self) -> str:
+        """The kind's (translated) legal basis; the stored one is the fallback for old rules."""
+        rule = self._rule()
+        return str(rule.basis) if rule is not None else self.basis
+
+    @property
+    def length_label(self) -> str:
+        """The clock's length as its rule says it: "5 hari kerja", or the rule's own words ("3 bulan")."""
+        rule = self._rule()
+        if rule is not None and rule.length_label:
+            return str(rule.length_label)
+        return ngettext("%(n)d hari kerja", "%(n)d hari kerja", self.working_days) % {"n": self.working_days}
 
     @property
     def is_running(self) -> bool:
@@ -360,6 +376,10 @@ class OutboxMessage(models.Model):
     # Held back until then: what an anonymous reporter does is announced to the office at a later, rounded
     # time, so neither this table nor the email's arrival pins the reporter's action to the minute.
     not_before = models.DateTimeField(null=True, blank=True)
+    # The case the message is about: delivery checks again that the recipient may still see it (an exclusion
+    # made after queueing withdraws the message). Empty for messages not about one case's content.
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -8,6 +8,10 @@ drains it on start, so delivery catches up and nothing is lost.
 Delivery claims a row (a lease, committed) before sending and marks it delivered after, so a retried or
 duplicated drain never sends one message twice; only a crash between sending and marking can, after the
 lease expires.
+
+Who may see a case can change between queueing and delivery (a WBS report's terlapor excluded after the
+new-report alert was queued, with its delay). A message about a case is therefore checked again at
+delivery, through the policy module, and withdrawn if its recipient may no longer see the case.
 """
 
 import datetime as dt
@@ -21,11 +25,38 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from cases import policy
 from cases.models import Notification, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(minutes=5)
+
+
+def _restricted_texts(headline: str) -> tuple[str, str]:
+    """What a restricted alert may say: what happened, never what the case is about (DESIGN §3)."""
+    if headline == "new_report":
+        return _("[SIGAP] Laporan baru masuk"), _(
+            "Ada laporan baru yang perlu ditangani. Isinya hanya dapat dibaca setelah masuk ke SIGAP."
+        )
+    if headline == "reporter_message":
+        return _("[SIGAP] Balasan baru dari pelapor"), _(
+            "Pelapor mengirim pesan baru. Isinya hanya dapat dibaca setelah masuk ke SIGAP."
+        )
+    if headline == "deadline_near":
+        return _("[SIGAP] Tenggat penanganan laporan mendekat"), _(
+            "Sebuah tenggat penanganan laporan akan segera berakhir. Rinciannya ada di SIGAP."
+        )
+    if headline == "deadline_passed":
+        return _("[SIGAP] Tenggat penanganan laporan terlampaui"), _(
+            "Sebuah tenggat penanganan laporan sudah terlampaui. Rinciannya ada di SIGAP."
+        )
+    return _("[SIGAP] Ada pembaruan untuk Anda"), _(
+        "Ada pembaruan di SIGAP yang perlu Anda lihat. Silakan masuk ke SIGAP."
+    )
+
+
+HEADLINES = ("new_report", "reporter_message", "deadline_near", "deadline_passed", "update")
 
 
 def queue(
@@ -37,16 +68,19 @@ def queue(
     dedupe_key: str,
     restricted: bool = False,
     not_before: dt.datetime | None = None,
+    case=None,
+    headline: str = "update",
 ) -> int:
     """Queue one message per distinct recipient. A dedupe key already used is skipped, not sent again.
 
-    `restricted` cases (WBS) say only that something changed: neither subject nor body carries content.
-    `not_before` holds the message back until then (see OutboxMessage.not_before).
+    `restricted` cases (WBS) say only what kind of thing happened (`headline`: one of HEADLINES), with no
+    content in subject or body. `not_before` holds the message back until then (see
+    OutboxMessage.not_before). `case`: the case the message is about, whose visibility is checked again at
+    delivery.
     """
     if restricted:
         with override(settings.LANGUAGE_CODE):
-            subject = _("[SIGAP] Ada pembaruan untuk Anda")
-            body = _("Ada pembaruan di SIGAP yang perlu Anda lihat. Silakan masuk ke SIGAP.")
+            subject, body = _restricted_texts(headline)
     unique = {user.pk: user for user in recipients if user is not None and user.is_active}
     rows = [
         OutboxMessage(
@@ -56,6 +90,7 @@ def queue(
             link=link,
             dedupe_key=f"{dedupe_key}:{user.pk}"[:200],
             not_before=not_before,
+            case_id=getattr(case, "pk", None),
         )
         for user in unique.values()
     ]
@@ -83,14 +118,26 @@ def _claim(batch_size: int) -> list[OutboxMessage]:
     with transaction.atomic():
         pending = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(delivered_at__isnull=True, attempts__lt=settings.SIGAP_OUTBOX_MAX_ATTEMPTS)
+            .filter(delivered_at__isnull=True, withdrawn_at__isnull=True)
+            .filter(attempts__lt=settings.SIGAP_OUTBOX_MAX_ATTEMPTS)
             .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - LEASE))
             .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
             .order_by("created_at", "pk")[:batch_size]
         )
         ids = list(pending.values_list("pk", flat=True))
         OutboxMessage.objects.filter(pk__in=ids).update(claimed_at=now)
-    return list(OutboxMessage.objects.filter(pk__in=ids).select_related("recipient").order_by("created_at", "pk"))
+    return list(
+        OutboxMessage.objects.filter(pk__in=ids).select_related("recipient", "case").order_by("created_at", "pk")
+    )
+
+
+def _still_allowed(message: OutboxMessage) -> bool:
+    """May the recipient still get this message? Checked at delivery, not only when it was queued."""
+    if not message.recipient.is_active:
+        return False
+    if message.case_id is None:
+        return True
+    return policy.can_view(message.recipient, message.case)
 
 
 def _deliver(message: OutboxMessage) -> None:
@@ -114,6 +161,11 @@ def deliver_pending(batch_size: int | None = None) -> int:
     delivered = 0
     while messages := _claim(batch_size):
         for message in messages:
+            if not _still_allowed(message):
+                # Withdrawn, not failed: no e-mail, no in-app copy, never retried. No name in the log line.
+                OutboxMessage.objects.filter(pk=message.pk).update(withdrawn_at=timezone.now())
+                logger.info("outbox message %s withdrawn: the recipient may no longer see the case", message.pk)
+                continue
             try:
                 _deliver(message)
             except Exception as exc:  # noqa: BLE001 — one bad address must not stop the others

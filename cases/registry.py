@@ -25,7 +25,8 @@ class ClockRule:
     which an officer may record days later). ``working_days`` may be a callable ``(case) -> int`` when the
     length depends on the rule in force.
     ``applies`` (``(case) -> bool``) can skip the clock for cases it does not concern; ``not_after`` names
-    another clock whose due date this one may never pass.
+    another clock whose due date this one may never pass. ``length_label`` says the length as the rule
+    does when "N hari kerja" would not ("3 bulan", "saat laporan masuk").
     """
 
     code: str
@@ -40,6 +41,7 @@ class ClockRule:
     stop_from: str | Callable[[Any], Any] = "today"
     applies: Callable[[Any], bool] | None = None
     not_after: str = ""
+    length_label: str = ""
 
 
 @dataclass(frozen=True)

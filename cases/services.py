@@ -178,8 +178,11 @@ def _notify_transition(case: Case, name: str, actor, event) -> None:
     notify_event(case, event, recipients, subject, body)
 
 
-def notify_event(case: Case, event, recipients: list, subject: str, body: str, not_before=None) -> None:
-    """Queue the notification of one audit event: linked to the case page, deduplicated by the event."""
+def notify_event(
+    case: Case, event, recipients: list, subject: str, body: str, not_before=None, headline: str = "update"
+) -> None:
+    """Queue the notification of one audit event: linked to the case page, deduplicated by the event, checked
+    again at delivery against who may see the case. `headline`: what a restricted alert says happened."""
     notifications.queue(
         recipients=recipients,
         subject=subject,
@@ -188,6 +191,8 @@ def notify_event(case: Case, event, recipients: list, subject: str, body: str, n
         dedupe_key=f"event:{event.pk}",
         restricted=case.kind_def.restricted_content,
         not_before=not_before,
+        case=case,
+        headline=headline,
     )
 
 
@@ -242,13 +247,14 @@ def add_message(case: Case, actor, text: str) -> None:
         raise CaseError(_("Pesan tidak boleh kosong."))
     with transaction.atomic():
         event = audit.record(case, "message", actor, data=text_data(case, "text", text[:4000]))
-        if policy.is_reporter(actor, case):
+        from_reporter = policy.is_reporter(actor, case)
+        if from_reporter:
             recipients = case_handlers(case)
         else:
             recipients = [case.reporter] if case.reporter_id else []
             # The reporter has heard from the office: stops a feedback clock (WBS: 3 months, EU 2019/1937).
             deadlines.apply_rules(case, "message_to_reporter")
-        _notify_message(case, event, recipients)
+        _notify_message(case, event, recipients, headline="reporter_message" if from_reporter else "update")
 
 
 def case_handlers(case: Case) -> list:
@@ -283,7 +289,7 @@ def add_reporter_message(case: Case, text: str) -> None:
             data={"from_reporter": True, **text_data(case, "text", text[:4000])},
             at=intake.rounded_now(),
         )
-        _notify_message(case, event, case_handlers(case), not_before=intake.announce_at())
+        _notify_message(case, event, case_handlers(case), not_before=intake.announce_at(), headline="reporter_message")
 
 
 def record_confidential_view(case: Case, actor) -> None:

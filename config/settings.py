@@ -150,7 +150,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer instead of failing with "database is locked" when two requests write at once.
     # BEGIN IMMEDIATE takes the write lock at the start of every atomic block, so two requests changing one
     # case queue up (and the second sees the first's result) instead of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # secure_delete: deleted content is overwritten with zeros, not left in free pages where a purged WBS
+    # report could be read back from the file (SQLite's own default is off; Debian's build happens to turn
+    # it on, other builds do not).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA secure_delete=ON;"}
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs more than it saves on our short OLTP queries: the benchmark (benchmarks/) saw
@@ -256,6 +261,12 @@ STORAGES = {
     },
 }
 ATTACHMENT_MAX_BYTES = env_int("SIGAP_ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
+# Bounds on the work one upload request can cause (issue 8, "image bombs"): the files of one form together,
+# the pixels of one image as its header declares them (checked before anything is decoded; 40 megapixels
+# covers phone cameras' default modes), and the pixels all images of one request may decode together.
+SIGAP_UPLOAD_MAX_TOTAL_BYTES = env_int("SIGAP_UPLOAD_MAX_TOTAL_MB", 50, minimum=1) * 1024 * 1024
+SIGAP_IMAGE_MAX_PIXELS = env_int("SIGAP_IMAGE_MAX_MEGAPIXELS", 40, minimum=1) * 1_000_000
+SIGAP_UPLOAD_MAX_PIXELS = env_int("SIGAP_UPLOAD_MAX_MEGAPIXELS", 120, minimum=1) * 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -315,7 +326,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Lines about the public intake pages are dropped: their timestamp would say when a reporter acted.
-    "filters": {"public_intake": {"()": "cases.logging.PublicIntakeFilter"}},
+    "filters": {
+        "public_intake": {"()": "cases.logging.PublicIntakeFilter"},
+        "library_detail": {"()": "cases.logging.LibraryDetailFilter"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["public_intake"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -325,6 +339,22 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
+        # Pillow logs the metadata it parses (EXIF tag values) at DEBUG: never, at any LOG_LEVEL. Each module
+        # that logs is listed, because a filter on "PIL" would not see records of its children.
+        "PIL": {"level": "WARNING"},
+        **{
+            f"PIL.{module}": {"filters": ["library_detail"]}
+            for module in (
+                "Image",
+                "ImageFile",
+                "TiffImagePlugin",
+                "PngImagePlugin",
+                "JpegImagePlugin",
+                "WebPImagePlugin",
+                "GifImagePlugin",
+                "PcxImagePlugin",
+            )
+        },
     },
 }
 

@@ -3,7 +3,9 @@ import datetime as dt
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -14,12 +16,19 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def _feedback_days(report) -> int:
-    """EU Directive 2019/1937 Art. 9(1)(f): feedback within three months of the acknowledgement. Counted as the
-    working days up to that calendar date, so the clock's due date is the last working day on or before it."""
+    """The reporter's first answer within three months (SIGAP_WBS_FEEDBACK_MONTHS) of the acknowledgement: the
+    reporter's right to an answer (PP 43/2018), measured against the bar of EU Directive 2019/1937 Art. 9(1)(f).
+    Counted as the working days up to that calendar date, so the clock's due date is the last working day on or
+    before it; shown as "3 bulan", the rule's own unit."""
     from cases import workdays
 
     start = report.created_at.date() if report.created_at else workdays.today()
     return workdays.working_days_between(start, add_months(start, settings.SIGAP_WBS_FEEDBACK_MONTHS))
+
+
+def _feedback_length() -> str:
+    months = settings.SIGAP_WBS_FEEDBACK_MONTHS
+    return ngettext("%(n)d bulan", "%(n)d bulan", months) % {"n": months}
 
 
 def _verification_days(report) -> int:
@@ -59,18 +68,23 @@ class WbsConfig(AppConfig):
                 demo_data=demo.seed,
                 clocks=(
                     # DESIGN §3 defaults; lengths from settings (SIGAP_WBS_*_DAYS). Day 0 is the day received.
+                    # Indonesian rules first; EU 2019/1937 and ISO 37002 only as additional references.
                     clock(
                         code="acknowledgement",
                         label=_("Tanda terima kepada pelapor"),
-                        basis="EU 2019/1937 Pasal 9(1)(b); ISO 37002: tanda terima saat laporan masuk",
+                        basis=_(
+                            "SE MenPANRB 08/2012: pelapor menerima kode untuk memantau laporannya. Referensi "
+                            "tambahan: EU 2019/1937 Pasal 9(1)(b), ISO 37002"
+                        ),
                         working_days=0,
+                        length_label=_("saat laporan masuk"),
                         start_on=("create",),
                         stop_on=("create",),
                     ),
                     clock(
                         code="verification",
                         label=_("Verifikasi laporan"),
-                        basis="SE MenPANRB 08/2012; PMK 205/2022: verifikasi 5 HK (dapat diatur)",
+                        basis=_("SE MenPANRB 08/2012; PMK 205/2022 sebagai acuan (dapat diatur)"),
                         working_days=_verification_days,
                         start_on=("create",),
                         stop_on=("accept", "reject", "refer"),
@@ -79,25 +93,29 @@ class WbsConfig(AppConfig):
                     ),
                     clock(
                         code="review",
-                        label=_("Penelaahan"),
-                        basis="PMK 205/2022: penelaahan 14 HK (dapat diatur)",
+                        label=_("Penelaahan laporan"),
+                        basis=_("PMK 205/2022 sebagai acuan (dapat diatur)"),
                         working_days=_review_days,
                         start_on=("accept",),
                         stop_on=("start_investigation", "take_administrative_action", "refer"),
                     ),
                     clock(
                         code="investigation",
-                        label=_("Investigasi / audit"),
-                        basis="PMK 205/2022: investigasi 60 HK (dapat diatur)",
+                        label=_("Investigasi / audit investigatif"),
+                        basis=_("PMK 205/2022 sebagai acuan (dapat diatur)"),
                         working_days=_investigation_days,
                         start_on=("start_investigation",),
                         stop_on=("record_recommendation", "refer"),
                     ),
                     clock(
                         code="feedback",
-                        label=_("Umpan balik pertama kepada pelapor"),
-                        basis="UU 31/2014 Pasal 10; EU 2019/1937 Pasal 9(1)(f): paling lama 3 bulan",
+                        label=_("Tanggapan pertama kepada pelapor"),
+                        basis=_(
+                            "UU 31/2014 Pasal 10 dan PP 43/2018: perlindungan dan hak pelapor atas jawaban. "
+                            "Referensi tambahan: EU 2019/1937 Pasal 9(1)(f), ISO 37002 (paling lama 3 bulan)"
+                        ),
                         working_days=_feedback_days,
+                        length_label=lazy(_feedback_length, str)(),
                         start_on=("create",),
                         stop_on=("message_to_reporter", "request_info", "reject", "refer", "close_not_proven"),
                     ),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -42,22 +43,49 @@ class MultipleFileField(forms.FileField):
 
 class EvidenceMixin:
     """Files plus the reporter's choice to keep image metadata; refused files are reported by name and the
-    rest of the form keeps what was typed."""
+    rest of the form keeps what was typed.
+
+    Validation only looks: type by content, size, image dimensions from the header, and the totals of the
+    request. Nothing is decoded until the view has checked the rate limit and the rest of the form is valid,
+    and then only through `prepared_files` (issue 8: a refused or throttled form decoded image bombs)."""
 
     def clean_files(self):
         uploads = self.cleaned_data.get("files") or []
         if len(uploads) > MAX_FILES:
             raise ValidationError(_("Paling banyak %(n)d berkas sekali kirim.") % {"n": MAX_FILES})
-        keep = self.data.get("keep_metadata") in ("on", "true", "1")
-        prepared, errors = [], []
+        total = sum(upload.size for upload in uploads)
+        if total > settings.SIGAP_UPLOAD_MAX_TOTAL_BYTES:
+            raise ValidationError(
+                _(
+                    "Jumlah ukuran berkas %(size)s melebihi batas %(limit)s sekali kirim. Kirim sebagian sekarang "
+                    "dan sisanya nanti melalui halaman pantau laporan."
+                )
+                % {"size": filesizeformat(total), "limit": filesizeformat(settings.SIGAP_UPLOAD_MAX_TOTAL_BYTES)}
+            )
+        errors, pixels = [], 0
         for upload in uploads:
             try:
-                prepared.append(attachments.prepare(upload, remove_metadata=not keep))
+                content_type = attachments.check(upload)
+                pixels += attachments.image_pixels(upload, content_type)
             except attachments.AttachmentRejected as exc:
                 errors.append(exc.message)
         if errors:
             raise ValidationError(errors)
-        return prepared
+        if pixels > settings.SIGAP_UPLOAD_MAX_PIXELS:
+            raise ValidationError(
+                _(
+                    "Gambar-gambar ini bersama-sama terlalu besar untuk sekali kirim (%(mp)d megapiksel, batasnya "
+                    "%(limit)d). Kirim sebagian sekarang dan sisanya nanti melalui halaman pantau laporan."
+                )
+                % {"mp": round(pixels / 1e6), "limit": round(settings.SIGAP_UPLOAD_MAX_PIXELS / 1e6)}
+            )
+        return uploads
+
+    def prepared_files(self) -> list:
+        """The files ready to store: image metadata removed unless the reporter chose to keep it. Raises
+        attachments.AttachmentRejected (with the user's message) for an image that cannot be processed."""
+        keep = bool(self.cleaned_data.get("keep_metadata"))
+        return [attachments.prepare(upload, remove_metadata=not keep) for upload in self.cleaned_data["files"]]
 
 
 def _files_help() -> str:

@@ -6,20 +6,23 @@ whistleblowing report has.
 
 import datetime as dt
 import json
+import logging
 import uuid
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cases import attachments, audit, intake, notifications, policy, services
-from cases.models import CaseExclusion, CaseText, Confidentiality, TrackingCredential, Unit
+from cases.models import Attachment, CaseExclusion, CaseText, Confidentiality, TrackingCredential, Unit
 from cases.services import CaseError, NotAllowed
 from wbs import identity as sealing
 from wbs.models import CustodianKey, DisclosureDecision, DisclosureRequest, IdentitySeal, Status, WbsReport
+
+logger = logging.getLogger(__name__)
 
 IDENTITY_FIELDS = ("name", "id_number", "contact", "note")
 
@@ -61,7 +64,13 @@ def report_submit(*, fields: dict, unit: Unit | None, identity: dict | None, fil
             subject = _("[SIGAP] Laporan WBS baru")
             body = _("Laporan WBS baru diterima.")
         services.notify_event(
-            report, event, services.case_handlers(report), subject, body, not_before=intake.announce_at()
+            report,
+            event,
+            services.case_handlers(report),
+            subject,
+            body,
+            not_before=intake.announce_at(),
+            headline="new_report",
         )
     return report, receipt
 
@@ -303,6 +312,7 @@ def disclosure_decide(request: DisclosureRequest, custodian, *, approve: bool, r
             link=f"/wbs/pengungkapan/{locked.uuid}/",
             dedupe_key=f"event:{event.pk}",
             restricted=True,
+            case=report,  # withdrawn if the requester is excluded from the report before it is delivered
         )
 
 
@@ -382,8 +392,8 @@ CONTENT_FIELDS = (
 
 def purge_report(report: WbsReport) -> None:
     """Destroy a closed report's content and keep a content-free tombstone for the statistics: category,
-    outcome, status, dates (rounded), clock outcomes and the audit chain stay; texts, files, the identity,
-    the receipt, exclusions and the field history go."""
+    outcome, status, dates (rounded to the day), clock outcomes and the audit chain stay; texts, files, the
+    identity, the receipt, exclusions and the field history go."""
     with transaction.atomic():
         attachments.delete_all(report)
         CaseText.objects.filter(case_id=report.pk).delete()
@@ -392,22 +402,67 @@ def purge_report(report: WbsReport) -> None:
         TrackingCredential.objects.filter(case_id=report.pk).delete()
         CaseExclusion.objects.filter(case_id=report.pk).delete()
         WbsReport.history.filter(case_ptr_id=report.pk).delete()
+        today = intake.rounded_now()
         WbsReport.objects.filter(pk=report.pk).update(
             **dict.fromkeys(CONTENT_FIELDS, ""),
             identity_sealed=None,
             referral_agency="",
             referral_letter="",
             follow_up_owner="",
-            purged_at=timezone.now(),
+            # To the day: the tombstone keeps when, not the moment (statistics count by day).
+            **{name: _day_of(getattr(report, name)) for name in ("created_at", "submitted_at", "closed_at")},
+            purged_at=today,
         )
-        audit.record(report, "purged", None)
+        audit.record(report, "purged", None, at=today)
+
+
+def _day_of(moment: dt.datetime | None) -> dt.datetime | None:
+    """The start of that day in Asia/Jakarta."""
+    if moment is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate(moment), dt.time.min))
+
+
+# Tables whose rows a purge deletes or rewrites: PostgreSQL keeps the old row versions in its files until they
+# are vacuumed.
+PURGED_MODELS = (WbsReport, CaseText, IdentitySeal, DisclosureRequest, TrackingCredential, CaseExclusion)
 
 
 def purge_expired(now: dt.datetime | None = None) -> int:
-    """Purge every report closed longer ago than SIGAP_WBS_RETENTION_DAYS."""
+    """Purge every report closed longer ago than SIGAP_WBS_RETENTION_DAYS, then vacuum what they left."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.SIGAP_WBS_RETENTION_DAYS)
     count = 0
     for report in WbsReport.objects.filter(closed_at__lt=cutoff, purged_at__isnull=True).iterator(chunk_size=100):
         purge_report(report)
         count += 1
+    if count:
+        vacuum_purged_tables()
     return count
+
+
+def vacuum_purged_tables() -> list[str]:
+    """VACUUM (ANALYZE) the purged tables on PostgreSQL, so the destroyed content does not stay readable in
+    dead row versions until autovacuum happens by. VACUUM cannot run inside a transaction: inside one it is
+    run after the commit. SQLite needs nothing here: every connection runs with `secure_delete` on
+    (config/settings.py), which overwrites deleted content at once. Returns the tables vacuumed."""
+    if connection.vendor != "postgresql":
+        return []
+    tables = [model._meta.db_table for model in PURGED_MODELS] + [
+        WbsReport.history.model._meta.db_table,
+        Attachment._meta.db_table,
+    ]
+
+    def vacuum():
+        if connection.in_atomic_block:
+            # Still inside an outer transaction (a caller's, or a test's): VACUUM would fail there.
+            logger.warning("purged tables not vacuumed: still inside a transaction")
+            return
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
+
+    if connection.in_atomic_block:
+        transaction.on_commit(vacuum)
+    else:
+        vacuum()
+    return tables

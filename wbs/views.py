@@ -1,6 +1,8 @@
 """WBS views: the public pages under /wbs/lapor/ (no account, no address, no session — see
 cases.middleware.PublicIntakePrivacyMiddleware) and the handlers' and custodians' pages."""
 
+import hashlib
+import hmac
 import secrets
 import time
 
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cases import intake, policy, services
+from cases import attachments, intake, policy, services
 from cases.services import CaseError, NotAllowed
 from wbs import services as wbs_services
 from wbs.forms import (
@@ -36,6 +38,10 @@ from wbs.models import REPORTER_STEPS, CustodianKey, DisclosureDecision, Disclos
 
 TRACK_PATH = "/wbs/lapor/pantau/"
 RECEIPT_TTL = 10 * 60
+# How long a sent form's token keeps answering with the receipt page instead of filing again (Back, then
+# "Kirim" on the page the browser kept), and how long the same text from the same client does.
+SUBMISSION_TTL = 24 * 3600
+FINGERPRINT_TTL = 3600
 
 # ---------------------------------------------------------------------------------------------------------
 # Public: report, receipt, tracking
@@ -44,36 +50,64 @@ RECEIPT_TTL = 10 * 60
 @never_cache
 def report_form(request):
     accepted = wbs_services.identity_accepted()
-    form = ReportForm(request.POST or None, request.FILES or None, identity_accepted=accepted)
-    if request.method == "POST" and form.is_valid():
-        duplicate = _earlier_submission(form.cleaned_data["submission"])
+    if request.method != "POST":
+        return _report_page(request, ReportForm(identity_accepted=accepted), accepted)
+    # Sent before (Back, then "Kirim" again on the page the browser kept): the receipt page, no second report.
+    sent = _sent_before(cache.get(_submission_key(request.POST.get("submission", ""))))
+    if sent is not None:
+        return sent
+    # The rate limit is looked at before any file is: a client over it gets its text back and no upload is
+    # even opened (issue 8, image bombs).
+    over = intake.rate_exceeded("wbs-submit", request.client_tag, limit=_submissions_per_hour())
+    if over is not None:
+        form = ReportForm(request.POST, identity_accepted=accepted)
+        form.add_error(None, over.message)
+        return _report_page(request, form, accepted)
+    form = ReportForm(request.POST, request.FILES, identity_accepted=accepted)
+    if form.is_valid():
+        nonce = form.cleaned_data["submission"]
+        fingerprint = _fingerprint_key(request.client_tag, form)
+        sent = _sent_before(cache.get(fingerprint))
+        if sent is not None:
+            return sent
+        duplicate = _earlier_submission(nonce)
         if duplicate is not None:
             return duplicate
         verdict = intake.rate_limit(
             "wbs-submit", request.client_tag, limit=_submissions_per_hour(), window_seconds=3600
         )
         if not verdict.allowed:
-            cache.delete(_submission_key(form.cleaned_data["submission"]))
+            cache.delete(_submission_key(nonce))
             form.add_error(None, verdict.message)
         else:
             try:
+                # Only now are images decoded (to remove their metadata): the form is valid and within the limit.
+                files = form.prepared_files()
                 _report, receipt = wbs_services.report_submit(
                     fields=form.report_fields(),
                     unit=form.cleaned_data["unit"],
                     identity=form.identity(),
-                    files=form.cleaned_data["files"],
+                    files=files,
                 )
+            except attachments.AttachmentRejected as exc:
+                cache.delete(_submission_key(nonce))
+                form.add_error("files", exc.message)
             except CaseError as exc:
-                cache.delete(_submission_key(form.cleaned_data["submission"]))
+                cache.delete(_submission_key(nonce))
                 form.add_error(None, exc.message)
             else:
                 # Post/redirect/get: the receipt waits once in the cache under a random token, so reloading
                 # the receipt page cannot file the report twice, and the receipt never enters a URL or a log.
                 token = secrets.token_urlsafe(24)
                 cache.set(f"sigap:wbs:receipt:{token}", receipt, timeout=RECEIPT_TTL)
-                cache.set(_submission_key(form.cleaned_data["submission"]), token, timeout=RECEIPT_TTL)
+                cache.set(_submission_key(nonce), token, timeout=SUBMISSION_TTL)
+                cache.set(fingerprint, token, timeout=FINGERPRINT_TTL)
                 return redirect("wbs:receipt", token=token)
-    if request.method == "POST":
+    return _report_page(request, form, accepted)
+
+
+def _report_page(request, form, accepted: bool):
+    if form.is_bound:
         # A fresh token for the next attempt; the form keeps everything else that was typed.
         form.data = form.data.copy()
         form.data["submission"] = secrets.token_urlsafe(16)
@@ -82,6 +116,22 @@ def report_form(request):
 
 def _submission_key(nonce: str) -> str:
     return f"sigap:wbs:submission:{nonce}"
+
+
+def _sent_before(token: str | None):
+    """The receipt page for a report already filed (it shows the receipt if not yet seen, else the notice
+    that it was shown once), or None."""
+    return redirect("wbs:receipt", token=token) if token else None
+
+
+def _fingerprint_key(client_tag: str, form) -> str:
+    """The same text from the same client, sent again with a new form token: a browser that reloaded the form
+    after Back (the page is never cached) and refilled what was typed. Keyed by the hourly client pseudonym
+    (cases.intake.client_tag), so nothing here outlives the hour or links to an address; a reporter who
+    changes the text files a new report."""
+    text = "\x1f".join(str(form.cleaned_data.get(name) or "") for name in ReportForm.Meta.fields)
+    digest = hmac.new(client_tag.encode(), text.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"sigap:wbs:sent:{digest}"
 
 
 def _earlier_submission(nonce: str):
@@ -127,11 +177,14 @@ def receipt(request, token):
 @never_cache
 def track(request):
     """Look a report up by its receipt. Unknown receipts, wrong receipts and malformed ones all get the same
-    page; the throttle answers before any look-up."""
+    page; the throttle answers before any look-up. An empty box is asked to be filled, and not counted."""
     form = TrackForm(request.POST or None)
     if request.method == "POST":
+        if not form.data.get("receipt", "").strip():
+            form = TrackForm()
+            return render(request, "wbs/track.html", {"form": form, "refusal": _empty_message()}, status=200)
         throttle = intake.ReceiptThrottle("wbs", request.client_tag)
-        verdict = throttle.check()
+        verdict = throttle.attempt()
         if not verdict.allowed:
             return render(request, "wbs/track.html", {"form": TrackForm(), "refusal": verdict.message}, status=429)
         case = intake.find_case(form.data.get("receipt", ""))
@@ -140,10 +193,13 @@ def track(request):
             response = redirect("wbs:status")
             intake.grant_access(response, case, TRACK_PATH)
             return response
-        throttle.fail()
         form = TrackForm()
         return render(request, "wbs/track.html", {"form": form, "refusal": _not_found_message()}, status=200)
     return render(request, "wbs/track.html", {"form": form})
+
+
+def _empty_message() -> str:
+    return _("Masukkan kode tanda terima 16 angka yang Anda terima saat melapor.")
 
 
 def _not_found_message() -> str:
@@ -248,11 +304,25 @@ def reporter_message(request):
 
 @require_POST
 def reporter_files(request):
+    # Files added later count against their own hourly limit, looked at before any file is read (issue 8).
+    over = intake.rate_exceeded("wbs-files", request.client_tag, limit=_submissions_per_hour())
+    if over is not None:
+        messages.error(request, over.message)
+        return redirect("wbs:status")
+    form = ReporterFilesForm(request.POST, request.FILES)
+
     def add(report, data):
-        count = wbs_services.reporter_add_files(report, data["files"])
+        verdict = intake.rate_limit("wbs-files", request.client_tag, limit=_submissions_per_hour(), window_seconds=3600)
+        if not verdict.allowed:
+            raise CaseError(verdict.message)
+        try:
+            files = form.prepared_files()  # images decoded only now, the form being valid
+        except attachments.AttachmentRejected as exc:
+            raise CaseError(exc.message) from None
+        count = wbs_services.reporter_add_files(report, files)
         return _("%(n)d berkas diterima dan disimpan terenkripsi.") % {"n": count}
 
-    return _reporter_post(request, "files_form", ReporterFilesForm(request.POST, request.FILES), add)
+    return _reporter_post(request, "files_form", form, add)
 
 
 @require_POST

@@ -133,8 +133,9 @@ def test_image_metadata_is_kept_when_the_reporter_asks(client, coordinator):
 
 def test_submissions_are_rate_limited_and_the_text_is_kept(client, settings, coordinator):
     settings.SIGAP_INTAKE_SUBMISSIONS_PER_HOUR = 2
-    submit(client)
-    submit(client)
+    # Two different reports (the same text twice from one client is one report, sent again).
+    submit(client, location="Lokasi pertama")
+    submit(client, location="Lokasi kedua")
     response = client.post(FORM, form_data(location="Lokasi ketiga"))
     page = response.content.decode()
     assert response.status_code == 200 and "Terlalu banyak kiriman" in page and "Lokasi ketiga" in page
