@@ -172,7 +172,7 @@ def recap(request):
         data, count = exports.recap_xlsx(reports, form.cleaned_data)
         exports.record_recap(reports, request.user)
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        response["Content-Disposition"] = f'attachment; filename="rekap-gratifikasi-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+        response["Content-Disposition"] = f'attachment; filename="{exports.recap_filename(form.cleaned_data)}"'
+        response["Cache-Control"] = "no-store"
         return response
     return render(request, "gratifikasi/recap.html", {"form": form})
