@@ -1,6 +1,7 @@
 """Admin: organisation, roles and the calendar. Cases themselves are not edited here — only through the
 transition service — and the event log is read-only."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +16,20 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class EmployeeProfileForm(forms.ModelForm):
+    class Meta:
+        model = EmployeeProfile
+        fields = "__all__"
+        # NIK and address are encrypted text columns; they are edited as one line and a short box.
+        widgets = {
+            "nik": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
 @admin.register(EmployeeProfile)
 class EmployeeProfileAdmin(admin.ModelAdmin):
+    form = EmployeeProfileForm
     list_display = ["user", "nip", "position", "unit", "supervisor"]
     list_select_related = ["user", "unit", "supervisor"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "nip"]
