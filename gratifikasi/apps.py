@@ -37,6 +37,7 @@ class GratifikasiConfig(AppConfig):
                 final_states=FINAL_STATES,
                 notify=lambda case, name: [case.reporter],
                 detail_template="gratifikasi/_detail.html",
+                office_label=_("UPG"),
                 clocks=(
                     # DESIGN §2, all in hari kerja. Day 0 is the date received, not the day of filing.
                     clock(

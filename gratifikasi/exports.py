@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from cases import registry, workdays
 from cases.exports import DATE, MONEY, NUMBER, Column, XlsxBook
@@ -13,23 +14,31 @@ from gratifikasi.exemptions import advise_report
 from gratifikasi.models import GratifikasiObject, GratifikasiReport, ReportType
 
 
-def report_pdf(report: GratifikasiReport) -> bytes:
-    """The fields of KPK's Formulir Laporan Gratifikasi, to attach when forwarding (WeasyPrint, no network)."""
+def report_pdf(report: GratifikasiReport, *, for_reporter: bool = False) -> bytes:
+    """The fields of KPK's Formulir Laporan Gratifikasi (Peraturan KPK 2/2019 Pasal 5), to attach when
+    forwarding, or for the reporter as proof of reporting (WeasyPrint, no network). Always in Bahasa
+    Indonesia, whatever the user's interface language: it is KPK's form."""
     from weasyprint import HTML
 
     reporter = report.reporter
-    html = render_to_string(
-        "gratifikasi/report_pdf.html",
-        {
-            "report": report,
-            "reporter": reporter,
-            "profile": getattr(reporter, "profile", None),
-            "objects": report.objects_received.all(),
-            "clocks": report.clocks.all(),
-            "advice": advise_report(report),
-            "generated": timezone.localtime(),
-        },
-    )
+    objects = list(report.objects_received.all())
+    with override("id"):
+        html = render_to_string(
+            "gratifikasi/report_pdf.html",
+            {
+                "report": report,
+                "reporter": reporter,
+                "profile": getattr(reporter, "profile", None),
+                "objects": objects,
+                "total": sum(obj.value for obj in objects),
+                "attachments": list(report.attachments.all()),
+                "clocks": report.clocks.all(),
+                "advice": advise_report(report),
+                "submitted": timezone.localtime(report.submitted_at) if report.submitted_at else None,
+                "generated": timezone.localtime(),
+                "for_reporter": for_reporter,
+            },
+        )
     # No base_url: the template embeds its styles and loads nothing, so nothing can be fetched.
     return HTML(string=html).write_pdf()
 

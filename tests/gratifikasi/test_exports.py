@@ -125,19 +125,16 @@ def test_inspektur_may_download_the_pdf(client, inspektur, make_report):
     assert response.content.startswith(b"%PDF")
 
 
-def test_the_reporter_is_refused_the_pdf_and_an_outsider_does_not_find_it(client, pegawai, outsider, make_report):
+def test_an_outsider_does_not_find_the_pdf(client, outsider, make_report):
+    # The reporter now gets their own report's PDF as proof of reporting (tests/gratifikasi/test_reporter.py).
     report = make_report("submitted")
-
-    client.force_login(pegawai)
-    response = client.get(f"/gratifikasi/{report.reference}/pdf/")
-    assert response.status_code == 403
-    assert not response.content.startswith(b"%PDF")
 
     client.force_login(outsider)
     response = client.get(f"/gratifikasi/{report.reference}/pdf/")
     assert response.status_code == 404
+    assert not response.content.startswith(b"%PDF")
 
-    # Neither attempt is an export.
+    # The attempt is not an export.
     assert exported(report) == []
 
 
