@@ -19,7 +19,7 @@ class UnitAdmin(admin.ModelAdmin):
 class EmployeeProfileForm(forms.ModelForm):
     class Meta:
         model = EmployeeProfile
-        fields = "__all__"
+        fields = ["user", "nip", "nik", "position", "rank", "unit", "institution", "supervisor", "phone", "address"]
         # NIK and address are encrypted text columns; they are edited as one line and a short box.
         widgets = {
             "nik": forms.TextInput(attrs={"inputmode": "numeric"}),
