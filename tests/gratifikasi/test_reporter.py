@@ -156,3 +156,16 @@ def test_a_deleted_draft_leaves_no_gap_in_the_register(client, pegawai, make_rep
     client.post(reverse("gratifikasi:delete", args=[deleted.reference]))
     submitted = services.transition(kept, "submit", pegawai)
     assert submitted.reference.endswith("-000001")
+
+
+def test_the_reporters_page_in_english(client, pegawai, upg, make_report):
+    from django.conf import settings
+
+    report = make_report(["submit", "start_verification"])
+    report = services.transition(report, "request_completion", upg, note="Foto.")
+    client.force_login(pegawai)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = page(client, report)
+    assert "Message to the UPG" in html
+    assert "The UPG asks you to complete this report" in html
+    assert "Report status" in html
