@@ -57,6 +57,10 @@ def test_a_report_sent_back_shows_the_reporter_what_is_asked_and_by_when(client,
     assert "Mohon lampirkan foto parsel dan kuitansi." in banner
     assert f"{due:%d-%m-%Y}" in banner
     assert reverse("gratifikasi:edit", args=[report.reference]) in banner
+    # And on the form where the reporter completes it.
+    form_page = client.get(reverse("gratifikasi:edit", args=[report.reference])).content.decode()
+    assert "Mohon lampirkan foto parsel dan kuitansi." in form_page
+    assert f"{due:%d-%m-%Y}" in form_page
 
     # Not for the UPG, and not once the reporter has sent the completion.
     client.force_login(upg)
