@@ -133,6 +133,17 @@ def recap_xlsx(reports, params: dict) -> tuple[bytes, int]:
         .order_by("date_received", "pk")
         .prefetch_related(Prefetch("objects_received", queryset=GratifikasiObject.objects.order_by("pk")), "clocks")
     )
+    # Choice labels resolved once per export, not per cell: get_FOO_display() hashes the lazy labels of the
+    # field's choices on every call, which was half the export's time.
+    label = {
+        name: {value: str(text) for value, text in model._meta.get_field(name).flatchoices}
+        for model, names in (
+            (GratifikasiReport, ("report_type", "giver_relationship", "occasion", "kpk_channel", "kpk_decision")),
+            (GratifikasiObject, ("kind", "location")),
+        )
+        for name in names
+    }
+    status = {value: str(text) for value, text in registry.get("gratifikasi").status_labels}
     for report in reports.iterator(chunk_size=500):
         clocks = {clock.code: clock for clock in report.clocks.all()}
         objects = list(report.objects_received.all())
@@ -145,7 +156,7 @@ def recap_xlsx(reports, params: dict) -> tuple[bytes, int]:
         report_sheet.write(
             [
                 report.reference,
-                report.get_report_type_display(),
+                label["report_type"].get(report.report_type, ""),
                 report.unit.name,
                 masked if secret else (reporter.get_full_name() or reporter.get_username()) if reporter else "",
                 masked if secret else (profile.nip or "") if profile else "",
@@ -153,18 +164,18 @@ def recap_xlsx(reports, params: dict) -> tuple[bytes, int]:
                 report.date_received,
                 timezone.localtime(report.submitted_at).date() if report.submitted_at else None,
                 report.received_by_upg_on,
-                report.status_label,
+                status.get(report.status, report.status),
                 _("ya") if secret else _("tidak"),
                 masked if secret else report.giver_name,
                 masked if secret else report.giver_institution,
-                report.get_giver_relationship_display(),
-                report.get_occasion_display(),
+                label["giver_relationship"].get(report.giver_relationship, ""),
+                label["occasion"].get(report.occasion, ""),
                 len(objects),
                 total,
                 report.kpk_forwarded_on,
-                report.get_kpk_channel_display(),
+                label["kpk_channel"].get(report.kpk_channel, ""),
                 report.kpk_reference,
-                report.get_kpk_decision_display(),
+                label["kpk_decision"].get(report.kpk_decision, ""),
                 report.kpk_sk_number,
                 report.kpk_sk_date,
                 _("ya") if legal and legal.is_late else _("tidak"),
@@ -178,14 +189,14 @@ def recap_xlsx(reports, params: dict) -> tuple[bytes, int]:
             object_sheet.write(
                 [
                     report.reference,
-                    report.get_report_type_display(),
+                    label["report_type"].get(report.report_type, ""),
                     report.date_received,
-                    obj.get_kind_display(),
+                    label["kind"].get(obj.kind, ""),
                     obj.description,
                     obj.value,
                     _("ya") if obj.value_is_estimate else _("tidak"),
                     # A refused gift never reached the reporter: where it "is now" does not apply.
-                    "—" if refusal else obj.get_location_display(),
+                    "—" if refusal else label["location"].get(obj.location, ""),
                 ]
             )
     count = report_sheet.count
