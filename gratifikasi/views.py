@@ -193,10 +193,19 @@ def recap(request):
         )
         if form.cleaned_data["unit"]:
             reports = reports.filter(unit_id__in=form.cleaned_data["unit"].descendant_ids())
-        data, count = exports.recap_xlsx(reports, form.cleaned_data)
-        exports.record_recap(reports, request.user)
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="{exports.recap_filename(form.cleaned_data)}"'
+        if request.GET.get("format") == "csv":
+            data, _count = exports.recap_csv(reports)
+            exports.record_recap(reports, request.user, "csv-recap")
+            response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+            name = exports.recap_filename(form.cleaned_data, "csv")
+        else:
+            data, _count = exports.recap_xlsx(reports, form.cleaned_data)
+            exports.record_recap(reports, request.user)
+            response = HttpResponse(
+                data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            name = exports.recap_filename(form.cleaned_data)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Cache-Control"] = "no-store"
         return response
     return render(request, "gratifikasi/recap.html", {"form": form})

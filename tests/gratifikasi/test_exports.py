@@ -3,6 +3,7 @@
 Who may download them, what they contain (and leave out), and that every export is an audit event.
 """
 
+import csv
 import datetime as dt
 import io
 import re
@@ -517,3 +518,39 @@ def test_recap_of_an_empty_period_is_an_xlsx_with_no_rows(client, upg, period_re
     assert notes["Jumlah laporan"] == 0
     assert table(book["Objek"])[0] == []
     assert CaseEvent.objects.filter(action="exported").count() == 0
+
+
+# --- the CSV recap -------------------------------------------------------------------------------------------
+
+
+def csv_rows(data: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_recap_as_csv_has_one_row_per_report(client, upg, period_reports):
+    forwarded, secret = period_reports["forwarded"], period_reports["secret"]
+    client.force_login(upg)
+
+    response = recap(client, start="2026-03-01", end="2026-03-31", format="csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="rekap-gratifikasi-semua-unit-20260301-20260331.csv"'
+    )
+    rows = csv_rows(response.content)
+    assert [row["Nomor"] for row in rows] == [forwarded.reference, secret.reference]
+    assert rows[0]["Nilai total (Rp)"] == "3500000"
+    assert rows[0]["Tanggal diterima/ditolak"] == "2026-03-10"
+    assert rows[1]["Pemberi"] == "—" and rows[1]["Pelapor"] == "—"
+    assert b"Rahasia Pemberi" not in response.content
+    assert [event.data for event in exported(forwarded)] == [{"format": "csv-recap"}]
+
+
+@pytest.mark.parametrize("text", MALICIOUS)
+def test_recap_csv_prefixes_formula_like_texts(client, upg, make_report, text):
+    make_report("submitted", giver_name=text, giver_institution=text)
+    client.force_login(upg)
+    rows = csv_rows(recap(client, start="2026-03-01", end="2026-03-31", format="csv").content)
+    assert rows[0]["Pemberi"] == "'" + text
+    assert rows[0]["Instansi pemberi"] == "'" + text
