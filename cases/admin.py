@@ -4,6 +4,7 @@ through the transition service — and the event log is read-only.
 Everything an admin reads here is Indonesian: the site's own titles, the sections of third-party apps, role
 and status labels instead of codes, and people by their full names."""
 
+from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -146,8 +147,20 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class EmployeeProfileForm(forms.ModelForm):
+    class Meta:
+        model = EmployeeProfile
+        fields = ["user", "nip", "nik", "position", "rank", "unit", "institution", "supervisor", "phone", "address"]
+        # NIK and address are encrypted text columns; they are edited as one line and a short box.
+        widgets = {
+            "nik": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
 @admin.register(EmployeeProfile)
 class EmployeeProfileAdmin(admin.ModelAdmin):
+    form = EmployeeProfileForm
     list_display = ["employee", "nip", "position", "unit", "supervisor_name"]
     list_select_related = ["user", "unit", "supervisor"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "nip"]

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,15 @@ class EmployeeProfile(models.Model):
         related_name="subordinate_profiles",
     )
     phone = models.CharField(_("telepon"), max_length=32, blank=True)
+    # The rest of what KPK's reporting form asks of a reporter (Peraturan KPK 2/2019, lampiran: formulir
+    # laporan gratifikasi), filled in once here instead of on every report. NIK and home address are
+    # personal data that nobody searches by: encrypted at rest (UU 27/2022 on personal data protection).
+    nik = EncryptedTextField(
+        _("NIK"), blank=True, validators=[RegexValidator(r"^\d{16}$", _("NIK terdiri atas 16 angka."))]
+    )
+    rank = models.CharField(_("pangkat/golongan"), max_length=100, blank=True, help_text=_("Mis. Penata Tk. I, III/d"))
+    institution = models.CharField(_("instansi"), max_length=200, blank=True)
+    address = EncryptedTextField(_("alamat"), blank=True, help_text=_("Alamat rumah atau alamat korespondensi."))
 
     class Meta:
         verbose_name = _("profil pegawai")

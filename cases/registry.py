@@ -64,6 +64,8 @@ class CaseKind:
     clocks: tuple[ClockRule, ...] = ()
     # Optional: extra recipients of a transition's notification, e.g. the reporter.
     notify: Callable[["Model", str], list] | None = None
+    # Who handles it, as its reporter knows them ("UPG"): the reporter's page says "Pesan kepada UPG".
+    office_label: str = ""
     # Rendered on the case page with the detail instance as `report`.
     detail_template: str = ""
     # Optional: `(units, users) -> list[str]` makes the kind's demo data for `seed_demo` and returns lines to

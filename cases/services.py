@@ -46,8 +46,27 @@ def next_reference(kind: registry.CaseKind, year: int) -> str:
     return f"{kind.prefix}-{year}-{number:06d}"
 
 
+# A draft is not in the register yet: it carries a provisional reference (for its URLs) and takes the next
+# number of the register when it leaves the draft state, so deleted or abandoned drafts leave no gaps in
+# the numbers of submitted cases (an inspector reads a gap as a removed report).
+DRAFT_PREFIX = "DRAF-"
+
+
+def is_provisional_reference(reference: str) -> bool:
+    return reference.startswith(DRAFT_PREFIX)
+
+
+def _number_on_submission(case: Case, kind: registry.CaseKind, from_status: str) -> None:
+    """Give a case leaving the draft state its register number (inside the caller's transaction). Drafts
+    made before numbering moved here keep the number they were given."""
+    if from_status == "draft" and case.status != "draft" and is_provisional_reference(case.reference):
+        case.reference = next_reference(kind, workdays.today().year)
+
+
 def create_case(*, kind: str, actor, unit, status: str | None = None, **fields) -> Case:
-    """Create a case of a registered kind with its detail fields, numbered, and log its creation.
+    """Create a case of a registered kind with its detail fields and log its creation. A case created
+    beyond the draft state (public intake) is numbered now; a draft gets a provisional reference and its
+    number at submission (`transition`).
 
     Clock rules that start on "create" start here. A public-intake kind's case records the day it came in,
     not the moment (cases.intake.rounded_now), in the case row, its history and its log.
@@ -56,11 +75,13 @@ def create_case(*, kind: str, actor, unit, status: str | None = None, **fields) 
     model = kind_def.model
     at = intake.rounded_now() if kind_def.public_intake else None
     with transaction.atomic():
-        reference = next_reference(kind_def, workdays.today().year)
         initial = {"status": status} if status else {}
-        case = model(kind=kind, reference=reference, unit=unit, **initial, **fields)
+        case = model(kind=kind, unit=unit, **initial, **fields)
         if case.status != "draft":
+            case.reference = next_reference(kind_def, workdays.today().year)
             case.submitted_at = at or timezone.now()
+        else:
+            case.reference = f"{DRAFT_PREFIX}{case.uuid.hex[:12].upper()}"
         if at is not None:
             case._history_date = at
         case.save(force_insert=True)
@@ -151,6 +172,7 @@ def transition(case: Case, name: str, actor, *, expected_status: str | None = No
         now = timezone.now()
         if from_status == "draft" and locked.submitted_at is None:
             locked.submitted_at = now
+        _number_on_submission(locked, kind, from_status)
         if locked.status in kind.final_states:
             locked.closed_at = now
         locked.save()

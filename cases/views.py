@@ -45,6 +45,17 @@ def case_detail(request, reference):
     case = case.kind_def.model.objects.select_related("unit", "assignee", "reporter").get(pk=case.pk)
     if case.confidentiality >= Confidentiality.RAHASIA:
         services.record_confidential_view(case, request.user)
+    status_labels = dict(case.kind_def.status_labels)
+    staff = policy.can_handle(request.user, case) or policy.has_role(request.user, policy.INSPEKTUR)
+    # The reporter's own page speaks to the reporter: to "UPG", not "to the reporter" (issue 8).
+    office = case.kind_def.office_label or _("petugas")
+    if staff:
+        note_labels = (_("Catatan untuk pelapor (wajib)"), _("Catatan untuk pelapor (opsional; pelapor membacanya)"))
+    else:
+        note_labels = (
+            _("Catatan untuk %(office)s (wajib)") % {"office": office},
+            _("Catatan untuk %(office)s (opsional)") % {"office": office},
+        )
     transitions = [
         {
             "name": t.name,
@@ -52,11 +63,10 @@ def case_detail(request, reference):
             "style": t.custom.get("style", ""),
             "has_form": bool(t.custom.get("form")),
             "note_required": bool(t.custom.get("note_required")),
+            "note_label": note_labels[0] if t.custom.get("note_required") else note_labels[1],
         }
         for t in services.available_transitions(case, request.user)
     ]
-    status_labels = dict(case.kind_def.status_labels)
-    staff = policy.can_handle(request.user, case) or policy.has_role(request.user, policy.INSPEKTUR)
     events = case.events.select_related("actor")
     # Every view of a confidential case is logged; the timeline counts them instead of listing each one.
     views = events.filter(action="viewed").count()
@@ -70,7 +80,14 @@ def case_detail(request, reference):
         event.to_label = status_labels.get(event.to_status, "") if event.to_status != event.from_status else ""
         event.label = audit.action_label(event.action)
         if event.action == "transition":
-            event.label = services.transition_label(case, event.data.get("transition", ""))
+            if staff or not event.to_label:
+                event.label = services.transition_label(case, event.data.get("transition", ""))
+            else:
+                # The office's action names ("Kembalikan untuk dilengkapi") read as orders to the reporter.
+                event.label = _("Status laporan")
+    message_form = MessageForm()
+    if not staff:
+        message_form.fields["text"].label = _("Pesan kepada %(office)s") % {"office": office}
     context = {
         "case": case,
         "transitions": transitions,
@@ -84,7 +101,7 @@ def case_detail(request, reference):
         if policy.can_assign(request.user, case)
         else None,
         "comment_form": CommentForm(auto_id="comment_%s"),
-        "message_form": MessageForm(),
+        "message_form": message_form,
         "staff": staff,
         "views": views,
         "can_message": policy.can_message(request.user, case),

@@ -38,6 +38,7 @@ class GratifikasiConfig(AppConfig):
                 notify=lambda case, name: [case.reporter],
                 detail_template="gratifikasi/_detail.html",
                 search_fields=("giver_name", "giver_institution"),
+                office_label=_("UPG"),
                 clocks=(
                     # DESIGN §2, all in hari kerja. Day 0 is the date received, not the day of filing.
                     clock(

@@ -1,36 +1,44 @@
 """The report as a PDF for KPK, and the period recap as XLSX."""
 
-import io
-
-import xlsxwriter
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from cases import registry, workdays
+from cases.exports import DATE, MONEY, NUMBER, Column, XlsxBook, csv_bytes
 from cases.models import DeadlineClock
 from gratifikasi.exemptions import advise_report
-from gratifikasi.models import GratifikasiObject, GratifikasiReport
+from gratifikasi.models import GratifikasiObject, GratifikasiReport, ReportType
 
 
-def report_pdf(report: GratifikasiReport) -> bytes:
-    """The fields of KPK's Formulir Laporan Gratifikasi, to attach when forwarding (WeasyPrint, no network)."""
+def report_pdf(report: GratifikasiReport, *, for_reporter: bool = False) -> bytes:
+    """The fields of KPK's Formulir Laporan Gratifikasi (Peraturan KPK 2/2019 Pasal 5), to attach when
+    forwarding, or for the reporter as proof of reporting (WeasyPrint, no network). Always in Bahasa
+    Indonesia, whatever the user's interface language: it is KPK's form."""
     from weasyprint import HTML
 
     reporter = report.reporter
-    html = render_to_string(
-        "gratifikasi/report_pdf.html",
-        {
-            "report": report,
-            "reporter": reporter,
-            "profile": getattr(reporter, "profile", None),
-            "objects": report.objects_received.all(),
-            "clocks": report.clocks.all(),
-            "advice": advise_report(report),
-            "generated": timezone.localtime(),
-        },
-    )
+    objects = list(report.objects_received.all())
+    with override("id"):
+        html = render_to_string(
+            "gratifikasi/report_pdf.html",
+            {
+                "report": report,
+                "reporter": reporter,
+                "profile": getattr(reporter, "profile", None),
+                "objects": objects,
+                "total": sum(obj.value for obj in objects),
+                "attachments": list(report.attachments.all()),
+                "clocks": report.clocks.all(),
+                "advice": advise_report(report),
+                "submitted": timezone.localtime(report.submitted_at) if report.submitted_at else None,
+                "generated": timezone.localtime(),
+                "for_reporter": for_reporter,
+            },
+        )
     # No base_url: the template embeds its styles and loads nothing, so nothing can be fetched.
     return HTML(string=html).write_pdf()
 
@@ -48,104 +56,178 @@ def _clock_cell(clock: DeadlineClock | None, today) -> str:
     return _("terlampaui") if clock.due_date < today else _("berjalan")
 
 
-def recap_xlsx(reports, params: dict) -> tuple[bytes, int]:
-    """One row per object of every report in the period (a report with two objects gives two rows), with the
-    report's dates, status at KPK and whether each clock was met. Streams rows: constant_memory mode."""
-    today = workdays.today()
+def recap_filename(params: dict, extension: str = "xlsx") -> str:
+    """`rekap-gratifikasi-sekr-20260301-20260331.xlsx`: the period and the unit, so two recaps never share
+    a name in the inspector's downloads folder."""
+    unit = params.get("unit")
+    scope = slugify(unit.code) if unit is not None else "semua-unit"
+    return f"rekap-gratifikasi-{scope}-{params['start']:%Y%m%d}-{params['end']:%Y%m%d}.{extension}"
+
+
+def _report_columns() -> list[Column]:
     clock_labels = {rule.code: str(rule.label) for rule in registry.get("gratifikasi").clocks}
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
-    sheet = book.add_worksheet(_("Rekap gratifikasi"))
-    bold = book.add_format({"bold": True})
-    money = book.add_format({"num_format": "#,##0"})
-    date = book.add_format({"num_format": "dd-mm-yyyy"})
-    sheet.write_row(
-        0, 0, [_("Rekap laporan gratifikasi"), f"{params['start']:%d-%m-%Y} – {params['end']:%d-%m-%Y}"], bold
-    )
-    headers = [
-        _("Nomor"),
-        _("Jenis laporan"),
-        _("Unit kerja"),
-        _("Tanggal diterima"),
-        _("Diajukan"),
-        _("Status"),
-        _("Rahasia"),
-        _("Pemberi"),
-        _("Hubungan"),
-        _("Peristiwa"),
-        _("Jenis objek"),
-        _("Uraian objek"),
-        _("Nilai (Rp)"),
-        _("Total laporan (Rp)"),
-        _("Diteruskan ke KPK"),
-        _("Saluran"),
-        _("Nomor GOL/surat"),
-        _("Keputusan KPK"),
-        _("Nomor SK"),
-        _("Tanggal SK"),
-        _("Terlambat ke KPK"),
-    ] + [_("Tenggat: %(clock)s") % {"clock": clock_labels.get(code, code)} for code in CLOCKS]
-    sheet.write_row(2, 0, headers, bold)
-    row, count = 3, 0
+    return [
+        Column(_("Nomor")),
+        Column(_("Jenis laporan")),
+        Column(_("Unit kerja")),
+        Column(_("Pelapor")),
+        Column(_("NIP pelapor")),
+        Column(_("Jabatan pelapor")),
+        Column(_("Tanggal diterima/ditolak"), DATE),
+        Column(_("Diajukan"), DATE),
+        Column(_("Diterima UPG"), DATE),
+        Column(_("Status")),
+        Column(_("Rahasia")),
+        Column(_("Pemberi")),
+        Column(_("Instansi pemberi")),
+        Column(_("Hubungan")),
+        Column(_("Peristiwa")),
+        Column(_("Jumlah objek"), NUMBER, total=True),
+        Column(_("Nilai total (Rp)"), MONEY, total=True),
+        Column(_("Diteruskan ke KPK"), DATE),
+        Column(_("Saluran")),
+        Column(_("Nomor GOL/surat")),
+        Column(_("Keputusan KPK")),
+        Column(_("Nomor SK")),
+        Column(_("Tanggal SK"), DATE),
+        Column(_("Terlambat ke KPK")),
+    ] + [Column(_("Tenggat: %(clock)s") % {"clock": clock_labels.get(code, code)}) for code in CLOCKS]
+
+
+def _object_columns() -> list[Column]:
+    return [
+        Column(_("Nomor")),
+        Column(_("Jenis laporan")),
+        Column(_("Tanggal diterima/ditolak"), DATE),
+        Column(_("Jenis objek")),
+        Column(_("Uraian objek")),
+        Column(_("Nilai (Rp)"), MONEY, total=True),
+        Column(_("Nilai perkiraan")),
+        Column(_("Keberadaan")),
+    ]
+
+
+def _recap_rows(reports):
+    """(report type, total value, the report's row, its objects' rows) for each report, oldest first.
+
+    A confidential report (the reporter asked KPK for confidentiality) keeps its reporter and giver out of a
+    file that travels: the UPG has them in SIGAP."""
+    today = workdays.today()
+    masked = "—"
     reports = (
-        reports.select_related("unit")
+        reports.select_related("unit", "reporter__profile")
         .order_by("date_received", "pk")
         .prefetch_related(Prefetch("objects_received", queryset=GratifikasiObject.objects.order_by("pk")), "clocks")
     )
+    # Choice labels resolved once per export, not per cell: get_FOO_display() hashes the lazy labels of the
+    # field's choices on every call, which was half the export's time.
+    label = {
+        name: {value: str(text) for value, text in model._meta.get_field(name).flatchoices}
+        for model, names in (
+            (GratifikasiReport, ("report_type", "giver_relationship", "occasion", "kpk_channel", "kpk_decision")),
+            (GratifikasiObject, ("kind", "location")),
+        )
+        for name in names
+    }
+    status = {value: str(text) for value, text in registry.get("gratifikasi").status_labels}
+    yes, no = _("ya"), _("tidak")
     for report in reports.iterator(chunk_size=500):
-        count += 1
         clocks = {clock.code: clock for clock in report.clocks.all()}
-        objects = list(report.objects_received.all()) or [None]
-        total = sum(obj.value for obj in objects if obj)
+        objects = list(report.objects_received.all())
+        total = sum(obj.value for obj in objects)
         legal = clocks.get("kpk_legal")
-        for obj in objects:
-            values = [
+        reporter = report.reporter
+        profile = getattr(reporter, "profile", None)
+        secret = bool(report.confidentiality)
+        refusal = report.report_type == ReportType.PENOLAKAN
+        kind = label["report_type"].get(report.report_type, "")
+        row = [
+            report.reference,
+            kind,
+            report.unit.name,
+            masked if secret else (reporter.get_full_name() or reporter.get_username()) if reporter else "",
+            masked if secret else (profile.nip or "") if profile else "",
+            masked if secret else (profile.position if profile else ""),
+            report.date_received,
+            timezone.localtime(report.submitted_at).date() if report.submitted_at else None,
+            report.received_by_upg_on,
+            status.get(report.status, report.status),
+            yes if secret else no,
+            masked if secret else report.giver_name,
+            masked if secret else report.giver_institution,
+            label["giver_relationship"].get(report.giver_relationship, ""),
+            label["occasion"].get(report.occasion, ""),
+            len(objects),
+            total,
+            report.kpk_forwarded_on,
+            label["kpk_channel"].get(report.kpk_channel, ""),
+            report.kpk_reference,
+            label["kpk_decision"].get(report.kpk_decision, ""),
+            report.kpk_sk_number,
+            report.kpk_sk_date,
+            yes if legal and legal.is_late else no,
+        ] + [_clock_cell(clocks.get(code), today) for code in CLOCKS]
+        object_rows = [
+            [
                 report.reference,
-                report.get_report_type_display(),
-                report.unit.name,
+                kind,
                 report.date_received,
-                timezone.localtime(report.submitted_at).date() if report.submitted_at else None,
-                report.status_label,
-                _("ya") if report.confidentiality else _("tidak"),
-                # A confidential report's giver stays out of a file that travels: the UPG has it in SIGAP.
-                "—" if report.confidentiality else report.giver_name,
-                report.get_giver_relationship_display(),
-                report.get_occasion_display(),
-                obj.get_kind_display() if obj else "",
-                obj.description if obj else "",
-                obj.value if obj else None,
-                total,
-                report.kpk_forwarded_on,
-                report.get_kpk_channel_display(),
-                report.kpk_reference,
-                report.get_kpk_decision_display(),
-                report.kpk_sk_number,
-                report.kpk_sk_date,
-                _("ya") if legal and legal.is_late else _("tidak"),
-            ] + [_clock_cell(clocks.get(code), today) for code in CLOCKS]
-            for col, value in enumerate(values):
-                if value is None or value == "":
-                    continue
-                if col in (3, 4, 14, 19):
-                    sheet.write_datetime(row, col, _as_datetime(value), date)
-                elif col in (12, 13):
-                    sheet.write_number(row, col, value, money)
-                else:
-                    sheet.write(row, col, str(value))
-            row += 1
-    sheet.write(row + 1, 0, _("Jumlah laporan: %(n)s") % {"n": count}, bold)
-    book.close()
-    return buffer.getvalue(), count
+                label["kind"].get(obj.kind, ""),
+                obj.description,
+                obj.value,
+                yes if obj.value_is_estimate else no,
+                # A refused gift never reached the reporter: where it "is now" does not apply.
+                "—" if refusal else label["location"].get(obj.location, ""),
+            ]
+            for obj in objects
+        ]
+        yield report.report_type, total, row, object_rows
 
 
-def _as_datetime(value):
-    import datetime as dt
+def recap_xlsx(reports, params: dict) -> tuple[bytes, int]:
+    """The period recap (LKE evidence: "rekap laporan gratifikasi berkala", received and refused).
 
-    return dt.datetime(value.year, value.month, value.day)
+    Sheet 1 has one row per report, with its reporter, its total value, dates, status at KPK and whether
+    each clock was met; sheet 2 one row per object. Both end in totals that follow the reader's filter and
+    that add up: the reports' totals and the objects' values sum to the same figure. Rows stream out to both
+    sheets as they are read (constant_memory).
+    """
+    unit = params.get("unit")
+    title = [
+        [_("Rekap laporan gratifikasi"), f"{params['start']:%d-%m-%Y} – {params['end']:%d-%m-%Y}"],
+        [
+            _("Unit kerja"),
+            _("%(unit)s (termasuk unit di bawahnya)") % {"unit": unit.name} if unit else _("Semua unit"),
+        ],
+    ]
+    book = XlsxBook()
+    report_sheet = book.sheet(_("Laporan"), _report_columns(), title_rows=title)
+    object_sheet = book.sheet(_("Objek"), _object_columns(), title_rows=title)
+    by_type = {ReportType.PENERIMAAN: [0, 0], ReportType.PENOLAKAN: [0, 0]}
+    for report_type, total, row, object_rows in _recap_rows(reports):
+        report_sheet.write(row)
+        for object_row in object_rows:
+            object_sheet.write(object_row)
+        counted = by_type.setdefault(report_type, [0, 0])
+        counted[0] += 1
+        counted[1] += total
+    count = report_sheet.count
+    report_sheet.totals(_("Jumlah"))
+    report_sheet.note(_("Jumlah laporan"), count)
+    report_sheet.note(_("Penerimaan"), *by_type[ReportType.PENERIMAAN])
+    report_sheet.note(_("Penolakan"), *by_type[ReportType.PENOLAKAN])
+    object_sheet.totals(_("Jumlah"))
+    return book.close(), count
 
 
-def record_recap(reports, actor) -> None:
+def recap_csv(reports) -> tuple[bytes, int]:
+    """The recap's first sheet as CSV (one row per report), for tools that read no XLSX."""
+    rows = [row for _type, _total, row, _objects in _recap_rows(reports)]
+    return csv_bytes(_report_columns(), rows), len(rows)
+
+
+def record_recap(reports, actor, what: str = "xlsx-recap") -> None:
     from gratifikasi.services import record_export
 
     for case_id in reports.values_list("pk", flat=True).iterator(chunk_size=500):
-        record_export(GratifikasiReport(pk=case_id), actor, "xlsx-recap")
+        record_export(GratifikasiReport(pk=case_id), actor, what)

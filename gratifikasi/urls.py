@@ -11,4 +11,5 @@ urlpatterns = [
     path("rekap/", views.recap, name="recap"),
     path("<str:reference>/ubah/", views.report_edit, name="edit"),
     path("<str:reference>/pdf/", views.report_pdf, name="pdf"),
+    path("<str:reference>/hapus/", views.report_delete, name="delete"),
 ]

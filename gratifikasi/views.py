@@ -14,7 +14,7 @@ from cases import policy, services, workdays
 from gratifikasi import exemptions, exports
 from gratifikasi.forms import ObjectFormSet, RecapForm, ReportForm
 from gratifikasi.models import EDITABLE_BY_REPORTER, GratifikasiReport, Status
-from gratifikasi.services import ReportError, record_export, report_save
+from gratifikasi.services import ReportError, draft_delete, record_export, report_save
 
 LEGAL_DAYS, UPG_DAYS = 30, 10
 
@@ -151,22 +151,46 @@ def advice(request):
     return render(request, "gratifikasi/_advice.html", _advice_context(request, form, formset, report))
 
 
-def _report_for_export(request, reference) -> GratifikasiReport:
-    case = policy.get_case_or_404(request.user, reference, GratifikasiReport.objects.all())
-    if not (policy.can_handle(request.user, case) or policy.has_role(request.user, policy.INSPEKTUR)):
-        raise PermissionDenied(_("Hanya UPG dan inspektur yang dapat mengunduh formulir ini."))
-    return case
-
-
 @login_required
 def report_pdf(request, reference):
-    report = _report_for_export(request, reference)
-    pdf = exports.report_pdf(report)
+    """KPK's form as PDF: for the UPG and inspectors to send or keep, and for the reporter as proof of
+    reporting — their own reports only, once submitted. Every download is an `exported` audit event."""
+    report = policy.get_case_or_404(request.user, reference, GratifikasiReport.objects.all())
+    staff = policy.can_handle(request.user, report) or policy.has_role(request.user, policy.INSPEKTUR)
+    own = policy.is_reporter(request.user, report)
+    if not (staff or own):
+        raise PermissionDenied(_("Hanya pelapor, UPG, dan inspektur yang dapat mengunduh formulir ini."))
+    if not staff and report.status == Status.DRAFT:
+        messages.info(request, _("Bukti pelaporan tersedia setelah laporan diajukan ke UPG."))
+        return redirect("gratifikasi:edit", reference=reference)
+    pdf = exports.report_pdf(report, for_reporter=not staff)
     record_export(report, request.user, "pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report.reference}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def report_delete(request, reference):
+    """A draft's author deletes it, after a confirmation page (GET shows it, POST deletes)."""
+    report = GratifikasiReport.objects.filter(reference=reference, reporter=request.user).first()
+    if report is None:
+        raise Http404
+    if report.status != Status.DRAFT:
+        messages.info(request, _("Hanya draf yang dapat dihapus; laporan ini sudah diajukan ke UPG."))
+        return redirect("cases:detail", reference=reference)
+    if request.method == "POST":
+        try:
+            draft_delete(reporter=request.user, report=report)
+        except services.NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except services.CaseError as exc:
+            messages.error(request, exc.message)
+            return redirect("cases:detail", reference=reference)
+        messages.success(request, _("Draf dihapus."))
+        return redirect("gratifikasi:list")
+    return render(request, "gratifikasi/report_delete.html", {"report": report})
 
 
 @login_required
@@ -182,10 +206,19 @@ def recap(request):
         )
         if form.cleaned_data["unit"]:
             reports = reports.filter(unit_id__in=form.cleaned_data["unit"].descendant_ids())
-        data, count = exports.recap_xlsx(reports, form.cleaned_data)
-        exports.record_recap(reports, request.user)
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        response["Content-Disposition"] = f'attachment; filename="rekap-gratifikasi-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+        if request.GET.get("format") == "csv":
+            data, _count = exports.recap_csv(reports)
+            exports.record_recap(reports, request.user, "csv-recap")
+            response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+            name = exports.recap_filename(form.cleaned_data, "csv")
+        else:
+            data, _count = exports.recap_xlsx(reports, form.cleaned_data)
+            exports.record_recap(reports, request.user)
+            response = HttpResponse(
+                data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            name = exports.recap_filename(form.cleaned_data)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "no-store"
         return response
     return render(request, "gratifikasi/recap.html", {"form": form})

@@ -118,12 +118,14 @@ def test_employee_reports_and_upg_forwards_to_kpk(live_server, chromium_path, pe
             expect(advice).to_contain_text(upg_due)
 
             # Save a draft: a message, the draft's own page, the values kept, and the advice from the server.
+            # A draft has a provisional reference; the register number comes at submission (no gaps).
             page.get_by_role("button", name="Simpan draf").click()
             page.wait_for_load_state()
-            expect(page).to_have_url(f"{base}/gratifikasi/{reference}/ubah/")
-            expect(page.locator(".messages .success")).to_contain_text(reference)
+            expect(page).to_have_url(re.compile(rf"{re.escape(base)}/gratifikasi/DRAF-[0-9A-F]{{12}}/ubah/$"))
+            draft = page.url.rstrip("/").split("/")[-2]
+            expect(page.locator(".messages .success")).to_contain_text(draft)
             expect(page.locator(".messages .success")).to_contain_text(re.compile("draf", re.IGNORECASE))
-            expect(page.locator("h1")).to_contain_text(reference)
+            expect(page.locator("h1")).to_contain_text(draft)
             expect(page.locator("h1")).to_contain_text(label[Status.DRAFT])
             _expect_typed_values_kept(page, expect, date_received=received.isoformat(), value="2.500.000")
             # Two deadlines: 10 working days to the UPG, 30 to KPK (Pasal 12C), counted from the date received.
@@ -142,7 +144,7 @@ def test_employee_reports_and_upg_forwards_to_kpk(live_server, chromium_path, pe
             page.fill("#id_objek-0-value", "-5")
             page.get_by_role("button", name="Ajukan ke UPG").click()
             page.wait_for_load_state()
-            expect(page).to_have_url(f"{base}/gratifikasi/{reference}/ubah/")
+            expect(page).to_have_url(f"{base}/gratifikasi/{draft}/ubah/")
             value_field = page.locator(".field.has-error", has=page.locator("#id_objek-0-value"))
             expect(value_field.locator(".errorlist")).to_have_text(negative_error)
             _expect_typed_values_kept(page, expect, date_received=received.isoformat(), value="-5")
@@ -158,8 +160,10 @@ def test_employee_reports_and_upg_forwards_to_kpk(live_server, chromium_path, pe
             expect(page.locator("section.report")).to_contain_text(GIVER)
             expect(page.locator("table.objects")).to_contain_text(DESCRIPTION)
             expect(page.locator("table.objects")).to_contain_text("Rp2.500.000")
-            # The employee is not offered the UPG's PDF.
+            # The employee is not offered the UPG's PDF, but their own proof of reporting, and speaks to the UPG.
             expect(page.get_by_role("link", name="Unduh formulir PDF untuk KPK")).to_have_count(0)
+            expect(page.get_by_role("link", name="Unduh bukti pelaporan (PDF)")).to_have_count(1)
+            expect(page.get_by_label("Pesan kepada UPG")).to_have_count(1)
             page.screenshot(path=ARTIFACTS / "gratifikasi-submitted-employee.png", full_page=True)
 
             # --- (b) the UPG verifies, analyses and forwards to KPK -----------------------------------------

@@ -3,14 +3,15 @@
 Who may download them, what they contain (and leave out), and that every export is an audit event.
 """
 
+import csv
 import datetime as dt
 import io
 import re
 import shutil
 import subprocess
 import zipfile
-from xml.etree import ElementTree
 
+import openpyxl
 import pytest
 from django.utils.html import escape
 
@@ -47,12 +48,12 @@ def make_report(unit, pegawai, upg):
         fields.setdefault("place", "Kantor pusat")
         fields.setdefault("giver_relationship", "rekanan")
         fields.setdefault("summary", "Diberikan setelah rapat pengadaan.")
+        fields.setdefault("report_type", "penerimaan")
         report = services.create_case(
             kind="gratifikasi",
             actor=pegawai,
             unit=unit,
             reporter=pegawai,
-            report_type="penerimaan",
             date_received=date_received,
             giver_name=giver_name,
             confidentiality=Confidentiality.RAHASIA if confidential else Confidentiality.BIASA,
@@ -125,19 +126,16 @@ def test_inspektur_may_download_the_pdf(client, inspektur, make_report):
     assert response.content.startswith(b"%PDF")
 
 
-def test_the_reporter_is_refused_the_pdf_and_an_outsider_does_not_find_it(client, pegawai, outsider, make_report):
+def test_an_outsider_does_not_find_the_pdf(client, outsider, make_report):
+    # The reporter now gets their own report's PDF as proof of reporting (tests/gratifikasi/test_reporter.py).
     report = make_report("submitted")
-
-    client.force_login(pegawai)
-    response = client.get(f"/gratifikasi/{report.reference}/pdf/")
-    assert response.status_code == 403
-    assert not response.content.startswith(b"%PDF")
 
     client.force_login(outsider)
     response = client.get(f"/gratifikasi/{report.reference}/pdf/")
     assert response.status_code == 404
+    assert not response.content.startswith(b"%PDF")
 
-    # Neither attempt is an export.
+    # The attempt is not an export.
     assert exported(report) == []
 
 
@@ -171,67 +169,29 @@ def test_anonymous_is_sent_to_log_in(client, make_report):
 
 # --- the XLSX recap ------------------------------------------------------------------------------------------
 
-NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+HEADER_ROW = 3  # two title lines (period, unit), a blank line, then the header
 
 
-def _column(ref: str) -> int:
-    letters = re.match(r"[A-Z]+", ref).group()
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - ord("A") + 1
-    return index - 1
+def load(data: bytes, *, formulas: bool = False):
+    """The workbook as openpyxl reads it: with the totals' cached values, or with their formulas."""
+    return openpyxl.load_workbook(io.BytesIO(data), data_only=not formulas)
 
 
-def read_xlsx(data: bytes) -> list[list]:
-    """The first sheet's rows as lists (strings as text, numbers as int/float), without openpyxl."""
-    with zipfile.ZipFile(io.BytesIO(data)) as book:
-        shared = []
-        if "xl/sharedStrings.xml" in book.namelist():
-            root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
-            shared = ["".join(t.text or "" for t in si.iter(f"{{{NS['m']}}}t")) for si in root.findall("m:si", NS)]
-        sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
-    rows = []
-    for row in sheet.iter(f"{{{NS['m']}}}row"):
-        number = int(row.get("r")) - 1
-        while len(rows) <= number:
-            rows.append([])
-        cells = rows[number]
-        for cell in row.findall("m:c", NS):
-            col = _column(cell.get("r"))
-            kind = cell.get("t", "n")
-            if kind == "inlineStr":
-                value = "".join(t.text or "" for t in cell.iter(f"{{{NS['m']}}}t"))
-            else:
-                raw = cell.findtext("m:v", default="", namespaces=NS)
-                if kind == "s":
-                    value = shared[int(raw)]
-                elif kind in ("str", "b", "e"):
-                    value = raw
-                else:
-                    value = float(raw) if "." in raw else int(raw)
-            while len(cells) <= col:
-                cells.append(None)
-            cells[col] = value
-    return rows
-
-
-def excel_date(serial) -> dt.date:
-    return dt.date(1899, 12, 30) + dt.timedelta(days=int(serial))
+def table(sheet) -> tuple[list[dict], list[tuple]]:
+    """The table's rows keyed by header (up to the blank line before the totals), and the rows under it."""
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[HEADER_ROW]
+    found, rest = [], []
+    for index, cells in enumerate(rows[HEADER_ROW + 1 :], start=HEADER_ROW + 1):
+        if all(cell is None for cell in cells):
+            rest = rows[index + 1 :]
+            break
+        found.append(dict(zip(header, cells, strict=True)))
+    return found, rest
 
 
 def recap(client, **params):
     return client.get("/gratifikasi/rekap/", params)
-
-
-def data_rows(rows: list[list]) -> list[dict]:
-    """The rows under the header row (row 3), keyed by header, up to the blank row before the count."""
-    header = rows[2]
-    result = []
-    for cells in rows[3:]:
-        if not cells or not cells[0] or str(cells[0]).startswith("Jumlah laporan"):
-            continue
-        result.append({name: (cells[i] if i < len(cells) else None) for i, name in enumerate(header)})
-    return result
 
 
 @pytest.fixture
@@ -261,67 +221,217 @@ def period_reports(make_report):
     return {"forwarded": forwarded, "secret": secret, "draft": draft, "later": later}
 
 
-def test_recap_is_an_xlsx_with_one_row_per_object(client, upg, period_reports):
+def test_recap_has_one_row_per_report_and_the_objects_on_a_second_sheet(client, upg, pegawai, period_reports):
     forwarded, secret = period_reports["forwarded"], period_reports["secret"]
+    pegawai.first_name, pegawai.last_name = "Sri", "Lestari"
+    pegawai.save()
+    pegawai.profile.nip = "198001012005011001"
+    pegawai.profile.save()
     client.force_login(upg)
 
     response = recap(client, start="2026-03-01", end="2026-03-31")
 
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
-    assert response["Content-Disposition"] == 'attachment; filename="rekap-gratifikasi-20260301-20260331.xlsx"'
-    assert response.content.startswith(b"PK")
-    rows = read_xlsx(response.content)
-    assert rows[0][0] == "Rekap laporan gratifikasi"
-    assert rows[0][1] == "01-03-2026 – 31-03-2026"
-    found = data_rows(rows)
-    # Two objects of the forwarded report, one of the confidential one; not the draft, not May's report.
-    assert [(row["Nomor"], row["Uraian objek"]) for row in found] == [
-        (forwarded.reference, "Jam tangan"),
-        (forwarded.reference, "Amplop"),
-        (secret.reference, "Voucher belanja"),
-    ]
-    first, second, third = found
-    assert first["Nilai (Rp)"] == 2_500_000 and second["Nilai (Rp)"] == 1_000_000
-    assert first["Total laporan (Rp)"] == second["Total laporan (Rp)"] == 3_500_000
-    assert third["Nilai (Rp)"] == third["Total laporan (Rp)"] == 750_000
-    assert first["Jenis objek"] == "Barang" and second["Jenis objek"] == "Uang"
+    assert response["Cache-Control"] == "no-store"
+    book = load(response.content)
+    assert book.sheetnames == ["Laporan", "Objek"]
+    sheet = book["Laporan"]
+    assert sheet["A1"].value == "Rekap laporan gratifikasi"
+    assert sheet["B1"].value == "01-03-2026 – 31-03-2026"
+    assert sheet["B2"].value == "Semua unit"
+    reports, _rest = table(sheet)
+    # One row per report (the forwarded one has two objects); not the draft, not May's report.
+    assert [row["Nomor"] for row in reports] == [forwarded.reference, secret.reference]
+    first, third = reports
+    assert first["Pelapor"] == "Sri Lestari" and first["NIP pelapor"] == "198001012005011001"
+    assert first["Jumlah objek"] == 2
+    assert first["Nilai total (Rp)"] == 3_500_000
     assert first["Pemberi"] == "PT Maju Jaya"
     assert first["Status"] == "Diteruskan ke KPK"
     assert third["Status"] == "Diajukan ke UPG"
-    assert excel_date(first["Tanggal diterima"]) == dt.date(2026, 3, 10)
-    assert excel_date(first["Diteruskan ke KPK"]) == dt.date(2026, 3, 15)
+    assert third["Nilai total (Rp)"] == 750_000
+    # Real dates and numbers, not texts.
+    assert first["Tanggal diterima/ditolak"] == dt.datetime(2026, 3, 10)
+    assert first["Diteruskan ke KPK"] == dt.datetime(2026, 3, 15)
+    assert isinstance(first["Nilai total (Rp)"], int)
+    assert sheet.cell(HEADER_ROW + 2, 7).number_format == "dd-mm-yyyy"
     assert first["Saluran"] == "GOL — akun UPG instansi"
     assert first["Nomor GOL/surat"] == f"GOL-{forwarded.pk:05d}"
     assert first["Unit kerja"] == "Sekretariat"
-    assert rows[-1][0] == "Jumlah laporan: 2"
+
+    objects, _rest = table(book["Objek"])
+    assert [(row["Nomor"], row["Uraian objek"], row["Nilai (Rp)"]) for row in objects] == [
+        (forwarded.reference, "Jam tangan", 2_500_000),
+        (forwarded.reference, "Amplop", 1_000_000),
+        (secret.reference, "Voucher belanja", 750_000),
+    ]
+    assert objects[0]["Jenis objek"] == "Barang" and objects[1]["Jenis objek"] == "Uang"
+
+
+def test_recap_sheets_have_widths_a_frozen_header_and_an_autofilter(client, upg, period_reports):
+    client.force_login(upg)
+    book = load(recap(client, start="2026-03-01", end="2026-03-31").content)
+    for name, rows in (("Laporan", 2), ("Objek", 3)):
+        sheet = book[name]
+        header = HEADER_ROW + 1
+        assert sheet.freeze_panes == f"A{header + 1}", name
+        last_column = sheet.cell(header, sheet.max_column).column_letter
+        assert sheet.auto_filter.ref == f"A{header}:{last_column}{header + rows}", name
+        # Every column has a width, and a long text column is wider than a short one.
+        widths = {letter: dim.width for letter, dim in sheet.column_dimensions.items()}
+        assert len(widths) >= sheet.max_column - 1, name
+    assert book["Objek"].column_dimensions["E"].width > book["Objek"].column_dimensions["A"].width - 10
+
+
+def test_recap_totals_add_up(client, upg, make_report):
+    make_report("submitted", date_received=dt.date(2026, 3, 2), objects=[("barang", "A", 1_250_000)])
+    make_report("submitted", date_received=dt.date(2026, 3, 3), objects=[("uang", "B", 300_000), ("barang", "C", 7)])
+    make_report(
+        "submitted",
+        date_received=dt.date(2026, 3, 4),
+        report_type="penolakan",
+        objects=[("uang", "Ditolak", 5_000_000)],
+    )
+    client.force_login(upg)
+    data = recap(client, start="2026-03-01", end="2026-03-31").content
+    book = load(data)
+
+    reports, after_reports = table(book["Laporan"])
+    objects, after_objects = table(book["Objek"])
+    report_sum = sum(row["Nilai total (Rp)"] for row in reports)
+    object_sum = sum(row["Nilai (Rp)"] for row in objects)
+    assert report_sum == object_sum == 6_550_007
+    totals = dict(zip(table_header(book["Laporan"]), after_reports[0], strict=True))
+    assert totals["Nomor"] == "Jumlah"
+    assert totals["Nilai total (Rp)"] == report_sum
+    assert totals["Jumlah objek"] == len(objects) == 4
+    object_totals = dict(zip(table_header(book["Objek"]), after_objects[0], strict=True))
+    assert object_totals["Nilai (Rp)"] == object_sum
+    # The count, and received vs refused (LKE: the recap counts refusals separately), add up too.
+    notes = {row[0]: row[1:3] for row in after_reports[1:] if row[0]}
+    assert notes["Jumlah laporan"][0] == 3
+    assert notes["Penerimaan"] == (2, 1_550_007)
+    assert notes["Penolakan"] == (1, 5_000_000)
+    assert notes["Penerimaan"][1] + notes["Penolakan"][1] == report_sum
+    # The totals are SUBTOTAL formulas over the table, so they follow the reader's filter.
+    sheet = load(data, formulas=True)["Objek"]
+    formula = sheet.cell(HEADER_ROW + 1 + len(objects) + 2, 6).value
+    assert formula == f"=SUBTOTAL(109,F{HEADER_ROW + 2}:F{HEADER_ROW + 1 + len(objects)})"
+
+
+def ooxml_text(value: str) -> str:
+    """OOXML writes control characters as `_x000D_`; Excel reads them back as the character, openpyxl
+    leaves inline strings as written."""
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), value)
+
+
+def table_header(sheet) -> tuple:
+    return next(sheet.iter_rows(min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 1, values_only=True))
+
+
+def test_a_refused_object_has_no_place_where_it_is_kept(client, upg, make_report):
+    make_report("submitted", report_type="penolakan", objects=[("uang", "Amplop ditolak", 1_000_000)])
+    client.force_login(upg)
+    objects, _rest = table(load(recap(client, start="2026-03-01", end="2026-03-31").content)["Objek"])
+    assert objects[0]["Keberadaan"] == "—"
+    assert objects[0]["Jenis laporan"] == "Penolakan (saya menolak)"
+
+
+@pytest.mark.parametrize(
+    "unit_code, expected",
+    [
+        (None, "rekap-gratifikasi-semua-unit-20260301-20260331.xlsx"),
+        ("SEKR", "rekap-gratifikasi-sekr-20260301-20260331.xlsx"),
+    ],
+)
+def test_recap_file_name_carries_the_period_and_the_unit(client, upg, unit, period_reports, unit_code, expected):
+    client.force_login(upg)
+    params = {"start": "2026-03-01", "end": "2026-03-31"}
+    if unit_code:
+        params["unit"] = unit.pk
+    response = recap(client, **params)
+    assert response["Content-Disposition"] == f'attachment; filename="{expected}"'
+    if unit_code:
+        assert load(response.content)["Laporan"]["B2"].value == "Sekretariat (termasuk unit di bawahnya)"
 
 
 def test_recap_leaves_out_reports_outside_the_period(client, upg, period_reports):
     client.force_login(upg)
     data = recap(client, start="2026-03-01", end="2026-03-31").content
-    text = repr(read_xlsx(data))
+    book = load(data)
+    text = repr([list(book[name].iter_rows(values_only=True)) for name in book.sheetnames])
     assert period_reports["later"].reference not in text
     assert "Parsel Mei" not in text and "CV Nanti Dulu" not in text
     assert period_reports["draft"].reference not in text and "Draf saja" not in text
 
     # And the other way round: May alone has only May's report.
-    found = data_rows(read_xlsx(recap(client, start="2026-05-01", end="2026-05-31").content))
+    found, _rest = table(load(recap(client, start="2026-05-01", end="2026-05-31").content)["Laporan"])
     assert [row["Nomor"] for row in found] == [period_reports["later"].reference]
 
 
-def test_recap_hides_the_giver_of_a_confidential_report(client, upg, inspektur, period_reports):
+def test_recap_hides_the_reporter_and_giver_of_a_confidential_report(client, upg, inspektur, pegawai, period_reports):
     secret = period_reports["secret"]
+    pegawai.first_name = "Namapelapor"
+    pegawai.save()
     for user in (upg, inspektur):
         client.force_login(user)
         data = recap(client, start="2026-03-01", end="2026-03-31").content
-        row = next(row for row in data_rows(read_xlsx(data)) if row["Nomor"] == secret.reference)
+        reports, _rest = table(load(data)["Laporan"])
+        row = next(row for row in reports if row["Nomor"] == secret.reference)
         assert row["Rahasia"] == "ya"
         assert row["Pemberi"] == "—"
+        assert row["Pelapor"] == "—"
+        other = next(row for row in reports if row["Nomor"] != secret.reference)
+        assert other["Pelapor"].startswith("Namapelapor")
         # Nowhere in the file, not only not in its column.
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             for name in book.namelist():
                 assert b"Rahasia Pemberi" not in book.read(name), name
+
+
+MALICIOUS = [
+    '=HYPERLINK("http://evil.test","klik")',
+    "+62 812 cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1,2)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.mark.parametrize("text", MALICIOUS)
+def test_recap_writes_formula_like_texts_as_plain_text(client, upg, make_report, text):
+    """Spreadsheet formula injection (OWASP): whatever a reporter typed stays a text cell."""
+    report = make_report(
+        "submitted",
+        giver_name=text,
+        giver_institution=text,
+        objects=[("barang", text, 100_000)],
+    )
+    client.force_login(upg)
+    data = recap(client, start="2026-03-01", end="2026-03-31").content
+
+    book = load(data, formulas=True)
+    reports, _rest = table(book["Laporan"])
+    objects, _rest = table(book["Objek"])
+    assert [row["Nomor"] for row in reports] == [report.reference]
+    for sheet, row, column in (
+        (book["Laporan"], 0, "Pemberi"),
+        (book["Laporan"], 0, "Instansi pemberi"),
+        (book["Objek"], 0, "Uraian objek"),
+    ):
+        index = table_header(sheet).index(column) + 1
+        cell = sheet.cell(HEADER_ROW + 2 + row, index)
+        assert ooxml_text(cell.value) == text, column  # the text exactly as typed
+        assert cell.data_type == "s", column  # a string cell, not a formula
+        assert cell.quotePrefix, column  # and stays text when edited in Excel
+    # No formula anywhere in the data: the only <f> elements are the totals' SUBTOTALs.
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                xml = archive.read(name).decode()
+                assert xml.count("<f>") == xml.count("<f>SUBTOTAL("), name
 
 
 def test_recap_is_refused_to_an_employee_without_the_upg_role(client, pegawai, outsider, period_reports):
@@ -401,7 +511,46 @@ def test_recap_of_an_empty_period_is_an_xlsx_with_no_rows(client, upg, period_re
     client.force_login(upg)
     response = recap(client, start="2025-01-01", end="2025-01-31")
     assert response.status_code == 200 and response["Content-Type"] == XLSX
-    rows = read_xlsx(response.content)
-    assert data_rows(rows) == []
-    assert rows[-1][0] == "Jumlah laporan: 0"
+    book = load(response.content)
+    reports, after = table(book["Laporan"])
+    assert reports == []
+    notes = {row[0]: row[1] for row in after if row[0]}
+    assert notes["Jumlah laporan"] == 0
+    assert table(book["Objek"])[0] == []
     assert CaseEvent.objects.filter(action="exported").count() == 0
+
+
+# --- the CSV recap -------------------------------------------------------------------------------------------
+
+
+def csv_rows(data: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_recap_as_csv_has_one_row_per_report(client, upg, period_reports):
+    forwarded, secret = period_reports["forwarded"], period_reports["secret"]
+    client.force_login(upg)
+
+    response = recap(client, start="2026-03-01", end="2026-03-31", format="csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="rekap-gratifikasi-semua-unit-20260301-20260331.csv"'
+    )
+    rows = csv_rows(response.content)
+    assert [row["Nomor"] for row in rows] == [forwarded.reference, secret.reference]
+    assert rows[0]["Nilai total (Rp)"] == "3500000"
+    assert rows[0]["Tanggal diterima/ditolak"] == "2026-03-10"
+    assert rows[1]["Pemberi"] == "—" and rows[1]["Pelapor"] == "—"
+    assert b"Rahasia Pemberi" not in response.content
+    assert [event.data for event in exported(forwarded)] == [{"format": "csv-recap"}]
+
+
+@pytest.mark.parametrize("text", MALICIOUS)
+def test_recap_csv_prefixes_formula_like_texts(client, upg, make_report, text):
+    make_report("submitted", giver_name=text, giver_institution=text)
+    client.force_login(upg)
+    rows = csv_rows(recap(client, start="2026-03-01", end="2026-03-31", format="csv").content)
+    assert rows[0]["Pemberi"] == "'" + text
+    assert rows[0]["Instansi pemberi"] == "'" + text

@@ -53,6 +53,20 @@ POSITIONS = {
     "admin": "Pranata Komputer",
 }
 
+# What KPK's reporting form asks beyond the above (pangkat/golongan; made-up NIK, phone and address).
+RANKS = {
+    "atasan": "Pembina, IV/a",
+    "pegawai": "Penata Muda Tk. I, III/b",
+    "upg": "Penata Muda, III/a",
+    "upg2": "Penata, III/c",
+    "pengaduan": "Penata Muda Tk. I, III/b",
+    "wbs": "Penata Tk. I, III/d",
+    "kustodian": "Pembina, IV/a",
+    "inspektur": "Pembina Utama Muda, IV/c",
+    "admin": "Penata Muda, III/a",
+}
+DEMO_INSTITUTION = "Kementerian Contoh Republik Indonesia (demo)"
+
 UNITS = [
     ("KANTOR", "Kantor Wilayah (demo)", None),
     ("INSP", "Inspektorat", "KANTOR"),
@@ -92,7 +106,7 @@ class Command(BaseCommand):
         for code, name, parent in UNITS:
             units[code] = Unit.objects.create(code=code, name=name, parent=units.get(parent))
         users = {}
-        for username, full_name, roles, unit, supervisor, nip in DEMO_USERS:
+        for number, (username, full_name, roles, unit, supervisor, nip) in enumerate(DEMO_USERS, start=1):
             first, _, last = full_name.partition(" ")
             user = User.objects.create_user(
                 username, f"{username}@{DEMO_EMAIL_DOMAIN}", DEMO_PASSWORD, first_name=first, last_name=last
@@ -108,6 +122,11 @@ class Command(BaseCommand):
                 position=POSITIONS[username],
                 unit=units[unit],
                 supervisor=users.get(supervisor),
+                rank=RANKS[username],
+                institution=DEMO_INSTITUTION,
+                nik=f"3171{number:012d}",
+                phone=f"0812-0000-{number:04d}",
+                address=f"Jl. Contoh No. {number}, Jakarta Pusat 10110",
             )
         # Rina coordinates the UPG: confidential gratifikasi reports reach her first and she assigns them.
         users["upg"].user_permissions.add(Permission.objects.get(codename="coordinate_confidential"))
