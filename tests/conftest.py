@@ -4,13 +4,25 @@ an outsider with no role at all."""
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from cases import policy, services
 from cases.models import EmployeeProfile, Unit
 
 PASSWORD = "test-password-123"
+
+
+@pytest.fixture(autouse=True)
+def indonesian_by_default():
+    """Each test starts in the default language. A request in English activates English for the thread
+    (the locale middleware), and without this a later test calling a form or service directly would read
+    English messages depending on the order the tests ran in."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

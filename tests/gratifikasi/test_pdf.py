@@ -119,7 +119,10 @@ def test_many_objects_all_appear_with_the_headings_on_every_page(make_report):
     pages_with_objects = [page for page in pages if "Bingkisan nomor" in page]
     assert len(pages_with_objects) >= 2
     for page in pages_with_objects:
-        assert re.search(r"No\.\s+Jenis\s+Uraian\s+Nilai \(Rp\)\s+Keberadaan", page), page[:300]
+        # Every heading on every page; pdftotext's reading order of table columns varies with the layout.
+        assert all(heading in flat(page) for heading in ("No.", "Jenis", "Uraian", "Nilai (Rp)", "Keberadaan")), page[
+            :300
+        ]
     # The total counts every object: 1 + 2 + … + 90, and the first object of the fixture.
     assert "Jumlah (91 objek)" in text
     assert f"{750_000 + 90 * 91 // 2:,}".replace(",", ".") in text
