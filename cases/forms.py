@@ -23,12 +23,38 @@ class InboxFilterForm(forms.Form):
         self.fields["status"].widget = forms.Select(choices=[("", _("Semua status"))] + sorted(statuses.items()))
 
 
+REASON_MAX = 2000
+
+
+def reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Alasan (wajib; dicatat di log audit)"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def confirmation_field() -> forms.BooleanField:
+    return forms.BooleanField(label=_("Saya yakin: langkah ini menutup kasus atau tidak dapat dibatalkan."))
+
+
+def add_confirmation(form: forms.Form) -> forms.Form:
+    """Give a form the reason and confirmation of an irreversible or closing step (cases.policy.
+    needs_confirmation). Both are also checked by the transition service, so a forged post changes nothing."""
+    form.fields["reason"] = reason_field()
+    form.fields["confirmed"] = confirmation_field()
+    return form
+
+
 class TransitionForm(forms.Form):
     name = forms.CharField(max_length=64, widget=forms.HiddenInput)
     expected_status = forms.CharField(max_length=40, widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Required by the service for closing steps; optional here so the service's message is the one shown.
+    reason = forms.CharField(required=False, max_length=REASON_MAX)
+    confirmed = forms.BooleanField(required=False)
 
 
 class AssignForm(forms.Form):
@@ -91,7 +117,7 @@ class TransitionDataForm(forms.Form):
         return upload
 
     def transition_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k not in {"note", "attachment"}}
+        return {k: v for k, v in self.cleaned_data.items() if k not in {"note", "attachment", "reason", "confirmed"}}
 
 
 class MessageForm(forms.Form):

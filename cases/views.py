@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import attachments, audit, policy, services, workdays
-from cases.forms import AssignForm, AttachmentForm, CommentForm, InboxFilterForm, MessageForm, TransitionForm
+from cases.forms import (
+    AssignForm,
+    AttachmentForm,
+    CommentForm,
+    InboxFilterForm,
+    MessageForm,
+    TransitionForm,
+    add_confirmation,
+)
 from cases.models import Attachment, Confidentiality, DeadlineClock
 
 PAGE_SIZE = 25
@@ -67,6 +75,7 @@ def case_detail(request, reference):
             "style": t.custom.get("style", ""),
             "has_form": bool(t.custom.get("form")),
             "note_required": bool(t.custom.get("note_required")),
+            "confirm": policy.needs_confirmation(case, t),
         }
         for t in services.available_transitions(case, request.user)
     ]
@@ -95,9 +104,12 @@ def case_detail(request, reference):
         "today": workdays.today(),
         "can_handle": policy.can_handle(request.user, case),
         "can_comment": policy.can_comment(request.user, case),
-        "assign_form": AssignForm(users=policy.assignable_users(case))
+        "assign_form": AssignForm(users=policy.assignable_users(case), initial={"assignee": case.assignee_id})
         if policy.can_assign(request.user, case)
         else None,
+        # A handler of the kind reading their own report: say why it offers them no handler's actions.
+        "reporter_only": policy.is_reporter(request.user, case)
+        and case.kind_def.handler_group in policy.roles(request.user),
         "comment_form": CommentForm(auto_id="comment_%s"),
         "message_form": MessageForm(),
         "staff": staff,
@@ -135,6 +147,8 @@ def case_transition(request, reference):
             request.user,
             expected_status=form.cleaned_data["expected_status"],
             note=form.cleaned_data["note"],
+            reason=form.cleaned_data["reason"],
+            confirmed=form.cleaned_data["confirmed"],
         )
     except services.NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
@@ -166,6 +180,8 @@ def case_transition_form(request, reference, name):
         return redirect("cases:detail", reference=reference)
     form_class = import_string(form_path)
     form = form_class(request.POST or None, request.FILES or None, case=case)
+    if policy.needs_confirmation(case, meta):
+        add_confirmation(form)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.transition(
@@ -174,6 +190,8 @@ def case_transition_form(request, reference, name):
                 request.user,
                 expected_status=request.POST.get("expected_status", case.status),
                 note=form.cleaned_data.get("note", ""),
+                reason=form.cleaned_data.get("reason", ""),
+                confirmed=form.cleaned_data.get("confirmed", False),
                 **form.transition_data(),
             )
         except services.NotAllowed as exc:

@@ -101,7 +101,9 @@ def make_widget(unit, pegawai):
 
         staff = get_user_model().objects.filter(groups__name=policy.PETUGAS_PENGADUAN).first()
         for name, actor in walk:
-            case = services.transition(case, name, actor or staff)
+            # Closing steps need a reason and a confirmation (cases.policy.needs_confirmation).
+            closing = {"reason": "Selesai ditelaah.", "confirmed": True} if name in ("approve", "reject") else {}
+            case = services.transition(case, name, actor or staff, **closing)
         return Widget.objects.get(pk=case.pk)
 
     return make

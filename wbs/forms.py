@@ -271,6 +271,16 @@ class ExcludeForm(forms.Form):
         max_length=150,
         help_text=_("Orang ini dan atasannya tidak akan dapat melihat laporan ini."),
     )
+    reason = forms.CharField(
+        label=_("Alasan pengecualian"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Tuliskan alasan pengecualian.")},
+    )
+    confirmed = forms.BooleanField(
+        label=_("Saya yakin: pengecualian tidak dapat dibatalkan dari layar ini."),
+        error_messages={"required": _("Centang konfirmasi untuk mengecualikan.")},
+    )
 
     def clean_person(self):
         value = self.cleaned_data["person"].strip()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cases import attachments, audit, intake, notifications, policy, services
-from cases.models import CaseExclusion, CaseText, Confidentiality, TrackingCredential, Unit
+from cases.models import Case, CaseExclusion, CaseText, Confidentiality, TrackingCredential, Unit
 from cases.services import CaseError, NotAllowed
 from wbs import identity as sealing
 from wbs.models import CustodianKey, DisclosureDecision, DisclosureRequest, IdentitySeal, Status, WbsReport
@@ -263,6 +263,9 @@ def disclosure_decide(request: DisclosureRequest, custodian, *, approve: bool, r
         raise NotAllowed(_("Hanya kustodian identitas yang dapat memutuskan."))
     if custodian.pk == request.requester_id:
         raise NotAllowed(_("Permintaan Anda sendiri harus diputuskan oleh kustodian lain."))
+    if policy.is_conflicted(custodian, request.report):
+        # Segregation of duties: a custodian the report is about must never unseal who reported them.
+        raise NotAllowed(_("Anda dikecualikan dari laporan ini; permintaan ini harus diputuskan kustodian lain."))
     reason = reason.strip()
     if not reason:
         raise CaseError(_("Tuliskan alasan keputusan."))
@@ -342,25 +345,40 @@ def supervisors_of(user) -> list:
         current = supervisor
 
 
-def exclude_involved(report: WbsReport, person, actor) -> int:
+def exclude_involved(report: WbsReport, person, actor, *, reason: str = "", confirmed: bool = False) -> int:
     """Keep a person the report is about (terlapor), and their supervisors, out of it entirely. Returns how
-    many people were newly excluded. An excluded assignee loses the case."""
+    many people were newly excluded. An excluded assignee loses the case.
+
+    Irreversible from the screen, so it needs a confirmation and a reason (kept encrypted with the report's
+    texts). Refused when the actor would exclude themself, or when nobody would be left who can see and
+    assign the report (cases.policy.exclusion_refusal)."""
     if not policy.can_handle(actor, report):
         raise NotAllowed(_("Anda tidak berwenang atas laporan ini."))
+    reason = reason.strip()
+    if not reason:
+        raise CaseError(_("Tuliskan alasan pengecualian."))
+    if not confirmed:
+        raise CaseError(_("Pengecualian tidak dapat dibatalkan dari layar ini: centang konfirmasi untuk melanjutkan."))
     people = [person, *supervisors_of(person)]
     with transaction.atomic():
+        # The case row lock serialises two exclusions (two coordinators excluding each other) and transitions.
+        Case.objects.select_for_update().filter(pk=report.pk).values_list("pk").get()
+        refusal = policy.exclusion_refusal(report, actor, people)
+        if refusal:
+            raise CaseError(refusal)
         added = 0
-        for user, reason in zip(people, ["terlapor"] + ["atasan terlapor"] * (len(people) - 1), strict=True):
-            _row, created = CaseExclusion.objects.get_or_create(
-                case_id=report.pk, user=user, defaults={"reason": reason}
-            )
+        for user, label in zip(people, ["terlapor"] + ["atasan terlapor"] * (len(people) - 1), strict=True):
+            _row, created = CaseExclusion.objects.get_or_create(case_id=report.pk, user=user, defaults={"reason": label})
             added += created
             if policy.is_assigned(user, report):
                 policy.revoke_handling(user, report)
             if WbsReport.objects.filter(pk=report.pk, assignee=user).update(assignee=None):
                 report.assignee = None
-        # The log records how many, not whom: who is accused is itself protected.
-        audit.record(report, "excluded", actor, data={"count": added})
+        # The log records how many, not whom: who is accused is itself protected. The reason may name them,
+        # so it is stored like a note of a restricted kind (an encrypted CaseText the purge removes).
+        audit.record(
+            report, "excluded", actor, data={"count": added, **services.text_data(report, "reason", reason[:2000])}
+        )
     return added
 
 

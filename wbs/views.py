@@ -292,9 +292,20 @@ def exclude(request, reference):
         raise PermissionDenied
     form = ExcludeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("person", [])) or _("Isian tidak lengkap."))
+        errors = [str(error) for field in ("person", "reason", "confirmed") for error in form.errors.get(field, [])]
+        messages.error(request, " ".join(errors) or _("Isian tidak lengkap."))
         return redirect("cases:detail", reference=reference)
-    added = wbs_services.exclude_involved(report, form.cleaned_data["person"], request.user)
+    try:
+        added = wbs_services.exclude_involved(
+            report,
+            form.cleaned_data["person"],
+            request.user,
+            reason=form.cleaned_data["reason"],
+            confirmed=form.cleaned_data["confirmed"],
+        )
+    except CaseError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:detail", reference=reference)
     if added:
         messages.success(request, _("%(n)d orang dikecualikan dari laporan ini.") % {"n": added})
     else:
