@@ -129,9 +129,7 @@ def available_transitions(case: Case, user) -> list:
     # can_handle already refuses a conflicted person; asking segregation_refusal too keeps the buttons in step
     # with the service whatever permission callable a kind declares.
     return [
-        t
-        for t in case.get_available_user_status_transitions(user)
-        if not policy.segregation_refusal(user, case, t)
+        t for t in case.get_available_user_status_transitions(user) if not policy.segregation_refusal(user, case, t)
     ]
 
 

@@ -368,7 +368,9 @@ def exclude_involved(report: WbsReport, person, actor, *, reason: str = "", conf
             raise CaseError(refusal)
         added = 0
         for user, label in zip(people, ["terlapor"] + ["atasan terlapor"] * (len(people) - 1), strict=True):
-            _row, created = CaseExclusion.objects.get_or_create(case_id=report.pk, user=user, defaults={"reason": label})
+            _row, created = CaseExclusion.objects.get_or_create(
+                case_id=report.pk, user=user, defaults={"reason": label}
+            )
             added += created
             if policy.is_assigned(user, report):
                 policy.revoke_handling(user, report)
