@@ -290,6 +290,18 @@ class ExcludeForm(forms.Form):
         return user
 
 
+class CustodianRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan pencabutan"),
+        max_length=2000,
+        error_messages={"required": _("Tuliskan alasan pencabutan kunci kustodian.")},
+    )
+    confirmed = forms.BooleanField(
+        label=_("Saya yakin: kunci ini dicabut dan tidak dapat dipulihkan."),
+        error_messages={"required": _("Centang konfirmasi untuk mencabut kunci.")},
+    )
+
+
 class DisclosureRequestForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan membuka identitas pelapor"),

@@ -9,6 +9,7 @@ import json
 import uuid
 
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -201,11 +202,19 @@ def custodian_reseal(user, passphrase: str) -> int:
     return added
 
 
-def custodian_remove(key: CustodianKey, actor) -> None:
+def custodian_remove(key: CustodianKey, actor, *, reason: str = "", confirmed: bool = False) -> None:
     """Retire a custodian's key. Refused while some identity is sealed to this key alone: removing it then
-    would lose that identity for good (run a re-seal first)."""
+    would lose that identity for good (run a re-seal first).
+
+    Irreversible (the key's seals are deleted), so it needs a confirmation and a reason. A key belongs to no
+    case, so the reason goes to the admin's action log (LogEntry) rather than a case's audit chain."""
     if not policy.has_role(actor, policy.KUSTODIAN):
         raise NotAllowed(_("Hanya kustodian identitas yang dapat mencabut kunci kustodian."))
+    reason = reason.strip()
+    if not reason:
+        raise CaseError(_("Tuliskan alasan pencabutan kunci kustodian."))
+    if not confirmed:
+        raise CaseError(_("Pencabutan kunci tidak dapat dibatalkan: centang konfirmasi untuk melanjutkan."))
     with transaction.atomic():
         others = _active_keys().exclude(pk=key.pk)
         orphaned = (
@@ -223,6 +232,9 @@ def custodian_remove(key: CustodianKey, actor) -> None:
             )
         IdentitySeal.objects.filter(custodian=key).delete()
         CustodianKey.objects.filter(pk=key.pk).update(is_active=False)
+        LogEntry.objects.log_actions(
+            actor.pk, [key], CHANGE, change_message=f"Kunci kustodian dicabut. Alasan: {reason[:2000]}"
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------

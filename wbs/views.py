@@ -23,6 +23,7 @@ from wbs.forms import (
     CustodianKeyForm,
     DisclosureDecisionForm,
     DisclosureRequestForm,
+    CustodianRemoveForm,
     ExcludeForm,
     PassphraseChangeForm,
     PassphraseForm,
@@ -449,12 +450,11 @@ def custodian_remove(request, pk):
     _require_custodian(request.user)
     key = get_object_or_404(CustodianKey, pk=pk, is_active=True)
 
-    def remove():
-        wbs_services.custodian_remove(key, request.user)
+    def remove(data):
+        wbs_services.custodian_remove(key, request.user, reason=data["reason"], confirmed=data["confirmed"])
         return _("Kunci kustodian dicabut.")
 
-    _custodian_post(request, remove)
-    return redirect("wbs:custodian")
+    return _custodian_form_action(request, CustodianRemoveForm, remove)
 
 
 @login_required

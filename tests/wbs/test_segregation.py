@@ -146,3 +146,26 @@ def test_an_excluded_custodian_cannot_decide_on_disclosure(
         wbs_services.disclosure_decide(request, kustodian, approve=True, reason="Setuju.", passphrase=PASSPHRASE)
     request.refresh_from_db()
     assert request.decision == "pending" and not request.identity
+
+
+def test_revoking_a_custodian_key_needs_a_reason_and_a_confirmation(
+    client, kustodian, kustodian2, custodian_key, custodian_key2
+):
+    from django.contrib.admin.models import LogEntry
+
+    from wbs.models import CustodianKey
+
+    with pytest.raises(services.CaseError):
+        wbs_services.custodian_remove(custodian_key, kustodian2, reason="", confirmed=True)
+    with pytest.raises(services.CaseError):
+        wbs_services.custodian_remove(custodian_key, kustodian2, reason="Pensiun.", confirmed=False)
+    client.force_login(kustodian2)
+    page = client.get(reverse("wbs:custodian")).content.decode()
+    form = page[page.index(reverse("wbs:custodian_remove", args=[custodian_key.pk])) :][:1200]
+    assert 'name="reason"' in form and 'name="confirmed"' in form
+    client.post(reverse("wbs:custodian_remove", args=[custodian_key.pk]), {"reason": "Pensiun."})
+    assert CustodianKey.objects.get(pk=custodian_key.pk).is_active
+    client.post(reverse("wbs:custodian_remove", args=[custodian_key.pk]), {"reason": "Pensiun.", "confirmed": "on"})
+    assert not CustodianKey.objects.get(pk=custodian_key.pk).is_active
+    entry = LogEntry.objects.get(object_id=str(custodian_key.pk))
+    assert entry.user_id == kustodian2.pk and "Pensiun." in entry.change_message
