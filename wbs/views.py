@@ -21,9 +21,9 @@ from cases.services import CaseError, NotAllowed
 from wbs import services as wbs_services
 from wbs.forms import (
     CustodianKeyForm,
+    CustodianRemoveForm,
     DisclosureDecisionForm,
     DisclosureRequestForm,
-    CustodianRemoveForm,
     ExcludeForm,
     PassphraseChangeForm,
     PassphraseForm,
