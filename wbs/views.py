@@ -367,6 +367,8 @@ def custodian(request):
     pending = (
         DisclosureRequest.objects.filter(decision=DisclosureDecision.PENDING)
         .exclude(requester=request.user)
+        # A custodian a report is about must not even see that its reporter's identity is asked for.
+        .exclude(report__exclusions__user=request.user)
         .select_related("report", "requester")
         .order_by("created_at")
     )

@@ -169,3 +169,12 @@ def test_revoking_a_custodian_key_needs_a_reason_and_a_confirmation(
     assert not CustodianKey.objects.get(pk=custodian_key.pk).is_active
     entry = LogEntry.objects.get(object_id=str(custodian_key.pk))
     assert entry.user_id == kustodian2.pk and "Pensiun." in entry.change_message
+
+
+def test_an_excluded_custodian_is_not_shown_the_request(client, make_report, coordinator, kustodian, custodian_key):
+    report = make_report(["start_verification"], identity=IDENTITY)
+    wbs_services.disclosure_request(report, coordinator, "Perlu menghubungi pelapor untuk klarifikasi.")
+    client.force_login(kustodian)
+    assert report.reference in client.get(reverse("wbs:custodian")).content.decode()
+    wbs_services.exclude_involved(report, kustodian, coordinator, **EXCLUDE)
+    assert report.reference not in client.get(reverse("wbs:custodian")).content.decode()
