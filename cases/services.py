@@ -126,11 +126,12 @@ def available_transitions(case: Case, user) -> list:
     """Transitions this user may run from the case's current state, for the buttons on the case page."""
     if not policy.can_view(user, case):
         return []
+    available = list(case.get_available_user_status_transitions(user))
+    if not policy.is_conflicted(user, case):
+        return available
     # can_handle already refuses a conflicted person; asking segregation_refusal too keeps the buttons in step
     # with the service whatever permission callable a kind declares.
-    return [
-        t for t in case.get_available_user_status_transitions(user) if not policy.segregation_refusal(user, case, t)
-    ]
+    return [t for t in available if not policy.segregation_refusal(user, case, t)]
 
 
 def transition(
