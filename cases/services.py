@@ -239,7 +239,9 @@ def notify_no_handler(case: Case) -> None:
         subject = _("[SIGAP] %(ref)s menunggu petugas") % {"ref": case.reference}
         body = _(
             "Kasus %(ref)s belum memiliki petugas yang dapat menanganinya tanpa benturan kepentingan (pelapor atau "
-            "orang yang dilaporkan tidak boleh menanganinya). Kasus menunggu koordinator menetapkan petugas lain."
+            "orang yang dilaporkan tidak boleh menanganinya). Kasus menunggu koordinator menetapkan petugas lain; "
+            "bila tidak ada, admin perlu memberikan peran petugas atau izin koordinator kepada rekan yang tidak "
+            "terkait."
         ) % {"ref": case.reference}
     notifications.queue(
         recipients=list(policy.inspectors(case)),
