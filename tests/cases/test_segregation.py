@@ -213,3 +213,15 @@ def test_the_assignment_control_names_the_assignee_and_offers_only_eligible_peop
     page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
     section = page[page.index('class="assignee"') :]
     assert "Dewi Rekan" in section[:200]
+
+
+def test_a_kind_can_mark_a_step_that_does_not_close_as_needing_confirmation(make_widget, handler):
+    case = make_widget("reviewing")
+    send_back = services.transition_meta(case, "send_back")
+    assert not policy.needs_confirmation(case, send_back)
+    assert policy.needs_confirmation(case, services.transition_meta(case, "reject"))
+    marked = type(send_back)(
+        send_back.method, send_back.source, send_back.target, send_back.on_error, send_back.conditions,
+        send_back.permission, {"confirm": True},
+    )  # fmt: skip
+    assert policy.needs_confirmation(case, marked)
