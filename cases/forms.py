@@ -101,9 +101,11 @@ class TransitionDataForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, confirm: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
+        if confirm:
+            add_confirmation(self)
 
     def clean_attachment(self):
         from cases import attachments

@@ -13,15 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import attachments, audit, policy, services, workdays
-from cases.forms import (
-    AssignForm,
-    AttachmentForm,
-    CommentForm,
-    InboxFilterForm,
-    MessageForm,
-    TransitionForm,
-    add_confirmation,
-)
+from cases.forms import AssignForm, AttachmentForm, CommentForm, InboxFilterForm, MessageForm, TransitionForm
 from cases.models import Attachment, Confidentiality, DeadlineClock
 
 PAGE_SIZE = 25
@@ -179,9 +171,9 @@ def case_transition_form(request, reference, name):
         messages.error(request, _("Tindakan ini tidak tersedia untuk Anda pada status kasus sekarang."))
         return redirect("cases:detail", reference=reference)
     form_class = import_string(form_path)
-    form = form_class(request.POST or None, request.FILES or None, case=case)
-    if policy.needs_confirmation(case, meta):
-        add_confirmation(form)
+    form = form_class(
+        request.POST or None, request.FILES or None, case=case, confirm=policy.needs_confirmation(case, meta)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case = services.transition(
