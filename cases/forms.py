@@ -23,29 +23,6 @@ class InboxFilterForm(forms.Form):
         self.fields["status"].widget = forms.Select(choices=[("", _("Semua status"))] + sorted(statuses.items()))
 
 
-REASON_MAX = 2000
-
-
-def reason_field() -> forms.CharField:
-    return forms.CharField(
-        label=_("Alasan (wajib; dicatat di log audit)"),
-        max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-def confirmation_field() -> forms.BooleanField:
-    return forms.BooleanField(label=_("Saya yakin: langkah ini menutup kasus atau tidak dapat dibatalkan."))
-
-
-def add_confirmation(form: forms.Form) -> forms.Form:
-    """Give a form the reason and confirmation of an irreversible or closing step (cases.policy.
-    needs_confirmation). Both are also checked by the transition service, so a forged post changes nothing."""
-    form.fields["reason"] = reason_field()
-    form.fields["confirmed"] = confirmation_field()
-    return form
-
-
 class TransitionForm(forms.Form):
     name = forms.CharField(max_length=64, widget=forms.HiddenInput)
     expected_status = forms.CharField(max_length=40, widget=forms.HiddenInput)
@@ -53,7 +30,7 @@ class TransitionForm(forms.Form):
         label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     # Required by the service for closing steps; optional here so the service's message is the one shown.
-    reason = forms.CharField(required=False, max_length=REASON_MAX)
+    reason = forms.CharField(required=False, max_length=2000)
     confirmed = forms.BooleanField(required=False)
 
 
@@ -103,9 +80,9 @@ class TransitionDataForm(forms.Form):
 
     def __init__(self, *args, case, confirm: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.case = case
         if confirm:
             add_confirmation(self)
+        self.case = case
 
     def clean_attachment(self):
         from cases import attachments
@@ -124,3 +101,26 @@ class TransitionDataForm(forms.Form):
 
 class MessageForm(forms.Form):
     text = forms.CharField(label=_("Pesan kepada pelapor"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+REASON_MAX = 2000
+
+
+def reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Alasan (wajib; dicatat di log audit)"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def confirmation_field() -> forms.BooleanField:
+    return forms.BooleanField(label=_("Saya yakin: langkah ini menutup kasus atau tidak dapat dibatalkan."))
+
+
+def add_confirmation(form: forms.Form) -> forms.Form:
+    """Give a form the reason and confirmation of an irreversible or closing step (cases.policy.
+    needs_confirmation). Both are also checked by the transition service, so a forged post changes nothing."""
+    form.fields["reason"] = reason_field()
+    form.fields["confirmed"] = confirmation_field()
+    return form

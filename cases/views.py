@@ -65,9 +65,9 @@ def case_detail(request, reference):
             "name": t.name,
             "label": t.custom.get("label", t.name),
             "style": t.custom.get("style", ""),
+            "confirm": policy.needs_confirmation(case, t),
             "has_form": bool(t.custom.get("form")),
             "note_required": bool(t.custom.get("note_required")),
-            "confirm": policy.needs_confirmation(case, t),
         }
         for t in services.available_transitions(case, request.user)
     ]

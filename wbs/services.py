@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cases import attachments, audit, intake, notifications, policy, services
-from cases.models import Case, CaseExclusion, CaseText, Confidentiality, TrackingCredential, Unit
+from cases.models import CaseExclusion, CaseText, Confidentiality, TrackingCredential, Unit
 from cases.services import CaseError, NotAllowed
 from wbs import identity as sealing
 from wbs.models import CustodianKey, DisclosureDecision, DisclosureRequest, IdentitySeal, Status, WbsReport
@@ -373,8 +373,9 @@ def exclude_involved(report: WbsReport, person, actor, *, reason: str = "", conf
         raise CaseError(_("Pengecualian tidak dapat dibatalkan dari layar ini: centang konfirmasi untuk melanjutkan."))
     people = [person, *supervisors_of(person)]
     with transaction.atomic():
-        # The case row lock serialises two exclusions (two coordinators excluding each other) and transitions.
-        Case.objects.select_for_update().filter(pk=report.pk).values_list("pk").get()
+        # Locks the case row too (the detail row joins it): two exclusions (two coordinators excluding each
+        # other) and transitions are serialised.
+        WbsReport.objects.select_for_update().filter(pk=report.pk).values_list("pk").get()
         refusal = policy.exclusion_refusal(report, actor, people)
         if refusal:
             raise CaseError(refusal)
