@@ -90,7 +90,7 @@ def test_the_reporter_and_excluded_people_cannot_be_assigned(own_case, handler, 
 
 def test_with_no_other_handler_the_inspectorate_is_told_once(make_widget, handler, inspektur):
     case = make_widget(reporter=handler)  # the only handler of the kind reports
-    services.transition(case, "submit", handler)
+    case = services.transition(case, "submit", handler)  # references may be given at submission
     told = OutboxMessage.objects.filter(recipient=inspektur)
     assert told.count() == 1
     assert case.reference in told.get().subject and "menunggu petugas" in told.get().subject
@@ -111,7 +111,7 @@ def test_the_inspectorate_is_not_told_when_a_colleague_can_handle(make_widget, h
 def test_a_confidential_case_waiting_for_a_handler_tells_no_content(make_widget, handler, handler2, inspektur):
     handler.user_permissions.add(Permission.objects.get(codename="coordinate_confidential"))
     case = make_widget(reporter=handler, confidentiality=Confidentiality.RAHASIA, title="Rahasia XQZV")
-    services.transition(case, "submit", handler)  # the only coordinator reported it
+    case = services.transition(case, "submit", handler)  # the only coordinator reported it
     message = OutboxMessage.objects.get(recipient=inspektur)
     assert case.reference not in message.subject + message.body
     assert "XQZV" not in message.subject + message.body

@@ -47,7 +47,7 @@ def test_a_upg_officer_cannot_verify_their_own_gift_and_a_colleague_does(live_se
         summary="Parsel diantar ke meja setelah rapat.",
     )
     GratifikasiObject.objects.create(report=report, kind="makanan", description="Parsel buah", value=750_000)
-    services.transition(report, "submit", upg)
+    report = services.transition(report, "submit", upg)  # references may be given at submission
     reference = report.reference
     with translation.override("id"):
         submitted, verifying = str(Status.SUBMITTED.label), str(Status.VERIFYING.label)
