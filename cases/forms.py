@@ -52,6 +52,9 @@ class TransitionForm(LimitedTextForm, forms.Form):
     note = forms.CharField(
         label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Required by the service for closing steps; optional here so the service's message is the one shown.
+    reason = forms.CharField(required=False, max_length=2000)
+    confirmed = forms.BooleanField(required=False)
 
 
 class AssignForm(forms.Form):
@@ -98,8 +101,10 @@ class TransitionDataForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, confirm: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if confirm:
+            add_confirmation(self)
         self.case = case
         show_limits(self)
 
@@ -115,8 +120,31 @@ class TransitionDataForm(forms.Form):
         return upload
 
     def transition_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k not in {"note", "attachment"}}
+        return {k: v for k, v in self.cleaned_data.items() if k not in {"note", "attachment", "reason", "confirmed"}}
 
 
 class MessageForm(LimitedTextForm, forms.Form):
     text = forms.CharField(label=_("Pesan kepada pelapor"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+REASON_MAX = 2000
+
+
+def reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Alasan (wajib; dicatat di log audit)"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def confirmation_field() -> forms.BooleanField:
+    return forms.BooleanField(label=_("Saya yakin: langkah ini menutup kasus atau tidak dapat dibatalkan."))
+
+
+def add_confirmation(form: forms.Form) -> forms.Form:
+    """Give a form the reason and confirmation of an irreversible or closing step (cases.policy.
+    needs_confirmation). Both are also checked by the transition service, so a forged post changes nothing."""
+    form.fields["reason"] = reason_field()
+    form.fields["confirmed"] = confirmation_field()
+    return form

@@ -12,12 +12,17 @@ The rules:
 - the reporter's supervisor sees cases of kinds that say so (benturan kepentingan);
 - admins manage users and settings; they see no case through being admin, and never restricted content;
 - an excluded person sees nothing of the case, whatever their role;
-- a draft is seen by its reporter only.
+- a draft is seen by its reporter only;
+- segregation of duties: nobody handles, is assigned, verifies, decides or closes a case they reported or that
+  is about them (an excluded person: the terlapor and their supervisors). A handler's own report is handled by
+  another member of the group; they follow it as its reporter only. Irreversible and closing steps need a
+  confirmation and a reason.
 """
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases import registry
@@ -120,9 +125,25 @@ def is_excluded(user, case: Case) -> bool:
     return CaseExclusion.objects.filter(case=case, user=user).exists()
 
 
+def is_conflicted(user, case: Case) -> bool:
+    """Segregation of duties (UU 30/2014 Pasal 42–43: an official with a conflict of interest must not decide):
+    the case's reporter, or a person it is about. Who a case is about is recorded as a CaseExclusion by the
+    kind (the WBS terlapor and their supervisors), so the core needs no knowledge of the kinds."""
+    return is_reporter(user, case) or is_excluded(user, case)
+
+
+def conflicted_ids(case: Case) -> set[int]:
+    """The ids of everyone who may not handle this case: its reporter and the people excluded from it."""
+    ids = set(CaseExclusion.objects.filter(case_id=case.pk).values_list("user_id", flat=True))
+    if case.reporter_id is not None:
+        ids.add(case.reporter_id)
+    return ids
+
+
 def can_handle(user, case: Case) -> bool:
-    """Handlers of the kind work ordinary cases; confidential ones need an assignment. Inspectors read only."""
-    if user is None or not user.is_authenticated or not user.is_active or is_excluded(user, case):
+    """Handlers of the kind work ordinary cases; confidential ones need an assignment. Inspectors read only.
+    Nobody handles a case they reported or that is about them, whatever their role or assignment."""
+    if user is None or not user.is_authenticated or not user.is_active or is_conflicted(user, case):
         return False
     if is_assigned(user, case):
         return True
@@ -188,15 +209,101 @@ def can_assign(user, case: Case) -> bool:
 
 
 def assignable_users(case: Case) -> QuerySet:
+    """Active members of the kind's handler group, never the reporter or a person the case is about."""
     from django.contrib.auth import get_user_model
 
-    excluded = CaseExclusion.objects.filter(case=case).values("user_id")
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__name=case.kind_def.handler_group)
-        .exclude(pk__in=excluded)
+        .exclude(pk__in=conflicted_ids(case))
         .order_by("first_name", "username")
     )
+
+
+def assignment_refusal(case: Case, assignee) -> str:
+    """Why `assignee` may not be given this case, or "" when they may."""
+    if is_reporter(assignee, case):
+        return _(
+            "Pelapor tidak dapat ditetapkan sebagai petugas kasusnya sendiri. Pilih anggota lain; bila tidak ada, "
+            "minta koordinator atau admin menambahkan petugas."
+        )
+    if is_excluded(assignee, case):
+        return _("Orang ini dikecualikan dari kasus ini dan tidak dapat menanganinya.")
+    if not assignable_users(case).filter(pk=assignee.pk).exists():
+        return _("Orang ini tidak dapat menangani kasus ini.")
+    return ""
+
+
+def coordinators_who_see(case: Case, without: set[int] = frozenset()) -> QuerySet:
+    """Who can still receive and assign this case if the people in `without` were excluded too: for a
+    confidential case, the kind's coordinators; for an ordinary one, any member of the handler group. The
+    reporter and people already excluded never count."""
+    from django.contrib.auth.models import Permission
+
+    users = assignable_users(case).exclude(pk__in=without)
+    if case.confidentiality == Confidentiality.BIASA:
+        return users
+    coordinate = Permission.objects.filter(codename="coordinate_confidential", content_type__app_label="cases")
+    return users.filter(Q(user_permissions__in=coordinate) | Q(groups__permissions__in=coordinate)).distinct()
+
+
+def exclusion_refusal(case: Case, actor, people: list) -> str:
+    """Why excluding `people` from the case is refused, or "" when it may go ahead.
+
+    A coordinator may not exclude themself (that would be deciding about their own conflict), and no
+    exclusion may leave a case without someone who can see and assign it, or it would sit unseen."""
+    ids = {person.pk for person in people}
+    if actor is not None and actor.pk in ids:
+        return _(
+            "Anda tidak dapat mengecualikan diri sendiri (termasuk sebagai atasan terlapor). Minta koordinator "
+            "lain melakukannya; bila tidak ada, minta admin memberikan izin koordinator kepada rekan lebih dahulu."
+        )
+    if not coordinators_who_see(case, without=ids).exists():
+        return _(
+            "Pengecualian ini akan membuat kasus tanpa koordinator yang dapat melihatnya. Minta admin memberikan "
+            "izin koordinator kepada rekan yang tidak terkait lebih dahulu, lalu ulangi pengecualian."
+        )
+    return ""
+
+
+def eligible_handlers(case: Case) -> list:
+    """Everyone who may handle the case now without a conflict: assignable and able to handle it."""
+    return [user for user in assignable_users(case) if can_handle(user, case)]
+
+
+def inspectors(case: Case) -> QuerySet:
+    """The inspectorate (inspektur group) who oversee the case, never one it is about."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=INSPEKTUR)
+        .exclude(pk__in=conflicted_ids(case))
+        .distinct()
+    )
+
+
+def needs_confirmation(case: Case, meta) -> bool:
+    """Irreversible or closing steps (a django-fsm transition `meta` into one of the kind's final states, or
+    one marked `confirm`) need a ticked confirmation and a written reason, which goes into the audit event."""
+    targets = meta.target if isinstance(meta.target, list | tuple | set) else [meta.target]
+    closing = any(target in case.kind_def.final_states for target in targets if target)
+    return closing or bool(meta.custom.get("confirm"))
+
+
+def segregation_refusal(user, case: Case, meta) -> str:
+    """Why `user` may not run transition `meta` on this case for reasons of segregation of duties, or "".
+    The reporter's own steps (submit, complete) stay the reporter's."""
+    if is_excluded(user, case):
+        return _("Anda dikecualikan dari kasus ini.")
+    if is_reporter(user, case) and meta.permission not in REPORTER_PERMISSIONS:
+        if case.kind_def.handler_group not in roles(user):
+            return _("Peran Anda tidak berwenang melakukan tindakan ini.")
+        return _(
+            "Anda pelapor kasus ini: kasus Anda ditangani petugas lain (pemisahan tugas). Anda tetap dapat "
+            "mengikutinya sebagai pelapor."
+        )
+    return ""
 
 
 def get_case_or_404(user, reference: str, queryset: QuerySet | None = None) -> Case:
@@ -221,3 +328,7 @@ def reporter(instance: Case, user) -> bool:
 
 def reporter_or_handler(instance: Case, user) -> bool:
     return reporter(instance, user) or handler(instance, user)
+
+
+# Transitions with these permissions are the reporter's own steps, which segregation of duties leaves to them.
+REPORTER_PERMISSIONS = (reporter, reporter_or_handler)

@@ -8,7 +8,7 @@ from django.utils.translation import override
 from django_fsm import can_proceed, has_transition_perm
 
 from cases import audit, deadlines, intake, notifications, policy, registry, workdays
-from cases.models import Case, CaseText, ReferenceCounter
+from cases.models import Case, CaseText, Confidentiality, ReferenceCounter
 
 
 class CaseError(Exception):
@@ -105,11 +105,12 @@ def text_data(case: Case, key: str, text: str) -> dict:
 
 def event_texts(case: Case, events: list) -> None:
     """Give each event its readable `text` and `note` (decrypting restricted ones) for the timeline."""
-    ids = [event.data.get(f"{key}_id") for event in events for key in ("text", "note")]
+    keys = ("text", "note", "reason")
+    ids = [event.data.get(f"{key}_id") for event in events for key in keys]
     texts = dict(CaseText.objects.filter(case_id=case.pk, pk__in=[i for i in ids if i]).values_list("pk", "text"))
     purged = _("(isi telah dimusnahkan)")
     for event in events:
-        for key in ("text", "note"):
+        for key in keys:
             if f"{key}_id" in event.data:
                 setattr(event, key, texts.get(event.data[f"{key}_id"], purged))
             else:
@@ -127,6 +128,14 @@ def _transition_method(case: Case, name: str):
     return getattr(case, name)
 
 
+def transition_meta(case: Case, name: str):
+    """The django-fsm Transition declared under `name` for this case, or None."""
+    for t in case.get_all_status_transitions():
+        if t.name == name:
+            return t
+    return None
+
+
 def transition_label(case: Case, name: str) -> str:
     for t in case.get_all_status_transitions():
         if t.name == name:
@@ -138,10 +147,25 @@ def available_transitions(case: Case, user) -> list:
     """Transitions this user may run from the case's current state, for the buttons on the case page."""
     if not policy.can_view(user, case):
         return []
-    return list(case.get_available_user_status_transitions(user))
+    available = list(case.get_available_user_status_transitions(user))
+    if not policy.is_conflicted(user, case):
+        return available
+    # can_handle already refuses a conflicted person; asking segregation_refusal too keeps the buttons in step
+    # with the service whatever permission callable a kind declares.
+    return [t for t in available if not policy.segregation_refusal(user, case, t)]
 
 
-def transition(case: Case, name: str, actor, *, expected_status: str | None = None, note: str = "", **data) -> Case:
+def transition(
+    case: Case,
+    name: str,
+    actor,
+    *,
+    expected_status: str | None = None,
+    note: str = "",
+    reason: str = "",
+    confirmed: bool = False,
+    **data,
+) -> Case:
     """Run transition `name` on `case` for `actor`, in one database transaction.
 
     Locks the case row, re-reads it, checks that the state is still the one the user saw
@@ -149,6 +173,10 @@ def transition(case: Case, name: str, actor, *, expected_status: str | None = No
     django-fsm transition (which changes only the case), saves, recomputes the clocks, appends the audit
     event and queues notifications to go out once the transaction has committed. Of two concurrent
     attempts exactly one succeeds; the other gets AlreadyChanged.
+
+    Segregation of duties is checked here, not only in the permission callables: nobody runs a handler's step
+    on a case they reported or that is about them. A closing or irreversible step needs `confirmed` and a
+    `reason`, which the audit event keeps (encrypted for kinds with restricted content, like notes).
     """
     kind = registry.get(case.kind)
     with transaction.atomic():
@@ -163,10 +191,20 @@ def transition(case: Case, name: str, actor, *, expected_status: str | None = No
             raise AlreadyChanged(
                 _("Tindakan ini tidak dapat dilakukan pada status “%(status)s”.") % {"status": locked.status_label}
             )
+        meta = transition_meta(locked, name)
+        refusal = policy.segregation_refusal(actor, locked, meta) if actor is not None else ""
+        if refusal:
+            raise NotAllowed(refusal)
         if not has_transition_perm(method, actor):
             raise NotAllowed(_("Peran Anda tidak berwenang melakukan tindakan ini."))
         if not can_proceed(method):
             raise NotAllowed(_("Syarat tindakan ini belum terpenuhi."))
+        reason = reason.strip()
+        if policy.needs_confirmation(locked, meta):
+            if not reason:
+                raise CaseError(_("Tindakan ini tidak dapat dibatalkan: tuliskan alasannya."))
+            if not confirmed:
+                raise CaseError(_("Tindakan ini tidak dapat dibatalkan: centang konfirmasi untuk melanjutkan."))
         from_status = locked.status
         method(**data)
         now = timezone.now()
@@ -183,7 +221,7 @@ def transition(case: Case, name: str, actor, *, expected_status: str | None = No
             actor,
             from_status=from_status,
             to_status=locked.status,
-            data={"transition": name, **text_data(locked, "note", note)},
+            data={"transition": name, **text_data(locked, "note", note), **text_data(locked, "reason", reason[:2000])},
         )
         _notify_transition(locked, name, actor, event)
     return locked
@@ -191,6 +229,8 @@ def transition(case: Case, name: str, actor, *, expected_status: str | None = No
 
 def _notify_transition(case: Case, name: str, actor, event) -> None:
     recipients = case_handlers(case)
+    if not recipients and case.status != "draft" and case.status not in case.kind_def.final_states:
+        notify_no_handler(case)
     if case.kind_def.notify is not None:
         recipients += case.kind_def.notify(case, name)
     recipients = [user for user in recipients if user is not None and user.pk != getattr(actor, "pk", None)]
@@ -218,6 +258,28 @@ def notify_event(
     )
 
 
+def notify_no_handler(case: Case) -> None:
+    """Nobody may handle the case without a conflict (e.g. a UPG officer's own report and no other UPG member):
+    it waits for the coordinator to find a handler, and the inspectorate is told — once per case, and without
+    content for confidential cases."""
+    with override("id"):
+        subject = _("[SIGAP] %(ref)s menunggu petugas") % {"ref": case.reference}
+        body = _(
+            "Kasus %(ref)s belum memiliki petugas yang dapat menanganinya tanpa benturan kepentingan (pelapor atau "
+            "orang yang dilaporkan tidak boleh menanganinya). Kasus menunggu koordinator menetapkan petugas lain; "
+            "bila tidak ada, admin perlu memberikan peran petugas atau izin koordinator kepada rekan yang tidak "
+            "terkait."
+        ) % {"ref": case.reference}
+    notifications.queue(
+        recipients=list(policy.inspectors(case)),
+        subject=subject,
+        body=body,
+        link=f"/kasus/{case.reference}/",
+        dedupe_key=f"no_handler:{case.pk}",
+        restricted=case.kind_def.restricted_content or case.confidentiality != Confidentiality.BIASA,
+    )
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Assignment
 
@@ -228,8 +290,9 @@ def assign(case: Case, assignee, actor) -> Case:
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if not policy.can_assign(actor, locked):
             raise NotAllowed(_("Anda tidak berwenang menetapkan petugas kasus ini."))
-        if not policy.assignable_users(locked).filter(pk=assignee.pk).exists():
-            raise NotAllowed(_("Orang ini tidak dapat menangani kasus ini."))
+        refusal = policy.assignment_refusal(locked, assignee)
+        if refusal:
+            raise NotAllowed(refusal)
         previous = locked.assignee
         if previous is not None and previous.pk != assignee.pk:
             policy.revoke_handling(previous, locked)

@@ -61,6 +61,7 @@ def case_detail(request, reference):
             "name": t.name,
             "label": t.custom.get("label", t.name),
             "style": t.custom.get("style", ""),
+            "confirm": policy.needs_confirmation(case, t),
             "has_form": bool(t.custom.get("form")),
             "note_required": bool(t.custom.get("note_required")),
             "note_label": note_labels[0] if t.custom.get("note_required") else note_labels[1],
@@ -97,9 +98,12 @@ def case_detail(request, reference):
         "today": workdays.today(),
         "can_handle": policy.can_handle(request.user, case),
         "can_comment": policy.can_comment(request.user, case),
-        "assign_form": AssignForm(users=policy.assignable_users(case))
+        "assign_form": AssignForm(users=policy.assignable_users(case), initial={"assignee": case.assignee_id})
         if policy.can_assign(request.user, case)
         else None,
+        # A handler of the kind reading their own report: say why it offers them no handler's actions.
+        "reporter_only": policy.is_reporter(request.user, case)
+        and case.kind_def.handler_group in policy.roles(request.user),
         "comment_form": CommentForm(auto_id="comment_%s"),
         "message_form": message_form,
         "staff": staff,
@@ -137,6 +141,8 @@ def case_transition(request, reference):
             request.user,
             expected_status=form.cleaned_data["expected_status"],
             note=form.cleaned_data["note"],
+            reason=form.cleaned_data["reason"],
+            confirmed=form.cleaned_data["confirmed"],
         )
     except services.NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
@@ -167,7 +173,9 @@ def case_transition_form(request, reference, name):
         messages.error(request, _("Tindakan ini tidak tersedia untuk Anda pada status kasus sekarang."))
         return redirect("cases:detail", reference=reference)
     form_class = import_string(form_path)
-    form = form_class(request.POST or None, request.FILES or None, case=case)
+    form = form_class(
+        request.POST or None, request.FILES or None, case=case, confirm=policy.needs_confirmation(case, meta)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case = services.transition(
@@ -176,6 +184,8 @@ def case_transition_form(request, reference, name):
                 request.user,
                 expected_status=request.POST.get("expected_status", case.status),
                 note=form.cleaned_data.get("note", ""),
+                reason=form.cleaned_data.get("reason", ""),
+                confirmed=form.cleaned_data.get("confirmed", False),
                 **form.transition_data(),
             )
         except services.NotAllowed as exc:

@@ -111,9 +111,12 @@ def make_widget(unit, pegawai):
         }[status]
         from tests.casetype.models import Widget
 
-        staff = get_user_model().objects.filter(groups__name=policy.PETUGAS_PENGADUAN).first()
+        # Never the reporter: nobody handles their own case (cases.policy.is_conflicted).
+        staff = get_user_model().objects.filter(groups__name=policy.PETUGAS_PENGADUAN).exclude(pk=reporter.pk).first()
         for name, actor in walk:
-            case = services.transition(case, name, actor or staff)
+            # Closing steps need a reason and a confirmation (cases.policy.needs_confirmation).
+            closing = {"reason": "Selesai ditelaah.", "confirmed": True} if name in ("approve", "reject") else {}
+            case = services.transition(case, name, actor or staff, **closing)
         return Widget.objects.get(pk=case.pk)
 
     return make

@@ -299,6 +299,16 @@ class ExcludeForm(forms.Form):
         max_length=150,
         help_text=_("Orang ini dan atasannya tidak akan dapat melihat laporan ini."),
     )
+    reason = forms.CharField(
+        label=_("Alasan pengecualian"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Tuliskan alasan pengecualian.")},
+    )
+    confirmed = forms.BooleanField(
+        label=_("Saya yakin: pengecualian tidak dapat dibatalkan dari layar ini."),
+        error_messages={"required": _("Centang konfirmasi untuk mengecualikan.")},
+    )
 
     def clean_person(self):
         value = self.cleaned_data["person"].strip()
@@ -306,6 +316,18 @@ class ExcludeForm(forms.Form):
         if user is None:
             raise ValidationError(_("Tidak ada pegawai dengan NIP atau nama pengguna itu."))
         return user
+
+
+class CustodianRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan pencabutan"),
+        max_length=2000,
+        error_messages={"required": _("Tuliskan alasan pencabutan kunci kustodian.")},
+    )
+    confirmed = forms.BooleanField(
+        label=_("Saya yakin: kunci ini dicabut dan tidak dapat dipulihkan."),
+        error_messages={"required": _("Centang konfirmasi untuk mencabut kunci.")},
+    )
 
 
 class DisclosureRequestForm(forms.Form):

@@ -10,6 +10,7 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -210,11 +211,19 @@ def custodian_reseal(user, passphrase: str) -> int:
     return added
 
 
-def custodian_remove(key: CustodianKey, actor) -> None:
+def custodian_remove(key: CustodianKey, actor, *, reason: str = "", confirmed: bool = False) -> None:
     """Retire a custodian's key. Refused while some identity is sealed to this key alone: removing it then
-    would lose that identity for good (run a re-seal first)."""
+    would lose that identity for good (run a re-seal first).
+
+    Irreversible (the key's seals are deleted), so it needs a confirmation and a reason. A key belongs to no
+    case, so the reason goes to the admin's action log (LogEntry) rather than a case's audit chain."""
     if not policy.has_role(actor, policy.KUSTODIAN):
         raise NotAllowed(_("Hanya kustodian identitas yang dapat mencabut kunci kustodian."))
+    reason = reason.strip()
+    if not reason:
+        raise CaseError(_("Tuliskan alasan pencabutan kunci kustodian."))
+    if not confirmed:
+        raise CaseError(_("Pencabutan kunci tidak dapat dibatalkan: centang konfirmasi untuk melanjutkan."))
     with transaction.atomic():
         others = _active_keys().exclude(pk=key.pk)
         orphaned = (
@@ -232,6 +241,9 @@ def custodian_remove(key: CustodianKey, actor) -> None:
             )
         IdentitySeal.objects.filter(custodian=key).delete()
         CustodianKey.objects.filter(pk=key.pk).update(is_active=False)
+        LogEntry.objects.log_actions(
+            actor.pk, [key], CHANGE, change_message=f"Kunci kustodian dicabut. Alasan: {reason[:2000]}"
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -272,6 +284,9 @@ def disclosure_decide(request: DisclosureRequest, custodian, *, approve: bool, r
         raise NotAllowed(_("Hanya kustodian identitas yang dapat memutuskan."))
     if custodian.pk == request.requester_id:
         raise NotAllowed(_("Permintaan Anda sendiri harus diputuskan oleh kustodian lain."))
+    if policy.is_conflicted(custodian, request.report):
+        # Segregation of duties: a custodian the report is about must never unseal who reported them.
+        raise NotAllowed(_("Anda dikecualikan dari laporan ini; permintaan ini harus diputuskan kustodian lain."))
     reason = reason.strip()
     if not reason:
         raise CaseError(_("Tuliskan alasan keputusan."))
@@ -352,25 +367,43 @@ def supervisors_of(user) -> list:
         current = supervisor
 
 
-def exclude_involved(report: WbsReport, person, actor) -> int:
+def exclude_involved(report: WbsReport, person, actor, *, reason: str = "", confirmed: bool = False) -> int:
     """Keep a person the report is about (terlapor), and their supervisors, out of it entirely. Returns how
-    many people were newly excluded. An excluded assignee loses the case."""
+    many people were newly excluded. An excluded assignee loses the case.
+
+    Irreversible from the screen, so it needs a confirmation and a reason (kept encrypted with the report's
+    texts). Refused when the actor would exclude themself, or when nobody would be left who can see and
+    assign the report (cases.policy.exclusion_refusal)."""
     if not policy.can_handle(actor, report):
         raise NotAllowed(_("Anda tidak berwenang atas laporan ini."))
+    reason = reason.strip()
+    if not reason:
+        raise CaseError(_("Tuliskan alasan pengecualian."))
+    if not confirmed:
+        raise CaseError(_("Pengecualian tidak dapat dibatalkan dari layar ini: centang konfirmasi untuk melanjutkan."))
     people = [person, *supervisors_of(person)]
     with transaction.atomic():
+        # Locks the case row too (the detail row joins it): two exclusions (two coordinators excluding each
+        # other) and transitions are serialised.
+        WbsReport.objects.select_for_update().filter(pk=report.pk).values_list("pk").get()
+        refusal = policy.exclusion_refusal(report, actor, people)
+        if refusal:
+            raise CaseError(refusal)
         added = 0
-        for user, reason in zip(people, ["terlapor"] + ["atasan terlapor"] * (len(people) - 1), strict=True):
+        for user, label in zip(people, ["terlapor"] + ["atasan terlapor"] * (len(people) - 1), strict=True):
             _row, created = CaseExclusion.objects.get_or_create(
-                case_id=report.pk, user=user, defaults={"reason": reason}
+                case_id=report.pk, user=user, defaults={"reason": label}
             )
             added += created
             if policy.is_assigned(user, report):
                 policy.revoke_handling(user, report)
             if WbsReport.objects.filter(pk=report.pk, assignee=user).update(assignee=None):
                 report.assignee = None
-        # The log records how many, not whom: who is accused is itself protected.
-        audit.record(report, "excluded", actor, data={"count": added})
+        # The log records how many, not whom: who is accused is itself protected. The reason may name them,
+        # so it is stored like a note of a restricted kind (an encrypted CaseText the purge removes).
+        audit.record(
+            report, "excluded", actor, data={"count": added, **services.text_data(report, "reason", reason[:2000])}
+        )
     return added
 
 

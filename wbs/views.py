@@ -23,6 +23,7 @@ from cases.services import CaseError, NotAllowed
 from wbs import services as wbs_services
 from wbs.forms import (
     CustodianKeyForm,
+    CustodianRemoveForm,
     DisclosureDecisionForm,
     DisclosureRequestForm,
     ExcludeForm,
@@ -362,9 +363,20 @@ def exclude(request, reference):
         raise PermissionDenied
     form = ExcludeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("person", [])) or _("Isian tidak lengkap."))
+        errors = [str(error) for field in ("person", "reason", "confirmed") for error in form.errors.get(field, [])]
+        messages.error(request, " ".join(errors) or _("Isian tidak lengkap."))
         return redirect("cases:detail", reference=reference)
-    added = wbs_services.exclude_involved(report, form.cleaned_data["person"], request.user)
+    try:
+        added = wbs_services.exclude_involved(
+            report,
+            form.cleaned_data["person"],
+            request.user,
+            reason=form.cleaned_data["reason"],
+            confirmed=form.cleaned_data["confirmed"],
+        )
+    except CaseError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:detail", reference=reference)
     if added:
         messages.success(request, _("%(n)d orang dikecualikan dari laporan ini.") % {"n": added})
     else:
@@ -425,6 +437,8 @@ def custodian(request):
     pending = (
         DisclosureRequest.objects.filter(decision=DisclosureDecision.PENDING)
         .exclude(requester=request.user)
+        # A custodian a report is about must not even see that its reporter's identity is asked for.
+        .exclude(report__exclusions__user=request.user)
         .select_related("report", "requester")
         .order_by("created_at")
     )
@@ -508,12 +522,11 @@ def custodian_remove(request, pk):
     _require_custodian(request.user)
     key = get_object_or_404(CustodianKey, pk=pk, is_active=True)
 
-    def remove():
-        wbs_services.custodian_remove(key, request.user)
+    def remove(data):
+        wbs_services.custodian_remove(key, request.user, reason=data["reason"], confirmed=data["confirmed"])
         return _("Kunci kustodian dicabut.")
 
-    _custodian_post(request, remove)
-    return redirect("wbs:custodian")
+    return _custodian_form_action(request, CustodianRemoveForm, remove)
 
 
 @login_required

@@ -36,7 +36,7 @@ def test_a_stop_transition_marks_the_clock_met_on_time_or_late(make_widget, hand
     with at(D(2026, 11, 2)):
         case = make_widget("reviewing")
     with at(D(2026, 11, 6)):
-        services.transition(case, "approve", handler)
+        services.transition(case, "approve", handler, reason="Lengkap.", confirmed=True)
     review = clock(case)
     assert review.met_on == D(2026, 11, 6) and not review.is_late
     late = clock(case, "from_event")
@@ -61,7 +61,7 @@ def test_pause_and_resume_push_the_due_date_by_the_paused_working_days(make_widg
 def test_closing_stops_every_running_clock(make_widget, handler):
     with at(D(2026, 11, 2)):
         case = make_widget("reviewing")
-        services.transition(case, "reject", handler)
+        services.transition(case, "reject", handler, reason="Tidak lengkap.", confirmed=True)
     assert clock(case).met_on == D(2026, 11, 2)  # reject stops the review clock: met
     assert clock(case, "from_event").stopped_on == D(2026, 11, 2)
 

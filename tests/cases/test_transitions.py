@@ -13,6 +13,10 @@ from tests.casetype.models import Status, Widget
 pytestmark = pytest.mark.django_db
 
 
+# What a closing step needs besides its data (cases.policy.needs_confirmation).
+CLOSING = {"reason": "Telaah selesai.", "confirmed": True}
+
+
 def events(case):
     return list(CaseEvent.objects.filter(case_id=case.pk).values_list("action", "from_status", "to_status"))
 
@@ -93,7 +97,7 @@ def test_unmet_conditions_are_refused(make_widget, handler):
 
 def test_transition_arguments_reach_the_method(make_widget, handler):
     case = make_widget("reviewing")
-    services.transition(case, "approve", handler, title="Disetujui dengan catatan")
+    services.transition(case, "approve", handler, title="Disetujui dengan catatan", **CLOSING)
     case = Widget.objects.get(pk=case.pk)
     assert case.title == "Disetujui dengan catatan"
     assert case.closed_at is not None
@@ -143,7 +147,7 @@ def test_every_state_and_transition_pair(make_widget, pegawai, handler, state, n
         assert CaseEvent.objects.filter(case_id=case.pk).count() == count
     if allowed_for:
         actor = pegawai if allowed_for == "reporter" else handler
-        services.transition(case, name, actor)
+        services.transition(case, name, actor, **(CLOSING if name in ("approve", "reject") else {}))
         assert Widget.objects.get(pk=case.pk).status != state
 
 
@@ -156,7 +160,7 @@ def test_two_concurrent_attempts_exactly_one_wins(make_widget, handler, handler2
     def attempt(actor, name):
         try:
             barrier.wait()
-            services.transition(Case.objects.get(pk=case.pk), name, actor, expected_status="reviewing")
+            services.transition(Case.objects.get(pk=case.pk), name, actor, expected_status="reviewing", **CLOSING)
             results.append("ok")
         except services.AlreadyChanged as exc:
             results.append(exc.message)

@@ -19,6 +19,10 @@ DATA = {
     "record_handover": {"handover_evidence": "BST-77", "handover_on": None},
 }
 REPORTER_TRANSITIONS = {"submit", "complete"}
+# Closing steps also need a reason and a confirmation (cases.policy.needs_confirmation).
+CLOSING = {"reason": "Sesuai hasil verifikasi UPG.", "confirmed": True}
+for _name in ("declare_not_reportable", "close", "record_handover"):
+    DATA[_name] = {**DATA.get(_name, {}), **CLOSING}
 
 
 def data_for(name: str, **overrides) -> dict:

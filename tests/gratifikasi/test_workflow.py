@@ -104,7 +104,7 @@ def test_a_decision_without_state_property_closes_without_hand_over(make_report,
     report = make_report([*FORWARD, ("record_decision", {"kpk_decision": "milik_penerima"})])
     with pytest.raises(services.NotAllowed):
         services.transition(report, "start_settlement", upg)
-    report = services.transition(report, "close", upg)
+    report = services.transition(report, "close", upg, reason="Milik penerima.", confirmed=True)
     assert report.status == Status.CLOSED
     assert not DeadlineClock.objects.filter(case_id=report.pk, code="handover").exists()
 

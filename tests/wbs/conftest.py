@@ -35,6 +35,11 @@ DATA = {
     "close": {"follow_up_result": "SK hukuman disiplin terbit.", "follow_up_done_on": None},
 }
 
+# Closing steps also need a reason and a confirmation (cases.policy.needs_confirmation).
+CLOSING = {"reason": "Sesuai hasil penanganan.", "confirmed": True}
+for _name in ("reject", "refer", "close_not_proven", "close"):
+    DATA[_name] = {**DATA.get(_name, {}), **CLOSING}
+
 
 def data_for(name: str, **overrides) -> dict:
     data = {key: (value if value is not None else workdays.today()) for key, value in DATA.get(name, {}).items()}

@@ -9,6 +9,9 @@ from wbs.models import CustodianKey, DisclosureDecision, DisclosureRequest, Iden
 
 pytestmark = pytest.mark.django_db
 
+# Revoking a key needs a reason and a confirmation.
+REVOKE = {"reason": "Pensiun.", "confirmed": True}
+
 REASON = "Pelapor perlu dimintai keterangan sebagai saksi dalam pemeriksaan."
 
 
@@ -54,10 +57,10 @@ def test_removing_the_only_key_of_an_identity_is_refused(make_report, kustodian,
     make_report(identity=IDENTITY)
     key2 = wbs_services.custodian_key_create(kustodian2, PASSPHRASE2)
     with pytest.raises(services.CaseError, match="hanya dapat dibuka dengan kunci ini"):
-        wbs_services.custodian_remove(custodian_key, kustodian2)
+        wbs_services.custodian_remove(custodian_key, kustodian2, **REVOKE)
     assert CustodianKey.objects.get(pk=custodian_key.pk).is_active
     wbs_services.custodian_reseal(kustodian, PASSPHRASE)
-    wbs_services.custodian_remove(custodian_key, kustodian2)
+    wbs_services.custodian_remove(custodian_key, kustodian2, **REVOKE)
     assert not CustodianKey.objects.get(pk=custodian_key.pk).is_active
     assert list(IdentitySeal.objects.values_list("custodian_id", flat=True)) == [key2.pk]
 
@@ -65,7 +68,7 @@ def test_removing_the_only_key_of_an_identity_is_refused(make_report, kustodian,
 def test_a_removed_custodian_cannot_decide_and_new_reports_skip_them(make_report, coordinator, kustodian, kustodian2,
                                                                      custodian_key, custodian_key2):  # fmt: skip
     report = make_report(identity=IDENTITY)
-    wbs_services.custodian_remove(custodian_key, kustodian2)
+    wbs_services.custodian_remove(custodian_key, kustodian2, **REVOKE)
     request = wbs_services.disclosure_request(report, coordinator, REASON)
     with pytest.raises(services.CaseError, match="belum memiliki kunci"):
         wbs_services.disclosure_decide(request, kustodian, approve=True, reason="x", passphrase=PASSPHRASE)

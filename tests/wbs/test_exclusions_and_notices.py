@@ -15,6 +15,9 @@ from wbs import services as wbs_services
 
 pytestmark = pytest.mark.django_db
 
+# An exclusion needs a reason and a confirmation.
+EXCLUDE = {"reason": "Disebut sebagai terlapor.", "confirmed": "on"}
+
 
 @pytest.fixture
 def terlapor_chain(make_user):
@@ -33,7 +36,7 @@ def test_the_terlapor_and_their_supervisors_get_404(client, make_report, coordin
     client.force_login(accused)
     assert client.get(f"/kasus/{report.reference}/").status_code == 200  # a coordinator, before exclusion
     client.force_login(coordinator)
-    response = client.post(f"/wbs/kasus/{report.reference}/kecualikan/", {"person": "terlapor"}, follow=True)
+    response = client.post(f"/wbs/kasus/{report.reference}/kecualikan/", {"person": "terlapor", **EXCLUDE}, follow=True)
     assert "3 orang dikecualikan" in response.content.decode()
     for user in terlapor_chain:
         client.force_login(user)
@@ -41,15 +44,15 @@ def test_the_terlapor_and_their_supervisors_get_404(client, make_report, coordin
         assert report.reference not in client.get("/kasus/").content.decode()
         with pytest.raises(services.CaseError):
             services.transition(report, "accept", user)
-    # The log says how many, not whom.
+    # The log says how many, not whom (the reason is an encrypted CaseText).
     event = CaseEvent.objects.get(case_id=report.pk, action="excluded")
-    assert event.data == {"count": 3}
+    assert event.data == {"count": 3, "reason_id": event.data["reason_id"]}
 
 
 def test_an_excluded_assignee_loses_the_case(make_report, coordinator, wbs_handler):
     report = make_report()
     services.assign(report, wbs_handler, coordinator)
-    wbs_services.exclude_involved(report, wbs_handler, coordinator)
+    wbs_services.exclude_involved(report, wbs_handler, coordinator, reason="Terlapor.", confirmed=True)
     report.refresh_from_db()
     assert report.assignee is None and not policy.can_view(wbs_handler, report)
     assert wbs_handler not in policy.assignable_users(report)
@@ -60,9 +63,9 @@ def test_exclusion_by_nip_and_unknown_people(client, make_report, coordinator, p
     pegawai.profile.nip = "198001012005011001"
     pegawai.profile.save()
     client.force_login(coordinator)
-    page = client.post(f"/wbs/kasus/{report.reference}/kecualikan/", {"person": "000"}, follow=True)
+    page = client.post(f"/wbs/kasus/{report.reference}/kecualikan/", {"person": "000", **EXCLUDE}, follow=True)
     assert "Tidak ada pegawai" in page.content.decode()
-    client.post(f"/wbs/kasus/{report.reference}/kecualikan/", {"person": "198001012005011001"})
+    client.post(f"/wbs/kasus/{report.reference}/kecualikan/", {"person": "198001012005011001", **EXCLUDE})
     assert set(CaseExclusion.objects.filter(case_id=report.pk).values_list("user__username", flat=True)) == {
         "pegawai",
         "atasan",

@@ -80,7 +80,9 @@ def test_not_proven_closes_without_follow_up(make_report, coordinator):
                           ("record_recommendation", outcome)])  # fmt: skip
     with pytest.raises(services.NotAllowed):
         services.transition(report, "start_follow_up", coordinator)
-    report = services.transition(report, "close_not_proven", coordinator, note="Tidak terbukti.")
+    report = services.transition(
+        report, "close_not_proven", coordinator, note="Tidak terbukti.", reason="Bukti tidak cukup.", confirmed=True
+    )
     assert report.status == Status.CLOSED
 
 
