@@ -32,6 +32,11 @@ TRANSITION_METADATA = {
 # The audit actions the transition service and case creation write for every kind (cases.services).
 CORE_ACTIONS = ("created", "transition")
 
+# Every detail model names its parent link `case` (docs/adding-a-case-kind.md). WBS predates the rule: renaming its
+# primary-key column needs every referencing table rebuilt on SQLite, so it keeps Django's default for now.
+PARENT_LINK = "case"
+PARENT_LINK_EXCEPTIONS = {"wbs.WbsReport": "case_ptr"}
+
 # Where a clock rule takes a date from when it is not a callable: today, or a date attribute of the detail model.
 TODAY = "today"
 
@@ -96,7 +101,19 @@ def registry_errors(kinds: Iterable[registry.CaseKind]) -> list[checks.CheckMess
                     hint=f"Use one of cases.policy.ROLES: {', '.join(policy.ROLES)}.",
                 )
             )
-        if model is not None and issubclass(model, Case):
+        if model is not None and issubclass(model, Case) and model is not Case:
+            link = model._meta.get_ancestor_link(Case)
+            expected = PARENT_LINK_EXCEPTIONS.get(kind.model_label, PARENT_LINK)
+            if link is not None and link.name != expected:
+                errors.append(
+                    _error(
+                        f"The parent link of {kind.model_label} is named {link.name!r}, not {expected!r}.",
+                        kind,
+                        "sigap.E007",
+                        hint="Declare case = models.OneToOneField(Case, parent_link=True, primary_key=True, "
+                        'on_delete=models.CASCADE, related_name="+").',
+                    )
+                )
             for name in kind.search_fields:
                 if not hasattr(model, name):
                     errors.append(

@@ -100,3 +100,12 @@ def test_manage_py_check_fails_with_the_reason(monkeypatch):
     with pytest.raises(SystemCheckError) as failure:
         call_command("check")
     assert "sigap.E022" in str(failure.value) and "'aprove'" in str(failure.value)
+
+
+def test_every_detail_model_names_its_parent_link_case(monkeypatch):
+    wbs = registry.get("wbs")
+    assert checks.registry_errors([wbs]) == []  # the one documented exception
+    monkeypatch.setattr(checks, "PARENT_LINK_EXCEPTIONS", {})
+    errors = checks.registry_errors([wbs])
+    assert ids(errors) == ["sigap.E007"] and "'case_ptr'" in errors[0].msg
+    assert checks.registry_errors([registry.get("gratifikasi"), UJI]) == []
