@@ -1,18 +1,22 @@
 """System checks for the case-kind registry: strings that name code fail at start-up, not on a click.
 
-A kind's transitions and clocks refer to code by name — a dotted form path, a clock trigger, a date attribute,
-an audit action. Python does not look at any of them until a user presses the button or a clock starts, and
-some fail silently (a misspelt ``start_from`` counts the deadline from today). `manage.py check`, the test
-run and every `runserver`/`migrate` run these checks, as healthchecks checks its own configuration.
+A kind's transitions and clocks refer to code by name — a dotted form path, a clock trigger, a date attribute —
+and services record audit actions by name. Python does not look at any of them until a user presses the
+button or a clock starts, and some fail silently (a misspelt ``start_from`` counts the deadline from today).
+`manage.py check`, the test run and every `runserver`/`migrate` run these checks, as healthchecks checks its
+own configuration.
 
 Registered in `CasesConfig.ready()`; each ``*_errors`` function takes the kinds to check, so a test can hand
 it a deliberately broken kind without touching the registry.
 """
 
+import ast
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 from django import forms
+from django.apps import apps
 from django.core import checks
 from django.utils.module_loading import import_string
 
@@ -28,9 +32,6 @@ TRANSITION_METADATA = {
     "style": "the button's style, e.g. 'danger' (cases.views)",
     "confirm": "the step is irreversible: confirmation and reason (cases.policy.needs_confirmation)",
 }
-
-# The audit actions the transition service and case creation write for every kind (cases.services).
-CORE_ACTIONS = ("created", "transition")
 
 # Every detail model names its parent link `case` (docs/adding-a-case-kind.md). WBS predates the rule: renaming its
 # primary-key column needs every referencing table rebuilt on SQLite, so it keeps Django's default for now.
@@ -219,19 +220,82 @@ def clock_errors(kinds: Iterable[registry.CaseKind]) -> list[checks.CheckMessage
     return errors
 
 
-def audit_action_errors(kinds: Iterable[registry.CaseKind]) -> list[checks.CheckMessage]:
-    """The audit actions written for every kind's cases are registered (the timeline shows their label)."""
+def audit_action_errors(
+    kinds: Iterable[registry.CaseKind], sources: Iterable[Path] | None = None
+) -> list[checks.CheckMessage]:
+    """Every action name the core and the kinds' apps pass to `audit.record` is registered in
+    `cases.audit.ACTIONS` (the timeline shows its label; a misspelt name would be logged as written, with no
+    label, and never match a filter). Read from the source, so a name is checked before anyone takes that path.
+
+    `sources` defaults to the Python files of `cases` and of every registered kind's app, migrations left out."""
+    if sources is None:
+        sources = _app_sources(kinds)
     errors: list[checks.CheckMessage] = []
-    for action in CORE_ACTIONS:
-        if action not in audit.ACTIONS:
-            errors.append(
-                checks.Error(
-                    f"Audit action {action!r}, written for every case, is not in cases.audit.ACTIONS.",
-                    obj="cases.audit",
-                    id="sigap.E030",
+    for path in sources:
+        for line, action in sorted(_recorded_actions(path)):
+            if action not in audit.ACTIONS:
+                errors.append(
+                    checks.Error(
+                        f"{path.name}:{line} records audit action {action!r}, which is not in cases.audit.ACTIONS.",
+                        hint="Register the action with an Indonesian label in cases.audit.ACTIONS, or fix the name.",
+                        obj=str(path),
+                        id="sigap.E030",
+                    )
                 )
-            )
     return errors
+
+
+def _app_sources(kinds: Iterable[registry.CaseKind]) -> list[Path]:
+    app_configs = {apps.get_app_config("cases")}
+    for kind in kinds:
+        model = _model(kind)
+        if model is not None:
+            app_configs.add(model._meta.app_config)
+    return sorted(
+        path
+        for app_config in app_configs
+        for path in Path(app_config.path).rglob("*.py")
+        if "migrations" not in path.parts
+    )
+
+
+def _recorded_actions(path: Path) -> set[tuple[int, str]]:
+    """(line, action) of every `audit.record(case, action, ...)` call whose action is a string literal, a
+    conditional of literals, or a local variable only ever assigned literals in the same function."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[tuple[int, str]] = set()
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for call in ast.walk(function):
+            if not _is_audit_record(call):
+                continue
+            action = call.args[1] if len(call.args) > 1 else None
+            action = next((k.value for k in call.keywords if k.arg == "action"), action)
+            if isinstance(action, ast.Name):
+                values = [
+                    node.value
+                    for node in ast.walk(function)
+                    if isinstance(node, ast.Assign)
+                    and any(isinstance(target, ast.Name) and target.id == action.id for target in node.targets)
+                ]
+            else:
+                values = [action] if action is not None else []
+            for value in values:
+                for node in ast.walk(value):
+                    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                        found.add((call.lineno, node.value))
+    return found
+
+
+def _is_audit_record(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "record"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "audit"
+    )
 
 
 def check_case_kinds(app_configs=None, **kwargs) -> list[checks.CheckMessage]:

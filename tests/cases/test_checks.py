@@ -88,10 +88,35 @@ def test_it_reports_a_broken_registry_entry():
     assert policy.PETUGAS_UPG in next(e.hint for e in errors if e.id == "sigap.E005")
 
 
-def test_it_reports_an_unregistered_core_audit_action(monkeypatch):
-    monkeypatch.delitem(audit.ACTIONS, "transition")
-    errors = checks.audit_action_errors([UJI])
-    assert ids(errors) == ["sigap.E030"] and "'transition'" in errors[0].msg
+def test_it_reports_a_misspelt_audit_action(tmp_path):
+    source = tmp_path / "services.py"
+    source.write_text(
+        "from cases import audit\n"
+        "def note(case, actor):\n"
+        "    audit.record(case, 'coment', actor)\n"
+        "def decide(case, actor, approve):\n"
+        "    audit.record(case, 'disclosure_approved' if approve else 'disclosure_denyed', actor)\n"
+        "def decide_later(case, actor, approve):\n"
+        "    action = 'disclosure_approved'\n"
+        "    if not approve:\n"
+        "        action = 'disclosure_rejected'\n"
+        "    audit.record(case, action=action, actor=actor)\n"
+    )
+    errors = checks.audit_action_errors([UJI], sources=[source])
+    assert ids(errors) == ["sigap.E030"] * 3
+    assert [error.msg.split(" which")[0] for error in errors] == [
+        "services.py:3 records audit action 'coment',",
+        "services.py:5 records audit action 'disclosure_denyed',",
+        "services.py:10 records audit action 'disclosure_rejected',",
+    ]
+
+
+def test_the_actions_the_apps_record_are_read_from_their_source(monkeypatch):
+    # wbs/services.py records "purged"; unregistering it makes the real sources fail the check.
+    assert checks.audit_action_errors(registry.all_kinds()) == []
+    monkeypatch.delitem(audit.ACTIONS, "purged")
+    errors = checks.audit_action_errors(registry.all_kinds())
+    assert [(error.id, error.obj.endswith("wbs/services.py")) for error in errors] == [("sigap.E030", True)]
 
 
 def test_manage_py_check_fails_with_the_reason(monkeypatch):
