@@ -1,7 +1,8 @@
 """The case-type registry: each case app describes its kind here, so `cases/` never imports a case app.
 
-An app registers in its ``AppConfig.ready()``; the core looks kinds up by code when it numbers a case, decides
-who handles it, or renders it.
+An app defines its kind in ``<app>/kind.py`` and registers it in its ``AppConfig.ready()``; ``cases.checks``
+validates every registered kind at start-up (``manage.py check``). The core looks kinds up by code when it
+numbers a case, decides who handles it, or renders it.
 """
 
 from collections.abc import Callable
@@ -14,16 +15,24 @@ if TYPE_CHECKING:
     from django.db.models import Model
 
 
+# Clock triggers that are not transitions: the core fires them itself (cases.checks accepts them besides a kind's
+# transition names).
+CORE_TRIGGERS = {
+    "create": "the case is created (cases.services.create_case)",
+    "message_to_reporter": "a handler writes to the reporter (cases.services.add_message)",
+}
+
+
 @dataclass(frozen=True)
 class ClockRule:
     """A deadline that a transition starts, stops or pauses.
 
-    ``start_on`` / ``stop_on`` / ``pause_on`` / ``resume_on`` name transitions. ``start_from`` says where day 0
-    comes from: ``"today"``, the name of a date attribute of the detail model (the law's day 0 is the event's
-    day, e.g. the date a gift was received, not the day someone clicked), or a callable ``(case) -> date``.
-    ``stop_from`` likewise says which date the clock was met on (the date a report actually reached KPK,
-    which an officer may record days later). ``working_days`` may be a callable ``(case) -> int`` when the
-    length depends on the rule in force.
+    ``start_on`` / ``stop_on`` / ``pause_on`` / ``resume_on`` name transitions (or a CORE_TRIGGERS entry).
+    ``start_from`` says where day 0 comes from: ``"today"``, the name of a date attribute of the detail model
+    (the law's day 0 is the event's day, e.g. the date a gift was received, not the day someone clicked), or a
+    callable ``(case) -> date``. ``stop_from`` likewise says which date the clock was met on (the date a report
+    actually reached KPK, which an officer may record days later). ``working_days`` may be a callable
+    ``(case) -> int`` when the length depends on the rule in force.
     ``applies`` (``(case) -> bool``) can skip the clock for cases it does not concern; ``not_after`` names
     another clock whose due date this one may never pass. ``length_label`` says the length as the rule
     does when "N hari kerja" would not ("3 bulan", "saat laporan masuk").

@@ -88,7 +88,7 @@ INSTALLED_APPS = [
     "wbs",
     "pengaduan",
     "benturan",
-] + env_list("SIGAP_EXTRA_APPS")
+]
 
 MIDDLEWARE = [
     # First: on public intake pages nothing after it may see the client's address or user agent.

@@ -2,6 +2,7 @@
 
 from cases import intake, services
 from cases.models import TrackingCredential
+from wbs import services as wbs_services
 
 # Fixed so the README can name them: a demo installation is for trying things, not for keeping secrets.
 DEMO_PASSPHRASE = "kustodian-demo-2026"
@@ -9,8 +10,6 @@ DEMO_RECEIPT = "2026112312345678"
 
 
 def seed(units: dict, users: dict) -> list[str]:
-    from wbs import services as wbs_services
-
     wbs_services.custodian_key_create(users["kustodian"], DEMO_PASSPHRASE)
     report, receipt = wbs_services.report_submit(
         fields={

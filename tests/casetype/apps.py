@@ -8,39 +8,8 @@ class CasetypeConfig(AppConfig):
     label = "casetype"
 
     def ready(self):
-        from cases import policy, registry
-        from tests.casetype.models import FINAL, Status
+        # Imported here, not at the top: the kind reads the models, which exist only once apps are loaded.
+        from cases import registry
+        from tests.casetype.kind import KIND
 
-        registry.register(
-            registry.CaseKind(
-                code="uji",
-                prefix="UJI",
-                label="Uji",
-                model_label="casetype.Widget",
-                handler_group=policy.PETUGAS_PENGADUAN,
-                status_labels=tuple(Status.choices),
-                final_states=FINAL,
-                notify=lambda case, name: [case.reporter],
-                clocks=(
-                    registry.ClockRule(
-                        code="review",
-                        label="Review",
-                        basis="test 5 HK",
-                        working_days=5,
-                        start_on=("submit",),
-                        stop_on=("approve", "reject"),
-                        pause_on=("send_back",),
-                        resume_on=("resubmit",),
-                    ),
-                    registry.ClockRule(
-                        code="from_event",
-                        label="From event",
-                        basis="test 10 HK",
-                        working_days=10,
-                        start_on=("submit",),
-                        stop_on=("approve",),
-                        start_from="event_date",
-                    ),
-                ),
-            )
-        )
+        registry.register(KIND)

@@ -1,6 +1,5 @@
-"""Demo organisation, a user for every role and demo cases. Development only: refuses in production."""
-
-import datetime as dt
+"""Demo organisation, a user for every role, and each registered kind's demo cases (its `demo_data` hook,
+<app>/demo.py). Development only: refuses in production."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -8,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cases import policy, services, workdays
+from cases import policy, registry
 from cases.middleware import DEMO_EMAIL_DOMAIN
 from cases.models import EmployeeProfile, RolePolicy, Unit
 
@@ -134,101 +133,10 @@ class Command(BaseCommand):
         users["wbs"].user_permissions.add(Permission.objects.get(codename="coordinate_confidential"))
         # Demo accounts sign in with a password only; a real installation keeps the migration's defaults.
         RolePolicy.objects.update(require_two_factor=False)
-        self._cases(units, users)
-        from cases import registry
-
+        # Each kind makes its own demo cases (<app>/demo.py): the core never imports a case app.
         for kind in registry.all_kinds():
             if kind.demo_data is not None:
                 self.demo_notes += kind.demo_data(units, users)
-
-    def _cases(self, units, users):
-        """Demo gratifikasi reports at every stage. The core does not import case apps; this command is the
-        one place that knows the demo's kinds, so it reaches them through the registry's models."""
-        from cases import registry
-
-        Report = registry.get("gratifikasi").model
-        Item = Report._meta.get_field("objects_received").related_model
-        today = workdays.today()
-        pegawai, upg = users["pegawai"], users["upg"]
-        forward = {"kpk_forwarded_on": today, "kpk_channel": "gol_institusi", "kpk_reference": "GOL-2026-0412"}
-        plan = [
-            # (days ago received, type, occasion, giver, objects, steps by the UPG after submission)
-            (2, "penerimaan", "kedinasan", ("Hendro", "PT Sinar Rekanan"), [("makanan", "Parsel buah", 750_000)], []),
-            (
-                12,
-                "penerimaan",
-                "kedinasan",
-                ("Lina", "CV Peserta Lelang"),
-                [("voucher", "Voucher belanja", 2_500_000)],
-                [("start_verification", {})],
-            ),
-            (
-                40,
-                "penerimaan",
-                "kedinasan",
-                ("Yusuf", "PT Mitra Kerja"),
-                [("tiket", "Tiket pesawat PP", 3_200_000)],
-                [("start_verification", {}), ("start_analysis", {})],
-            ),
-            (
-                5,
-                "penolakan",
-                "kedinasan",
-                ("Anonim", "Pemohon izin"),
-                [("uang", "Amplop uang (ditolak)", 1_000_000)],
-                [("start_verification", {})],
-            ),
-            (
-                20,
-                "penerimaan",
-                "kedinasan",
-                ("Santi", "PT Vendor Aplikasi"),
-                [("barang", "Jam tangan", 4_000_000)],
-                [("start_verification", {}), ("start_analysis", {}), ("forward_to_kpk", forward)],
-            ),
-            (
-                3,
-                "penerimaan",
-                "pernikahan_upacara",
-                ("Rudi", "Rekan sekolah"),
-                [("uang", "Amplop pernikahan", 1_000_000)],
-                [],
-            ),
-        ]
-        reports = []
-        for days_ago, report_type, occasion, (giver, institution), items, steps in plan:
-            report = services.create_case(
-                kind="gratifikasi",
-                actor=pegawai,
-                unit=units["SEKR"],
-                reporter=pegawai,
-                report_type=report_type,
-                date_received=today - dt.timedelta(days=days_ago),
-                occasion=occasion,
-                giver_name=giver,
-                giver_institution=institution,
-                giver_relationship="rekanan",
-                place="Kantor",
-                summary=f"{items[0][1]} dari {giver} ({institution}).",
-            )
-            for kind, description, value in items:
-                Item.objects.create(report=report, kind=kind, description=description, value=value)
-            report = services.transition(report, "submit", pegawai)
-            for step, data in steps:
-                report = services.transition(report, step, upg, **data)
-            reports.append(report)
-        draft = services.create_case(
-            kind="gratifikasi",
-            actor=pegawai,
-            unit=units["SEKR"],
-            reporter=pegawai,
-            report_type="penerimaan",
-            date_received=today,
-            summary="Cendera mata dari tamu dinas",
-        )
-        Item.objects.create(report_id=draft.pk, kind="cenderamata", description="Miniatur kapal", value=350_000)
-        services.assign(reports[4], upg, upg)
-        services.assign(reports[2], users["upg2"], upg)
 
     def print_credentials(self):
         self.stdout.write("")

@@ -1,0 +1,303 @@
+"""System checks for the case-kind registry: strings that name code fail at start-up, not on a click.
+
+A kind's transitions and clocks refer to code by name — a dotted form path, a clock trigger, a date attribute —
+and services record audit actions by name. Python does not look at any of them until a user presses the
+button or a clock starts, and some fail silently (a misspelt ``start_from`` counts the deadline from today).
+`manage.py check`, the test run and every `runserver`/`migrate` run these checks, as healthchecks checks its
+own configuration.
+
+Registered in `CasesConfig.ready()`; each ``*_errors`` function takes the kinds to check, so a test can hand
+it a deliberately broken kind without touching the registry.
+"""
+
+import ast
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from django import forms
+from django.apps import apps
+from django.core import checks
+from django.utils.module_loading import import_string
+
+from cases import audit, policy, registry
+from cases.models import Case
+
+# Keys a transition's `custom` metadata may carry, and who reads them. A misspelt key ("from", "note_requried")
+# would silently drop the form or the required note.
+TRANSITION_METADATA = {
+    "label": "the button and timeline label (cases.views, cases.services.transition_label)",
+    "form": "dotted path of the form asked before the step (cases.views.transition_form)",
+    "note_required": "the step needs a note (cases.views)",
+    "style": "the button's style, e.g. 'danger' (cases.views)",
+    "confirm": "the step is irreversible: confirmation and reason (cases.policy.needs_confirmation)",
+}
+
+# Every detail model names its parent link `case` (docs/adding-a-case-kind.md). WBS predates the rule: renaming its
+# primary-key column needs every referencing table rebuilt on SQLite, so it keeps Django's default for now.
+PARENT_LINK = "case"
+PARENT_LINK_EXCEPTIONS = {"wbs.WbsReport": "case_ptr"}
+
+# Where a clock rule takes a date from when it is not a callable: today, or a date attribute of the detail model.
+TODAY = "today"
+
+
+def _error(msg: str, kind: registry.CaseKind, id: str, hint: str = "") -> checks.Error:
+    return checks.Error(msg, hint=hint or None, obj=f"case kind {kind.code!r}", id=id)
+
+
+def _model(kind: registry.CaseKind):
+    """The kind's detail model, or None when its label does not name an installed model."""
+    try:
+        return kind.model
+    except (LookupError, ValueError):
+        return None
+
+
+def _transitions(model) -> list:
+    return list(model._meta.get_field("status").get_all_transitions(model))
+
+
+def registry_errors(kinds: Iterable[registry.CaseKind]) -> list[checks.CheckMessage]:
+    """Each entry: unique code and prefix, a detail model that is a Case, a handler group that is a role."""
+    kinds = list(kinds)
+    errors: list[checks.CheckMessage] = []
+    for attribute, check_id in (("code", "sigap.E001"), ("prefix", "sigap.E002")):
+        counts = Counter(getattr(kind, attribute) for kind in kinds)
+        for kind in kinds:
+            if counts[getattr(kind, attribute)] > 1:
+                errors.append(
+                    _error(
+                        f"Case kind {attribute} {getattr(kind, attribute)!r} is used by more than one kind.",
+                        kind,
+                        check_id,
+                    )
+                )
+    for kind in kinds:
+        model = _model(kind)
+        if model is None:
+            errors.append(
+                _error(
+                    f"model_label {kind.model_label!r} does not name an installed model.",
+                    kind,
+                    "sigap.E003",
+                    hint="Use 'app_label.ModelName' of the kind's detail model.",
+                )
+            )
+        elif not issubclass(model, Case) or model is Case:
+            errors.append(
+                _error(
+                    f"Detail model {kind.model_label!r} is not a subclass of cases.models.Case.",
+                    kind,
+                    "sigap.E004",
+                    hint="A kind's detail model inherits from Case (one table of cases, DESIGN §1.1).",
+                )
+            )
+        if kind.handler_group not in policy.ROLES:
+            errors.append(
+                _error(
+                    f"handler_group {kind.handler_group!r} is not a role.",
+                    kind,
+                    "sigap.E005",
+                    hint=f"Use one of cases.policy.ROLES: {', '.join(policy.ROLES)}.",
+                )
+            )
+        if model is not None and issubclass(model, Case) and model is not Case:
+            link = model._meta.get_ancestor_link(Case)
+            expected = PARENT_LINK_EXCEPTIONS.get(kind.model_label, PARENT_LINK)
+            if link is not None and link.name != expected:
+                errors.append(
+                    _error(
+                        f"The parent link of {kind.model_label} is named {link.name!r}, not {expected!r}.",
+                        kind,
+                        "sigap.E007",
+                        hint="Declare case = models.OneToOneField(Case, parent_link=True, primary_key=True, "
+                        'on_delete=models.CASCADE, related_name="+").',
+                    )
+                )
+            for name in kind.search_fields:
+                if not hasattr(model, name):
+                    errors.append(
+                        _error(
+                            f"search_fields names {name!r}, which {kind.model_label} does not have.", kind, "sigap.E006"
+                        )
+                    )
+    return errors
+
+
+def transition_errors(kinds: Iterable[registry.CaseKind]) -> list[checks.CheckMessage]:
+    """Each transition's metadata: known keys only, and a form path that imports to a Form class."""
+    errors: list[checks.CheckMessage] = []
+    for kind in kinds:
+        model = _model(kind)
+        if model is None or not issubclass(model, Case):
+            continue  # reported by registry_errors
+        for transition in _transitions(model):
+            for key in transition.custom:
+                if key not in TRANSITION_METADATA:
+                    errors.append(
+                        _error(
+                            f"Transition {transition.name!r} has unknown metadata key {key!r}.",
+                            kind,
+                            "sigap.E010",
+                            hint=f"Known keys: {', '.join(TRANSITION_METADATA)}.",
+                        )
+                    )
+            path = transition.custom.get("form")
+            if path:
+                errors += _form_errors(kind, transition.name, path)
+    return errors
+
+
+def _form_errors(kind: registry.CaseKind, name: str, path: str) -> list[checks.CheckMessage]:
+    try:
+        form_class = import_string(path)
+    except ImportError as exc:
+        return [
+            _error(
+                f"Transition {name!r} names form {path!r}, which cannot be imported: {exc}",
+                kind,
+                "sigap.E011",
+                hint="Give the dotted path of a Form class, e.g. 'gratifikasi.forms.ForwardForm'.",
+            )
+        ]
+    if not (isinstance(form_class, type) and issubclass(form_class, forms.BaseForm)):
+        return [_error(f"Transition {name!r} names {path!r}, which is not a Form class.", kind, "sigap.E012")]
+    return []
+
+
+def clock_errors(kinds: Iterable[registry.CaseKind]) -> list[checks.CheckMessage]:
+    """Each clock rule: triggers that are transitions of the kind (or a core trigger), date attributes that
+    exist, a `not_after` that names another clock of the kind, and codes unique within the kind."""
+    errors: list[checks.CheckMessage] = []
+    for kind in kinds:
+        model = _model(kind)
+        if model is None or not issubclass(model, Case):
+            continue
+        names = {transition.name for transition in _transitions(model)}
+        codes = Counter(rule.code for rule in kind.clocks)
+        for rule in kind.clocks:
+            where = f"Clock {rule.code!r}"
+            if codes[rule.code] > 1:
+                errors.append(_error(f"{where} is declared more than once.", kind, "sigap.E020"))
+            for attribute in ("start_on", "stop_on", "pause_on", "resume_on"):
+                triggers = getattr(rule, attribute)
+                if isinstance(triggers, str):
+                    # ("submit") is a string, not a tuple: each letter would be a trigger.
+                    errors.append(_error(f"{where}: {attribute} must be a tuple of names.", kind, "sigap.E021"))
+                    continue
+                for trigger in triggers:
+                    if trigger not in names and trigger not in registry.CORE_TRIGGERS:
+                        errors.append(
+                            _error(
+                                f"{where}: {attribute} names {trigger!r}, which is neither a transition of "
+                                f"{kind.model_label} nor a core trigger.",
+                                kind,
+                                "sigap.E022",
+                                hint=f"Transitions: {', '.join(sorted(names))}; core triggers: "
+                                f"{', '.join(registry.CORE_TRIGGERS)}.",
+                            )
+                        )
+            for attribute in ("start_from", "stop_from"):
+                source = getattr(rule, attribute)
+                if isinstance(source, str) and source != TODAY and not hasattr(model, source):
+                    # cases.deadlines reads it with getattr(..., None) and falls back to today: a typo would
+                    # quietly count the deadline from the wrong day.
+                    errors.append(
+                        _error(
+                            f"{where}: {attribute} names {source!r}, which {kind.model_label} does not have.",
+                            kind,
+                            "sigap.E023",
+                            hint=f"Use {TODAY!r}, a date attribute of the detail model, or a callable.",
+                        )
+                    )
+            if rule.not_after and rule.not_after not in codes:
+                errors.append(
+                    _error(
+                        f"{where}: not_after names {rule.not_after!r}, not a clock of this kind.", kind, "sigap.E024"
+                    )
+                )
+    return errors
+
+
+def audit_action_errors(
+    kinds: Iterable[registry.CaseKind], sources: Iterable[Path] | None = None
+) -> list[checks.CheckMessage]:
+    """Every action name the core and the kinds' apps pass to `audit.record` is registered in
+    `cases.audit.ACTIONS` (the timeline shows its label; a misspelt name would be logged as written, with no
+    label, and never match a filter). Read from the source, so a name is checked before anyone takes that path.
+
+    `sources` defaults to the Python files of `cases` and of every registered kind's app, migrations left out."""
+    if sources is None:
+        sources = _app_sources(kinds)
+    errors: list[checks.CheckMessage] = []
+    for path in sources:
+        for line, action in sorted(_recorded_actions(path)):
+            if action not in audit.ACTIONS:
+                errors.append(
+                    checks.Error(
+                        f"{path.name}:{line} records audit action {action!r}, which is not in cases.audit.ACTIONS.",
+                        hint="Register the action with an Indonesian label in cases.audit.ACTIONS, or fix the name.",
+                        obj=str(path),
+                        id="sigap.E030",
+                    )
+                )
+    return errors
+
+
+def _app_sources(kinds: Iterable[registry.CaseKind]) -> list[Path]:
+    app_configs = {apps.get_app_config("cases")}
+    for kind in kinds:
+        model = _model(kind)
+        if model is not None:
+            app_configs.add(model._meta.app_config)
+    return sorted(
+        path
+        for app_config in app_configs
+        for path in Path(app_config.path).rglob("*.py")
+        if "migrations" not in path.parts
+    )
+
+
+def _recorded_actions(path: Path) -> set[tuple[int, str]]:
+    """(line, action) of every `audit.record(case, action, ...)` call whose action is a string literal, a
+    conditional of literals, or a local variable only ever assigned literals in the same function."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[tuple[int, str]] = set()
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for call in ast.walk(function):
+            if not _is_audit_record(call):
+                continue
+            action = call.args[1] if len(call.args) > 1 else None
+            action = next((k.value for k in call.keywords if k.arg == "action"), action)
+            if isinstance(action, ast.Name):
+                values = [
+                    node.value
+                    for node in ast.walk(function)
+                    if isinstance(node, ast.Assign)
+                    and any(isinstance(target, ast.Name) and target.id == action.id for target in node.targets)
+                ]
+            else:
+                values = [action] if action is not None else []
+            for value in values:
+                for node in ast.walk(value):
+                    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                        found.add((call.lineno, node.value))
+    return found
+
+
+def _is_audit_record(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "record"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "audit"
+    )
+
+
+def check_case_kinds(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    kinds = registry.all_kinds()
+    return registry_errors(kinds) + transition_errors(kinds) + clock_errors(kinds) + audit_action_errors(kinds)
