@@ -45,7 +45,7 @@ KIND = CaseKind(
         ClockRule(
             code="kpk_legal",
             label=_("Batas lapor ke KPK"),
-            basis="UU 20/2001 Pasal 12C ayat (2): 30 HK sejak diterima",
+            basis=_("UU 20/2001 Pasal 12C ayat (2): 30 HK sejak diterima"),
             working_days=30,
             start_on=("submit",),
             stop_on=("forward_to_kpk",),
@@ -55,7 +55,7 @@ KIND = CaseKind(
         ClockRule(
             code="report_to_upg",
             label=_("Lapor ke UPG"),
-            basis="Pedoman pengendalian gratifikasi: 10 HK sejak diterima",
+            basis=_("Pedoman pengendalian gratifikasi: 10 HK sejak diterima"),
             working_days=10,
             start_on=("submit",),
             stop_on=("submit",),
@@ -64,7 +64,7 @@ KIND = CaseKind(
         ClockRule(
             code="upg_forward",
             label=_("UPG meneruskan ke KPK"),
-            basis="Pedoman pengendalian gratifikasi: 10 HK sejak diterima UPG, tidak melewati batas KPK",
+            basis=_("Pedoman pengendalian gratifikasi: 10 HK sejak diterima UPG, tidak melewati batas KPK"),
             working_days=10,
             start_on=("submit",),
             stop_on=("forward_to_kpk",),
@@ -75,7 +75,7 @@ KIND = CaseKind(
         ClockRule(
             code="kpk_completion",
             label=_("Kelengkapan diminta KPK"),
-            basis="Peraturan KPK 2/2019 jo. 1/2026: 20 HK (30 HK sebelum 20-01-2026)",
+            basis=_("Peraturan KPK 2/2019 jo. 1/2026: 20 HK (30 HK sebelum 20-01-2026)"),
             working_days=_completion_days,
             start_on=("kpk_returned",),
             stop_on=("resend_to_kpk",),
@@ -85,7 +85,7 @@ KIND = CaseKind(
         ClockRule(
             code="kpk_decision",
             label=_("Keputusan KPK"),
-            basis="UU 20/2001 Pasal 12C ayat (3): 30 HK sejak laporan lengkap",
+            basis=_("UU 20/2001 Pasal 12C ayat (3): 30 HK sejak laporan lengkap"),
             working_days=30,
             start_on=("forward_to_kpk", "resend_to_kpk"),
             stop_on=("record_decision",),
@@ -96,7 +96,7 @@ KIND = CaseKind(
         ClockRule(
             code="handover",
             label=_("Penyerahan milik negara"),
-            basis="UU 20/2001 Pasal 12C ayat (4): 7 HK sejak SK KPK",
+            basis=_("UU 20/2001 Pasal 12C ayat (4): 7 HK sejak SK KPK"),
             working_days=7,
             start_on=("record_decision",),
             stop_on=("record_handover",),
