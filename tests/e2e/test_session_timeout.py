@@ -75,3 +75,40 @@ def test_the_session_warns_and_a_form_posted_after_it_ended_comes_back(
             phone.close()
         finally:
             browser.close()
+
+
+def test_on_a_phone_the_session_banner_never_covers_the_last_button(
+    live_server, chromium_path, handler, make_widget, settings
+):
+    from playwright.sync_api import expect, sync_playwright
+
+    reference = make_widget(status="submitted").reference
+    settings.SESSION_COOKIE_AGE = IDLE_SECONDS
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            phone = phone_context(browser)
+            page = phone.new_page()
+            log_in(page, live_server.url, handler.username, PASSWORD)
+            page.goto(f"{live_server.url}/kasus/{reference}/")
+            banner = page.locator("#sigap-session-warning")
+            expect(banner.locator("[data-state=ended]")).to_be_visible(timeout=(IDLE_SECONDS + 3) * 1000)
+            page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+            # Whatever is at the centre of the page's last button is that button, not the banner.
+            covered = page.evaluate(
+                """() => {
+                    const buttons = [...document.querySelectorAll('main button[type=submit]')];
+                    const last = buttons[buttons.length - 1];
+                    const box = last.getBoundingClientRect();
+                    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+                    return !(hit === last || last.contains(hit));
+                }"""
+            )
+            page.screenshot(path=ARTIFACTS / "session-ended-phone.png", full_page=False)
+            assert not covered, "the session banner covers the page's last button on a phone"
+            # And it can be put away.
+            banner.get_by_role("button", name="Tutup").click()
+            expect(banner).to_be_hidden()
+            phone.close()
+        finally:
+            browser.close()

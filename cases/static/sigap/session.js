@@ -78,12 +78,25 @@
     var button = banner.querySelector("[data-keepalive]");
     var template = banner.querySelector("template[data-minutes-text]");
     var text = template ? template.innerHTML : "";
+    var close = banner.querySelector("[data-close]");
     var deadline = 0;
     var timer = null;
 
+    // The banner is fixed to the bottom of the screen: the page gets room below its last button, so on a
+    // phone the banner never sits on top of "Simpan" or "Ajukan" (CSSOM, which the CSP allows).
+    function show() {
+      banner.hidden = false;
+      document.body.style.paddingBottom = banner.offsetHeight + 16 + "px";
+    }
+
+    function hide() {
+      banner.hidden = true;
+      document.body.style.paddingBottom = "";
+    }
+
     function schedule() {
       deadline = Date.now() + idle * 1000;
-      banner.hidden = true;
+      hide();
       warning.hidden = false;
       ended.hidden = true;
       button.hidden = false;
@@ -92,10 +105,10 @@
     }
 
     function end() {
-      banner.hidden = false;
       warning.hidden = true;
       ended.hidden = false;
       button.hidden = true;
+      show();
     }
 
     function tick() {
@@ -104,11 +117,12 @@
         end();
         return;
       }
-      banner.hidden = false;
+      show();
       remaining.textContent = text.replace("{n}", String(Math.ceil(left / 60000)));
       timer = window.setTimeout(tick, 1000);
     }
 
+    if (close) close.addEventListener("click", hide);
     button.addEventListener("click", function () {
       window.fetch(url, { credentials: "same-origin", cache: "no-store" }).then(
         function (response) { if (response.status === 204) { schedule(); } else { end(); } },
