@@ -255,7 +255,10 @@ class BaseObjectFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(_("Isi paling sedikit satu objek gratifikasi beserta nilainya."))
         # Rp 0 for everything is a report that says nothing about what was given; the reporter either writes
         # the values or says they are unknown and why, so the UPG knows what to appraise.
-        if self.submitting and kept and all(not f.cleaned_data.get("value") for f in kept):
+        # Only when every value could be read: an unreadable or too large value has its own message, and
+        # "all Rp 0" next to it would be wrong.
+        readable = not any(f.errors for f in self.forms)
+        if self.submitting and kept and readable and all(not f.cleaned_data.get("value") for f in kept):
             if not any(f.cleaned_data.get("value_unknown") for f in kept):
                 raise forms.ValidationError(
                     _(

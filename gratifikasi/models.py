@@ -80,10 +80,11 @@ class ObjectKind(models.TextChoices):
     LAINNYA = "lainnya", _("Lainnya")
 
 
-# The largest value a gift object may have: Rp100 triliun. No single gift comes near it (it is about 3% of the
-# whole APBN), so anything above is a typing slip (extra zeros, a pasted account number); and it stays far
-# below 2^53, so the live panel's JavaScript numbers and PostgreSQL's bigint hold it exactly.
-MAX_VALUE = 100_000_000_000_000
+# The largest value a gift object may have: Rp1 triliun. The largest gratifikasi reported to KPK are land,
+# houses and cars worth billions; a thousand times a large house is no gift anyone reports, so anything above
+# is a typing slip (extra zeros, a pasted account number). A real gift beyond it can still be reported with
+# its value marked unknown and explained. Far below 2^53: the live panel's JavaScript numbers hold it exactly.
+MAX_VALUE = 1_000_000_000_000
 
 # Money or "alat tukar lainnya": never within the non-cash exemptions (huruf n and o).
 CASH_LIKE = {ObjectKind.UANG, ObjectKind.VOUCHER, ObjectKind.LOGAM_MULIA}

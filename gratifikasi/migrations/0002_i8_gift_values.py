@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='gratifikasiobject',
             name='value',
-            field=models.PositiveBigIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100000000000000)], verbose_name='nilai (Rp)'),
+            field=models.PositiveBigIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000000000000)], verbose_name='nilai (Rp)'),
         ),
         migrations.AlterField(
             model_name='gratifikasiobject',

@@ -152,7 +152,7 @@ def test_a_value_above_the_bound_is_refused_with_a_message(employee):
     too_big = f"{MAX_VALUE + 1:,}".replace(",", ".")
     body = post_report(employee, save="1", **{"objek-0-value": too_big}).content.decode()
     assert not GratifikasiReport.objects.exists()
-    assert "terlalu besar" in body and "100.000.000.000.000" in body
+    assert "terlalu besar" in body and "1.000.000.000.000" in body
     post_report(employee, save="1", **{"objek-0-value": str(MAX_VALUE)})
     assert GratifikasiReport.objects.get().objects_received.get().value == MAX_VALUE
 
@@ -161,6 +161,13 @@ def test_a_report_whose_objects_are_all_zero_cannot_be_submitted(employee):
     response = post_report(employee, submit="1", **{"objek-0-value": "0"})
     assert response.status_code == 200 and not GratifikasiReport.objects.exists()
     assert "Rp 0" in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["abc", "99999999999999999999", "9.999.999.999.999"])
+def test_an_unreadable_or_too_large_value_gets_its_own_message_only(employee, typed):
+    body = post_report(employee, submit="1", **{"objek-0-value": typed}).content.decode()
+    assert not GratifikasiReport.objects.exists()
+    assert "Semua objek bernilai Rp 0" not in body
 
 
 def test_an_unknown_value_needs_an_explanation_and_then_may_be_submitted(employee):
