@@ -199,11 +199,22 @@ def advise(
             return advice("", False, _("Ada uang atau alat tukar: pengecualian ini tidak berlaku, wajib dilaporkan."))
         return advice(letter, True, reason)
 
+    if occasion == Occasion.KEDINASAN:
+        return advice(
+            "",
+            False,
+            _(
+                "Pemberian yang terkait tugas atau jabatan tidak dikecualikan: laporkan ke UPG paling lambat "
+                "10 hari kerja sejak diterima, agar sampai di KPK sebelum 30 hari kerja."
+            ),
+        )
+    # "Lainnya" and anything else that matches no letter of Pasal 2 ayat (3): not exempt, without claiming
+    # the gift was linked to duties when the reporter said it was not.
     return advice(
         "",
         False,
         _(
-            "Pemberian yang terkait tugas atau jabatan tidak dikecualikan: laporkan ke UPG paling lambat "
+            "Keadaan pemberian ini tidak termasuk pengecualian Pasal 2 ayat (3): laporkan ke UPG paling lambat "
             "10 hari kerja sejak diterima, agar sampai di KPK sebelum 30 hari kerja."
         ),
     )

@@ -194,3 +194,14 @@ def test_the_saved_report_with_an_unknown_value_is_not_advised_exempt(make_repor
     assert exemptions.advise_report(report).looks_exempt  # goods worth Rp300.000 between colleagues
     report.objects_received.update(value=0, value_unknown=True, value_unknown_reason="Lukisan, belum ditaksir")
     assert exemptions.advise_report(report).undetermined
+
+
+def test_a_gift_for_another_occasion_not_linked_to_duties_is_reportable_without_saying_it_was():
+    advice = advise(date_received=dt.date(2026, 3, 2), occasion="lainnya", objects=[("barang", 300_000)])
+    assert not advice.looks_exempt
+    assert "terkait tugas" not in advice.reason and "Pasal 2 ayat (3)" in advice.reason
+
+
+def test_a_gift_linked_to_duties_says_so():
+    advice = advise(date_received=dt.date(2026, 3, 2), occasion="kedinasan", objects=[("barang", 300_000)])
+    assert not advice.looks_exempt and "terkait tugas atau jabatan" in advice.reason
