@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from cases import notifications, workdays
+from cases import notifications, policy, workdays
 from cases.models import Case, DeadlineClock
 from cases.registry import ClockRule
 
@@ -105,10 +105,8 @@ def refresh_due_date(case: Case) -> None:
 
 
 def _recipients(clock: DeadlineClock, escalate: bool) -> list:
-    from cases.policy import assignable_users
-
     case = clock.case
-    people = [case.assignee] if case.assignee_id else list(assignable_users(case))
+    people = [case.assignee] if case.assignee_id else list(policy.assignable_users(case))
     if escalate and case.assignee_id:
         supervisor = getattr(getattr(case.assignee, "profile", None), "supervisor", None)
         if supervisor is not None:

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from cases import registry
+from cases import attachments, registry
 from cases.models import Unit
 from cases.textlimits import LimitedTextForm, show_limits
 
@@ -109,8 +109,6 @@ class TransitionDataForm(forms.Form):
         show_limits(self)
 
     def clean_attachment(self):
-        from cases import attachments
-
         upload = self.cleaned_data.get("attachment")
         if upload:
             try:

@@ -1,5 +1,7 @@
 """Staff views of the case core: the inbox, the case page and its actions, files, notifications."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -289,8 +291,6 @@ def attachment_download(request, uuid):
 
 
 def _content_disposition(name: str) -> str:
-    from urllib.parse import quote
-
     ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "berkas"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 

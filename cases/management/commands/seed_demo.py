@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cases import policy, services, workdays
+from cases import policy, registry, services, workdays
 from cases.middleware import DEMO_EMAIL_DOMAIN
 from cases.models import EmployeeProfile, RolePolicy, Unit
 
@@ -135,8 +135,6 @@ class Command(BaseCommand):
         # Demo accounts sign in with a password only; a real installation keeps the migration's defaults.
         RolePolicy.objects.update(require_two_factor=False)
         self._cases(units, users)
-        from cases import registry
-
         for kind in registry.all_kinds():
             if kind.demo_data is not None:
                 self.demo_notes += kind.demo_data(units, users)
@@ -144,8 +142,6 @@ class Command(BaseCommand):
     def _cases(self, units, users):
         """Demo gratifikasi reports at every stage. The core does not import case apps; this command is the
         one place that knows the demo's kinds, so it reaches them through the registry's models."""
-        from cases import registry
-
         Report = registry.get("gratifikasi").model
         Item = Report._meta.get_field("objects_received").related_model
         today = workdays.today()
