@@ -1025,7 +1025,7 @@ def bench_numbering(calls: int, threads: int) -> dict:
                 barrier.wait()
                 mine = [fn(year) for _ in range(per_thread)]
                 out.extend(mine)
-            except Exception as exc:  # noqa: BLE001 — re-raised below
+            except Exception as exc:  # re-raised below
                 errors.append(exc)
             finally:
                 connection.close()  # each thread has its own connection
@@ -1506,7 +1506,7 @@ def main() -> int:
                 from django.db import connections
 
                 connections.close_all()
-            except Exception:  # noqa: BLE001 — Django may not be set up yet
+            except Exception:  # Django may not be set up yet
                 pass
             pg.stop()
 

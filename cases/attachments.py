@@ -109,7 +109,7 @@ def image_pixels(upload: UploadedFile, content_type: str) -> int:
     try:
         with parser(upload) as image:
             width, height = image.size
-    except Exception:  # noqa: BLE001 — an unreadable header is refused later, when the image is decoded
+    except Exception:  # an unreadable header is refused later, when the image is decoded
         return 0
     finally:
         upload.seek(0)

@@ -45,7 +45,7 @@ def start(interval_seconds: float = 60.0, first_tick_after: float = 2.0) -> thre
                 if ticks % 15 == 0:
                     for task in periodic:
                         task()
-            except Exception:  # noqa: BLE001 — keep the scheduler alive; the next tick retries
+            except Exception:  # keep the scheduler alive; the next tick retries
                 logger.exception("embedded scheduler tick failed")
             finally:
                 close_old_connections()

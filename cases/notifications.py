@@ -123,7 +123,7 @@ def kick() -> None:
     """Ask a worker to drain now. Never raises: the outbox row is committed and the beat will pick it up."""
     try:
         _nudge()
-    except Exception as exc:  # noqa: BLE001 — any broker failure means "later", never "lost"
+    except Exception as exc:  # any broker failure means "later", never "lost"
         logger.warning("outbox nudge failed, delivery will catch up: %s", type(exc).__name__)
 
 
@@ -182,7 +182,7 @@ def deliver_pending(batch_size: int | None = None) -> int:
                 continue
             try:
                 _deliver(message)
-            except Exception as exc:  # noqa: BLE001 — one bad address must not stop the others
+            except Exception as exc:  # one bad address must not stop the others
                 # The claim stays: the lease makes the retry wait LEASE instead of spinning on a bad message.
                 OutboxMessage.objects.filter(pk=message.pk).update(
                     attempts=message.attempts + 1, last_error=type(exc).__name__[:300]

@@ -3,12 +3,14 @@
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_fsm import can_proceed, has_transition_perm
 
 from cases import audit, deadlines, intake, notifications, policy, registry, workdays
 from cases.models import Case, CaseText, Confidentiality, ReferenceCounter
+from cases.textlimits import MESSAGE_MAX_LENGTH
 
 
 class CaseError(Exception):
@@ -101,6 +103,16 @@ def text_data(case: Case, key: str, text: str) -> dict:
     if case.kind_def.restricted_content:
         return {f"{key}_id": CaseText.objects.create(case_id=case.pk, text=text).pk}
     return {key: text}
+
+
+def _within_limit(text: str) -> str:
+    """A message or note as it may be stored: refused when longer than the forms allow, never cut short."""
+    if len(text) > MESSAGE_MAX_LENGTH:
+        raise CaseError(
+            _("Teks terlalu panjang: paling banyak %(limit)s karakter.")
+            % {"limit": number_format(MESSAGE_MAX_LENGTH, force_grouping=True)}
+        )
+    return text
 
 
 def event_texts(case: Case, events: list) -> None:
@@ -316,7 +328,7 @@ def add_comment(case: Case, actor, text: str) -> None:
     if not text:
         raise CaseError(_("Catatan tidak boleh kosong."))
     with transaction.atomic():
-        audit.record(case, "comment", actor, data=text_data(case, "text", text[:4000]))
+        audit.record(case, "comment", actor, data=text_data(case, "text", _within_limit(text)))
 
 
 # What a reporter sees of their case's timeline: not internal notes, assignments or the access log.
@@ -331,7 +343,7 @@ def add_message(case: Case, actor, text: str) -> None:
     if not text:
         raise CaseError(_("Pesan tidak boleh kosong."))
     with transaction.atomic():
-        event = audit.record(case, "message", actor, data=text_data(case, "text", text[:4000]))
+        event = audit.record(case, "message", actor, data=text_data(case, "text", _within_limit(text)))
         from_reporter = policy.is_reporter(actor, case)
         if from_reporter:
             recipients = case_handlers(case)
@@ -371,7 +383,7 @@ def add_reporter_message(case: Case, text: str) -> None:
             case,
             "message",
             None,
-            data={"from_reporter": True, **text_data(case, "text", text[:4000])},
+            data={"from_reporter": True, **text_data(case, "text", _within_limit(text))},
             at=intake.rounded_now(),
         )
         _notify_message(case, event, case_handlers(case), not_before=intake.announce_at(), headline="reporter_message")

@@ -196,7 +196,7 @@ def test_concurrent_numbering_gives_distinct_gapless_references():
             barrier.wait()
             for _ in range(15):
                 numbers.append(services.next_reference(kind, 2031))
-        except Exception as exc:  # noqa: BLE001 — surfaced by the assertion below
+        except Exception as exc:  # surfaced by the assertion below
             errors.append(exc)
         finally:
             close_old_connections()
