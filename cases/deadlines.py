@@ -12,6 +12,7 @@ import logging
 
 from django.db import transaction
 from django.db.models import Min, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -172,7 +173,7 @@ def sweep(today: dt.date | None = None, batch_size: int = 500) -> dict[str, int]
                         recipients=_recipients(clock, escalate=stage == "breach"),
                         subject=subject,
                         body=body,
-                        link=f"/kasus/{clock.case.reference}/",
+                        link=reverse("cases:detail", args=[clock.case.reference]),
                         dedupe_key=f"clock:{clock.pk}:{stage}:{clock.due_date.isoformat()}",
                         restricted=clock.case.kind_def.restricted_content,
                         case=clock.case,

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -261,7 +262,7 @@ def notify_event(
         recipients=recipients,
         subject=subject,
         body=body,
-        link=f"/kasus/{case.reference}/",
+        link=reverse("cases:detail", args=[case.reference]),
         dedupe_key=f"event:{event.pk}",
         restricted=case.kind_def.restricted_content,
         not_before=not_before,
@@ -286,7 +287,7 @@ def notify_no_handler(case: Case) -> None:
         recipients=list(policy.inspectors(case)),
         subject=subject,
         body=body,
-        link=f"/kasus/{case.reference}/",
+        link=reverse("cases:detail", args=[case.reference]),
         dedupe_key=f"no_handler:{case.pk}",
         restricted=case.kind_def.restricted_content or case.confidentiality != Confidentiality.BIASA,
     )
