@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django import forms
+from django.urls import reverse
 
 from cases.forms import CommentForm, MessageForm, TransitionDataForm, TransitionForm
 from cases.textlimits import show_limits
@@ -57,3 +58,11 @@ def test_a_text_over_the_limit_is_refused_not_cut(make_widget, handler, service)
     assert CaseEvent.objects.filter(case=case).count() == before
     getattr(services, service)(case, handler, "x" * MESSAGE_MAX_LENGTH)
     assert CaseEvent.objects.filter(case=case).latest("seq").data["text"] == "x" * MESSAGE_MAX_LENGTH
+
+
+@pytest.mark.django_db
+def test_a_refused_note_names_the_limit_in_the_readers_format(client, login_verified, make_widget, handler):
+    case = make_widget("reviewing")
+    login_verified(handler)
+    response = client.post(reverse("cases:comment", args=[case.reference]), {"text": " "}, follow=True)
+    assert "paling banyak 4.000 karakter" in response.content.decode()
