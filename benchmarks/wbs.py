@@ -1,7 +1,6 @@
-#!/usr/bin/env python
 """WBS benchmarks on PostgreSQL: receipt look-up, anonymous submission, data-key rotation.
 
-    DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python benchmarks/wbs.py --start-postgres
+    .venv/bin/python -m benchmarks wbs --start-postgres
 
 Each figure has a baseline measured in the same run on the same data (see benchmarks/README.md, "WBS"):
 
@@ -16,40 +15,40 @@ Each figure has a baseline measured in the same run on the same data (see benchm
 
 import argparse
 import datetime as dt
-import os
 import secrets
 import statistics
-import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run as bench  # noqa: E402 — the shared PostgreSQL and Django set-up of benchmarks/run.py
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from benchmarks.measure import mib, ms, note, percentile, secs, timed
+from benchmarks.report import tables
+from cases import fields, intake, policy, services
+from cases.models import Case, CaseText, Confidentiality, TrackingCredential, Unit
+from wbs import services as wbs_services
+
+# What `--tiny` runs: the smallest sizes at which every measurement still runs (tests/benchmarks/).
+TINY = {"cases": 50, "texts": 50, "submissions": 3, "repeat": 3}
+DEFAULT_CASES = 100_000  # --cases: the receipts in the table
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--receipts", type=int, default=100_000, help="receipts in the table (default 100000)")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--texts", type=int, default=200_000, help="encrypted messages to rotate (default 200000)")
-    parser.add_argument("--submissions", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=40)
-    parser.add_argument("--start-postgres", action="store_true")
-    parser.add_argument("--pg-port", type=int, default=55433)
-    parser.add_argument("--db-name", default="sigap_bench_wbs")
-    parser.add_argument("--output", default=None, help="results file (default benchmarks/results-wbs-<date>.md)")
-    return parser.parse_args()
+    parser.add_argument("--submissions", type=int, default=100, help="anonymous submissions timed (default 100)")
+    parser.add_argument("--repeat", type=int, default=40, help="look-ups per receipt kind (default 40)")
 
 
 def summary(samples: list[float]) -> str:
-    return f"{bench.ms(statistics.median(samples))} / {bench.ms(bench.percentile(samples, 95))}"
+    return f"{ms(statistics.median(samples))} / {ms(percentile(samples, 95))}"
 
 
 def fill(n_receipts: int, n_texts: int):
     """Bare WBS case rows with random receipt hashes, and encrypted messages on one case, in bulk."""
-    from cases import intake
-    from cases.models import Case, CaseText, Confidentiality, TrackingCredential, Unit
-
     unit = Unit.objects.create(code="BENCH", name="Bench")
     batch = 5000
     for start in range(0, n_receipts, batch):
@@ -77,23 +76,12 @@ def fill(n_receipts: int, n_texts: int):
 
 
 def bench_lookup(known: str, repeat: int) -> dict:
-    from cases import intake
-    from cases.models import TrackingCredential
-
-    def timed(fn):
-        samples = []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            fn()
-            samples.append(time.perf_counter() - t0)
-        return samples
-
     known_hash = intake.receipt_hash(known)
     results = {
-        "known receipt": timed(lambda: intake.find_case(known)),
-        "unknown receipt": timed(lambda: intake.find_case(intake.new_receipt())),
+        "known receipt": timed(lambda: intake.find_case(known), repeat),
+        "unknown receipt": timed(lambda: intake.find_case(intake.new_receipt()), repeat),
         "baseline: indexed query, hash precomputed": timed(
-            lambda: TrackingCredential.objects.filter(receipt_hash=known_hash).select_related("case").first()
+            lambda: TrackingCredential.objects.filter(receipt_hash=known_hash).select_related("case").first(), repeat
         ),
     }
     assert intake.find_case(known) is not None
@@ -101,12 +89,6 @@ def bench_lookup(known: str, repeat: int) -> dict:
 
 
 def bench_submission(unit, n: int) -> dict:
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from cases import policy, services
-    from wbs import services as wbs_services
-
     custodian_group, _ = Group.objects.get_or_create(name=policy.KUSTODIAN)
     for name in ("kustodian_a", "kustodian_b"):
         user = get_user_model().objects.create_user(name)
@@ -129,18 +111,12 @@ def bench_submission(unit, n: int) -> dict:
         services.create_case(kind="uji", actor=reporter, unit=unit, reporter=reporter, event_date=dt.date(2026, 11, 2))
     baseline = time.perf_counter() - t0
     return {
-        "report_submit (identity sealed to 2 custodians)": f"{n / measured:.1f}/s ({bench.ms(measured / n)} each)",
-        "baseline: create_case of kind uji": f"{n / baseline:.1f}/s ({bench.ms(baseline / n)} each)",
+        "report_submit (identity sealed to 2 custodians)": f"{n / measured:.1f}/s ({ms(measured / n)} each)",
+        "baseline: create_case of kind uji": f"{n / baseline:.1f}/s ({ms(baseline / n)} each)",
     }
 
 
 def bench_rotation(n_texts: int) -> dict:
-    from cryptography.fernet import Fernet
-    from django.conf import settings
-
-    from cases import fields
-    from cases.models import CaseText
-
     def read_all():
         last, count = 0, 0
         while batch := list(CaseText.objects.filter(pk__gt=last).order_by("pk").only("pk", "text")[:500]):
@@ -165,63 +141,27 @@ def bench_rotation(n_texts: int) -> dict:
     assert read_all() == count  # everything still readable with the new key alone
     settings.DATA_ENCRYPTION_KEYS += old
     return {
-        f"rotate_all over {rows:,} encrypted rows": f"{bench.secs(rotate_time)} ({rows / rotate_time:,.0f} rows/s), "
-        f"peak {bench.mib(rotate_peak)}",
-        f"baseline: read and decrypt {count:,} rows": f"{bench.secs(read_time)} ({count / read_time:,.0f} rows/s), "
-        f"peak {bench.mib(read_peak)}",
+        f"rotate_all over {rows:,} encrypted rows": f"{secs(rotate_time)} ({rows / rotate_time:,.0f} rows/s), "
+        f"peak {mib(rotate_peak)}",
+        f"baseline: read and decrypt {count:,} rows": f"{secs(read_time)} ({count / read_time:,.0f} rows/s), "
+        f"peak {mib(read_peak)}",
     }
 
 
-def main() -> int:
-    args = parse_args()
-    pg = None
-    try:
-        if args.start_postgres:
-            pg = bench.ThrowawayPostgres(args.pg_port)
-            server_url = pg.start()
-        else:
-            server_url = os.environ.get("DATABASE_URL", "")
-            if not server_url.startswith(("postgres://", "postgresql://")):
-                raise SystemExit("bench: set DATABASE_URL to a PostgreSQL server or use --start-postgres")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-        db_url = bench.with_db_name(server_url, args.db_name)
-        bench.recreate_database(server_url, args.db_name)
-        bench.setup_django(db_url)
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0, interactive=False)
-        bench.note(f"generating {args.receipts:,} receipts and {args.texts:,} encrypted messages")
-        t0 = time.perf_counter()
-        unit, known = fill(args.receipts, args.texts)
-        bench.note(f"generated in {time.perf_counter() - t0:.0f} s")
-        sections = {
-            f"Receipt look-up among {args.receipts:,} receipts, median / p95 of {args.repeat}": bench_lookup(
+def run(args, db_url: str) -> str:
+    """Migrate, fill, measure; returns the markdown report."""
+    call_command("migrate", verbosity=0, interactive=False)
+    note(f"generating {args.cases:,} receipts and {args.texts:,} encrypted messages")
+    started = time.perf_counter()
+    unit, known = fill(args.cases, args.texts)
+    note(f"generated in {time.perf_counter() - started:.0f} s")
+    return tables(
+        "WBS benchmarks",
+        {
+            f"Receipt look-up among {args.cases:,} receipts, median / p95 of {args.repeat}": bench_lookup(
                 known, args.repeat
             ),
             f"Anonymous submission, {args.submissions} serial": bench_submission(unit, args.submissions),
             "Data-key rotation": bench_rotation(args.texts),
-        }
-        lines = [f"# WBS benchmarks, {dt.date.today().isoformat()}", ""]
-        for title, rows in sections.items():
-            lines += [f"## {title}", "", "| what | measured |", "|---|---|"]
-            lines += [f"| {name} | {value} |" for name, value in rows.items()]
-            lines.append("")
-        report = "\n".join(lines)
-        print(report)
-        default = Path(__file__).resolve().parent / f"results-wbs-{dt.date.today().isoformat()}.md"
-        out = Path(args.output) if args.output else default
-        out.write_text(report)
-        bench.note(f"written to {out}")
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if pg is not None:
-            pg.stop()
-        elif "server_url" in locals():
-            bench.drop_database(server_url, args.db_name)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        },
+    )

@@ -12,6 +12,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
 from guardian.conf import settings as guardian_settings
 
 from cases import audit, policy, registry, workdays
@@ -117,8 +118,6 @@ class SigapUserAdmin(UserAdmin):
 
     @admin.action(description=_("Atur ulang verifikasi dua langkah (ponsel hilang atau diganti)"))
     def reset_two_factor(self, request, queryset):
-        from django_otp import devices_for_user
-
         users = list(queryset)
         for user in users:
             for device in devices_for_user(user, confirmed=None):

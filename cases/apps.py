@@ -7,9 +7,13 @@ class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Inti kasus")
 
-    def ready(self):
-        # Imported here, not at the top: the checks read the models, which exist only once apps are loaded.
+    def ready(self) -> None:
+        # Imported here, not at the top: these modules import models, which the app registry loads after this
+        # module.
+        from cases import notifications, tasks
         from cases.checks import check_case_kinds
 
+        # The outbox never imports the task queue; the adapter is wired in once, here.
+        notifications.set_nudge(tasks.nudge_outbox)
         # Runs after every app's ready(), so it sees all registered kinds, whatever their order in settings.
         checks.register(check_case_kinds, "sigap")

@@ -95,7 +95,7 @@ def image_pixels(upload: UploadedFile, content_type: str) -> int:
     if content_type not in IMAGE_TYPES:
         return 0
     _pillow()
-    from PIL import JpegImagePlugin, PngImagePlugin, WebPImagePlugin
+    from PIL import JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # lazily, as _pillow() says why
 
     # The detected format's own parser, called directly: it reads the header only (the pixels are decoded on
     # load(), which never happens here), and unlike Image.open it does not raise Pillow's bomb error before
@@ -109,7 +109,7 @@ def image_pixels(upload: UploadedFile, content_type: str) -> int:
     try:
         with parser(upload) as image:
             width, height = image.size
-    except Exception:  # noqa: BLE001 — an unreadable header is refused later, when the image is decoded
+    except Exception:  # an unreadable header is refused later, when the image is decoded
         return 0
     finally:
         upload.seek(0)
@@ -152,7 +152,7 @@ def strip_metadata(data: bytes, content_type: str, name: str) -> bytes:
     if content_type not in STRIPPABLE:
         return data
     Image = _pillow()
-    from PIL import ImageOps, UnidentifiedImageError
+    from PIL import ImageOps, UnidentifiedImageError  # lazily, as _pillow() says why
 
     image_format = STRIPPABLE[content_type]
     try:
@@ -185,7 +185,7 @@ def _to_srgb(image, icc: bytes | None):
     """The image's pixels in sRGB, so its ICC profile (and the text in it) can be left out."""
     if not icc or image.mode not in ("RGB", "RGBA", "CMYK"):
         return image  # greyscale and palette images: the profile is simply left out
-    from PIL import ImageCms
+    from PIL import ImageCms  # lazily, as _pillow() says why
 
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))

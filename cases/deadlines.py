@@ -12,11 +12,12 @@ import logging
 
 from django.db import transaction
 from django.db.models import Min, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from cases import notifications, workdays
+from cases import notifications, policy, workdays
 from cases.models import Case, DeadlineClock
 from cases.registry import ClockRule
 
@@ -105,10 +106,8 @@ def refresh_due_date(case: Case) -> None:
 
 
 def _recipients(clock: DeadlineClock, escalate: bool) -> list:
-    from cases.policy import assignable_users
-
     case = clock.case
-    people = [case.assignee] if case.assignee_id else list(assignable_users(case))
+    people = [case.assignee] if case.assignee_id else list(policy.assignable_users(case))
     if escalate and case.assignee_id:
         supervisor = getattr(getattr(case.assignee, "profile", None), "supervisor", None)
         if supervisor is not None:
@@ -174,7 +173,7 @@ def sweep(today: dt.date | None = None, batch_size: int = 500) -> dict[str, int]
                         recipients=_recipients(clock, escalate=stage == "breach"),
                         subject=subject,
                         body=body,
-                        link=f"/kasus/{clock.case.reference}/",
+                        link=reverse("cases:detail", args=[clock.case.reference]),
                         dedupe_key=f"clock:{clock.pk}:{stage}:{clock.due_date.isoformat()}",
                         restricted=clock.case.kind_def.restricted_content,
                         case=clock.case,

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
+from cases.tasks import drain_outbox
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,16 +28,12 @@ def _periodic():
 def catch_up() -> None:
     """One tick now, in the caller's thread: the periodic tasks, then the outbox they filled. `serve` runs it
     before the server starts, so the e-mails it prints come before the demo credentials, not after."""
-    from cases.tasks import drain_outbox
-
     for task in _periodic():
         task()
     drain_outbox()
 
 
 def start(interval_seconds: float = 60.0, first_tick_after: float = 2.0) -> threading.Thread:
-    from cases.tasks import drain_outbox
-
     periodic = _periodic()
     stop = threading.Event()
 
@@ -47,7 +45,7 @@ def start(interval_seconds: float = 60.0, first_tick_after: float = 2.0) -> thre
                 if ticks % 15 == 0:
                     for task in periodic:
                         task()
-            except Exception:  # noqa: BLE001 — keep the scheduler alive; the next tick retries
+            except Exception:  # keep the scheduler alive; the next tick retries
                 logger.exception("embedded scheduler tick failed")
             finally:
                 close_old_connections()

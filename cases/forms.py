@@ -2,9 +2,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from cases import registry
+from cases import attachments, registry
 from cases.models import Unit
-from cases.textlimits import LimitedTextForm, show_limits
+from cases.textlimits import MESSAGE_MAX_LENGTH, LimitedTextForm, show_limits
 
 
 class InboxFilterForm(forms.Form):
@@ -67,7 +67,9 @@ class AssignForm(forms.Form):
 
 
 class CommentForm(LimitedTextForm, forms.Form):
-    text = forms.CharField(label=_("Catatan internal"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Catatan internal"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AttachmentForm(forms.Form):
@@ -109,8 +111,6 @@ class TransitionDataForm(forms.Form):
         show_limits(self)
 
     def clean_attachment(self):
-        from cases import attachments
-
         upload = self.cleaned_data.get("attachment")
         if upload:
             try:
@@ -124,7 +124,9 @@ class TransitionDataForm(forms.Form):
 
 
 class MessageForm(LimitedTextForm, forms.Form):
-    text = forms.CharField(label=_("Pesan kepada pelapor"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Pesan kepada pelapor"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 REASON_MAX = 2000

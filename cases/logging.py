@@ -18,7 +18,7 @@ class PublicIntakeFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 — a malformed record is not ours to judge
+        except Exception:  # a malformed record is not ours to judge
             return True
         return not mentions_public_path(message)
 

@@ -18,8 +18,9 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import devices_for_user
 
-from cases import crypto, policy
+from cases import crypto, intake, policy
 from cases.models import RolePolicy
 
 _OPEN_PREFIXES = ("/static/", "/i18n/")
@@ -53,8 +54,6 @@ def two_factor_required(user) -> bool:
 
 
 def has_device(user) -> bool:
-    from django_otp import devices_for_user
-
     return any(True for _device in devices_for_user(user, confirmed=True))
 
 
@@ -191,8 +190,6 @@ class PublicIntakePrivacyMiddleware:
 
     def __call__(self, request):
         if _is_public(request.path):
-            from cases import intake
-
             address = request.META.get("REMOTE_ADDR", "")
             if settings.SIGAP_BEHIND_PROXY:
                 # The proxy appends the client it saw last; only that entry is not the client's own claim.

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,7 +16,7 @@ from django_fsm import FSMField, FSMModelMixin
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from cases import registry
+from cases import crypto, registry
 from cases.fields import EncryptedTextField
 
 
@@ -343,19 +344,15 @@ class DeadlineClock(models.Model):
         return ngettext("%(n)d hari kerja", "%(n)d hari kerja", self.working_days) % {"n": self.working_days}
 
     @property
-    def is_running(self) -> bool:
-        return self.met_on is None and self.stopped_on is None
-
-    @property
     def is_late(self) -> bool:
         """Met after its due date, or still running past it."""
         if self.met_on is not None:
             return self.met_on > self.due_date
         if self.stopped_on is not None:
             return False
-        from cases.workdays import today
-
-        return self.breached_on is not None or (self.paused_on is None and self.due_date < today())
+        # timezone.localdate() is workdays.today() (Asia/Jakarta): models sit below workdays, which reads
+        # CalendarOverride, so they do not import it.
+        return self.breached_on is not None or (self.paused_on is None and self.due_date < timezone.localdate())
 
     @property
     def state_label(self) -> str:
@@ -432,8 +429,6 @@ class Attachment(models.Model):
 
     @property
     def name(self) -> str:
-        from cases import crypto
-
         return crypto.decrypt_text(self.name_encrypted)
 
 

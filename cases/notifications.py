@@ -16,6 +16,7 @@ delivery, through the policy module, and withdrawn if its recipient may no longe
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -103,13 +104,26 @@ def queue(
     return len(rows)
 
 
+def _no_nudge() -> None:
+    """Before CasesConfig.ready() wires a task queue in, the periodic drain is the only delivery."""
+
+
+# How to ask a worker to drain now. The outbox knows no task queue: CasesConfig.ready() sets this to the
+# Celery adapter (cases.tasks.nudge_outbox), so the domain modules never import Celery (no tasks cycle).
+_nudge: Callable[[], None] = _no_nudge
+
+
+def set_nudge(nudge: Callable[[], None]) -> None:
+    """Wire the adapter that asks a worker to drain the outbox (called at start-up by CasesConfig.ready())."""
+    global _nudge
+    _nudge = nudge
+
+
 def kick() -> None:
     """Ask a worker to drain now. Never raises: the outbox row is committed and the beat will pick it up."""
-    from cases.tasks import drain_outbox
-
     try:
-        drain_outbox.delay()
-    except Exception as exc:  # noqa: BLE001 — any broker failure means "later", never "lost"
+        _nudge()
+    except Exception as exc:  # any broker failure means "later", never "lost"
         logger.warning("outbox nudge failed, delivery will catch up: %s", type(exc).__name__)
 
 
@@ -168,7 +182,7 @@ def deliver_pending(batch_size: int | None = None) -> int:
                 continue
             try:
                 _deliver(message)
-            except Exception as exc:  # noqa: BLE001 — one bad address must not stop the others
+            except Exception as exc:  # one bad address must not stop the others
                 # The claim stays: the lease makes the retry wait LEASE instead of spinning on a bad message.
                 OutboxMessage.objects.filter(pk=message.pk).update(
                     attempts=message.attempts + 1, last_error=type(exc).__name__[:300]

@@ -19,7 +19,8 @@ The rules:
   confirmation and a reason.
 """
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -210,8 +211,6 @@ def can_assign(user, case: Case) -> bool:
 
 def assignable_users(case: Case) -> QuerySet:
     """Active members of the kind's handler group, never the reporter or a person the case is about."""
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__name=case.kind_def.handler_group)
@@ -238,8 +237,6 @@ def coordinators_who_see(case: Case, without: set[int] = frozenset()) -> QuerySe
     """Who can still receive and assign this case if the people in `without` were excluded too: for a
     confidential case, the kind's coordinators; for an ordinary one, any member of the handler group. The
     reporter and people already excluded never count."""
-    from django.contrib.auth.models import Permission
-
     users = assignable_users(case).exclude(pk__in=without)
     if case.confidentiality == Confidentiality.BIASA:
         return users
@@ -273,8 +270,6 @@ def eligible_handlers(case: Case) -> list:
 
 def inspectors(case: Case) -> QuerySet:
     """The inspectorate (inspektur group) who oversee the case, never one it is about."""
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__name=INSPEKTUR)
@@ -326,9 +321,5 @@ def reporter(instance: Case, user) -> bool:
     return is_reporter(user, instance) and not isinstance(user, AnonymousUser)
 
 
-def reporter_or_handler(instance: Case, user) -> bool:
-    return reporter(instance, user) or handler(instance, user)
-
-
 # Transitions with these permissions are the reporter's own steps, which segregation of duties leaves to them.
-REPORTER_PERMISSIONS = (reporter, reporter_or_handler)
+REPORTER_PERMISSIONS = (reporter,)

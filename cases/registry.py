@@ -6,7 +6,7 @@ numbers a case, decides who handles it, or renders it.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -80,7 +80,6 @@ class CaseKind:
     # Optional: `(units, users) -> list[str]` makes the kind's demo data for `seed_demo` and returns lines to
     # print (e.g. a demo receipt), so the core's command needs no import of the case app.
     demo_data: Callable[[dict, dict], list[str]] | None = None
-    statistics: dict = field(default_factory=dict)
     # Name fields of the detail model the inbox searches (icontains), e.g. the giver of a gratifikasi; only
     # on cases whose names the user may read (cases.selectors). Never content, never a restricted kind.
     search_fields: tuple[str, ...] = ()

@@ -2,13 +2,16 @@
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_fsm import can_proceed, has_transition_perm
 
 from cases import audit, deadlines, intake, notifications, policy, registry, workdays
 from cases.models import Case, CaseText, Confidentiality, ReferenceCounter
+from cases.textlimits import MESSAGE_MAX_LENGTH
 
 
 class CaseError(Exception):
@@ -101,6 +104,16 @@ def text_data(case: Case, key: str, text: str) -> dict:
     if case.kind_def.restricted_content:
         return {f"{key}_id": CaseText.objects.create(case_id=case.pk, text=text).pk}
     return {key: text}
+
+
+def _within_limit(text: str) -> str:
+    """A message or note as it may be stored: refused when longer than the forms allow, never cut short."""
+    if len(text) > MESSAGE_MAX_LENGTH:
+        raise CaseError(
+            _("Teks terlalu panjang: paling banyak %(limit)s karakter.")
+            % {"limit": number_format(MESSAGE_MAX_LENGTH, force_grouping=True)}
+        )
+    return text
 
 
 def event_texts(case: Case, events: list) -> None:
@@ -249,7 +262,7 @@ def notify_event(
         recipients=recipients,
         subject=subject,
         body=body,
-        link=f"/kasus/{case.reference}/",
+        link=reverse("cases:detail", args=[case.reference]),
         dedupe_key=f"event:{event.pk}",
         restricted=case.kind_def.restricted_content,
         not_before=not_before,
@@ -274,7 +287,7 @@ def notify_no_handler(case: Case) -> None:
         recipients=list(policy.inspectors(case)),
         subject=subject,
         body=body,
-        link=f"/kasus/{case.reference}/",
+        link=reverse("cases:detail", args=[case.reference]),
         dedupe_key=f"no_handler:{case.pk}",
         restricted=case.kind_def.restricted_content or case.confidentiality != Confidentiality.BIASA,
     )
@@ -316,7 +329,7 @@ def add_comment(case: Case, actor, text: str) -> None:
     if not text:
         raise CaseError(_("Catatan tidak boleh kosong."))
     with transaction.atomic():
-        audit.record(case, "comment", actor, data=text_data(case, "text", text[:4000]))
+        audit.record(case, "comment", actor, data=text_data(case, "text", _within_limit(text)))
 
 
 # What a reporter sees of their case's timeline: not internal notes, assignments or the access log.
@@ -331,7 +344,7 @@ def add_message(case: Case, actor, text: str) -> None:
     if not text:
         raise CaseError(_("Pesan tidak boleh kosong."))
     with transaction.atomic():
-        event = audit.record(case, "message", actor, data=text_data(case, "text", text[:4000]))
+        event = audit.record(case, "message", actor, data=text_data(case, "text", _within_limit(text)))
         from_reporter = policy.is_reporter(actor, case)
         if from_reporter:
             recipients = case_handlers(case)
@@ -371,7 +384,7 @@ def add_reporter_message(case: Case, text: str) -> None:
             case,
             "message",
             None,
-            data={"from_reporter": True, **text_data(case, "text", text[:4000])},
+            data={"from_reporter": True, **text_data(case, "text", _within_limit(text))},
             at=intake.rounded_now(),
         )
         _notify_message(case, event, case_handlers(case), not_before=intake.announce_at(), headline="reporter_message")

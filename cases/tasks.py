@@ -11,6 +11,12 @@ def drain_outbox() -> int:
     return notifications.deliver_pending()
 
 
+def nudge_outbox() -> None:
+    """The outbox's adapter (wired at CasesConfig.ready()): queue a drain now. Raises if the broker is down;
+    notifications.kick() turns that into "later"."""
+    drain_outbox.delay()
+
+
 @shared_task(ignore_result=True)
 def sweep_deadlines() -> dict:
     return deadlines.sweep()

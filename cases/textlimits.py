@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 TEXT_WIDGETS = (forms.TextInput, forms.Textarea)
 
+# The longest message or internal note: the forms say it, and the services refuse longer text instead of
+# cutting it (a silent cut loses what the writer meant to say).
+MESSAGE_MAX_LENGTH = 4000
+
 
 def show_limits(form: forms.BaseForm) -> None:
     """Mark each text field of `form` that has a max_length for the counter and write the limit into its help."""

@@ -1,5 +1,7 @@
 """Staff views of the case core: the inbox, the case page and its actions, files, notifications."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +17,7 @@ from django.views.decorators.http import require_POST
 from cases import attachments, audit, policy, selectors, services, workdays
 from cases.forms import AssignForm, AttachmentForm, CommentForm, InboxFilterForm, MessageForm, TransitionForm
 from cases.models import Attachment, Confidentiality
+from cases.textlimits import MESSAGE_MAX_LENGTH
 
 PAGE_SIZE = 25
 
@@ -223,6 +227,11 @@ def case_assign(request, reference):
     return redirect("cases:detail", reference=reference)
 
 
+def _limit() -> dict:
+    """The forms' text limit as the reader's language writes it ("4.000" in Indonesian, "4,000" in English)."""
+    return {"limit": number_format(MESSAGE_MAX_LENGTH, force_grouping=True)}
+
+
 @login_required
 @require_POST
 def case_comment(request, reference):
@@ -234,7 +243,7 @@ def case_comment(request, reference):
         services.add_comment(case, request.user, form.cleaned_data["text"])
         messages.success(request, _("Catatan disimpan."))
     else:
-        messages.error(request, _("Catatan kosong atau terlalu panjang (paling banyak 4.000 karakter)."))
+        messages.error(request, _("Catatan kosong atau terlalu panjang (paling banyak %(limit)s karakter).") % _limit())
     return redirect("cases:detail", reference=reference)
 
 
@@ -245,7 +254,7 @@ def case_message(request, reference):
     case = policy.get_case_or_404(request.user, reference)
     form = MessageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Pesan kosong atau terlalu panjang (paling banyak 4.000 karakter)."))
+        messages.error(request, _("Pesan kosong atau terlalu panjang (paling banyak %(limit)s karakter).") % _limit())
         return redirect("cases:detail", reference=reference)
     try:
         services.add_message(case, request.user, form.cleaned_data["text"])
@@ -289,8 +298,6 @@ def attachment_download(request, uuid):
 
 
 def _content_disposition(name: str) -> str:
-    from urllib.parse import quote
-
     ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "berkas"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 

@@ -15,6 +15,8 @@ import holidays
 from django.core.cache import cache
 from django.utils import timezone
 
+from cases.models import CalendarOverride
+
 _CATEGORIES = ("public", "government")
 _VERSION_KEY = "sigap:calendar-overrides-version"
 
@@ -55,8 +57,6 @@ def overrides_changed() -> None:
 
 @lru_cache(maxsize=64)
 def _overrides(year: int, version: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
-    from cases.models import CalendarOverride
-
     rows = CalendarOverride.objects.filter(date__year=year).values_list("date", "is_working_day")
     off = frozenset(date for date, working in rows if not working)
     on = frozenset(date for date, working in rows if working)

@@ -23,6 +23,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from cases import formats
+from gratifikasi.legal import AMENDMENT_2026
 from gratifikasi.models import (
     CASH_LIKE,
     GratifikasiObject,
@@ -32,8 +33,6 @@ from gratifikasi.models import (
     ReportType,
     Status,
 )
-
-AMENDMENT_2026 = dt.date(2026, 1, 20)
 
 
 @dataclass(frozen=True)

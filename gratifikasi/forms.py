@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import workdays
 from cases.forms import TransitionDataForm
+from cases.models import Unit
 from cases.textlimits import LimitedTextForm
+from gratifikasi.legal import AMENDMENT_2026
 from gratifikasi.models import (
     MAX_VALUE,
     GratifikasiObject,
@@ -294,8 +296,6 @@ class NotReportableForm(TransitionDataForm):
 
     def clean_exemption_letter(self):
         letter = self.cleaned_data["exemption_letter"]
-        from gratifikasi.exemptions import AMENDMENT_2026
-
         if letter == "n" and self.case.date_received >= AMENDMENT_2026:
             raise forms.ValidationError(_("Huruf n dihapus sejak 20-01-2026; gunakan huruf o."))
         return letter
@@ -377,8 +377,6 @@ class RecapForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None, required=False, empty_label=_("Semua unit"))
 
     def __init__(self, *args, **kwargs):
-        from cases.models import Unit
-
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(is_active=True)
         today = workdays.today()

@@ -4,22 +4,27 @@ Imported by `GratifikasiConfig.ready()`, once the models are loaded; `cases.chec
 (`manage.py check`).
 """
 
-import datetime as dt
-
 from django.utils.translation import gettext_lazy as _
 
 from cases import policy
 from cases.registry import CaseKind, ClockRule
 from gratifikasi import demo
+from gratifikasi.legal import (
+    AMENDMENT_2026,
+    COMPLETION_DAYS,
+    COMPLETION_DAYS_BEFORE_2026,
+    DECISION_DAYS,
+    LEGAL_DAYS,
+    UPG_DAYS,
+)
 from gratifikasi.models import FINAL_STATES, Status
-
-# Peraturan KPK 1/2026 (amending Peraturan KPK 2/2019) is in force from this date.
-PERKPK_2026 = dt.date(2026, 1, 20)
 
 
 def _completion_days(report) -> int:
     """KPK's request for completion: 20 HK under the 2026 amendment, 30 HK before it (by the date KPK asked)."""
-    return 30 if report.kpk_returned_on and report.kpk_returned_on < PERKPK_2026 else 20
+    if report.kpk_returned_on and report.kpk_returned_on < AMENDMENT_2026:
+        return COMPLETION_DAYS_BEFORE_2026
+    return COMPLETION_DAYS
 
 
 def _decision_start(report):
@@ -46,7 +51,7 @@ KIND = CaseKind(
             code="kpk_legal",
             label=_("Batas lapor ke KPK"),
             basis=_("UU 20/2001 Pasal 12C ayat (2): 30 HK sejak diterima"),
-            working_days=30,
+            working_days=LEGAL_DAYS,
             start_on=("submit",),
             stop_on=("forward_to_kpk",),
             start_from="date_received",
@@ -56,7 +61,7 @@ KIND = CaseKind(
             code="report_to_upg",
             label=_("Lapor ke UPG"),
             basis=_("Pedoman pengendalian gratifikasi: 10 HK sejak diterima"),
-            working_days=10,
+            working_days=UPG_DAYS,
             start_on=("submit",),
             stop_on=("submit",),
             start_from="date_received",
@@ -65,7 +70,7 @@ KIND = CaseKind(
             code="upg_forward",
             label=_("UPG meneruskan ke KPK"),
             basis=_("Pedoman pengendalian gratifikasi: 10 HK sejak diterima UPG, tidak melewati batas KPK"),
-            working_days=10,
+            working_days=UPG_DAYS,
             start_on=("submit",),
             stop_on=("forward_to_kpk",),
             start_from="received_by_upg_on",  # the date the page shows as "Diterima UPG"
@@ -86,7 +91,7 @@ KIND = CaseKind(
             code="kpk_decision",
             label=_("Keputusan KPK"),
             basis=_("UU 20/2001 Pasal 12C ayat (3): 30 HK sejak laporan lengkap"),
-            working_days=30,
+            working_days=DECISION_DAYS,
             start_on=("forward_to_kpk", "resend_to_kpk"),
             stop_on=("record_decision",),
             pause_on=("kpk_returned",),

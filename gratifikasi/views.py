@@ -13,10 +13,9 @@ from django.views.decorators.http import require_POST
 from cases import policy, services, workdays
 from gratifikasi import exemptions, exports
 from gratifikasi.forms import ObjectFormSet, RecapForm, ReportForm
+from gratifikasi.legal import LEGAL_DAYS, UPG_DAYS
 from gratifikasi.models import EDITABLE_BY_REPORTER, GratifikasiReport, Status
 from gratifikasi.services import ReportError, draft_delete, record_export, report_save
-
-LEGAL_DAYS, UPG_DAYS = 30, 10
 
 
 @login_required

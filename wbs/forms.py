@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import attachments, intake, workdays
 from cases.forms import TransitionDataForm
 from cases.models import Unit
+from cases.textlimits import MESSAGE_MAX_LENGTH
 from cases.validators import not_in_future
 from wbs.models import Category, Knowledge, Outcome, ReferralTarget, WbsReport
 
@@ -232,7 +233,9 @@ class TrackForm(forms.Form):
 
 
 class ReporterMessageForm(forms.Form):
-    text = forms.CharField(label=_("Pesan kepada petugas"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("Pesan kepada petugas"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ReporterFilesForm(EvidenceMixin, forms.Form):

@@ -10,6 +10,8 @@ category and the handling data are plain, for statistics. The reporter's identit
 server at all: it is sealed to the custodians (wbs/identity.py).
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -318,6 +320,11 @@ class CustodianKey(models.Model):
     def owner(self) -> str:
         # Binds the wrapped key to this row, so it cannot be copied to another custodian's row.
         return f"custodian:{self.pk}"
+
+    @property
+    def fingerprint(self) -> str:
+        """The public key's SHA-256: names the key in URLs without a sequential id (STYLE.md)."""
+        return hashlib.sha256(bytes(self.public_key)).hexdigest()
 
 
 class IdentitySeal(models.Model):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -270,7 +271,7 @@ def disclosure_request(report: WbsReport, requester, reason: str) -> DisclosureR
             recipients=custodians,
             subject="",
             body="",
-            link="/wbs/kustodian/",
+            link=reverse("wbs:custodian"),
             dedupe_key=f"event:{event.pk}",
             restricted=True,
         )
@@ -324,7 +325,7 @@ def disclosure_decide(request: DisclosureRequest, custodian, *, approve: bool, r
             recipients=[locked.requester],
             subject="",
             body="",
-            link=f"/wbs/pengungkapan/{locked.uuid}/",
+            link=reverse("wbs:disclosure", args=[locked.uuid]),
             dedupe_key=f"event:{event.pk}",
             restricted=True,
             case=report,  # withdrawn if the requester is excluded from the report before it is delivered

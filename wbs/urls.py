@@ -23,6 +23,6 @@ urlpatterns = [
     path("kustodian/kunci/", views.custodian_key_create, name="custodian_key_create"),
     path("kustodian/frasa-sandi/", views.custodian_passphrase, name="custodian_passphrase"),
     path("kustodian/segel-ulang/", views.custodian_reseal, name="custodian_reseal"),
-    path("kustodian/cabut/<int:pk>/", views.custodian_remove, name="custodian_remove"),
+    path("kustodian/cabut/<str:fingerprint>/", views.custodian_remove, name="custodian_remove"),
     path("kustodian/keputusan/<uuid:uuid>/", views.disclosure_decide, name="disclosure_decide"),
 ]

@@ -1,7 +1,9 @@
-"""Every benchmark script runs, at a tiny size, in the PostgreSQL pass of the suite: a change to the code they
-measure that breaks one (as the audit hashing once broke benchmarks/run.py) fails CI instead of being found
-months later. Only that it runs and writes its table is checked, never a timing."""
+"""Every benchmark runs, at its tiny size, through `python -m benchmarks <name> --tiny` in the PostgreSQL pass
+of the suite: a change to the code they measure that breaks one (as the audit hashing once broke
+benchmarks/run.py) fails CI instead of being found months later. Only that it runs and writes its table is
+checked, never a timing."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -9,14 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.__main__ import BENCHMARKS
+
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = ROOT / "benchmarks"
-
-# The smallest sizes at which each script still exercises every measurement. A new script needs a line here.
-TINY = {
-    "run.py": ["--cases", "300", "--repeat", "2", "--references", "20", "--threads", "2"],
-    "wbs.py": ["--receipts", "50", "--texts", "50", "--submissions", "3", "--repeat", "3"],
-}
+# The package's shared parts; every other module of it is a benchmark and must be listed in BENCHMARKS.
+SHARED = {"__init__", "__main__", "postgres", "measure", "generate", "report"}
 
 
 def _postgres_server() -> str:
@@ -30,13 +30,32 @@ def _postgres_server() -> str:
     return url
 
 
-def test_every_benchmark_script_has_a_tiny_size():
-    scripts = {path.name for path in BENCH_DIR.glob("*.py")}
-    assert scripts == set(TINY), "add the new benchmark script to TINY in tests/benchmarks/test_benchmarks.py"
+def _top_level_names(module: str) -> set[str]:
+    """Names a benchmark module defines or assigns at module level (read with ast: no import, no Django)."""
+    tree = ast.parse((BENCH_DIR / f"{module.rsplit('.', 1)[1]}.py").read_text())
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+    return names
 
 
-@pytest.mark.parametrize("script", sorted(TINY))
-def test_the_benchmark_runs_at_a_tiny_size(script, tmp_path):
+def test_every_benchmark_module_is_listed():
+    modules = {path.stem for path in BENCH_DIR.glob("*.py")} - SHARED
+    listed = {module.rsplit(".", 1)[1] for module in BENCHMARKS.values()}
+    assert modules == listed, "list the new benchmark module in BENCHMARKS (benchmarks/__main__.py)"
+
+
+@pytest.mark.parametrize("name", sorted(BENCHMARKS))
+def test_every_benchmark_has_a_tiny_size(name):
+    missing = {"TINY", "DEFAULT_CASES", "add_arguments", "run"} - _top_level_names(BENCHMARKS[name])
+    assert not missing, f"{BENCHMARKS[name]} lacks {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", sorted(BENCHMARKS))
+def test_the_benchmark_runs_at_a_tiny_size(name, tmp_path):
     server = _postgres_server()
     output = tmp_path / "results.md"
     env = {
@@ -46,9 +65,9 @@ def test_the_benchmark_runs_at_a_tiny_size(script, tmp_path):
         "SIGAP_VAR_DIR": str(tmp_path / "var"),
     }
     # A database of its own, so a parallel run or the suite's own test database is never dropped.
-    db_name = f"sigap_bench_ci_{Path(script).stem}_{os.getpid()}"
+    db_name = f"sigap_bench_ci_{name}_{os.getpid()}"
     result = subprocess.run(
-        [sys.executable, str(BENCH_DIR / script), *TINY[script], "--db-name", db_name, "--output", str(output)],
+        [sys.executable, "-m", "benchmarks", name, "--tiny", "--db-name", db_name, "--output", str(output)],
         cwd=ROOT,
         env=env,
         capture_output=True,

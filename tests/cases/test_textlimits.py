@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django import forms
+from django.urls import reverse
 
 from cases.forms import CommentForm, MessageForm, TransitionDataForm, TransitionForm
 from cases.textlimits import show_limits
@@ -41,3 +42,27 @@ def test_the_counter_script_exists_and_long_words_wrap():
     static = Path(__file__).resolve().parents[2] / "cases" / "static" / "sigap"
     assert "data-counter" in (static / "counter.js").read_text()
     assert "overflow-wrap:anywhere" in (static / "sigap.css").read_text().replace(" ", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("service", ["add_comment", "add_message"])
+def test_a_text_over_the_limit_is_refused_not_cut(make_widget, handler, service):
+    from cases import services
+    from cases.models import CaseEvent
+    from cases.textlimits import MESSAGE_MAX_LENGTH
+
+    case = make_widget("reviewing")
+    before = CaseEvent.objects.filter(case=case).count()
+    with pytest.raises(services.CaseError, match="paling banyak 4.000 karakter"):
+        getattr(services, service)(case, handler, "x" * (MESSAGE_MAX_LENGTH + 1))
+    assert CaseEvent.objects.filter(case=case).count() == before
+    getattr(services, service)(case, handler, "x" * MESSAGE_MAX_LENGTH)
+    assert CaseEvent.objects.filter(case=case).latest("seq").data["text"] == "x" * MESSAGE_MAX_LENGTH
+
+
+@pytest.mark.django_db
+def test_a_refused_note_names_the_limit_in_the_readers_format(client, login_verified, make_widget, handler):
+    case = make_widget("reviewing")
+    login_verified(handler)
+    response = client.post(reverse("cases:comment", args=[case.reference]), {"text": " "}, follow=True)
+    assert "paling banyak 4.000 karakter" in response.content.decode()

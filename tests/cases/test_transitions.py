@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 from django_fsm import TransitionNotAllowed
 
 from cases import services
@@ -180,7 +180,6 @@ def test_two_concurrent_attempts_exactly_one_wins(make_widget, handler, handler2
     assert "diubah oleh orang lain" in [r for r in results if r != "ok"][0]
     transitions = CaseEvent.objects.filter(case_id=case.pk, action="transition", from_status="reviewing")
     assert transitions.count() == 1
-    assert connection.vendor in {"sqlite", "postgresql"}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -196,7 +195,7 @@ def test_concurrent_numbering_gives_distinct_gapless_references():
             barrier.wait()
             for _ in range(15):
                 numbers.append(services.next_reference(kind, 2031))
-        except Exception as exc:  # noqa: BLE001 — surfaced by the assertion below
+        except Exception as exc:  # surfaced by the assertion below
             errors.append(exc)
         finally:
             close_old_connections()

@@ -3,8 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -206,8 +208,18 @@ def test_a_user_with_a_device_must_verify_it_at_every_login(client, handler):
     assert client.get(reverse("cases:inbox")).status_code == 200
 
 
-def test_sessions_expire_after_idle_time(settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+def test_sessions_expire_after_thirty_idle_minutes(client, handler):
+    client.force_login(handler)
+    session = Session.objects.filter(session_key=client.session.session_key)
+    # Every request pushes the end 30 minutes on (idle time, not time since sign-in)...
+    session.update(expire_date=timezone.now() + dt.timedelta(minutes=2))
+    assert client.get(reverse("cases:inbox")).status_code == 200
+    left = session.get().expire_date - timezone.now()
+    assert dt.timedelta(minutes=29) < left <= dt.timedelta(minutes=30)
+    # ...and a session idle past it is signed out.
+    session.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get(reverse("cases:inbox"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_indonesian_is_the_default_whatever_the_browser_asks(client, widget, pegawai):

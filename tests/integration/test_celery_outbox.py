@@ -66,7 +66,7 @@ class RedisServer:
     def start(self) -> None:
         import redis
 
-        log = open(self.workdir / "redis.log", "ab")  # noqa: SIM115 — the child keeps writing to it
+        log = open(self.workdir / "redis.log", "ab")  # the child keeps writing to it
         self.process = subprocess.Popen(
             [
                 self.binary,
@@ -123,7 +123,7 @@ class Worker:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        log = open(self.logfile, "ab")  # noqa: SIM115 — the child keeps writing to it
+        log = open(self.logfile, "ab")  # the child keeps writing to it
         self.process = subprocess.Popen(
             [
                 sys.executable,

@@ -91,7 +91,8 @@ def test_admins_and_other_handlers_cannot_read_a_report(
         assert client.get(f"/kasus/{report.reference}/").status_code == 404
     login_verified(admin_user)
     page = client.get("/admin/").content.decode()
-    assert "laporan WBS" not in page.lower() or "wbsreport" not in page
+    # Neither a link to the reports nor their name ("Laporan WBS", as the admin index capitalises it).
+    assert "/admin/wbs/" not in page and "laporan wbs" not in page.lower()
 
 
 def test_the_office_hears_of_a_report_later_and_without_content(make_report, coordinator, wbs_handler):

@@ -65,7 +65,7 @@ def _photo() -> SimpleUploadedFile:
 def _record_text(record: logging.LogRecord) -> str:
     try:
         message = record.getMessage()
-    except Exception:  # noqa: BLE001
+    except Exception:
         message = str(record.msg)
     return f"{record.name} {message} {record.args!r} {record.exc_text or ''}"
 

@@ -33,7 +33,7 @@ def full_report(make_report, coordinator, kustodian, custodian_key, pegawai):
 
 def raw_column(table, column, pk_column, pk):
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT "{column}" FROM "{table}" WHERE "{pk_column}" = %s', [pk])  # noqa: S608
+        cursor.execute(f'SELECT "{column}" FROM "{table}" WHERE "{pk_column}" = %s', [pk])
         return cursor.fetchone()[0]
 
 
@@ -41,7 +41,7 @@ def test_rotation_keeps_everything_readable_under_the_new_key_alone(full_report,
     old_token = raw_column("wbs_wbsreport", "description", "case_ptr_id", full_report.pk)
     new_key = Fernet.generate_key().decode()
     settings.DATA_ENCRYPTION_KEYS = [new_key, *settings.DATA_ENCRYPTION_KEYS]
-    call_command("rotate_data_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("rotate_data_keys", stdout=open("/dev/null", "w"))
     settings.DATA_ENCRYPTION_KEYS = [new_key]  # the old key is retired
     report = WbsReport.objects.get(pk=full_report.pk)
     assert report.description == CONTENT and report.recommendation

@@ -161,11 +161,13 @@ def test_revoking_a_custodian_key_needs_a_reason_and_a_confirmation(
         wbs_services.custodian_remove(custodian_key, kustodian2, reason="Pensiun.", confirmed=False)
     client.force_login(kustodian2)
     page = client.get(reverse("wbs:custodian")).content.decode()
-    form = page[page.index(reverse("wbs:custodian_remove", args=[custodian_key.pk])) :][:1200]
+    form = page[page.index(reverse("wbs:custodian_remove", args=[custodian_key.fingerprint])) :][:1200]
     assert 'name="reason"' in form and 'name="confirmed"' in form
-    client.post(reverse("wbs:custodian_remove", args=[custodian_key.pk]), {"reason": "Pensiun."})
+    client.post(reverse("wbs:custodian_remove", args=[custodian_key.fingerprint]), {"reason": "Pensiun."})
     assert CustodianKey.objects.get(pk=custodian_key.pk).is_active
-    client.post(reverse("wbs:custodian_remove", args=[custodian_key.pk]), {"reason": "Pensiun.", "confirmed": "on"})
+    client.post(
+        reverse("wbs:custodian_remove", args=[custodian_key.fingerprint]), {"reason": "Pensiun.", "confirmed": "on"}
+    )
     assert not CustodianKey.objects.get(pk=custodian_key.pk).is_active
     entry = LogEntry.objects.get(object_id=str(custodian_key.pk))
     assert entry.user_id == kustodian2.pk and "Pensiun." in entry.change_message
@@ -178,3 +180,18 @@ def test_an_excluded_custodian_is_not_shown_the_request(client, make_report, coo
     assert report.reference in client.get(reverse("wbs:custodian")).content.decode()
     wbs_services.exclude_involved(report, kustodian, coordinator, **EXCLUDE)
     assert report.reference not in client.get(reverse("wbs:custodian")).content.decode()
+
+
+def test_a_custodian_key_is_named_by_its_fingerprint_not_a_sequential_id(
+    client, kustodian, kustodian2, custodian_key, custodian_key2
+):
+    from wbs.models import CustodianKey
+
+    url = reverse("wbs:custodian_remove", args=[custodian_key.fingerprint])
+    assert f"/{custodian_key.pk}/" not in url and len(custodian_key.fingerprint) == 64
+    client.force_login(kustodian2)
+    page = client.get(reverse("wbs:custodian")).content.decode()
+    assert url in page
+    revoke = {"reason": "Pensiun.", "confirmed": "on"}
+    assert client.post(url.replace(custodian_key.fingerprint, str(custodian_key.pk)), revoke).status_code == 404
+    assert CustodianKey.objects.get(pk=custodian_key.pk).is_active

@@ -1,0 +1,219 @@
+"""The core benchmark's markdown report (benchmarks/results-<date>.md), and the plain tables of the others."""
+
+import datetime as dt
+import os
+import sys
+
+from benchmarks.measure import describe_access, git_commit, mib, ms, secs
+from cases.views import PAGE_SIZE
+
+BASELINE = "baseline (no permission filter)"
+
+
+def tables(title: str, sections: dict[str, dict[str, str]]) -> str:
+    """A report of one `| what | measured |` table per section."""
+    lines = [f"# {title}, {dt.date.today().isoformat()}", ""]
+    for heading, rows in sections.items():
+        lines += [f"## {heading}", "", "| what | measured |", "|---|---|"]
+        lines += [f"| {name} | {value} |" for name, value in rows.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render(args, today, last_sweep, data, gen, server, inbox, sweep, numbering, audit_r, wall) -> str:
+    lines = []
+    add = lines.append
+    base = inbox[BASELINE]
+    s1, s2 = sweep["runs"]
+    per_clock = s1["seconds"] / max(s1["clocks"], 1)
+    base_per_clock = sweep["base_select_s"] / max(sweep["due_rows"], 1)
+    v, b = audit_r["verify"], audit_r["baseline"]
+
+    add(f"# SIGAP benchmark results — {dt.date.today().isoformat()}")
+    add("")
+    add(
+        f"Command: `.venv/bin/python -m benchmarks core --cases {args.cases}"
+        + (" --start-postgres" if args.start_postgres else "")
+        + f"` (seed {args.seed}, {args.repeat} inbox repetitions, {args.references} references, {args.threads} "
+        f"threads, sweep backlog {args.sweep_backlog:.0%}). Commit {git_commit()}."
+    )
+    add("")
+    add(
+        f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, PostgreSQL {server['server_version']} "
+        f"(shared_buffers {server['shared_buffers']}, work_mem {server['work_mem']}, fsync {server['fsync']}, "
+        f"synchronous_commit {server['synchronous_commit']}, jit {server['jit']}"
+        f"{'' if server['jit_available'] else ' (not available)'}, max_parallel_workers_per_gather "
+        f"{server['max_parallel_workers_per_gather']}). Database size {server['database_size']}."
+    )
+    add("")
+    add(
+        f"Data: {data['cases']:,} cases of kind `uji` (Case + Widget rows), {data['clocks']:,} deadline clocks "
+        f"({data['running_clocks']:,} running), {data['events']:,} audit events in valid hash chains, "
+        f"{data['permissions']:,} guardian object permissions, {data['exclusions']:,} exclusions"
+        + (
+            f"; generated with COPY in {gen['generate_seconds']:.0f} s, VACUUM ANALYZE {gen['vacuum_seconds']:.0f} s"
+            if gen
+            else "; reused database"
+        )
+        + f". Sweep date {today}; clocks carry the warnings of the {last_sweep} sweep. Whole run {wall:.0f} s."
+    )
+    add("")
+    add("## Summary")
+    add("")
+    add("| # | what | measured | baseline (same run) | ratio |")
+    add("|---|---|---|---|---|")
+    for label, r in inbox.items():
+        if label == BASELINE:
+            continue
+        add(
+            f"| 1 | inbox page 1 + count, {label}: median / p95 | {ms(r['total_median'])} / {ms(r['total_p95'])} "
+            f"| {ms(base['total_median'])} / {ms(base['total_p95'])} (all cases, no permission filter) "
+            f"| {r['total_median'] / base['total_median']:.1f}× |"
+        )
+    add(
+        f"| 2 | deadline sweep, run 1: {s1['clocks']:,} clocks acted on | {secs(s1['seconds'])} "
+        f"({per_clock * 1000:.2f} ms/clock) | {secs(sweep['base_select_s'])} to SELECT the same clocks "
+        f"({base_per_clock * 1000:.3f} ms/clock) | {per_clock / base_per_clock:.0f}× |"
+    )
+    add(
+        f"| 2 | deadline sweep, run 2 (idempotent: {s2['clocks']} clocks, {s2['outbox']} messages) | "
+        f"{ms(s2['seconds'])} | {ms(sweep['base_count_s'])} to COUNT the {sweep['running']:,} running clocks | "
+        f"{s2['seconds'] / sweep['base_count_s']:.1f}× |"
+    )
+    for mode, base_mode, label in (
+        ("serial", "base_serial", "serially"),
+        ("concurrent", "base_concurrent", f"{args.threads} threads"),
+    ):
+        r, bb = numbering[mode], numbering[base_mode]
+        add(
+            f"| 3 | `next_reference` ×{r['calls']:,}, {label}; duplicates: {r['duplicates']} | "
+            f"{r['calls'] / r['seconds']:,.0f}/s ({r['seconds'] / r['calls'] * 1000:.2f} ms/call) | "
+            f"{bb['calls'] / bb['seconds']:,.0f}/s single-row UPDATE ({bb['seconds'] / bb['calls'] * 1000:.2f} ms) | "
+            f"{r['seconds'] / r['calls'] / (bb['seconds'] / bb['calls']):.1f}× |"
+        )
+    add(
+        f"| 4 | `audit.verify()`, {audit_r['events']:,} events: time | {secs(v['seconds'])} "
+        f"({v['per_event_us']:.1f} µs/event) | {secs(b['seconds'])} iterating the events without hashing "
+        f"({b['per_event_us']:.1f} µs/event) | {v['seconds'] / b['seconds']:.1f}× |"
+    )
+    add(
+        f"| 4 | `audit.verify()`: peak RSS growth | {mib(v['peak_growth'])} ({v['per_case_bytes']:.0f} B/case) | "
+        f"{mib(b['peak_growth'])} | +{mib(v['peak_growth'] - b['peak_growth'])} |"
+    )
+    add("")
+    add("## 1. Inbox")
+    add("")
+    add(
+        "`policy.visible_cases(user)` with `cases.views.inbox`'s `select_related` and ordering, no filter: the "
+        f"Paginator's COUNT, then page 1 ({PAGE_SIZE} rows). {args.repeat} repetitions after 2 warm-up requests; "
+        "each request re-reads the user's roles, as a real request does."
+    )
+    add("")
+    nojit = any("nojit" in r for r in inbox.values())
+    add(
+        "| persona | visible | count median | page median | total median | total p95 | queries | "
+        + ("total median, jit=off (diagnostic) | " if nojit else "")
+        + "cases_case in the COUNT plan | cases_case in the page plan |"
+    )
+    add("|---|---|---|---|---|---|---|" + ("---|" if nojit else "") + "---|---|")
+    for label, r in inbox.items():
+        add(
+            f"| {label} | {r['visible']:,} | {ms(r['count_median'])} | {ms(r['page_median'])} | "
+            f"{ms(r['total_median'])} | {ms(r['total_p95'])} | {r['queries_per_request']:.0f} | "
+            + (f"{ms(r['nojit']['total_median'])} | " if nojit else "")
+            + f"{describe_access(r['count_summary'], 'cases_case')} | "
+            f"{describe_access(r['page_summary'], 'cases_case')} |"
+        )
+    add("")
+    add("Indexes used / tables read sequentially (EXPLAIN ANALYZE of each persona's two queries):")
+    add("")
+    for label, r in inbox.items():
+        for what in ("count", "page"):
+            s = r[f"{what}_summary"]
+            add(
+                f"- {label}, {what}: indexes {', '.join(f'`{i}`' for i in s['indexes']) or 'none'}; "
+                f"sequential scans {', '.join(f'`{t}`' for t in s['seq_tables']) or 'none'}; "
+                f"{s['subplans']} SubPlan(s); {s['execution_ms']} ms in PostgreSQL"
+                + (f" of which JIT {s['jit_ms']:.0f} ms" if s["jit_ms"] else "")
+            )
+    add("")
+    add("## 2. Deadline sweep")
+    add("")
+    add(
+        f"`cases.deadlines.sweep({today})` over {sweep['running']:,} running clocks; "
+        f"{args.sweep_backlog:.0%} of them were never swept, the rest carry the warnings a sweep on {last_sweep} "
+        "left. The after-commit outbox nudge is counted instead of run (with Redis it is a publish; delivery "
+        "is a worker's job)."
+    )
+    add("")
+    add("| run | breach / h1 / h3 | clocks | outbox rows | nudges | time | per clock | queries | queries/clock |")
+    add("|---|---|---|---|---|---|---|---|---|")
+    for i, r in enumerate(sweep["runs"], start=1):
+        c = r["counts"]
+        add(
+            f"| sweep {i} | {c['breach']:,} / {c['h1']:,} / {c['h3']:,} | {r['clocks']:,} | {r['outbox']:,} | "
+            f"{r['nudges']:,} | {secs(r['seconds'])} | "
+            + (f"{r['seconds'] / r['clocks'] * 1000:.2f} ms" if r["clocks"] else "—")
+            + f" | {r['queries']:,} | "
+            + (f"{r['queries'] / r['clocks']:.1f}" if r["clocks"] else "—")
+            + " |"
+        )
+    add(
+        f"| baseline: SELECT the clocks of sweep 1 with its joins | | {sweep['due_rows']:,} | | | "
+        f"{secs(sweep['base_select_s'])} | {base_per_clock * 1000:.3f} ms | | |"
+    )
+    add(f"| baseline: COUNT running clocks | | {sweep['running']:,} | | | {ms(sweep['base_count_s'])} | | 1 | |")
+    add("")
+    add(
+        f"Breach-stage query once nothing is left to do: "
+        f"{describe_access(sweep['idle_summary'], 'cases_deadlineclock')}, "
+        f"{sweep['idle_summary']['execution_ms']} ms in PostgreSQL."
+    )
+    add("")
+    add("## 3. Reference numbering")
+    add("")
+    add("| mode | calls | time | per call (wall) | calls/s | duplicates |")
+    add("|---|---|---|---|---|---|")
+    names = {
+        "serial": "`next_reference`, serial",
+        "concurrent": f"`next_reference`, {args.threads} threads",
+        "base_serial": "baseline: single-row `UPDATE … SET last = last + 1`, serial",
+        "base_concurrent": f"baseline: single-row UPDATE, {args.threads} threads",
+    }
+    for key, r in numbering.items():
+        add(
+            f"| {names[key]} | {r['calls']:,} | {secs(r['seconds'])} | {r['seconds'] / r['calls'] * 1000:.2f} ms | "
+            f"{r['calls'] / r['seconds']:,.0f} | {'—' if r['duplicates'] is None else r['duplicates']} |"
+        )
+    add("")
+    add("Concurrent numbers are asserted distinct and gapless (1…N); the concurrent UPDATE loop loses no update.")
+    add("")
+    add("## 4. Audit verification")
+    add("")
+    add("Each pass in a fresh process (as `manage.py verify_audit` runs from cron), on a warm database cache.")
+    add("")
+    add("| pass | events | cases | time | per event | peak RSS growth | per case |")
+    add("|---|---|---|---|---|---|---|")
+    for key, label in (("verify", "`audit.verify()`"), ("baseline", "baseline: iterate the events, no hashing")):
+        r = audit_r[key]
+        add(
+            f"| {label} | {audit_r['events']:,} | {audit_r['cases']:,} | {secs(r['seconds'])} | "
+            f"{r['per_event_us']:.1f} µs | {mib(r['peak_growth'])} | {r['per_case_bytes']:.0f} B |"
+        )
+    add("")
+    add("## Query plans (EXPLAIN ANALYZE, BUFFERS)")
+    plans = [
+        (f"Inbox, {label}: {what} query", r[f"{what}_plan"]) for label, r in inbox.items() for what in ("count", "page")
+    ]
+    plans.append(("Sweep, breach-stage batch query before sweep 1 (without FOR UPDATE)", sweep["stage_plan"]))
+    plans.append(("Sweep, breach-stage batch query after sweep 2 (nothing left to do)", sweep["idle_plan"]))
+    for title, plan in plans:
+        add("")
+        add(f"<details><summary>{title}</summary>")
+        add("")
+        add("```")
+        add(plan)
+        add("```")
+        add("</details>")
+    add("")
+    return "\n".join(lines)
