@@ -91,8 +91,10 @@ def test_admins_and_other_handlers_cannot_read_a_report(
         assert client.get(f"/kasus/{report.reference}/").status_code == 404
     login_verified(admin_user)
     page = client.get("/admin/").content.decode()
-    # Neither a link to the reports nor their name ("Laporan WBS", as the admin index capitalises it).
-    assert "/admin/wbs/" not in page and "laporan wbs" not in page.lower()
+    # Neither a link to the reports nor their name ("Laporan WBS", as the admin index capitalises it); the
+    # custodians' read-only list (wbs/admin.py) is the only WBS entry.
+    assert "/admin/wbs/wbsreport/" not in page and "laporan wbs" not in page.lower()
+    assert "/admin/wbs/custodiankey/" in page
 
 
 def test_the_office_hears_of_a_report_later_and_without_content(make_report, coordinator, wbs_handler):
