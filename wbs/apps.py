@@ -63,7 +63,7 @@ class WbsConfig(AppConfig):
                 status_labels=tuple(Status.choices),
                 final_states=FINAL_STATES,
                 restricted_content=True,
-                public_intake=True,
+                public_intake=registry.PublicIntake(namespace="wbs", credential="receipt"),
                 detail_template="wbs/_detail.html",
                 demo_data=demo.seed,
                 clocks=(

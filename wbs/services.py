@@ -76,7 +76,8 @@ def report_submit(*, fields: dict, unit: Unit | None, identity: dict | None, fil
     return report, receipt
 
 
-def reporter_add_files(report: WbsReport, files: list) -> int:
+def report_files_add(*, report: WbsReport, files: list) -> int:
+    """Files the reporter adds from the tracking page; stored with today's date, not the moment."""
     if report.is_closed:
         raise NotAllowed(_("Laporan ini sudah selesai; berkas tidak dapat ditambahkan."))
     at = intake.rounded_now()
@@ -86,7 +87,7 @@ def reporter_add_files(report: WbsReport, files: list) -> int:
     return len(files)
 
 
-def reporter_add_identity(report: WbsReport, identity: dict) -> None:
+def report_identity_add(*, report: WbsReport, identity: dict) -> None:
     """The reporter gives (or replaces) their identity later; it is sealed like one given at submission."""
     if report.purged_at is not None or report.is_closed:
         raise NotAllowed(_("Laporan ini sudah selesai; identitas tidak dapat ditambahkan."))
