@@ -98,10 +98,10 @@ def exclude(request, reference):
         messages.error(request, " ".join(errors) or _("Isian tidak lengkap."))
         return redirect("cases:detail", reference=reference)
     try:
-        added = wbs_services.exclude_involved(
-            report,
-            form.cleaned_data["person"],
-            request.user,
+        added = wbs_services.exclusion_add(
+            report=report,
+            person=form.cleaned_data["person"],
+            actor=request.user,
             reason=form.cleaned_data["reason"],
             confirmed=form.cleaned_data["confirmed"],
         )
@@ -126,7 +126,7 @@ def disclosure_request(request, reference):
         messages.error(request, _("Tuliskan alasan permintaan dengan jelas (paling sedikit 20 karakter)."))
         return redirect("cases:detail", reference=reference)
     try:
-        wbs_services.disclosure_request(report, request.user, form.cleaned_data["reason"])
+        wbs_services.disclosure_request(report=report, requester=request.user, reason=form.cleaned_data["reason"])
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     except CaseError as exc:
@@ -145,7 +145,7 @@ def disclosure_detail(request, uuid):
         raise Http404  # the same answer as for an id that does not exist
     identity, refusal = None, ""
     try:
-        identity = wbs_services.disclosure_read(disclosure, request.user)
+        identity = wbs_services.disclosure_read(disclosure=disclosure, user=request.user)
     except CaseError as exc:
         refusal = exc.message
     return render(request, "wbs/disclosure.html", {"disclosure": disclosure, "identity": identity, "refusal": refusal})
@@ -221,7 +221,7 @@ def _custodian_form_action(request, form_class, action):
 @require_POST
 def custodian_key_create(request):
     def create(data):
-        wbs_services.custodian_key_create(request.user, data["passphrase"])
+        wbs_services.custodian_key_create(user=request.user, passphrase=data["passphrase"])
         return _("Kunci kustodian dibuat. Simpan frasa sandi Anda: tanpa itu identitas tidak dapat dibuka.")
 
     return _custodian_form_action(request, CustodianKeyForm, create)
@@ -231,7 +231,7 @@ def custodian_key_create(request):
 @require_POST
 def custodian_passphrase(request):
     def change(data):
-        wbs_services.custodian_passphrase_change(request.user, data["current"], data["passphrase"])
+        wbs_services.custodian_passphrase_change(user=request.user, old=data["current"], new=data["passphrase"])
         return _("Frasa sandi diganti.")
 
     return _custodian_form_action(request, PassphraseChangeForm, change)
@@ -241,7 +241,7 @@ def custodian_passphrase(request):
 @require_POST
 def custodian_reseal(request):
     def reseal(data):
-        added = wbs_services.custodian_reseal(request.user, data["passphrase"])
+        added = wbs_services.custodian_reseal(user=request.user, passphrase=data["passphrase"])
         return _("%(n)d segel identitas ditambahkan untuk kustodian lain.") % {"n": added}
 
     return _custodian_form_action(request, PassphraseForm, reseal)
@@ -254,7 +254,9 @@ def custodian_remove(request, pk):
     key = get_object_or_404(CustodianKey, pk=pk, is_active=True)
 
     def remove(data):
-        wbs_services.custodian_remove(key, request.user, reason=data["reason"], confirmed=data["confirmed"])
+        wbs_services.custodian_key_remove(
+            key=key, actor=request.user, reason=data["reason"], confirmed=data["confirmed"]
+        )
         return _("Kunci kustodian dicabut.")
 
     return _custodian_form_action(request, CustodianRemoveForm, remove)
@@ -273,8 +275,8 @@ def disclosure_decide(request, uuid):
     def decide():
         data = form.cleaned_data
         wbs_services.disclosure_decide(
-            disclosure,
-            request.user,
+            disclosure=disclosure,
+            custodian=request.user,
             approve=data["decision"] == "approve",
             reason=data["reason"],
             passphrase=data["passphrase"],
