@@ -112,6 +112,9 @@ class Credential(Protocol):
     def issue(self, case: Case) -> str:
         """Give the case a credential and return it in clear, to be shown once and never stored."""
 
+    def typed(self, data) -> str:
+        """What the reporter typed into the tracking form (its POST data), as one string for `find`."""
+
     def display(self, value: str) -> str:
         """How the credential is shown to be copied down."""
 
@@ -130,6 +133,9 @@ class ReceiptCredential:
 
     def issue(self, case: Case) -> str:
         return issue_receipt(case)
+
+    def typed(self, data) -> str:
+        return data.get("receipt", "")
 
     def display(self, value: str) -> str:
         return format_receipt(value)

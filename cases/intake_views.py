@@ -257,7 +257,8 @@ class IntakeViews:
         form = config.track_form(request.POST or None)
         template = config.templates.track
         if request.method == "POST":
-            if not form.data.get("receipt", "").strip():
+            typed = credential.typed(form.data)
+            if not typed.strip():
                 return render(
                     request, template, {"form": config.track_form(), "refusal": credential.empty_message()}, status=200
                 )
@@ -265,7 +266,7 @@ class IntakeViews:
             verdict = throttle.attempt()
             if not verdict.allowed:
                 return render(request, template, {"form": config.track_form(), "refusal": verdict.message}, status=429)
-            case = credential.find(form.data.get("receipt", ""))
+            case = credential.find(typed)
             if case is not None and case.kind == config.kind and form.is_valid():
                 throttle.succeed()
                 response = redirect(config.url("status"))
