@@ -93,7 +93,7 @@ def bench_submission(unit, n: int) -> dict:
     for name in ("kustodian_a", "kustodian_b"):
         user = get_user_model().objects.create_user(name)
         user.groups.add(custodian_group)
-        wbs_services.custodian_key_create(user, f"frasa sandi {name} panjang")
+        wbs_services.custodian_key_create(user=user, passphrase=f"frasa sandi {name} panjang")
     reporter = get_user_model().objects.create_user("pegawai_bench")
     fields = {
         "category": "suap_pungli",

@@ -1,7 +1,6 @@
-from django.conf import settings
 from django.urls import reverse
 
-from cases import policy
+from cases import policy, registry
 
 
 def navigation(request):
@@ -18,6 +17,7 @@ def language_switch(request):
     """Where the language switch posts. On the public intake pages it stays under their prefix, which the
     privacy middleware and log filter cover: Django's /i18n/setlang/ would see the reporter's address and
     be logged with a timestamp."""
-    if request.path.startswith(tuple(settings.SIGAP_PUBLIC_PREFIXES)):
-        return {"set_language_url": reverse("public_set_language")}
+    public = registry.public_intake_at(request.path)
+    if public is not None:
+        return {"set_language_url": reverse(f"{public.namespace}:set_language")}
     return {"set_language_url": reverse("set_language")}

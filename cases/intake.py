@@ -21,6 +21,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
 from argon2.low_level import Type, hash_secret_raw
 from django.conf import settings
@@ -30,6 +31,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import registry
 from cases.models import Case, InstallationSecret, TrackingCredential
 
 RECEIPT_DIGITS = 16
@@ -94,6 +96,72 @@ def find_case(receipt: str) -> Case | None:
     hashed = receipt_hash(digits or "0" * RECEIPT_DIGITS)
     found = TrackingCredential.objects.filter(receipt_hash=hashed).select_related("case").first()
     return found.case if found is not None and digits is not None else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Credentials: what a reporter follows a report with, one per kind (registry.PublicIntake.credential)
+
+
+class Credential(Protocol):
+    """A tracking credential. The public pages (cases.intake_views) issue it at submission, show it once,
+    and open the case with what the reporter types; nothing in them knows its format.
+
+    WBS uses a receipt (below). Pengaduan's tracking number + PIN is the next one to implement: the number
+    can be shown and looked up, the PIN hashed like a receipt."""
+
+    def issue(self, case: Case) -> str:
+        """Give the case a credential and return it in clear, to be shown once and never stored."""
+
+    def typed(self, data) -> str:
+        """What the reporter typed into the tracking form (its POST data), as one string for `find`."""
+
+    def display(self, value: str) -> str:
+        """How the credential is shown to be copied down."""
+
+    def find(self, text: str) -> Case | None:
+        """The case opened by what was typed, or None; the same cost and answer for unknown and malformed."""
+
+    def empty_message(self) -> str:
+        """Asks for the credential when the box was left empty."""
+
+    def not_found_message(self) -> str:
+        """The one answer for an unknown, wrong or malformed credential."""
+
+
+class ReceiptCredential:
+    """A 16-digit receipt, stored only as its Argon2id hash (see the module's docstring)."""
+
+    def issue(self, case: Case) -> str:
+        return issue_receipt(case)
+
+    def typed(self, data) -> str:
+        return data.get("receipt", "")
+
+    def display(self, value: str) -> str:
+        return format_receipt(value)
+
+    def find(self, text: str) -> Case | None:
+        return find_case(text)
+
+    def empty_message(self) -> str:
+        return _("Masukkan kode tanda terima 16 angka yang Anda terima saat melapor.")
+
+    def not_found_message(self) -> str:
+        return _(
+            "Kode tanda terima tidak dikenali. Periksa 16 angkanya dan coba lagi. Demi keamanan, percobaan yang "
+            "salah berulang kali akan diperlambat."
+        )
+
+
+CREDENTIALS: dict[str, Credential] = {"receipt": ReceiptCredential()}
+
+
+def credential_for(kind: str) -> Credential:
+    """The credential the kind's public intake declares (registry.PublicIntake.credential)."""
+    public = registry.get(kind).public_intake
+    if public is None:
+        raise LookupError(f"Case kind {kind!r} has no public intake")
+    return CREDENTIALS[public.credential]
 
 
 # ---------------------------------------------------------------------------------------------------------

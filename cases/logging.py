@@ -7,11 +7,15 @@ path are dropped; everything else is logged as usual.
 
 import logging
 
-from django.conf import settings
+from cases import registry
 
 
 def mentions_public_path(text: str) -> bool:
-    return any(prefix in text for prefix in settings.SIGAP_PUBLIC_PREFIXES)
+    try:
+        prefixes = registry.public_prefixes()
+    except Exception:  # no URLconf to read the prefixes from: keep no line that might be about one
+        return True
+    return any(prefix in text for prefix in prefixes)
 
 
 class PublicIntakeFilter(logging.Filter):

@@ -20,7 +20,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import devices_for_user
 
-from cases import crypto, intake, policy
+from cases import crypto, intake, policy, registry
 from cases.models import RolePolicy
 
 _OPEN_PREFIXES = ("/static/", "/i18n/")
@@ -77,7 +77,7 @@ class TwoFactorMiddleware:
 
 
 def _is_public(path: str) -> bool:
-    return path.startswith(tuple(settings.SIGAP_PUBLIC_PREFIXES))
+    return path.startswith(registry.public_prefixes())
 
 
 # Strict: only our own files, no inline script or style, no plugins, no framing, forms post only to us.
@@ -176,7 +176,7 @@ _CLIENT_HEADERS = (
 
 
 class PublicIntakePrivacyMiddleware:
-    """On the public intake pages (settings.SIGAP_PUBLIC_PREFIXES), forget who the client is before anything
+    """On the public intake pages (cases.registry.public_prefixes), forget who the client is before anything
     else runs: the address becomes a short-lived pseudonym for throttling (`request.client_tag`), and the
     address, user agent and referrer are removed from the request, so no view, log line or error report can
     record them. The session cookie is ignored there too: a logged-in employee who files a whistleblowing
@@ -283,7 +283,7 @@ def _same_site_path(request, url: str) -> str:
     if not url or not url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
         return ""
     parts = urlsplit(url)
-    if parts.path.startswith(tuple(settings.SIGAP_PUBLIC_PREFIXES)) or parts.path.startswith(_SESSION_OPEN_PREFIXES):
+    if parts.path.startswith(registry.public_prefixes()) or parts.path.startswith(_SESSION_OPEN_PREFIXES):
         return ""
     return parts.path + (f"?{parts.query}" if parts.query else "")
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.conf import settings
+from django.urls import get_urlconf, reverse
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -54,6 +56,20 @@ class ClockRule:
 
 
 @dataclass(frozen=True)
+class PublicIntake:
+    """How a kind takes reports from people without an account (cases.intake, cases.intake_views).
+
+    ``namespace`` is the URL namespace the kind mounts the core's intake pages under
+    (``cases.intake_views.urlpatterns``); the public path prefix is read from there (``public_prefixes``), so
+    it is written once, in the kind's ``urls.py``. ``credential`` names what the reporter follows the report
+    with (``cases.intake.CREDENTIALS``): ``"receipt"`` for WBS; pengaduan's tracking number + PIN is the next.
+    """
+
+    namespace: str
+    credential: str = "receipt"
+
+
+@dataclass(frozen=True)
 class CaseKind:
     code: str
     prefix: str
@@ -67,9 +83,9 @@ class CaseKind:
     supervisor_sees: bool = False
     # Admins manage users and settings but must not read this kind's content (WBS).
     restricted_content: bool = False
-    # Reports come from people without an account who follow them with a receipt (cases.intake). What
+    # Reports come from people without an account who follow them with a credential (cases.intake). What
     # such a reporter does is stored with rounded times and announced to the office later.
-    public_intake: bool = False
+    public_intake: PublicIntake | None = None
     clocks: tuple[ClockRule, ...] = ()
     # Optional: extra recipients of a transition's notification, e.g. the reporter.
     notify: Callable[["Model", str], list] | None = None
@@ -109,3 +125,27 @@ def get(code: str) -> CaseKind:
 
 def all_kinds() -> list[CaseKind]:
     return sorted(_kinds.values(), key=lambda kind: kind.code)
+
+
+_prefixes: dict[tuple, tuple[str, ...]] = {}
+
+
+def public_prefixes() -> tuple[str, ...]:
+    """The path prefixes of every kind's public intake pages ("/wbs/lapor/"), read from the URLconf where each
+    kind mounts them. The privacy middleware, the cache and language-switch rules and the log filters all
+    read this one source. Cached per URLconf and set of kinds (tests swap both)."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    intakes = tuple(kind.public_intake for kind in all_kinds() if kind.public_intake)
+    key = (urlconf, intakes)
+    if key not in _prefixes:
+        _prefixes[key] = tuple(reverse(f"{intake.namespace}:report", urlconf=urlconf) for intake in intakes)
+    return _prefixes[key]
+
+
+def public_intake_at(path: str) -> PublicIntake | None:
+    """The public intake whose pages `path` is on, or None."""
+    intakes = [kind.public_intake for kind in all_kinds() if kind.public_intake]
+    for intake, prefix in zip(intakes, public_prefixes(), strict=True):
+        if path.startswith(prefix):
+            return intake
+    return None

@@ -4,11 +4,17 @@ address and user agent; this also leaves out *when* a whistleblower's request ca
 
 from gunicorn.glogging import Logger
 
-PUBLIC_PREFIXES = ("/wbs/lapor/",)
-
 
 class PrivateAccessLogger(Logger):
     def access(self, resp, req, environ, request_time):
-        if environ.get("PATH_INFO", "").startswith(PUBLIC_PREFIXES):
+        # Imported here: gunicorn loads the logger class before Django. A worker logs a request only after it
+        # has loaded the application, so the prefixes come from the one source, where each kind mounts them.
+        from cases import registry
+
+        try:
+            prefixes = registry.public_prefixes()
+        except Exception:  # no URLconf to read them from: log no request rather than a reporter's
+            prefixes = ("/",)
+        if environ.get("PATH_INFO", "").startswith(prefixes):
             return
         super().access(resp, req, environ, request_time)

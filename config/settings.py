@@ -302,9 +302,8 @@ SIGAP_OUTBOX_BATCH = env_int("SIGAP_OUTBOX_BATCH", 100, minimum=1)
 SIGAP_OUTBOX_MAX_ATTEMPTS = env_int("SIGAP_OUTBOX_MAX_ATTEMPTS", 10, minimum=1)
 
 # Public intake (WBS, later pengaduan): pages where the client address and user agent are dropped on arrival
-# (cases.middleware.PublicIntakePrivacyMiddleware) and limits that count by an hourly pseudonym instead.
-# Keep in step with config/gunicorn_logging.py, which cannot read Django settings.
-SIGAP_PUBLIC_PREFIXES = ("/wbs/lapor/",)
+# (cases.middleware.PublicIntakePrivacyMiddleware) and limits that count by an hourly pseudonym instead. Their
+# path prefixes are where each kind mounts the core's intake pages (cases.registry.public_prefixes).
 SIGAP_BEHIND_PROXY = env_bool("SIGAP_BEHIND_PROXY", PRODUCTION)
 SIGAP_RECEIPT_FREE_ATTEMPTS = env_int("SIGAP_RECEIPT_FREE_ATTEMPTS", 3, minimum=1)
 SIGAP_RECEIPT_BLOCK_AFTER = env_int("SIGAP_RECEIPT_BLOCK_AFTER", 10, minimum=2)

@@ -227,7 +227,7 @@ def recap_csv(reports) -> tuple[bytes, int]:
 
 
 def record_recap(reports, actor, what: str = "xlsx-recap") -> None:
-    from gratifikasi.services import record_export
+    from gratifikasi.services import export_record
 
     for case_id in reports.values_list("pk", flat=True).iterator(chunk_size=500):
-        record_export(GratifikasiReport(pk=case_id), actor, what)
+        export_record(case=GratifikasiReport(pk=case_id), actor=actor, what=what)

@@ -1,24 +1,37 @@
 """Gratifikasi services: saving the reporter's report, and the exports the UPG sends or keeps."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import attachments, audit, services
 from cases.models import Case, CaseEvent, Confidentiality
-from gratifikasi.models import EDITABLE_BY_REPORTER, GratifikasiReport, Status
+from gratifikasi.models import EDITABLE_BY_REPORTER, GratifikasiObject, GratifikasiReport, Status
 
 
 class ReportError(services.CaseError):
     pass
 
 
-def report_save(*, reporter, form, formset, report: GratifikasiReport | None = None, submit: bool) -> GratifikasiReport:
+def report_save(
+    *,
+    reporter,
+    fields: dict[str, Any],
+    confidential: bool,
+    objects: list[dict[str, Any]],
+    report: GratifikasiReport | None = None,
+    submit: bool,
+) -> GratifikasiReport:
     """Create or update the reporter's report with its objects; with `submit`, send it to the UPG.
+
+    `fields` are the report's own fields; `objects` the changes to its objects, each a dict of the object's
+    fields with `id` (None for a new object) and `delete` (an existing object to remove). Objects the reporter
+    did not change are left out, so no history row says they were edited.
 
     The report is locked and re-read first: a report already submitted from another tab is not overwritten.
     """
-    fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-    confidentiality = Confidentiality.RAHASIA if form.cleaned_data.get("confidential") else Confidentiality.BIASA
+    confidentiality = Confidentiality.RAHASIA if confidential else Confidentiality.BIASA
     with transaction.atomic():
         if report is None:
             unit = getattr(getattr(reporter, "profile", None), "unit", None)
@@ -43,15 +56,36 @@ def report_save(*, reporter, form, formset, report: GratifikasiReport | None = N
                 setattr(report, name, value)
             report.confidentiality = confidentiality
             report.save()
-        formset.instance = report
-        formset.save()
+        _objects_save(report, objects)
         if submit:
             name = "submit" if report.status == Status.DRAFT else "complete"
             report = services.transition(report, name, reporter, expected_status=report.status)
     return report
 
 
-def record_export(case: Case, actor, what: str) -> None:
+def _objects_save(report: GratifikasiReport, objects: list[dict[str, Any]]) -> None:
+    """Apply the object changes in the order an inline formset does: existing ones (edit or delete), then new.
+    An id is looked up among this report's objects only: an id from another report is refused."""
+    changes = sorted(objects, key=lambda item: item.get("id") is None)
+    for item in changes:
+        data = {name: value for name, value in item.items() if name not in ("id", "delete")}
+        if item.get("id") is None:
+            if not item.get("delete"):
+                GratifikasiObject.objects.create(report=report, **data)
+            continue
+        try:
+            obj = report.objects_received.get(pk=item["id"])
+        except GratifikasiObject.DoesNotExist:
+            raise ReportError(_("Objek gratifikasi ini bukan bagian dari laporan ini.")) from None
+        if item.get("delete"):
+            obj.delete()
+            continue
+        for name, value in data.items():
+            setattr(obj, name, value)
+        obj.save()
+
+
+def export_record(*, case: Case, actor, what: str) -> None:
     """Every PDF or XLSX export is an audit event on each case it contains."""
     audit.record(case, "exported", actor, data={"format": what})
 

@@ -15,7 +15,7 @@ from gratifikasi import exemptions, exports
 from gratifikasi.forms import ObjectFormSet, RecapForm, ReportForm
 from gratifikasi.legal import LEGAL_DAYS, UPG_DAYS
 from gratifikasi.models import EDITABLE_BY_REPORTER, GratifikasiReport, Status
-from gratifikasi.services import ReportError, draft_delete, record_export, report_save
+from gratifikasi.services import ReportError, draft_delete, export_record, report_save
 
 
 @login_required
@@ -87,6 +87,25 @@ def _advice_context(request, form, formset, report=None) -> dict:
     return {"deadlines": _deadlines(date_received), "advice": advice, "earlier": earlier}
 
 
+def _object_changes(formset) -> list[dict]:
+    """The objects the reporter added, changed or removed, as plain data for services.report_save: what an
+    inline formset's save() would write, and nothing for rows left as they were."""
+    # The form's own fields: an inline formset adds its parent link (`report`) to them.
+    names = [name for name in formset.form._meta.fields if name != formset.fk.name]
+    changes = []
+    for form in formset.initial_forms:
+        if form.instance.pk is None:
+            continue
+        if form in formset.deleted_forms:
+            changes.append({"id": form.instance.pk, "delete": True})
+        elif form.has_changed():
+            changes.append({"id": form.instance.pk, **{name: form.cleaned_data[name] for name in names}})
+    for form in formset.extra_forms:
+        if form.has_changed() and not (formset.can_delete and formset._should_delete_form(form)):
+            changes.append({"id": None, **{name: form.cleaned_data[name] for name in names}})
+    return changes
+
+
 def _form_page(request, report=None):
     submitting = "submit" in request.POST
     bound = request.method == "POST"
@@ -98,7 +117,14 @@ def _form_page(request, report=None):
     valid = bound and all([form.is_valid(), formset.is_valid()])
     if valid:
         try:
-            report = report_save(reporter=request.user, form=form, formset=formset, report=report, submit=submitting)
+            report = report_save(
+                reporter=request.user,
+                fields={name: form.cleaned_data[name] for name in form.Meta.fields},
+                confidential=bool(form.cleaned_data.get("confidential")),
+                objects=_object_changes(formset),
+                report=report,
+                submit=submitting,
+            )
         except services.NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc
         except (ReportError, services.CaseError) as exc:
@@ -163,7 +189,7 @@ def report_pdf(request, reference):
         messages.info(request, _("Bukti pelaporan tersedia setelah laporan diajukan ke UPG."))
         return redirect("gratifikasi:edit", reference=reference)
     pdf = exports.report_pdf(report, for_reporter=not staff)
-    record_export(report, request.user, "pdf")
+    export_record(case=report, actor=request.user, what="pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report.reference}.pdf"'
     response["Cache-Control"] = "no-store"

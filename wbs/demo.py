@@ -10,7 +10,7 @@ DEMO_RECEIPT = "2026112312345678"
 
 
 def seed(units: dict, users: dict) -> list[str]:
-    wbs_services.custodian_key_create(users["kustodian"], DEMO_PASSPHRASE)
+    wbs_services.custodian_key_create(user=users["kustodian"], passphrase=DEMO_PASSPHRASE)
     report, receipt = wbs_services.report_submit(
         fields={
             "category": "pengadaan",

@@ -159,7 +159,7 @@ class ReportForm(EvidenceMixin, IdentityFields, forms.ModelForm):
     )
     files = _files_field()
     keep_metadata = _keep_metadata_field()
-    # One-time token against double submission (wbs.views.report_form).
+    # One-time token against double submission (cases.intake_views.IntakeViews.report).
     submission = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     class Meta:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases import policy, workdays
-from cases.registry import CaseKind, ClockRule
+from cases.registry import CaseKind, ClockRule, PublicIntake
 from wbs import demo
 from wbs.models import FINAL_STATES, Status
 
@@ -60,7 +60,7 @@ KIND = CaseKind(
     status_labels=tuple(Status.choices),
     final_states=FINAL_STATES,
     restricted_content=True,
-    public_intake=True,
+    public_intake=PublicIntake(namespace="wbs", credential="receipt"),
     detail_template="wbs/_detail.html",
     demo_data=demo.seed,
     clocks=(

@@ -349,7 +349,7 @@ class DisclosureRequest(models.Model):
     """A handler's request to see a reporter's identity, decided by a custodian who is not the requester.
 
     An approved identity is kept, encrypted with the server keys, for the requester only until
-    `expires_at`; then it is erased (wbs.services.expire_disclosures), and every view before that is an
+    `expires_at`; then it is erased (wbs.services.disclosures_expire), and every view before that is an
     audit event."""
 
     uuid = models.UUIDField(unique=True, editable=False)

@@ -77,7 +77,8 @@ def report_submit(*, fields: dict, unit: Unit | None, identity: dict | None, fil
     return report, receipt
 
 
-def reporter_add_files(report: WbsReport, files: list) -> int:
+def report_files_add(*, report: WbsReport, files: list) -> int:
+    """Files the reporter adds from the tracking page; stored with today's date, not the moment."""
     if report.is_closed:
         raise NotAllowed(_("Laporan ini sudah selesai; berkas tidak dapat ditambahkan."))
     at = intake.rounded_now()
@@ -87,7 +88,7 @@ def reporter_add_files(report: WbsReport, files: list) -> int:
     return len(files)
 
 
-def reporter_add_identity(report: WbsReport, identity: dict) -> None:
+def report_identity_add(*, report: WbsReport, identity: dict) -> None:
     """The reporter gives (or replaces) their identity later; it is sealed like one given at submission."""
     if report.purged_at is not None or report.is_closed:
         raise NotAllowed(_("Laporan ini sudah selesai; identitas tidak dapat ditambahkan."))
@@ -142,7 +143,7 @@ def _unlock(key: CustodianKey, passphrase: str):
         raise CaseError(_("Frasa sandi kustodian salah.")) from None
 
 
-def custodian_key_create(user, passphrase: str) -> CustodianKey:
+def custodian_key_create(*, user, passphrase: str) -> CustodianKey:
     if not policy.has_role(user, policy.KUSTODIAN):
         raise NotAllowed(_("Hanya kustodian identitas yang dapat membuat kunci kustodian."))
     if len(passphrase) < 12:
@@ -160,7 +161,7 @@ def custodian_key_create(user, passphrase: str) -> CustodianKey:
     return key
 
 
-def custodian_passphrase_change(user, old: str, new: str) -> None:
+def custodian_passphrase_change(*, user, old: str, new: str) -> None:
     if len(new) < 12:
         raise CaseError(_("Frasa sandi paling sedikit 12 karakter."))
     with transaction.atomic():
@@ -183,7 +184,7 @@ def reports_missing_seals() -> int:
     )
 
 
-def custodian_reseal(user, passphrase: str) -> int:
+def custodian_reseal(*, user, passphrase: str) -> int:
     """Seal every identity this custodian can open to the active custodians who cannot yet. Returns how
     many seals were added. This is how a new custodian gains access to existing identities."""
     key = CustodianKey.objects.get(user=user, is_active=True)
@@ -212,7 +213,7 @@ def custodian_reseal(user, passphrase: str) -> int:
     return added
 
 
-def custodian_remove(key: CustodianKey, actor, *, reason: str = "", confirmed: bool = False) -> None:
+def custodian_key_remove(*, key: CustodianKey, actor, reason: str = "", confirmed: bool = False) -> None:
     """Retire a custodian's key. Refused while some identity is sealed to this key alone: removing it then
     would lose that identity for good (run a re-seal first).
 
@@ -251,7 +252,7 @@ def custodian_remove(key: CustodianKey, actor, *, reason: str = "", confirmed: b
 # Disclosure
 
 
-def disclosure_request(report: WbsReport, requester, reason: str) -> DisclosureRequest:
+def disclosure_request(*, report: WbsReport, requester, reason: str) -> DisclosureRequest:
     if not policy.can_handle(requester, report):
         raise NotAllowed(_("Anda tidak berwenang atas laporan ini."))
     if not report.identity_provided:
@@ -278,14 +279,14 @@ def disclosure_request(report: WbsReport, requester, reason: str) -> DisclosureR
     return request
 
 
-def disclosure_decide(request: DisclosureRequest, custodian, *, approve: bool, reason: str, passphrase: str) -> None:
+def disclosure_decide(*, disclosure: DisclosureRequest, custodian, approve: bool, reason: str, passphrase: str) -> None:
     """A custodian approves or denies. Never the requester; the passphrase proves the custodian is present
     and, for an approval, unseals the identity, which is then kept for the requester until it expires."""
     if not policy.has_role(custodian, policy.KUSTODIAN):
         raise NotAllowed(_("Hanya kustodian identitas yang dapat memutuskan."))
-    if custodian.pk == request.requester_id:
+    if custodian.pk == disclosure.requester_id:
         raise NotAllowed(_("Permintaan Anda sendiri harus diputuskan oleh kustodian lain."))
-    if policy.is_conflicted(custodian, request.report):
+    if policy.is_conflicted(custodian, disclosure.report):
         # Segregation of duties: a custodian the report is about must never unseal who reported them.
         raise NotAllowed(_("Anda dikecualikan dari laporan ini; permintaan ini harus diputuskan kustodian lain."))
     reason = reason.strip()
@@ -296,7 +297,7 @@ def disclosure_decide(request: DisclosureRequest, custodian, *, approve: bool, r
         raise CaseError(_("Anda belum memiliki kunci kustodian."))
     private = _unlock(key, passphrase)
     with transaction.atomic():
-        locked = DisclosureRequest.objects.select_for_update().select_related("report").get(pk=request.pk)
+        locked = DisclosureRequest.objects.select_for_update().select_related("report").get(pk=disclosure.pk)
         if locked.decision != DisclosureDecision.PENDING:
             raise services.AlreadyChanged(_("Permintaan ini sudah diputuskan."))
         report = locked.report
@@ -332,20 +333,20 @@ def disclosure_decide(request: DisclosureRequest, custodian, *, approve: bool, r
         )
 
 
-def disclosure_read(request: DisclosureRequest, user) -> dict:
+def disclosure_read(*, disclosure: DisclosureRequest, user) -> dict:
     """The disclosed identity, for its requester only, before it expires. Every read is an audit event."""
-    if user.pk != request.requester_id or not policy.can_view(user, request.report):
+    if user.pk != disclosure.requester_id or not policy.can_view(user, disclosure.report):
         raise NotAllowed(_("Pembukaan identitas ini hanya untuk petugas yang memintanya."))
-    if request.decision != DisclosureDecision.APPROVED or not request.identity:
+    if disclosure.decision != DisclosureDecision.APPROVED or not disclosure.identity:
         raise CaseError(_("Tidak ada identitas yang dapat ditampilkan untuk permintaan ini."))
-    if request.expires_at is None or request.expires_at <= timezone.now():
+    if disclosure.expires_at is None or disclosure.expires_at <= timezone.now():
         raise CaseError(_("Masa berlaku pembukaan identitas ini sudah berakhir."))
     with transaction.atomic():
-        audit.record(request.report, "identity_viewed", user, data={"request": str(request.uuid)})
-    return json.loads(request.identity)
+        audit.record(disclosure.report, "identity_viewed", user, data={"request": str(disclosure.uuid)})
+    return json.loads(disclosure.identity)
 
 
-def expire_disclosures() -> int:
+def disclosures_expire() -> int:
     """Erase approved identities past their expiry (the periodic task runs this)."""
     return DisclosureRequest.objects.filter(expires_at__lte=timezone.now()).exclude(identity="").update(identity="")
 
@@ -368,7 +369,7 @@ def supervisors_of(user) -> list:
         current = supervisor
 
 
-def exclude_involved(report: WbsReport, person, actor, *, reason: str = "", confirmed: bool = False) -> int:
+def exclusion_add(*, report: WbsReport, person, actor, reason: str = "", confirmed: bool = False) -> int:
     """Keep a person the report is about (terlapor), and their supervisors, out of it entirely. Returns how
     many people were newly excluded. An excluded assignee loses the case.
 
@@ -424,7 +425,7 @@ CONTENT_FIELDS = (
 )
 
 
-def purge_report(report: WbsReport) -> None:
+def report_purge(*, report: WbsReport) -> None:
     """Destroy a closed report's content and keep a content-free tombstone for the statistics: category,
     outcome, status, dates (rounded to the day), clock outcomes and the audit chain stay; texts, files, the
     identity, the receipt, exclusions and the field history go."""
@@ -462,12 +463,12 @@ def _day_of(moment: dt.datetime | None) -> dt.datetime | None:
 PURGED_MODELS = (WbsReport, CaseText, IdentitySeal, DisclosureRequest, TrackingCredential, CaseExclusion)
 
 
-def purge_expired(now: dt.datetime | None = None) -> int:
+def reports_purge_expired(*, now: dt.datetime | None = None) -> int:
     """Purge every report closed longer ago than SIGAP_WBS_RETENTION_DAYS, then vacuum what they left."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.SIGAP_WBS_RETENTION_DAYS)
     count = 0
     for report in WbsReport.objects.filter(closed_at__lt=cutoff, purged_at__isnull=True).iterator(chunk_size=100):
-        purge_report(report)
+        report_purge(report=report)
         count += 1
     if count:
         vacuum_purged_tables()

@@ -7,9 +7,9 @@ from wbs import services
 
 @shared_task(ignore_result=True)
 def expire_disclosures() -> int:
-    return services.expire_disclosures()
+    return services.disclosures_expire()
 
 
 @shared_task(ignore_result=True)
 def purge_expired_reports() -> int:
-    return services.purge_expired()
+    return services.reports_purge_expired()

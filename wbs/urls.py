@@ -1,19 +1,14 @@
-from django.urls import path
+from django.urls import include, path
 
+from cases import intake_views
 from wbs import views
 
 app_name = "wbs"
 
 urlpatterns = [
-    # Public, anonymous (settings.SIGAP_PUBLIC_PREFIXES): no address, user agent or session past the door.
-    path("lapor/", views.report_form, name="report"),
-    path("lapor/terima/<str:token>/", views.receipt, name="receipt"),
-    path("lapor/pantau/", views.track, name="track"),
-    path("lapor/pantau/laporan/", views.status, name="status"),
-    path("lapor/pantau/pesan/", views.reporter_message, name="reporter_message"),
-    path("lapor/pantau/berkas/", views.reporter_files, name="reporter_files"),
-    path("lapor/pantau/identitas/", views.reporter_identity, name="reporter_identity"),
-    path("lapor/pantau/keluar/", views.track_leave, name="track_leave"),
+    # Public, anonymous: the core's intake pages. Where they are mounted is the public prefix that the privacy
+    # middleware and log filters cover (cases.registry.public_prefixes): no address, user agent or session.
+    path("lapor/", include(intake_views.urlpatterns(views.INTAKE))),
     # Handlers.
     path("kasus/<str:reference>/kecualikan/", views.exclude, name="exclude"),
     path("kasus/<str:reference>/pengungkapan/", views.disclosure_request, name="disclosure_request"),

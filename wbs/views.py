@@ -1,24 +1,17 @@
-"""WBS views: the public pages under /wbs/lapor/ (no account, no address, no session — see
-cases.middleware.PublicIntakePrivacyMiddleware) and the handlers' and custodians' pages."""
+"""WBS views: the configuration of its public pages (the core's, cases.intake_views: no account, no address,
+no session — see cases.middleware.PublicIntakePrivacyMiddleware) and the handlers' and custodians' pages."""
 
-import hashlib
-import hmac
-import secrets
-import time
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cases import attachments, intake, policy, services
+from cases import intake_views, policy
 from cases.services import CaseError, NotAllowed
 from wbs import services as wbs_services
 from wbs.forms import (
@@ -35,313 +28,51 @@ from wbs.forms import (
     ReportForm,
     TrackForm,
 )
-from wbs.models import REPORTER_STEPS, CustodianKey, DisclosureDecision, DisclosureRequest, WbsReport
-
-TRACK_PATH = "/wbs/lapor/pantau/"
-RECEIPT_TTL = 10 * 60
-# How long a sent form's token keeps answering with the receipt page instead of filing again (Back, then
-# "Kirim" on the page the browser kept), and how long the same text from the same client does.
-SUBMISSION_TTL = 24 * 3600
-FINGERPRINT_TTL = 3600
+from wbs.models import REPORTER_STAGES, REPORTER_STEPS, CustodianKey, DisclosureDecision, DisclosureRequest, WbsReport
 
 # ---------------------------------------------------------------------------------------------------------
-# Public: report, receipt, tracking
+# Public: report, receipt, tracking — the core's pages (cases.intake_views) with what only WBS has: its forms,
+# its templates, the stages a reporter sees, and the reporter's identity sealed to the custodians.
 
 
-@never_cache
-def report_form(request):
-    accepted = wbs_services.identity_accepted()
-    if request.method != "POST":
-        return _report_page(request, ReportForm(identity_accepted=accepted), accepted)
-    # Sent before (Back, then "Kirim" again on the page the browser kept): the receipt page, no second report.
-    sent = _sent_before(cache.get(_submission_key(request.POST.get("submission", ""))))
-    if sent is not None:
-        return sent
-    # The rate limit is looked at before any file is: a client over it gets its text back and no upload is
-    # even opened (issue 8, image bombs).
-    over = intake.rate_exceeded("wbs-submit", request.client_tag, limit=_submissions_per_hour())
-    if over is not None:
-        form = ReportForm(request.POST, identity_accepted=accepted)
-        form.add_error(None, over.message)
-        return _report_page(request, form, accepted)
-    form = ReportForm(request.POST, request.FILES, identity_accepted=accepted)
-    if form.is_valid():
-        nonce = form.cleaned_data["submission"]
-        fingerprint = _fingerprint_key(request.client_tag, form)
-        sent = _sent_before(cache.get(fingerprint))
-        if sent is not None:
-            return sent
-        duplicate = _earlier_submission(nonce)
-        if duplicate is not None:
-            return duplicate
-        verdict = intake.rate_limit(
-            "wbs-submit", request.client_tag, limit=_submissions_per_hour(), window_seconds=3600
-        )
-        if not verdict.allowed:
-            cache.delete(_submission_key(nonce))
-            form.add_error(None, verdict.message)
-        else:
-            try:
-                # Only now are images decoded (to remove their metadata): the form is valid and within the limit.
-                files = form.prepared_files()
-                _report, receipt = wbs_services.report_submit(
-                    fields=form.report_fields(),
-                    unit=form.cleaned_data["unit"],
-                    identity=form.identity(),
-                    files=files,
-                )
-            except attachments.AttachmentRejected as exc:
-                cache.delete(_submission_key(nonce))
-                form.add_error("files", exc.message)
-            except CaseError as exc:
-                cache.delete(_submission_key(nonce))
-                form.add_error(None, exc.message)
-            else:
-                # Post/redirect/get: the receipt waits once in the cache under a random token, so reloading
-                # the receipt page cannot file the report twice, and the receipt never enters a URL or a log.
-                token = secrets.token_urlsafe(24)
-                cache.set(f"sigap:wbs:receipt:{token}", receipt, timeout=RECEIPT_TTL)
-                cache.set(_submission_key(nonce), token, timeout=SUBMISSION_TTL)
-                cache.set(fingerprint, token, timeout=FINGERPRINT_TTL)
-                return redirect("wbs:receipt", token=token)
-    return _report_page(request, form, accepted)
-
-
-def _report_page(request, form, accepted: bool):
-    if form.is_bound:
-        # A fresh token for the next attempt; the form keeps everything else that was typed.
-        form.data = form.data.copy()
-        form.data["submission"] = secrets.token_urlsafe(16)
-    return render(request, "wbs/report_form.html", {"form": form, "identity_accepted": accepted})
-
-
-def _submission_key(nonce: str) -> str:
-    return f"sigap:wbs:submission:{nonce}"
-
-
-def _sent_before(token: str | None):
-    """The receipt page for a report already filed (it shows the receipt if not yet seen, else the notice
-    that it was shown once), or None."""
-    return redirect("wbs:receipt", token=token) if token else None
-
-
-def _fingerprint_key(client_tag: str, form) -> str:
-    """The same text from the same client, sent again with a new form token: a browser that reloaded the form
-    after Back (the page is never cached) and refilled what was typed. Keyed by the hourly client pseudonym
-    (cases.intake.client_tag), so nothing here outlives the hour or links to an address; a reporter who
-    changes the text files a new report."""
-    text = "\x1f".join(str(form.cleaned_data.get(name) or "") for name in ReportForm.Meta.fields)
-    digest = hmac.new(client_tag.encode(), text.encode(), hashlib.sha256).hexdigest()[:32]
-    return f"sigap:wbs:sent:{digest}"
-
-
-def _earlier_submission(nonce: str):
-    """A double click sends the form twice; the browser shows only the second answer. The form carries a
-    one-time token: a second request with it waits for the first and shows the first's receipt, so no second
-    report is filed. Returns None when this request is the one to go ahead."""
-    key = _submission_key(nonce)
-    for _attempt in range(50):
-        if cache.add(key, "", timeout=RECEIPT_TTL):
-            return None  # nobody holds the token (or the first attempt failed and released it)
-        token = cache.get(key)
-        if token:
-            return redirect("wbs:receipt", token=token)
-        time.sleep(0.2)
-    return HttpResponse(
-        _("Laporan ini sedang dikirim. Tunggu sebentar, lalu buka halaman pantau laporan dengan kode Anda."),
-        status=409,
-        content_type="text/plain; charset=utf-8",
+def _submit(*, form: ReportForm, files: list):
+    return wbs_services.report_submit(
+        fields=form.report_fields(), unit=form.cleaned_data["unit"], identity=form.identity(), files=files
     )
 
 
-def _submissions_per_hour() -> int:
-    return settings.SIGAP_INTAKE_SUBMISSIONS_PER_HOUR
+def _seal_identity(report, form: ReporterIdentityForm) -> None:
+    wbs_services.report_identity_add(report=report, identity=form.identity())
 
 
-@never_cache
-def receipt(request, token):
-    key = f"sigap:wbs:receipt:{token}"
-    value = cache.get(key)
-    # Shown once: of two requests at the same moment only the one whose delete succeeded shows it.
-    if value is not None and not cache.delete(key):
-        value = None
-    response = render(
-        request, "wbs/receipt.html", {"receipt": intake.format_receipt(value) if value else None}, status=200
-    )
-    if value:
-        case = intake.find_case(value)
-        if case is not None:
-            intake.grant_access(response, case, TRACK_PATH)
-    return response
-
-
-@never_cache
-def track(request):
-    """Look a report up by its receipt. Unknown receipts, wrong receipts and malformed ones all get the same
-    page; the throttle answers before any look-up. An empty box is asked to be filled, and not counted."""
-    form = TrackForm(request.POST or None)
-    if request.method == "POST":
-        if not form.data.get("receipt", "").strip():
-            form = TrackForm()
-            return render(request, "wbs/track.html", {"form": form, "refusal": _empty_message()}, status=200)
-        throttle = intake.ReceiptThrottle("wbs", request.client_tag)
-        verdict = throttle.attempt()
-        if not verdict.allowed:
-            return render(request, "wbs/track.html", {"form": TrackForm(), "refusal": verdict.message}, status=429)
-        case = intake.find_case(form.data.get("receipt", ""))
-        if case is not None and case.kind == "wbs" and form.is_valid():
-            throttle.succeed()
-            response = redirect("wbs:status")
-            intake.grant_access(response, case, TRACK_PATH)
-            return response
-        form = TrackForm()
-        return render(request, "wbs/track.html", {"form": form, "refusal": _not_found_message()}, status=200)
-    return render(request, "wbs/track.html", {"form": form})
-
-
-def _empty_message() -> str:
-    return _("Masukkan kode tanda terima 16 angka yang Anda terima saat melapor.")
-
-
-def _not_found_message() -> str:
-    return _(
-        "Kode tanda terima tidak dikenali. Periksa 16 angkanya dan coba lagi. Demi keamanan, percobaan yang "
-        "salah berulang kali akan diperlambat."
-    )
-
-
-def _tracked_report(request) -> WbsReport | None:
-    case = intake.case_from_access(request, "wbs")
-    return WbsReport.objects.filter(pk=case.pk).first() if case is not None else None
-
-
-def _reporter_timeline(report: WbsReport) -> list:
-    """What the reporter sees: their simplified stages, the messages both ways, their files, and that a
-    disclosure was approved. Never staff names, internal notes or the access log."""
-    from wbs.models import REPORTER_STAGES
-
-    events = list(
-        report.events.filter(action__in=services.REPORTER_VISIBLE_EVENTS + ("identity_added",)).order_by("seq")
-    )
-    services.event_texts(report, events)
-    shown, last_stage = [], None
-    for event in events:
-        if event.action in ("created", "transition"):
-            stage = REPORTER_STAGES.get(event.to_status)
-            if stage is None or (stage == last_stage and not event.note):
-                continue
-            last_stage = stage
-            event.label = stage
-        elif event.action == "message":
-            event.label = _("Pesan Anda") if event.data.get("from_reporter") else _("Pesan dari petugas")
-        elif event.action == "attachment_added":
-            event.label = _("Berkas dikirim")
-        elif event.action == "identity_added":
-            event.label = _("Identitas Anda ditambahkan dan disegel")
-        elif event.action == "disclosure_approved":
-            event.label = _("Kustodian identitas menyetujui pembukaan identitas Anda kepada petugas penanganan")
-        shown.append(event)
-    return shown
-
-
-@never_cache
-def status(request):
-    report = _tracked_report(request)
-    if report is None:
-        messages.info(request, _("Masukkan kode tanda terima untuk membuka laporan Anda."))
-        return redirect("wbs:track")
-    response = render(request, "wbs/status.html", _status_context(report))
-    # Sliding: the access lasts SIGAP_TRACKING_MINUTES after the reporter's last page, not their first.
-    intake.grant_access(response, report, TRACK_PATH)
-    return response
-
-
-def _status_context(report, **forms) -> dict:
-    return {
-        "report": report,
-        "steps": REPORTER_STEPS,
-        "timeline": _reporter_timeline(report),
-        "message_form": ReporterMessageForm(),
-        "files_form": ReporterFilesForm(),
-        "identity_form": ReporterIdentityForm() if wbs_services.identity_accepted() else None,
-        "minutes": settings.SIGAP_TRACKING_MINUTES,
-        **forms,
-    }
-
-
-_SECTIONS = {"message_form": "pesan", "files_form": "bukti", "identity_form": "identitas"}
-
-
-def _status_with(request, report, **forms):
-    """The status page again with the form that failed, its text kept, its errors shown and pointed to."""
-    failed = _SECTIONS[next(iter(forms))]
-    return render(request, "wbs/status.html", _status_context(report, failed=failed, **forms), status=400)
-
-
-def _reporter_post(request, form_name: str, form, action):
-    """A reporter's POST on the tracking page: with the access cookie, a valid form and `action(report,
-    cleaned_data)` (a service call returning the success message). An invalid form comes back on the page
-    with its text; a refusal by the service is shown as a message."""
-    report = _tracked_report(request)
-    if report is None:
-        return redirect("wbs:track")
-    if not form.is_valid():
-        return _status_with(request, report, **{form_name: form})
-    try:
-        messages.success(request, action(report, form.cleaned_data))
-    except CaseError as exc:
-        messages.error(request, exc.message)
-    return redirect("wbs:status")
-
-
-@require_POST
-def reporter_message(request):
-    def send(report, data):
-        services.add_reporter_message(report, data["text"])
-        return _("Pesan Anda terkirim. Petugas akan membalas di halaman ini.")
-
-    return _reporter_post(request, "message_form", ReporterMessageForm(request.POST), send)
-
-
-@require_POST
-def reporter_files(request):
-    # Files added later count against their own hourly limit, looked at before any file is read (issue 8).
-    over = intake.rate_exceeded("wbs-files", request.client_tag, limit=_submissions_per_hour())
-    if over is not None:
-        messages.error(request, over.message)
-        return redirect("wbs:status")
-    form = ReporterFilesForm(request.POST, request.FILES)
-
-    def add(report, data):
-        verdict = intake.rate_limit("wbs-files", request.client_tag, limit=_submissions_per_hour(), window_seconds=3600)
-        if not verdict.allowed:
-            raise CaseError(verdict.message)
-        try:
-            files = form.prepared_files()  # images decoded only now, the form being valid
-        except attachments.AttachmentRejected as exc:
-            raise CaseError(exc.message) from None
-        count = wbs_services.reporter_add_files(report, files)
-        return _("%(n)d berkas diterima dan disimpan terenkripsi.") % {"n": count}
-
-    return _reporter_post(request, "files_form", form, add)
-
-
-@require_POST
-def reporter_identity(request):
-    form = ReporterIdentityForm(request.POST)
-
-    def seal(report, data):
-        wbs_services.reporter_add_identity(report, form.identity())
-        return _("Identitas Anda disegel. Petugas hanya melihat bahwa identitas diberikan.")
-
-    return _reporter_post(request, "identity_form", form, seal)
-
-
-@require_POST
-def track_leave(request):
-    response = redirect("wbs:track")
-    intake.revoke_access(response, TRACK_PATH)
-    return response
+INTAKE = intake_views.IntakeConfig(
+    kind="wbs",
+    report_form=ReportForm,
+    track_form=TrackForm,
+    message_form=ReporterMessageForm,
+    files_form=ReporterFilesForm,
+    templates=intake_views.IntakeTemplates(
+        report="wbs/report_form.html", receipt="wbs/receipt.html", track="wbs/track.html", status="wbs/status.html"
+    ),
+    submit=_submit,
+    add_files=lambda report, files: wbs_services.report_files_add(report=report, files=files),
+    stages=REPORTER_STAGES,
+    steps=REPORTER_STEPS,
+    detail=lambda case: WbsReport.objects.filter(pk=case.pk).first(),
+    report_options=lambda: {"identity_accepted": wbs_services.identity_accepted()},
+    sealed=intake_views.SealedPart(
+        form=ReporterIdentityForm,
+        accepted=wbs_services.identity_accepted,
+        seal=_seal_identity,
+        success=lambda: _("Identitas Anda disegel. Petugas hanya melihat bahwa identitas diberikan."),
+    ),
+    event_labels={
+        "identity_added": lambda: _("Identitas Anda ditambahkan dan disegel"),
+        "disclosure_approved": lambda: _(
+            "Kustodian identitas menyetujui pembukaan identitas Anda kepada petugas penanganan"
+        ),
+    },
+)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -367,10 +98,10 @@ def exclude(request, reference):
         messages.error(request, " ".join(errors) or _("Isian tidak lengkap."))
         return redirect("cases:detail", reference=reference)
     try:
-        added = wbs_services.exclude_involved(
-            report,
-            form.cleaned_data["person"],
-            request.user,
+        added = wbs_services.exclusion_add(
+            report=report,
+            person=form.cleaned_data["person"],
+            actor=request.user,
             reason=form.cleaned_data["reason"],
             confirmed=form.cleaned_data["confirmed"],
         )
@@ -395,7 +126,7 @@ def disclosure_request(request, reference):
         messages.error(request, _("Tuliskan alasan permintaan dengan jelas (paling sedikit 20 karakter)."))
         return redirect("cases:detail", reference=reference)
     try:
-        wbs_services.disclosure_request(report, request.user, form.cleaned_data["reason"])
+        wbs_services.disclosure_request(report=report, requester=request.user, reason=form.cleaned_data["reason"])
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     except CaseError as exc:
@@ -414,7 +145,7 @@ def disclosure_detail(request, uuid):
         raise Http404  # the same answer as for an id that does not exist
     identity, refusal = None, ""
     try:
-        identity = wbs_services.disclosure_read(disclosure, request.user)
+        identity = wbs_services.disclosure_read(disclosure=disclosure, user=request.user)
     except CaseError as exc:
         refusal = exc.message
     return render(request, "wbs/disclosure.html", {"disclosure": disclosure, "identity": identity, "refusal": refusal})
@@ -490,7 +221,7 @@ def _custodian_form_action(request, form_class, action):
 @require_POST
 def custodian_key_create(request):
     def create(data):
-        wbs_services.custodian_key_create(request.user, data["passphrase"])
+        wbs_services.custodian_key_create(user=request.user, passphrase=data["passphrase"])
         return _("Kunci kustodian dibuat. Simpan frasa sandi Anda: tanpa itu identitas tidak dapat dibuka.")
 
     return _custodian_form_action(request, CustodianKeyForm, create)
@@ -500,7 +231,7 @@ def custodian_key_create(request):
 @require_POST
 def custodian_passphrase(request):
     def change(data):
-        wbs_services.custodian_passphrase_change(request.user, data["current"], data["passphrase"])
+        wbs_services.custodian_passphrase_change(user=request.user, old=data["current"], new=data["passphrase"])
         return _("Frasa sandi diganti.")
 
     return _custodian_form_action(request, PassphraseChangeForm, change)
@@ -510,7 +241,7 @@ def custodian_passphrase(request):
 @require_POST
 def custodian_reseal(request):
     def reseal(data):
-        added = wbs_services.custodian_reseal(request.user, data["passphrase"])
+        added = wbs_services.custodian_reseal(user=request.user, passphrase=data["passphrase"])
         return _("%(n)d segel identitas ditambahkan untuk kustodian lain.") % {"n": added}
 
     return _custodian_form_action(request, PassphraseForm, reseal)
@@ -526,7 +257,9 @@ def custodian_remove(request, fingerprint):
         raise Http404
 
     def remove(data):
-        wbs_services.custodian_remove(key, request.user, reason=data["reason"], confirmed=data["confirmed"])
+        wbs_services.custodian_key_remove(
+            key=key, actor=request.user, reason=data["reason"], confirmed=data["confirmed"]
+        )
         return _("Kunci kustodian dicabut.")
 
     return _custodian_form_action(request, CustodianRemoveForm, remove)
@@ -545,8 +278,8 @@ def disclosure_decide(request, uuid):
     def decide():
         data = form.cleaned_data
         wbs_services.disclosure_decide(
-            disclosure,
-            request.user,
+            disclosure=disclosure,
+            custodian=request.user,
             approve=data["decision"] == "approve",
             reason=data["reason"],
             passphrase=data["passphrase"],

@@ -79,7 +79,7 @@ def wbs_handler(make_user):
 
 @pytest.fixture
 def custodian_key(kustodian):
-    return wbs_services.custodian_key_create(kustodian, PASSPHRASE)
+    return wbs_services.custodian_key_create(user=kustodian, passphrase=PASSPHRASE)
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def kustodian2(make_user):
 
 @pytest.fixture
 def custodian_key2(kustodian2):
-    return wbs_services.custodian_key_create(kustodian2, PASSPHRASE2)
+    return wbs_services.custodian_key_create(user=kustodian2, passphrase=PASSPHRASE2)
 
 
 PATHS = {

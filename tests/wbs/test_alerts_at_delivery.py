@@ -38,8 +38,12 @@ def test_a_handler_excluded_after_the_alert_was_queued_never_receives_it(make_re
         # The new-report alert waits for the next full hour (cases.intake.announce_at); both coordinators are on it.
         assert OutboxMessage.objects.filter(recipient=accused_coordinator, delivered_at__isnull=True).exists()
         # Meanwhile the other coordinator reads it and excludes the person it is about.
-        wbs_services.exclude_involved(
-            report, accused_coordinator, coordinator, reason="Terlapor dalam laporan ini.", confirmed=True
+        wbs_services.exclusion_add(
+            report=report,
+            person=accused_coordinator,
+            actor=coordinator,
+            reason="Terlapor dalam laporan ini.",
+            confirmed=True,
         )
         clock.move_to(MONDAY_0317 + dt.timedelta(hours=2))
         assert notifications.deliver_pending() == 1
@@ -60,8 +64,12 @@ def test_a_reporter_message_is_not_delivered_to_a_handler_excluded_meanwhile(
     OutboxMessage.objects.all().delete()
     with time_machine.travel(MONDAY_0317, tick=False) as clock:
         services.add_reporter_message(report, "Tambahan keterangan dari pelapor.")
-        wbs_services.exclude_involved(
-            report, accused_coordinator, coordinator, reason="Terlapor dalam laporan ini.", confirmed=True
+        wbs_services.exclusion_add(
+            report=report,
+            person=accused_coordinator,
+            actor=coordinator,
+            reason="Terlapor dalam laporan ini.",
+            confirmed=True,
         )
         clock.move_to(MONDAY_0317 + dt.timedelta(hours=2))
         notifications.deliver_pending()

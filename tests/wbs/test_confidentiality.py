@@ -105,9 +105,11 @@ def everything_happened(coordinator, kustodian, custodian_key, console_log):
     services.add_comment(report, coordinator, INTERNAL_NOTE)
     services.transition(report, "request_info", coordinator, note=TRANSITION_NOTE)
     assert reporter.post("/wbs/lapor/pantau/pesan/", {"text": REPORTER_MESSAGE}).status_code == 302
-    request = wbs_services.disclosure_request(report, coordinator, DISCLOSURE_REASON)
-    wbs_services.disclosure_decide(request, kustodian, approve=True, reason="Untuk pemeriksaan.", passphrase=PASSPHRASE)
-    wbs_services.disclosure_read(DisclosureRequest.objects.get(), coordinator)
+    request = wbs_services.disclosure_request(report=report, requester=coordinator, reason=DISCLOSURE_REASON)
+    wbs_services.disclosure_decide(
+        disclosure=request, custodian=kustodian, approve=True, reason="Untuk pemeriksaan.", passphrase=PASSPHRASE
+    )
+    wbs_services.disclosure_read(disclosure=DisclosureRequest.objects.get(), user=coordinator)
     deliver_pending()
     assert reporter.get("/wbs/lapor/tidak-ada/").status_code == 404
     assert Client().get("/kasus/tidak-ada/").status_code in (302, 404)

@@ -16,20 +16,22 @@ REASON = "Pelapor perlu dimintai keterangan sebagai saksi dalam pemeriksaan."
 
 
 def approve(report, requester, custodian, passphrase):
-    request = wbs_services.disclosure_request(report, requester, REASON)
-    wbs_services.disclosure_decide(request, custodian, approve=True, reason="Perlu.", passphrase=passphrase)
-    return wbs_services.disclosure_read(DisclosureRequest.objects.get(pk=request.pk), requester)
+    request = wbs_services.disclosure_request(report=report, requester=requester, reason=REASON)
+    wbs_services.disclosure_decide(
+        disclosure=request, custodian=custodian, approve=True, reason="Perlu.", passphrase=passphrase
+    )
+    return wbs_services.disclosure_read(disclosure=DisclosureRequest.objects.get(pk=request.pk), user=requester)
 
 
 def test_a_key_needs_the_role_a_long_passphrase_and_is_made_once(kustodian, pegawai):
     with pytest.raises(services.NotAllowed):
-        wbs_services.custodian_key_create(pegawai, PASSPHRASE)
+        wbs_services.custodian_key_create(user=pegawai, passphrase=PASSPHRASE)
     with pytest.raises(services.CaseError, match="12 karakter"):
-        wbs_services.custodian_key_create(kustodian, "pendek")
-    key = wbs_services.custodian_key_create(kustodian, PASSPHRASE)
+        wbs_services.custodian_key_create(user=kustodian, passphrase="pendek")
+    key = wbs_services.custodian_key_create(user=kustodian, passphrase=PASSPHRASE)
     assert PASSPHRASE.encode() not in bytes(key.wrapped_private) + bytes(key.salt)
     with pytest.raises(services.CaseError, match="sudah memiliki"):
-        wbs_services.custodian_key_create(kustodian, PASSPHRASE)
+        wbs_services.custodian_key_create(user=kustodian, passphrase=PASSPHRASE)
 
 
 def test_a_report_is_sealed_to_every_active_custodian(make_report, custodian_key, custodian_key2):
@@ -41,26 +43,26 @@ def test_a_new_custodian_gains_existing_identities_by_a_reseal(
     make_report, coordinator, kustodian, kustodian2, custodian_key
 ):
     report = make_report(identity=IDENTITY)
-    wbs_services.custodian_key_create(kustodian2, PASSPHRASE2)
+    wbs_services.custodian_key_create(user=kustodian2, passphrase=PASSPHRASE2)
     assert wbs_services.reports_missing_seals() == 1
     with pytest.raises(services.CaseError, match="tidak tersegel untuk kunci Anda"):
         approve(report, coordinator, kustodian2, PASSPHRASE2)
     DisclosureRequest.objects.all().delete()
     with pytest.raises(services.CaseError, match="salah"):
-        wbs_services.custodian_reseal(kustodian, "bukan frasa sandinya")
-    assert wbs_services.custodian_reseal(kustodian, PASSPHRASE) == 1
+        wbs_services.custodian_reseal(user=kustodian, passphrase="bukan frasa sandinya")
+    assert wbs_services.custodian_reseal(user=kustodian, passphrase=PASSPHRASE) == 1
     assert wbs_services.reports_missing_seals() == 0
     assert approve(report, coordinator, kustodian2, PASSPHRASE2)["name"] == IDENTITY["name"]
 
 
 def test_removing_the_only_key_of_an_identity_is_refused(make_report, kustodian, kustodian2, custodian_key):
     make_report(identity=IDENTITY)
-    key2 = wbs_services.custodian_key_create(kustodian2, PASSPHRASE2)
+    key2 = wbs_services.custodian_key_create(user=kustodian2, passphrase=PASSPHRASE2)
     with pytest.raises(services.CaseError, match="hanya dapat dibuka dengan kunci ini"):
-        wbs_services.custodian_remove(custodian_key, kustodian2, **REVOKE)
+        wbs_services.custodian_key_remove(key=custodian_key, actor=kustodian2, **REVOKE)
     assert CustodianKey.objects.get(pk=custodian_key.pk).is_active
-    wbs_services.custodian_reseal(kustodian, PASSPHRASE)
-    wbs_services.custodian_remove(custodian_key, kustodian2, **REVOKE)
+    wbs_services.custodian_reseal(user=kustodian, passphrase=PASSPHRASE)
+    wbs_services.custodian_key_remove(key=custodian_key, actor=kustodian2, **REVOKE)
     assert not CustodianKey.objects.get(pk=custodian_key.pk).is_active
     assert list(IdentitySeal.objects.values_list("custodian_id", flat=True)) == [key2.pk]
 
@@ -68,10 +70,12 @@ def test_removing_the_only_key_of_an_identity_is_refused(make_report, kustodian,
 def test_a_removed_custodian_cannot_decide_and_new_reports_skip_them(make_report, coordinator, kustodian, kustodian2,
                                                                      custodian_key, custodian_key2):  # fmt: skip
     report = make_report(identity=IDENTITY)
-    wbs_services.custodian_remove(custodian_key, kustodian2, **REVOKE)
-    request = wbs_services.disclosure_request(report, coordinator, REASON)
+    wbs_services.custodian_key_remove(key=custodian_key, actor=kustodian2, **REVOKE)
+    request = wbs_services.disclosure_request(report=report, requester=coordinator, reason=REASON)
     with pytest.raises(services.CaseError, match="belum memiliki kunci"):
-        wbs_services.disclosure_decide(request, kustodian, approve=True, reason="x", passphrase=PASSPHRASE)
+        wbs_services.disclosure_decide(
+            disclosure=request, custodian=kustodian, approve=True, reason="x", passphrase=PASSPHRASE
+        )
     assert DisclosureRequest.objects.get().decision == DisclosureDecision.PENDING
     later = make_report(identity=IDENTITY)
     assert list(later.seals.values_list("custodian_id", flat=True)) == [custodian_key2.pk]
@@ -80,8 +84,10 @@ def test_a_removed_custodian_cannot_decide_and_new_reports_skip_them(make_report
 def test_a_passphrase_change_keeps_every_identity(make_report, coordinator, kustodian, custodian_key):
     report = make_report(identity=IDENTITY)
     with pytest.raises(services.CaseError, match="salah"):
-        wbs_services.custodian_passphrase_change(kustodian, "salah sekali ini", "frasa sandi baru yang panjang")
-    wbs_services.custodian_passphrase_change(kustodian, PASSPHRASE, "frasa sandi baru yang panjang")
+        wbs_services.custodian_passphrase_change(
+            user=kustodian, old="salah sekali ini", new="frasa sandi baru yang panjang"
+        )
+    wbs_services.custodian_passphrase_change(user=kustodian, old=PASSPHRASE, new="frasa sandi baru yang panjang")
     with pytest.raises(services.CaseError, match="salah"):
         approve(report, coordinator, kustodian, PASSPHRASE)
     DisclosureRequest.objects.all().delete()

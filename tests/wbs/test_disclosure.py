@@ -25,7 +25,7 @@ def report(make_report, custodian_key):
 
 @pytest.fixture
 def pending(report, coordinator):
-    return wbs_services.disclosure_request(report, coordinator, REASON)
+    return wbs_services.disclosure_request(report=report, requester=coordinator, reason=REASON)
 
 
 def events(report, action):
@@ -40,7 +40,9 @@ def test_a_handler_sees_only_that_an_identity_was_given(client, report, coordina
 
 
 def test_approval_shows_the_identity_to_the_requester_only(client, pending, report, coordinator, kustodian, make_user):
-    wbs_services.disclosure_decide(pending, kustodian, approve=True, reason="Diperlukan.", passphrase=PASSPHRASE)
+    wbs_services.disclosure_decide(
+        disclosure=pending, custodian=kustodian, approve=True, reason="Diperlukan.", passphrase=PASSPHRASE
+    )
     client.force_login(coordinator)
     page = client.get(f"/wbs/pengungkapan/{pending.uuid}/").content.decode()
     assert IDENTITY["name"] in page and IDENTITY["id_number"] in page
@@ -54,24 +56,24 @@ def test_approval_shows_the_identity_to_the_requester_only(client, pending, repo
     client.force_login(other)
     assert client.get(f"/wbs/pengungkapan/{pending.uuid}/").status_code == 404
     with pytest.raises(services.NotAllowed):
-        wbs_services.disclosure_read(DisclosureRequest.objects.get(), other)
+        wbs_services.disclosure_read(disclosure=DisclosureRequest.objects.get(), user=other)
     assert events(report, "identity_viewed") == 2
 
 
 def test_the_requester_cannot_approve_even_as_a_custodian(report, coordinator):
     coordinator.groups.add(Group.objects.get_or_create(name=policy.KUSTODIAN)[0])
     coordinator._sigap_roles = None
-    wbs_services.custodian_key_create(coordinator, PASSPHRASE2)
-    request = wbs_services.disclosure_request(report, coordinator, REASON)
+    wbs_services.custodian_key_create(user=coordinator, passphrase=PASSPHRASE2)
+    request = wbs_services.disclosure_request(report=report, requester=coordinator, reason=REASON)
     with pytest.raises(services.NotAllowed):
         wbs_services.disclosure_decide(
-            request, coordinator, approve=True, reason="Saya sendiri.", passphrase=PASSPHRASE2
+            disclosure=request, custodian=coordinator, approve=True, reason="Saya sendiri.", passphrase=PASSPHRASE2
         )
     assert DisclosureRequest.objects.get().decision == DisclosureDecision.PENDING
 
 
 def test_a_custodian_page_does_not_list_their_own_requests(client, report, coordinator, kustodian):
-    request = wbs_services.disclosure_request(report, coordinator, REASON)
+    request = wbs_services.disclosure_request(report=report, requester=coordinator, reason=REASON)
     client.force_login(kustodian)
     page = client.get("/wbs/kustodian/").content.decode()
     assert report.reference in page and REASON in page
@@ -82,17 +84,21 @@ def test_a_custodian_page_does_not_list_their_own_requests(client, report, coord
 
 def test_a_wrong_passphrase_decides_nothing(pending, report, kustodian):
     with pytest.raises(services.CaseError, match="salah"):
-        wbs_services.disclosure_decide(pending, kustodian, approve=True, reason="x", passphrase="bukan ini")
+        wbs_services.disclosure_decide(
+            disclosure=pending, custodian=kustodian, approve=True, reason="x", passphrase="bukan ini"
+        )
     assert DisclosureRequest.objects.get().decision == DisclosureDecision.PENDING
     assert events(report, "disclosure_approved") == 0
 
 
 def test_a_denied_request_reveals_nothing(client, pending, report, coordinator, kustodian):
-    wbs_services.disclosure_decide(pending, kustodian, approve=False, reason="Alasan kurang.", passphrase=PASSPHRASE)
+    wbs_services.disclosure_decide(
+        disclosure=pending, custodian=kustodian, approve=False, reason="Alasan kurang.", passphrase=PASSPHRASE
+    )
     stored = DisclosureRequest.objects.get()
     assert stored.decision == DisclosureDecision.DENIED and stored.identity == ""
     with pytest.raises(services.CaseError):
-        wbs_services.disclosure_read(stored, coordinator)
+        wbs_services.disclosure_read(disclosure=stored, user=coordinator)
     client.force_login(coordinator)
     page = client.get(f"/wbs/pengungkapan/{pending.uuid}/").content.decode()
     assert IDENTITY["name"] not in page
@@ -102,18 +108,25 @@ def test_a_denied_request_reveals_nothing(client, pending, report, coordinator, 
 def test_an_expired_disclosure_reveals_nothing_and_is_erased(pending, report, coordinator, kustodian, settings):
     settings.SIGAP_WBS_DISCLOSURE_HOURS = 2
     with time_machine.travel(dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC), tick=False) as clock:
-        wbs_services.disclosure_decide(pending, kustodian, approve=True, reason="Perlu.", passphrase=PASSPHRASE)
-        assert wbs_services.disclosure_read(DisclosureRequest.objects.get(), coordinator)["name"] == IDENTITY["name"]
+        wbs_services.disclosure_decide(
+            disclosure=pending, custodian=kustodian, approve=True, reason="Perlu.", passphrase=PASSPHRASE
+        )
+        assert (
+            wbs_services.disclosure_read(disclosure=DisclosureRequest.objects.get(), user=coordinator)["name"]
+            == IDENTITY["name"]
+        )
         clock.shift(dt.timedelta(hours=2, seconds=1))
         with pytest.raises(services.CaseError, match="berakhir"):
-            wbs_services.disclosure_read(DisclosureRequest.objects.get(), coordinator)
-        assert wbs_services.expire_disclosures() == 1
+            wbs_services.disclosure_read(disclosure=DisclosureRequest.objects.get(), user=coordinator)
+        assert wbs_services.disclosures_expire() == 1
     assert DisclosureRequest.objects.get().identity == ""
     assert events(report, "identity_viewed") == 1
 
 
 def test_the_reporter_is_told_of_an_approval(client, pending, report, kustodian):
-    wbs_services.disclosure_decide(pending, kustodian, approve=True, reason="Perlu.", passphrase=PASSPHRASE)
+    wbs_services.disclosure_decide(
+        disclosure=pending, custodian=kustodian, approve=True, reason="Perlu.", passphrase=PASSPHRASE
+    )
     client.post("/wbs/lapor/pantau/", {"receipt": report.receipt})
     page = client.get("/wbs/lapor/pantau/laporan/").content.decode()
     assert "menyetujui pembukaan identitas" in page
@@ -124,12 +137,12 @@ def test_a_request_needs_a_reason_an_identity_and_a_handler(
     make_report, report, coordinator, wbs_handler, custodian_key
 ):
     with pytest.raises(services.CaseError, match="20 karakter"):
-        wbs_services.disclosure_request(report, coordinator, "karena")
+        wbs_services.disclosure_request(report=report, requester=coordinator, reason="karena")
     anonymous = make_report()
     with pytest.raises(services.CaseError, match="tidak memberikan identitas"):
-        wbs_services.disclosure_request(anonymous, coordinator, REASON)
+        wbs_services.disclosure_request(report=anonymous, requester=coordinator, reason=REASON)
     with pytest.raises(services.NotAllowed):
-        wbs_services.disclosure_request(report, wbs_handler, REASON)  # not assigned
+        wbs_services.disclosure_request(report=report, requester=wbs_handler, reason=REASON)  # not assigned
     assert not DisclosureRequest.objects.exists()
 
 
@@ -142,10 +155,14 @@ def test_a_second_click_does_not_file_a_second_request(client, report, coordinat
 
 
 def test_a_decided_request_cannot_be_decided_again(pending, kustodian, kustodian2, custodian_key2):
-    wbs_services.custodian_reseal(kustodian, PASSPHRASE)
-    wbs_services.disclosure_decide(pending, kustodian, approve=False, reason="Tidak.", passphrase=PASSPHRASE)
+    wbs_services.custodian_reseal(user=kustodian, passphrase=PASSPHRASE)
+    wbs_services.disclosure_decide(
+        disclosure=pending, custodian=kustodian, approve=False, reason="Tidak.", passphrase=PASSPHRASE
+    )
     with pytest.raises(services.AlreadyChanged):
-        wbs_services.disclosure_decide(pending, kustodian2, approve=True, reason="Ya.", passphrase=PASSPHRASE2)
+        wbs_services.disclosure_decide(
+            disclosure=pending, custodian=kustodian2, approve=True, reason="Ya.", passphrase=PASSPHRASE2
+        )
     assert DisclosureRequest.objects.get().decision == DisclosureDecision.DENIED
 
 

@@ -52,7 +52,7 @@ def test_the_terlapor_and_their_supervisors_get_404(client, make_report, coordin
 def test_an_excluded_assignee_loses_the_case(make_report, coordinator, wbs_handler):
     report = make_report()
     services.assign(report, wbs_handler, coordinator)
-    wbs_services.exclude_involved(report, wbs_handler, coordinator, reason="Terlapor.", confirmed=True)
+    wbs_services.exclusion_add(report=report, person=wbs_handler, actor=coordinator, reason="Terlapor.", confirmed=True)
     report.refresh_from_db()
     assert report.assignee is None and not policy.can_view(wbs_handler, report)
     assert wbs_handler not in policy.assignable_users(report)

@@ -22,7 +22,7 @@ postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="
 def _purge_all(settings, days_later: int = 3) -> int:
     settings.SIGAP_WBS_RETENTION_DAYS = 1
     with time_machine.travel(timezone.now() + dt.timedelta(days=days_later)):
-        return wbs_services.purge_expired()
+        return wbs_services.reports_purge_expired()
 
 
 @sqlite_only

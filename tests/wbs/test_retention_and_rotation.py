@@ -23,8 +23,12 @@ pytestmark = pytest.mark.django_db
 def full_report(make_report, coordinator, kustodian, custodian_key, pegawai):
     report = make_report(PATHS["closed"], identity=IDENTITY, files=[jpeg_with_gps()])
     services.add_comment(report, coordinator, "Catatan tim.")
-    request = wbs_services.disclosure_request(report, coordinator, "Alasan yang cukup panjang untuk diuji.")
-    wbs_services.disclosure_decide(request, kustodian, approve=True, reason="Ya.", passphrase=PASSPHRASE)
+    request = wbs_services.disclosure_request(
+        report=report, requester=coordinator, reason="Alasan yang cukup panjang untuk diuji."
+    )
+    wbs_services.disclosure_decide(
+        disclosure=request, custodian=kustodian, approve=True, reason="Ya.", passphrase=PASSPHRASE
+    )
     CaseExclusion.objects.create(case_id=report.pk, user=pegawai, reason="terlapor")
     stored = WbsReport.objects.get(pk=report.pk)
     stored.receipt = report.receipt
@@ -66,10 +70,10 @@ def test_purge_leaves_a_content_free_tombstone(full_report, settings, django_cap
     files_dir = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
     blob = Attachment.objects.get(case_id=full_report.pk).blob
     assert (files_dir / blob).exists()
-    assert wbs_services.purge_expired() == 0  # inside its retention period
+    assert wbs_services.reports_purge_expired() == 0  # inside its retention period
     with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=31)):
         with django_capture_on_commit_callbacks(execute=True):
-            assert wbs_services.purge_expired() == 1
+            assert wbs_services.reports_purge_expired() == 1
     report = WbsReport.objects.get(pk=full_report.pk)
     assert report.purged_at is not None
     assert (report.category, report.status, report.outcome) == ("pengadaan", "closed", "sanksi_disiplin")
@@ -90,9 +94,9 @@ def test_reports_inside_retention_or_still_open_are_kept(make_report, settings):
     closed = make_report(PATHS["not_actionable"])
     open_report = make_report(PATHS["investigating"])
     with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=29)):
-        assert wbs_services.purge_expired() == 0
+        assert wbs_services.reports_purge_expired() == 0
     with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=400)):
-        assert wbs_services.purge_expired() == 1
+        assert wbs_services.reports_purge_expired() == 1
     assert WbsReport.objects.get(pk=closed.pk).purged_at is not None
     assert WbsReport.objects.get(pk=open_report.pk).description == CONTENT
 

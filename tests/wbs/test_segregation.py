@@ -43,7 +43,7 @@ STEPS = [
 @pytest.mark.parametrize(("state", "name"), STEPS)
 def test_an_excluded_coordinator_is_refused_every_step(make_report, coordinator, coordinator2, state, name):
     report = make_report(PATHS[state])
-    wbs_services.exclude_involved(report, coordinator2, coordinator, **EXCLUDE)
+    wbs_services.exclusion_add(report=report, person=coordinator2, actor=coordinator, **EXCLUDE)
     before = CaseEvent.objects.filter(case_id=report.pk).count()
     with pytest.raises(services.NotAllowed):
         services.transition(report, name, coordinator2, note="x", **data_for(name))
@@ -57,7 +57,7 @@ def test_an_excluded_coordinator_is_refused_every_step(make_report, coordinator,
 def test_a_coordinator_cannot_exclude_themself(make_report, coordinator, coordinator2):
     report = make_report(["start_verification"])
     with pytest.raises(services.CaseError) as refused:
-        wbs_services.exclude_involved(report, coordinator, coordinator, **EXCLUDE)
+        wbs_services.exclusion_add(report=report, person=coordinator, actor=coordinator, **EXCLUDE)
     assert "diri sendiri" in refused.value.message and "koordinator lain" in refused.value.message
     assert not CaseExclusion.objects.filter(case_id=report.pk).exists()
 
@@ -68,10 +68,10 @@ def test_a_coordinator_cannot_exclude_themself_as_the_terlapors_supervisor(
     staff = make_user("staf", policy.PEGAWAI, supervisor=coordinator)
     report = make_report(["start_verification"])
     with pytest.raises(services.CaseError) as refused:
-        wbs_services.exclude_involved(report, staff, coordinator, **EXCLUDE)
+        wbs_services.exclusion_add(report=report, person=staff, actor=coordinator, **EXCLUDE)
     assert "diri sendiri" in refused.value.message
     assert not CaseExclusion.objects.filter(case_id=report.pk).exists()
-    wbs_services.exclude_involved(report, staff, coordinator2, **EXCLUDE)  # another coordinator may
+    wbs_services.exclusion_add(report=report, person=staff, actor=coordinator2, **EXCLUDE)  # another coordinator may
     assert set(CaseExclusion.objects.filter(case_id=report.pk).values_list("user__username", flat=True)) == {
         "staf",
         "wbs_koordinator",
@@ -83,7 +83,7 @@ def test_an_exclusion_that_would_leave_no_coordinator_is_refused(make_report, co
     services.assign(report, wbs_handler, coordinator)
     # The assigned handler names the only coordinator as terlapor.
     with pytest.raises(services.CaseError) as refused:
-        wbs_services.exclude_involved(report, coordinator, wbs_handler, **EXCLUDE)
+        wbs_services.exclusion_add(report=report, person=coordinator, actor=wbs_handler, **EXCLUDE)
     assert "tanpa koordinator" in refused.value.message and "admin" in refused.value.message
     assert policy.can_view(coordinator, report)
     assert not CaseExclusion.objects.filter(case_id=report.pk).exists()
@@ -104,9 +104,11 @@ def test_the_exclusion_page_shows_the_refusal(client, make_report, coordinator):
 def test_an_exclusion_needs_a_reason_and_a_confirmation(client, make_report, coordinator, pegawai):
     report = make_report(["start_verification"])
     with pytest.raises(services.CaseError):
-        wbs_services.exclude_involved(report, pegawai, coordinator, reason="", confirmed=True)
+        wbs_services.exclusion_add(report=report, person=pegawai, actor=coordinator, reason="", confirmed=True)
     with pytest.raises(services.CaseError):
-        wbs_services.exclude_involved(report, pegawai, coordinator, reason="Terlapor.", confirmed=False)
+        wbs_services.exclusion_add(
+            report=report, person=pegawai, actor=coordinator, reason="Terlapor.", confirmed=False
+        )
     client.force_login(coordinator)
     page = client.get(reverse("cases:detail", args=[report.reference])).content.decode()
     form = page[page.index(reverse("wbs:exclude", args=[report.reference])) :]
@@ -140,10 +142,14 @@ def test_an_excluded_custodian_cannot_decide_on_disclosure(
     make_report, coordinator, coordinator2, kustodian, custodian_key
 ):
     report = make_report(["start_verification"], identity=IDENTITY)
-    request = wbs_services.disclosure_request(report, coordinator, "Perlu menghubungi pelapor untuk klarifikasi.")
-    wbs_services.exclude_involved(report, kustodian, coordinator, **EXCLUDE)
+    request = wbs_services.disclosure_request(
+        report=report, requester=coordinator, reason="Perlu menghubungi pelapor untuk klarifikasi."
+    )
+    wbs_services.exclusion_add(report=report, person=kustodian, actor=coordinator, **EXCLUDE)
     with pytest.raises(services.NotAllowed):
-        wbs_services.disclosure_decide(request, kustodian, approve=True, reason="Setuju.", passphrase=PASSPHRASE)
+        wbs_services.disclosure_decide(
+            disclosure=request, custodian=kustodian, approve=True, reason="Setuju.", passphrase=PASSPHRASE
+        )
     request.refresh_from_db()
     assert request.decision == "pending" and not request.identity
 
@@ -156,9 +162,9 @@ def test_revoking_a_custodian_key_needs_a_reason_and_a_confirmation(
     from wbs.models import CustodianKey
 
     with pytest.raises(services.CaseError):
-        wbs_services.custodian_remove(custodian_key, kustodian2, reason="", confirmed=True)
+        wbs_services.custodian_key_remove(key=custodian_key, actor=kustodian2, reason="", confirmed=True)
     with pytest.raises(services.CaseError):
-        wbs_services.custodian_remove(custodian_key, kustodian2, reason="Pensiun.", confirmed=False)
+        wbs_services.custodian_key_remove(key=custodian_key, actor=kustodian2, reason="Pensiun.", confirmed=False)
     client.force_login(kustodian2)
     page = client.get(reverse("wbs:custodian")).content.decode()
     form = page[page.index(reverse("wbs:custodian_remove", args=[custodian_key.fingerprint])) :][:1200]
@@ -175,10 +181,12 @@ def test_revoking_a_custodian_key_needs_a_reason_and_a_confirmation(
 
 def test_an_excluded_custodian_is_not_shown_the_request(client, make_report, coordinator, kustodian, custodian_key):
     report = make_report(["start_verification"], identity=IDENTITY)
-    wbs_services.disclosure_request(report, coordinator, "Perlu menghubungi pelapor untuk klarifikasi.")
+    wbs_services.disclosure_request(
+        report=report, requester=coordinator, reason="Perlu menghubungi pelapor untuk klarifikasi."
+    )
     client.force_login(kustodian)
     assert report.reference in client.get(reverse("wbs:custodian")).content.decode()
-    wbs_services.exclude_involved(report, kustodian, coordinator, **EXCLUDE)
+    wbs_services.exclusion_add(report=report, person=kustodian, actor=coordinator, **EXCLUDE)
     assert report.reference not in client.get(reverse("wbs:custodian")).content.decode()
 
 

@@ -12,8 +12,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        expired = services.expire_disclosures()
-        purged = services.purge_expired()
+        expired = services.disclosures_expire()
+        purged = services.reports_purge_expired()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Purged {purged} report(s) closed over {settings.SIGAP_WBS_RETENTION_DAYS} days ago; "

@@ -1,0 +1,135 @@
+"""The core's public intake (cases.intake_views) used by a second kind: the test Widget as 'ujipub', mounted at
+/uji/lapor/ with its own forms and templates (tests/casetype/intake.py) and no WBS code. What WBS does on the
+same pages is tested in tests/wbs/test_public_intake.py."""
+
+import logging
+import re
+import secrets
+
+import pytest
+from django.core.cache import cache
+from django.urls import NoReverseMatch, reverse
+
+from cases import intake, policy, registry
+from cases.logging import PublicIntakeFilter
+from cases.models import CaseEvent
+from tests.casetype.intake import KIND
+from tests.casetype.models import FINAL, Status, Widget
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.casetype.urls")]
+
+FORM = "/uji/lapor/"
+TRACK = "/uji/lapor/pantau/"
+STATUS = "/uji/lapor/pantau/laporan/"
+
+
+def _kind(credential: str = "receipt") -> registry.CaseKind:
+    return registry.CaseKind(
+        code=KIND,
+        prefix="UJP",
+        label="Uji publik",
+        model_label="casetype.Widget",
+        handler_group=policy.PETUGAS_PENGADUAN,
+        status_labels=tuple(Status.choices),
+        final_states=FINAL,
+        public_intake=registry.PublicIntake(namespace="ujipub", credential=credential),
+    )
+
+
+@pytest.fixture(autouse=True)
+def public_kind(unit):
+    cache.clear()  # receipts, tokens and counters of earlier tests
+    kind = registry.register(_kind())
+    yield kind
+    registry._kinds.pop(KIND, None)
+
+
+def submit(client, title="Lampu jalan mati", **extra):
+    return client.post(FORM, {"submission": secrets.token_urlsafe(8), "title": title, **extra})
+
+
+def receipt_of(client, response) -> str:
+    page = client.get(response["Location"]).content.decode()
+    return re.search(r"receipt:(.+)", page).group(1).strip()
+
+
+def test_it_files_a_report_of_the_second_kind_and_shows_its_receipt_once(client):
+    response = submit(client)
+    assert response.status_code == 302 and response["Location"].startswith("/uji/lapor/terima/")
+    widget = Widget.objects.get(kind=KIND)
+    assert widget.title == "Lampu jalan mati" and widget.status == Status.SUBMITTED
+    shown = client.get(response["Location"]).content.decode()
+    assert intake.normalise_receipt(re.search(r"receipt:([\d ]+)", shown).group(1)) is not None
+    assert client.get(response["Location"]).content.decode().strip() == "receipt:none"
+
+
+def test_its_receipt_opens_its_status_page_with_the_stages_it_declares(client):
+    receipt = receipt_of(client, submit(client))
+    client.cookies.clear()
+    response = client.post(TRACK, {"receipt": receipt})
+    assert response.status_code == 302 and response["Location"] == STATUS
+    page = client.get(STATUS).content.decode()
+    # Its own stage label, and no sealed part: the kind declares none.
+    assert page.startswith("status:Lampu jalan mati|Masuk;|no-identity")
+
+
+def test_a_receipt_of_another_kind_does_not_open_it(client, make_widget):
+    other = make_widget()  # the plain test kind, not this public one
+    receipt = intake.issue_receipt(other)
+    response = client.post(TRACK, {"receipt": receipt})
+    assert response.status_code == 200
+    assert "Kode tanda terima tidak dikenali" in response.content.decode()
+    assert client.get(STATUS)["Location"] == TRACK
+
+
+def test_the_reporter_writes_to_the_handlers_from_its_status_page(client):
+    receipt = receipt_of(client, submit(client))
+    client.post(TRACK, {"receipt": receipt})
+    assert client.post("/uji/lapor/pantau/pesan/", {"text": "Di depan nomor 12."}).status_code == 302
+    event = CaseEvent.objects.get(case__kind=KIND, action="message")
+    assert event.data["from_reporter"] and event.actor is None
+    assert "Pesan Anda;" in client.get(STATUS).content.decode()
+    assert client.get("/uji/lapor/pantau/pesan/").status_code == 405
+
+
+def test_its_prefix_is_public_for_the_middleware_the_logs_and_the_language_switch(client):
+    assert registry.public_prefixes() == ("/uji/lapor/", "/wbs/lapor/")
+    response = client.get(FORM)
+    assert "no-store" in response["Cache-Control"]
+    assert response.content.decode().startswith("/uji/lapor/bahasa/")
+    record = logging.LogRecord("django.server", logging.INFO, "", 0, '"GET /uji/lapor/pantau/ HTTP/1.1" 200', (), None)
+    assert not PublicIntakeFilter().filter(record)
+
+
+def test_its_submissions_count_against_its_own_limit(client):
+    assert submit(client, "satu").status_code == 302
+    assert submit(client, "dua").status_code == 302
+    refused = submit(client, "tiga")
+    assert refused.status_code == 200 and "Terlalu banyak kiriman" in refused.content.decode()
+    assert Widget.objects.filter(kind=KIND).count() == 2
+
+
+def test_a_kind_without_a_sealed_part_has_no_identity_page():
+    assert reverse("ujipub:reporter_message") == "/uji/lapor/pantau/pesan/"
+    with pytest.raises(NoReverseMatch):
+        reverse("ujipub:reporter_identity")
+
+
+class CodeCredential(intake.ReceiptCredential):
+    """Another credential format: the receipt shown with a marker, to prove the pages only go through it."""
+
+    def display(self, value: str) -> str:
+        return f"KODE-{value}"
+
+    def find(self, text: str):
+        return super().find(text.removeprefix("KODE-"))
+
+
+def test_the_credential_is_the_one_the_kind_declares(client, monkeypatch):
+    registry._kinds.pop(KIND)
+    registry.register(_kind(credential="kode"))
+    monkeypatch.setitem(intake.CREDENTIALS, "kode", CodeCredential())
+    receipt = receipt_of(client, submit(client))
+    assert re.fullmatch(r"KODE-\d{16}", receipt)
+    client.cookies.clear()
+    assert client.post(TRACK, {"receipt": receipt})["Location"] == STATUS
