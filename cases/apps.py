@@ -11,7 +11,7 @@ class CasesConfig(AppConfig):
         # Imported here, not at the top: these modules import models, which the app registry loads after this
         # module.
         from cases import notifications, tasks
-        from cases.checks import check_case_kinds
+        from cases.checks import check_case_kinds  # reads the registered kinds' models
 
         # The outbox never imports the task queue; the adapter is wired in once, here.
         notifications.set_nudge(tasks.nudge_outbox)
