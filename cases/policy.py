@@ -262,8 +262,14 @@ def sees_internal(user, case: Case) -> bool:
 
 
 def can_comment(user, case: Case) -> bool:
-    """Internal notes and files: the handlers, and the reporter for files of their own case."""
+    """Files: the handlers, and the reporter for files of their own case."""
     return can_handle(user, case) or is_reporter(user, case)
+
+
+def can_add_note(user, case: Case) -> bool:
+    """Internal notes: the office's working notes, which the reporter never reads — so only those who handle
+    the case write them (not its reporter, not the inspectorate, who read only)."""
+    return can_handle(user, case)
 
 
 def can_message(user, case: Case) -> bool:

@@ -78,6 +78,7 @@ def case_detail(request, reference):
         "attachments": case.attachments.select_related("uploaded_by"),
         "today": workdays.today(),
         "can_handle": policy.can_handle(request.user, case),
+        "can_add_note": policy.can_add_note(request.user, case),
         "can_comment": policy.can_comment(request.user, case),
         "assign_form": AssignForm(users=policy.assignable_users(case), initial={"assignee": case.assignee_id})
         if policy.can_assign(request.user, case)
@@ -108,13 +109,7 @@ def case_transition(request, reference):
     meta = _transition_meta(case, form.cleaned_data["name"])
     if meta.custom.get("form"):
         return redirect("cases:transition_form", reference=reference, name=meta.name)
-    if meta.custom.get("note_required") and not form.cleaned_data["note"].strip():
-        messages.error(
-            request,
-            _("Tindakan “%(action)s” memerlukan catatan untuk pelapor.")
-            % {"action": meta.custom.get("label", meta.name)},
-        )
-        return redirect("cases:detail", reference=reference)
+    # What the step needs (a note, a reason, a confirmation) the service checks: a refusal comes back below.
     try:
         case = services.transition(
             case,
@@ -135,10 +130,10 @@ def case_transition(request, reference):
 
 
 def _transition_meta(case, name):
-    for t in case.get_all_status_transitions():
-        if t.name == name:
-            return t
-    raise Http404
+    meta = services.transition_meta(case, name)
+    if meta is None:
+        raise Http404
+    return meta
 
 
 @login_required
@@ -167,6 +162,8 @@ def case_transition_form(request, reference, name):
                 note=form.cleaned_data.get("note", ""),
                 reason=form.cleaned_data.get("reason", ""),
                 confirmed=form.cleaned_data.get("confirmed", False),
+                # Kept with the transition in its transaction, or not at all.
+                attachment=form.cleaned_data.get("attachment") or None,
                 **form.transition_data(),
             )
         except services.NotAllowed as exc:
@@ -174,8 +171,6 @@ def case_transition_form(request, reference, name):
         except services.CaseError as exc:
             messages.error(request, exc.message)
             return redirect("cases:detail", reference=reference)
-        if form.cleaned_data.get("attachment"):
-            attachments.add(case=case, upload=form.cleaned_data["attachment"], actor=request.user)
         messages.success(request, _("Tersimpan. Status kasus: “%(status)s”.") % {"status": case.status_label})
         return redirect("cases:detail", reference=reference)
     return render(
@@ -208,7 +203,7 @@ def case_assign(request, reference):
 @require_POST
 def case_comment(request, reference):
     case = policy.get_case_or_404(request.user, reference)
-    if not policy.can_handle(request.user, case):
+    if not policy.can_add_note(request.user, case):
         raise PermissionDenied
     form = CommentForm(request.POST)
     if form.is_valid():
