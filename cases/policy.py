@@ -19,8 +19,6 @@ The rules:
   confirmation and a reason.
 """
 
-from dataclasses import dataclass
-
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -119,10 +117,13 @@ def visible_cases(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(allowed).filter(~Exists(excluded))
 
 
-@dataclass(frozen=True)
 class _Access:
-    visible: bool
-    assigned: bool
+    """What load_access read about one user and one case."""
+
+    __slots__ = ("visible", "assigned")
+
+    def __init__(self, *, visible: bool, assigned: bool):
+        self.visible, self.assigned = visible, assigned
 
 
 def load_access(user, case: Case) -> Case:
