@@ -4,6 +4,7 @@ import hashlib
 import io
 import os
 import uuid
+from dataclasses import dataclass
 
 import magic
 from django.conf import settings
@@ -208,36 +209,72 @@ def prepare(upload: UploadedFile, *, remove_metadata: bool) -> UploadedFile:
     return SimpleUploadedFile(upload.name, data, content_type)
 
 
-def add(*, case: Case, upload: UploadedFile, actor, at=None) -> Attachment:
-    """Check, encrypt and store a file of the case. `at` records a rounded time instead of now (an anonymous
-    reporter's upload, cases.intake)."""
+@dataclass(frozen=True)
+class StagedFile:
+    """A checked upload already stored encrypted, waiting for its row (`record`) or its removal (`discard`)."""
+
+    blob: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def stage(upload: UploadedFile) -> StagedFile:
+    """Check a file by its content and store it encrypted; raises AttachmentRejected with the user's message.
+    Done before any database transaction is opened: writing the file is I/O, and a transaction held open
+    while a large file is written keeps its row locks for as long."""
     content_type = check(upload)
     data = upload.read()
     blob = uuid.uuid4().hex
     stored = default_storage.save(f"cases/{blob[:2]}/{blob}", ContentFile(crypto.encrypt_bytes(data)))
-    try:
-        with transaction.atomic():
-            attachment = Attachment.objects.create(
-                case=case,
-                name_encrypted=crypto.encrypt_text(os.path.basename(upload.name)[:255]),
-                content_type=content_type,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                blob=stored,
-                uploaded_by=actor if actor is not None and actor.is_authenticated else None,
-            )
-            if at is not None:
-                Attachment.objects.filter(pk=attachment.pk).update(created_at=at)
-                attachment.created_at = at
-            # No file name in the log: names of evidence files often name people.
-            event_data = {"attachment": str(attachment.uuid), "size": len(data)}
-            if at is not None:
-                event_data["from_reporter"] = True
-            audit.record(case, "attachment_added", actor, data=event_data, at=at)
-    except Exception:
-        default_storage.delete(stored)
-        raise
+    return StagedFile(
+        blob=stored,
+        name=os.path.basename(upload.name)[:255],
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def record(*, case: Case, staged: StagedFile, actor, at=None) -> Attachment:
+    """The row and the audit event of a staged file, inside the caller's transaction (e.g. the transition whose
+    evidence it is: both are kept, or neither)."""
+    with transaction.atomic():
+        attachment = Attachment.objects.create(
+            case=case,
+            name_encrypted=crypto.encrypt_text(staged.name),
+            content_type=staged.content_type,
+            size=staged.size,
+            sha256=staged.sha256,
+            blob=staged.blob,
+            uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        if at is not None:
+            Attachment.objects.filter(pk=attachment.pk).update(created_at=at)
+            attachment.created_at = at
+        # No file name in the log: names of evidence files often name people.
+        event_data = {"attachment": str(attachment.uuid), "size": staged.size}
+        if at is not None:
+            event_data["from_reporter"] = True
+        audit.record(case, "attachment_added", actor, data=event_data, at=at)
     return attachment
+
+
+def discard(staged: StagedFile) -> None:
+    """Remove a staged file whose row was never kept (its transaction failed or was refused)."""
+    default_storage.delete(staged.blob)
+
+
+def add(*, case: Case, upload: UploadedFile, actor, at=None) -> Attachment:
+    """Check, encrypt and store a file of the case. `at` records a rounded time instead of now (an anonymous
+    reporter's upload, cases.intake)."""
+    staged = stage(upload)
+    try:
+        return record(case=case, staged=staged, actor=actor, at=at)
+    except Exception:
+        discard(staged)
+        raise
 
 
 def read(attachment: Attachment) -> bytes:

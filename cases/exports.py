@@ -14,6 +14,9 @@ What it guarantees, so that no export has to remember it:
     apostrophe; that is the price of a CSV that is safe to double-click.
 - **Real dates and numbers**: dates are date cells (dd-mm-yyyy), Rupiah are numbers (``#,##0``), so the
   file sorts, filters and sums; CSV writes ISO dates (YYYY-MM-DD) and plain digits.
+- **Declared columns**: an export is a list of `Column` (header, type, width, value getter, name); the rows
+  are read through the getters, so a new export declares what it shows and inherits everything here. Clock
+  states come from the clock model (`clock_cell`), never from a rule copied into the export.
 - **Usable sheets**: column widths fitted to the content (capped), the header row frozen, an autofilter on
   the table, and totals rows as ``SUBTOTAL(109, …)`` with the value cached, so they stay right when the
   reader filters.
@@ -23,9 +26,10 @@ What it guarantees, so that no export has to remember it:
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import xlsxwriter
 from django.utils import timezone
@@ -54,10 +58,36 @@ def csv_text(value) -> str:
 
 @dataclass(frozen=True)
 class Column:
+    """One column of an export, declared once: what the header says, the cell type (TEXT, DATE, DATETIME,
+    MONEY, NUMBER), its width, and how its value is read from the item a row shows. An export is a list of
+    these; the writers below turn it into typed, guarded cells in XLSX and CSV alike."""
+
     header: str
     kind: str = TEXT
     # Summed in the totals row (money and number columns).
     total: bool = False
+    # A stable name for code and tests (the header is translated).
+    name: str = ""
+    # Width in characters; None fits the column to its content (capped at MAX_WIDTH).
+    width: int | None = None
+    # Reads the cell's value from the row's item; columns without one take values given row by row (write()).
+    value: Callable[[Any], Any] | None = None
+
+    def get(self, item):
+        if self.value is None:
+            raise TypeError(f"Column {self.name or self.header!r} declares no value getter")
+        return self.value(item)
+
+
+def row_values(columns: Sequence[Column], item) -> list:
+    """One item's row, read through its columns' getters."""
+    return [column.get(item) for column in columns]
+
+
+def clock_cell(clock, today: dt.date | None = None) -> str:
+    """A deadline clock in a cell: its state as the clock model reads it (DeadlineClock.state) on `today`, or a
+    dash for a clock the case never started. Exports never re-derive "on time" or "late" themselves."""
+    return "—" if clock is None else str(clock.STATE_LABELS[clock.state(today)])
 
 
 def _as_date(value) -> dt.datetime:
@@ -150,6 +180,10 @@ class XlsxSheet:
         self.row += 1
         self.count += 1
 
+    def write_item(self, item) -> None:
+        """One data row for `item`, its values read by the columns' getters."""
+        self.write(row_values(self.columns, item))
+
     def totals(self, label: str) -> dict[int, int]:
         """A totals row under the table (after a blank line): SUBTOTAL(109) of each `total` column, so the
         figure follows the reader's filter; the value is cached in the file for readers that do not
@@ -178,7 +212,10 @@ class XlsxSheet:
         last_data_row = max(self.first_data_row, self.first_data_row + self.count - 1)
         self.sheet.freeze_panes(self.header_row + 1, 0)
         self.sheet.autofilter(self.header_row, 0, last_data_row, len(self.columns) - 1)
-        for col, width in enumerate(self.widths):
+        for col, (column, width) in enumerate(zip(self.columns, self.widths, strict=True)):
+            if column.width is not None:
+                self.sheet.set_column(col, col, column.width)
+                continue
             # +2 for the autofilter's drop-down arrow.
             self.sheet.set_column(col, col, min(MAX_WIDTH, max(MIN_WIDTH, width + 2)))
 
@@ -246,3 +283,8 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
                 cells.append(csv_text(value))
         writer.writerow(cells)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def csv_items(columns: Sequence[Column], items: Iterable) -> bytes:
+    """csv_bytes for declared columns: each item's row read through the getters."""
+    return csv_bytes(columns, (row_values(columns, item) for item in items))

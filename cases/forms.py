@@ -94,7 +94,8 @@ class LoginForm(AuthenticationForm):
 
 class TransitionDataForm(forms.Form):
     """Base for the data an officer enters with a transition. Field names are the transition's keyword
-    arguments; an optional `attachment` file is checked here and stored after the transition succeeds."""
+    arguments; an optional `attachment` file is checked here (to show the error on the form) and stored by the
+    transition service, in the transition's own transaction."""
 
     note = forms.CharField(
         label=_("Catatan untuk pelapor (opsional; pelapor membacanya)"),

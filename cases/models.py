@@ -354,17 +354,38 @@ class DeadlineClock(models.Model):
         # CalendarOverride, so they do not import it.
         return self.breached_on is not None or (self.paused_on is None and self.due_date < timezone.localdate())
 
+    # Where a clock stands: the one reading the case page, the KPK form and every export show.
+    ON_TIME, LATE, STOPPED, PAUSED, OVERDUE, RUNNING = "on_time", "late", "stopped", "paused", "overdue", "running"
+    STATE_LABELS = {
+        ON_TIME: _("tepat waktu"),
+        LATE: _("terlambat"),
+        STOPPED: _("dihentikan"),
+        PAUSED: _("dijeda"),
+        OVERDUE: _("terlampaui"),
+        RUNNING: _("berjalan"),
+    }
+
+    def state(self, today=None) -> str:
+        """Met on time or late; stopped (the step it counted no longer applies); paused; overdue — breached by
+        the sweep, or past its due date on `today` before the sweep has run; else running."""
+        if self.met_on is not None:
+            return self.LATE if self.met_on > self.due_date else self.ON_TIME
+        if self.stopped_on is not None:
+            return self.STOPPED
+        if self.paused_on is not None:
+            return self.PAUSED
+        if today is None:
+            # Imported here as in is_late: cases.workdays reads this module's CalendarOverride.
+            from cases.workdays import today as workday_today
+
+            today = workday_today()
+        if self.breached_on is not None or self.due_date < today:
+            return self.OVERDUE
+        return self.RUNNING
+
     @property
     def state_label(self) -> str:
-        if self.met_on is not None:
-            return _("terlambat") if self.met_on > self.due_date else _("tepat waktu")
-        if self.stopped_on is not None:
-            return _("dihentikan")
-        if self.paused_on is not None:
-            return _("dijeda")
-        if self.breached_on is not None:
-            return _("terlampaui")
-        return _("berjalan")
+        return str(self.STATE_LABELS[self.state()])
 
 
 class OutboxMessage(models.Model):

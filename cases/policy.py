@@ -118,11 +118,62 @@ def visible_cases(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(allowed).filter(~Exists(excluded))
 
 
+class _Access:
+    """What load_access read about one user and one case."""
+
+    __slots__ = ("visible", "assigned")
+
+    def __init__(self, *, visible: bool, assigned: bool):
+        self.visible, self.assigned = visible, assigned
+
+
+def load_access(user, case: Case) -> Case:
+    """Read at once what the rules below need to know about this user and this case — who is excluded from
+    it, whether the user is assigned, whether they may see it — and keep it on this `case` instance.
+
+    For a page that asks many questions about one case (the case page asks can_handle for every button): its
+    query count stays constant instead of growing with the number of transitions, forms and links. Only the
+    instance the caller loaded carries the answers, for the length of one request; services that change who
+    may do what (assign, exclude, transition) work on rows they lock and read afresh, never on this one."""
+    if user is None or not user.is_authenticated:
+        return case
+    excluded = frozenset(CaseExclusion.objects.filter(case_id=case.pk).values_list("user_id", flat=True))
+    mine = CaseUserObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), user=user, permission__codename=HANDLE
+    )
+    ours = CaseGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), group__user=user, permission__codename=HANDLE
+    )
+    visible = visible_cases(user).filter(pk=OuterRef("pk"))
+    row = (
+        Case.objects.filter(pk=case.pk)
+        .annotate(mine=Exists(mine), ours=Exists(ours), visible=Exists(visible))
+        .values("mine", "ours", "visible")
+        .get()
+    )
+    case._sigap_excluded_ids = excluded
+    case._sigap_access = {
+        **getattr(case, "_sigap_access", {}),
+        user.pk: _Access(visible=row["visible"], assigned=row["mine"] or row["ours"]),
+    }
+    return case
+
+
+def _loaded(user, case: Case) -> _Access | None:
+    return getattr(case, "_sigap_access", {}).get(getattr(user, "pk", None))
+
+
 def can_view(user, case: Case) -> bool:
+    loaded = _loaded(user, case)
+    if loaded is not None:
+        return loaded.visible
     return visible_cases(user, Case.objects.filter(pk=case.pk)).exists()
 
 
 def is_excluded(user, case: Case) -> bool:
+    excluded = getattr(case, "_sigap_excluded_ids", None)
+    if excluded is not None:
+        return getattr(user, "pk", None) in excluded
     return CaseExclusion.objects.filter(case=case, user=user).exists()
 
 
@@ -135,7 +186,10 @@ def is_conflicted(user, case: Case) -> bool:
 
 def conflicted_ids(case: Case) -> set[int]:
     """The ids of everyone who may not handle this case: its reporter and the people excluded from it."""
-    ids = set(CaseExclusion.objects.filter(case_id=case.pk).values_list("user_id", flat=True))
+    excluded = getattr(case, "_sigap_excluded_ids", None)
+    if excluded is None:
+        excluded = CaseExclusion.objects.filter(case_id=case.pk).values_list("user_id", flat=True)
+    ids = set(excluded)
     if case.reporter_id is not None:
         ids.add(case.reporter_id)
     return ids
@@ -170,6 +224,9 @@ def is_coordinator(user) -> bool:
 def is_assigned(user, case: Case) -> bool:
     """The guardian object permission, read directly: `user.has_perm` is always true for a superuser, and
     being a superuser must not open a case (admins cannot read WBS content)."""
+    loaded = _loaded(user, case)
+    if loaded is not None:
+        return loaded.assigned
     mine = CaseUserObjectPermission.objects.filter(content_object=case, user=user, permission__codename=HANDLE)
     ours = CaseGroupObjectPermission.objects.filter(content_object=case, group__user=user, permission__codename=HANDLE)
     return mine.exists() or ours.exists()
@@ -181,21 +238,40 @@ def _base(case: Case) -> Case:
     return case if type(case) is Case else Case.objects.get(pk=case.pk)
 
 
+def _forget_access(case: Case) -> None:
+    # What load_access read about this instance no longer holds once assignments change.
+    case.__dict__.pop("_sigap_access", None)
+
+
 def grant_handling(user, case: Case) -> None:
     assign_perm(HANDLE, user, _base(case))
+    _forget_access(case)
 
 
 def revoke_handling(user, case: Case) -> None:
     remove_perm(HANDLE, user, _base(case))
+    _forget_access(case)
 
 
 def is_reporter(user, case: Case) -> bool:
     return user is not None and user.is_authenticated and case.reporter_id == user.pk
 
 
+def sees_internal(user, case: Case) -> bool:
+    """The office's view of a case — internal notes, the access log, the KPK form — rather than the reporter's:
+    those who may handle it, and the inspectorate, who read every case."""
+    return can_handle(user, case) or has_role(user, INSPEKTUR)
+
+
 def can_comment(user, case: Case) -> bool:
-    """Internal notes and files: the handlers, and the reporter for files of their own case."""
+    """Files: the handlers, and the reporter for files of their own case."""
     return can_handle(user, case) or is_reporter(user, case)
+
+
+def can_add_note(user, case: Case) -> bool:
+    """Internal notes: the office's working notes, which the reporter never reads — so only those who handle
+    the case write them (not its reporter, not the inspectorate, who read only)."""
+    return can_handle(user, case)
 
 
 def can_message(user, case: Case) -> bool:
@@ -284,6 +360,12 @@ def needs_confirmation(case: Case, meta) -> bool:
     targets = meta.target if isinstance(meta.target, list | tuple | set) else [meta.target]
     closing = any(target in case.kind_def.final_states for target in targets if target)
     return closing or bool(meta.custom.get("confirm"))
+
+
+def needs_note(meta) -> bool:
+    """A step whose reason the reporter must read (a request for information, a rejection): the kind marks it
+    `note_required` and the transition service refuses it without a note."""
+    return bool(meta.custom.get("note_required"))
 
 
 def segregation_refusal(user, case: Case, meta) -> str:

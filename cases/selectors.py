@@ -1,4 +1,5 @@
-"""Reads that several places need: the inbox (cases.views, benchmarks).
+"""Reads that several places need: the inbox (cases.views, benchmarks), the case page's case and its timeline
+(cases.views, the kinds' reporter pages).
 
 Everything here starts from `policy.visible_cases`, so a filter or a search can only narrow what the user
 may already see, and costs the same number of queries however many cases match.
@@ -9,9 +10,18 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cases import policy, registry, workdays
-from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Confidentiality, DeadlineClock, Unit
+from cases import audit, policy, registry, services, workdays
+from cases.models import (
+    Case,
+    CaseEvent,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    Confidentiality,
+    DeadlineClock,
+    Unit,
+)
 
 SEARCH_MAX_WORDS = 5
 
@@ -99,7 +109,16 @@ def inbox_cases(*, user, filters: InboxFilters | None = None, today: dt.date | N
     - `was_late`: not overdue now, but a clock was met after its due date, was breached, or was still running
       past it when the case closed — shown muted, as history.
     """
-    filters = filters or InboxFilters()
+    return _inbox(policy.visible_cases(user), user=user, filters=filters or InboxFilters(), today=today)
+
+
+def inbox_unrestricted(*, today: dt.date | None = None) -> QuerySet:
+    """The inbox query over every case, with no policy: only the benchmarks' baseline uses it, to show what the
+    policy's filter costs. Never for a page."""
+    return _inbox(Case.objects.all(), user=None, filters=InboxFilters(), today=today)
+
+
+def _inbox(cases: QuerySet, *, user, filters: InboxFilters, today: dt.date | None) -> QuerySet:
     today = today or workdays.today()
     overdue = Q(due_date__lt=today)
     late_clock = DeadlineClock.objects.filter(case=OuterRef("pk")).filter(
@@ -108,8 +127,7 @@ def inbox_cases(*, user, filters: InboxFilters | None = None, today: dt.date | N
         | Q(breached_on__isnull=False)
     )
     cases = (
-        policy.visible_cases(user)
-        .select_related("unit", "assignee")
+        cases.select_related("unit", "assignee")
         .annotate(overdue_now=ExpressionWrapper(overdue, output_field=BooleanField()))
         .annotate(was_late=Exists(late_clock))
     )
@@ -133,3 +151,70 @@ def inbox_cases(*, user, filters: InboxFilters | None = None, today: dt.date | N
         cases = cases.filter(_search(user, filters.q))
     # Nearest due date first; cases with no running clock after them, newest first.
     return cases.order_by(F("due_date").asc(nulls_last=True), "-created_at", "-pk")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One case
+
+
+def case_for_page(*, user, reference: str) -> Case:
+    """The case behind `reference` as its kind's detail model, for a page that shows all of it: resolved through
+    the policy (404 for a case the user may not see), with what every case page shows loaded at once — unit,
+    assignee, reporter, clocks — and the user's access read once (policy.load_access), so the page costs the same
+    few queries however many buttons, clocks and events it has."""
+    case = policy.get_case_or_404(user, reference)
+    case = (
+        case.kind_def.model.objects.select_related("unit", "assignee", "reporter")
+        .prefetch_related("clocks")
+        .get(pk=case.pk)
+    )
+    return policy.load_access(user, case)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    events: list[CaseEvent]
+    # How often a confidential case was opened: every view is an event, counted rather than listed.
+    views: int = 0
+
+
+def case_timeline(*, case: Case, staff: bool, extra_actions: tuple[str, ...] = ()) -> Timeline:
+    """A case's history for one reader, oldest first, in three queries whatever its length.
+
+    The office (`staff`, policy.sees_internal) reads every event but the access log, which it gets as a count.
+    The reporter reads only what concerns them (services.REPORTER_VISIBLE_EVENTS, plus `extra_actions` a kind's
+    reporter page adds) — never internal notes, assignments or who opened the case — and transitions under a
+    neutral "Status laporan": the office's action names ("Kembalikan untuk dilengkapi") read as orders to them.
+
+    Each event gets its readable `text`, `note` and `reason` (restricted ones decrypted: services.event_texts),
+    a `label` and a `to_label` (the status it moved to, or "").
+    """
+    events = case.events.select_related("actor").order_by("seq")
+    views = 0
+    if staff:
+        views = events.filter(action="viewed").count()
+        events = events.exclude(action="viewed")
+    else:
+        events = events.filter(action__in=services.REPORTER_VISIBLE_EVENTS + tuple(extra_actions))
+    events = list(events)
+    services.event_texts(case, events)
+    status_labels = dict(case.kind_def.status_labels)
+    transition_labels = {t.name: str(t.custom.get("label", t.name)) for t in case.get_all_status_transitions()}
+    for event in events:
+        event.to_label = status_labels.get(event.to_status, "") if event.to_status != event.from_status else ""
+        event.label = audit.action_label(event.action)
+        if event.action == "transition":
+            if staff or not event.to_label:
+                name = event.data.get("transition", "")
+                event.label = transition_labels.get(name, name)
+            else:
+                event.label = _("Status laporan")
+    return Timeline(events=events, views=views)
+
+
+def last_event(*, case: Case, action: str, **filters) -> CaseEvent | None:
+    """The case's latest event of `action` (e.g. the transition that sent a report back), its texts readable."""
+    event = case.events.filter(action=action, **filters).order_by("-seq").first()
+    if event is not None:
+        services.event_texts(case, [event])
+    return event

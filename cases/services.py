@@ -1,5 +1,6 @@
 """Services that change cases. The only code that changes a case's status is `transition` below."""
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_fsm import can_proceed, has_transition_perm
 
-from cases import audit, deadlines, intake, notifications, policy, registry, workdays
+from cases import attachments, audit, deadlines, intake, notifications, policy, registry, workdays
 from cases.models import Case, CaseText, Confidentiality, ReferenceCounter
 from cases.textlimits import MESSAGE_MAX_LENGTH
 
@@ -177,6 +178,7 @@ def transition(
     note: str = "",
     reason: str = "",
     confirmed: bool = False,
+    attachment: UploadedFile | None = None,
     **data,
 ) -> Case:
     """Run transition `name` on `case` for `actor`, in one database transaction.
@@ -189,9 +191,31 @@ def transition(
 
     Segregation of duties is checked here, not only in the permission callables: nobody runs a handler's step
     on a case they reported or that is about them. A closing or irreversible step needs `confirmed` and a
-    `reason`, which the audit event keeps (encrypted for kinds with restricted content, like notes).
+    `reason`, which the audit event keeps (encrypted for kinds with restricted content, like notes). A step the
+    kind marks `note_required` is refused without a `note` (the reporter must read why).
+
+    An `attachment` (the evidence of the step: a cover letter, the KPK decree) is kept with the transition or
+    not at all: it is checked and stored encrypted before the transaction opens (no file I/O while rows are
+    locked), its row and event are written inside it, and the stored file is removed again if the transition
+    is refused or fails. A file that fails the check refuses the transition.
     """
     kind = registry.get(case.kind)
+    staged = None
+    if attachment is not None:
+        try:
+            staged = attachments.stage(attachment)
+        except attachments.AttachmentRejected as exc:
+            raise CaseError(exc.message) from exc
+    try:
+        locked = _run_transition(case, name, actor, kind, expected_status, note, reason, confirmed, staged, data)
+    except BaseException:
+        if staged is not None:
+            attachments.discard(staged)
+        raise
+    return locked
+
+
+def _run_transition(case, name, actor, kind, expected_status, note, reason, confirmed, staged, data) -> Case:
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").get()
         locked = kind.model.objects.get(pk=case.pk)
@@ -212,6 +236,11 @@ def transition(
             raise NotAllowed(_("Peran Anda tidak berwenang melakukan tindakan ini."))
         if not can_proceed(method):
             raise NotAllowed(_("Syarat tindakan ini belum terpenuhi."))
+        if policy.needs_note(meta) and not note.strip():
+            raise CaseError(
+                _("Tindakan “%(action)s” memerlukan catatan untuk pelapor.")
+                % {"action": meta.custom.get("label", name)}
+            )
         reason = reason.strip()
         if policy.needs_confirmation(locked, meta):
             if not reason:
@@ -236,6 +265,8 @@ def transition(
             to_status=locked.status,
             data={"transition": name, **text_data(locked, "note", note), **text_data(locked, "reason", reason[:2000])},
         )
+        if staged is not None:
+            attachments.record(case=locked, staged=staged, actor=actor)
         _notify_transition(locked, name, actor, event)
     return locked
 
@@ -323,7 +354,7 @@ def assign(case: Case, assignee, actor) -> Case:
 
 def add_comment(case: Case, actor, text: str) -> None:
     """An internal note on the timeline. Stored in the audit log, so it can never be edited afterwards."""
-    if not policy.can_comment(actor, case):
+    if not policy.can_add_note(actor, case):
         raise NotAllowed(_("Anda tidak berwenang menambah catatan pada kasus ini."))
     text = text.strip()
     if not text:

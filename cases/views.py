@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import attachments, audit, policy, selectors, services, workdays
+from cases import attachments, policy, selectors, services, workdays
 from cases.forms import AssignForm, AttachmentForm, CommentForm, InboxFilterForm, MessageForm, TransitionForm
 from cases.models import Attachment, Confidentiality
 from cases.textlimits import MESSAGE_MAX_LENGTH
@@ -45,12 +45,10 @@ def inbox(request):
 
 @login_required
 def case_detail(request, reference):
-    case = policy.get_case_or_404(request.user, reference)
-    case = case.kind_def.model.objects.select_related("unit", "assignee", "reporter").get(pk=case.pk)
+    case = selectors.case_for_page(user=request.user, reference=reference)
     if case.confidentiality >= Confidentiality.RAHASIA:
         services.record_confidential_view(case, request.user)
-    status_labels = dict(case.kind_def.status_labels)
-    staff = policy.can_handle(request.user, case) or policy.has_role(request.user, policy.INSPEKTUR)
+    staff = policy.sees_internal(request.user, case)
     # The reporter's own page speaks to the reporter: to "UPG", not "to the reporter" (issue 8).
     office = case.kind_def.office_label or _("petugas")
     if staff:
@@ -67,40 +65,24 @@ def case_detail(request, reference):
             "style": t.custom.get("style", ""),
             "confirm": policy.needs_confirmation(case, t),
             "has_form": bool(t.custom.get("form")),
-            "note_required": bool(t.custom.get("note_required")),
-            "note_label": note_labels[0] if t.custom.get("note_required") else note_labels[1],
+            "note_required": policy.needs_note(t),
+            "note_label": note_labels[0] if policy.needs_note(t) else note_labels[1],
         }
         for t in services.available_transitions(case, request.user)
     ]
-    events = case.events.select_related("actor")
-    # Every view of a confidential case is logged; the timeline counts them instead of listing each one.
-    views = events.filter(action="viewed").count()
-    events = events.exclude(action="viewed")
-    if not staff:
-        # The reporter follows the case, not the office's internal notes and access log.
-        events = events.filter(action__in=services.REPORTER_VISIBLE_EVENTS)
-    events = list(events)
-    services.event_texts(case, events)
-    for event in events:
-        event.to_label = status_labels.get(event.to_status, "") if event.to_status != event.from_status else ""
-        event.label = audit.action_label(event.action)
-        if event.action == "transition":
-            if staff or not event.to_label:
-                event.label = services.transition_label(case, event.data.get("transition", ""))
-            else:
-                # The office's action names ("Kembalikan untuk dilengkapi") read as orders to the reporter.
-                event.label = _("Status laporan")
+    timeline = selectors.case_timeline(case=case, staff=staff)
     message_form = MessageForm()
     if not staff:
         message_form.fields["text"].label = _("Pesan kepada %(office)s") % {"office": office}
     context = {
         "case": case,
         "transitions": transitions,
-        "events": events,
+        "events": timeline.events,
         "clocks": case.clocks.all(),
         "attachments": case.attachments.select_related("uploaded_by"),
         "today": workdays.today(),
         "can_handle": policy.can_handle(request.user, case),
+        "can_add_note": policy.can_add_note(request.user, case),
         "can_comment": policy.can_comment(request.user, case),
         "assign_form": AssignForm(users=policy.assignable_users(case), initial={"assignee": case.assignee_id})
         if policy.can_assign(request.user, case)
@@ -111,7 +93,7 @@ def case_detail(request, reference):
         "comment_form": CommentForm(auto_id="comment_%s"),
         "message_form": message_form,
         "staff": staff,
-        "views": views,
+        "views": timeline.views,
         "can_message": policy.can_message(request.user, case),
         "detail_template": case.kind_def.detail_template,
         "attachment_form": AttachmentForm(),
@@ -131,13 +113,7 @@ def case_transition(request, reference):
     meta = _transition_meta(case, form.cleaned_data["name"])
     if meta.custom.get("form"):
         return redirect("cases:transition_form", reference=reference, name=meta.name)
-    if meta.custom.get("note_required") and not form.cleaned_data["note"].strip():
-        messages.error(
-            request,
-            _("Tindakan “%(action)s” memerlukan catatan untuk pelapor.")
-            % {"action": meta.custom.get("label", meta.name)},
-        )
-        return redirect("cases:detail", reference=reference)
+    # What the step needs (a note, a reason, a confirmation) the service checks: a refusal comes back below.
     try:
         case = services.transition(
             case,
@@ -158,10 +134,10 @@ def case_transition(request, reference):
 
 
 def _transition_meta(case, name):
-    for t in case.get_all_status_transitions():
-        if t.name == name:
-            return t
-    raise Http404
+    meta = services.transition_meta(case, name)
+    if meta is None:
+        raise Http404
+    return meta
 
 
 @login_required
@@ -190,6 +166,8 @@ def case_transition_form(request, reference, name):
                 note=form.cleaned_data.get("note", ""),
                 reason=form.cleaned_data.get("reason", ""),
                 confirmed=form.cleaned_data.get("confirmed", False),
+                # Kept with the transition in its transaction, or not at all.
+                attachment=form.cleaned_data.get("attachment") or None,
                 **form.transition_data(),
             )
         except services.NotAllowed as exc:
@@ -197,8 +175,6 @@ def case_transition_form(request, reference, name):
         except services.CaseError as exc:
             messages.error(request, exc.message)
             return redirect("cases:detail", reference=reference)
-        if form.cleaned_data.get("attachment"):
-            attachments.add(case=case, upload=form.cleaned_data["attachment"], actor=request.user)
         messages.success(request, _("Tersimpan. Status kasus: “%(status)s”.") % {"status": case.status_label})
         return redirect("cases:detail", reference=reference)
     return render(
@@ -236,7 +212,7 @@ def _limit() -> dict:
 @require_POST
 def case_comment(request, reference):
     case = policy.get_case_or_404(request.user, reference)
-    if not policy.can_handle(request.user, case):
+    if not policy.can_add_note(request.user, case):
         raise PermissionDenied
     form = CommentForm(request.POST)
     if form.is_valid():

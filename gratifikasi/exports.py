@@ -1,4 +1,7 @@
-"""The report as a PDF for KPK, and the period recap as XLSX."""
+"""The report as a PDF for KPK, and the period recap as XLSX and CSV (declared columns, cases.exports)."""
+
+import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -8,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cases import registry, workdays
-from cases.exports import DATE, MONEY, NUMBER, Column, XlsxBook, csv_bytes
-from cases.models import DeadlineClock
+from cases.exports import DATE, MONEY, NUMBER, Column, XlsxBook, clock_cell, csv_items
 from gratifikasi.exemptions import advise_report
 from gratifikasi.models import GratifikasiObject, GratifikasiReport, ReportType
 
@@ -44,16 +46,8 @@ def report_pdf(report: GratifikasiReport, *, for_reporter: bool = False) -> byte
 
 
 CLOCKS = ["report_to_upg", "upg_forward", "kpk_legal", "kpk_decision", "handover"]
-
-
-def _clock_cell(clock: DeadlineClock | None, today) -> str:
-    if clock is None:
-        return "—"
-    if clock.met_on:
-        return _("tepat waktu") if clock.met_on <= clock.due_date else _("terlambat")
-    if clock.stopped_on:
-        return _("dihentikan")
-    return _("terlampaui") if clock.due_date < today else _("berjalan")
+# What a confidential report shows instead of who reported it and who gave.
+MASKED = "—"
 
 
 def recap_filename(params: dict, extension: str = "xlsx") -> str:
@@ -64,56 +58,112 @@ def recap_filename(params: dict, extension: str = "xlsx") -> str:
     return f"rekap-gratifikasi-{scope}-{params['start']:%Y%m%d}-{params['end']:%Y%m%d}.{extension}"
 
 
+@dataclass(frozen=True)
+class RecapRow:
+    """One report as the recap shows it: the report, and what its row needs read once (labels, clocks,
+    objects). A confidential report (the reporter asked KPK for confidentiality) keeps its reporter and giver
+    out of a file that travels: the UPG has them in SIGAP."""
+
+    report: GratifikasiReport
+    type_label: str
+    status_label: str
+    relationship: str
+    occasion: str
+    channel: str
+    decision: str
+    objects: list
+    total: int
+    clocks: dict
+    today: dt.date
+
+    @property
+    def secret(self) -> bool:
+        return bool(self.report.confidentiality)
+
+    def shown(self, value):
+        return MASKED if self.secret else value
+
+    @property
+    def reporter_name(self) -> str:
+        reporter = self.report.reporter
+        return (reporter.get_full_name() or reporter.get_username()) if reporter else ""
+
+    @property
+    def profile(self):
+        return getattr(self.report.reporter, "profile", None)
+
+
+@dataclass(frozen=True)
+class ObjectRow:
+    row: RecapRow
+    obj: GratifikasiObject
+    kind_label: str
+    location: str
+
+
 def _report_columns() -> list[Column]:
     clock_labels = {rule.code: str(rule.label) for rule in registry.get("gratifikasi").clocks}
+    yes, no = _("ya"), _("tidak")
+
+    def late_to_kpk(row: RecapRow) -> str:
+        legal = row.clocks.get("kpk_legal")
+        return yes if legal and legal.is_late else no
+
+    def submitted(row: RecapRow):
+        return timezone.localtime(row.report.submitted_at).date() if row.report.submitted_at else None
+
     return [
-        Column(_("Nomor")),
-        Column(_("Jenis laporan")),
-        Column(_("Unit kerja")),
-        Column(_("Pelapor")),
-        Column(_("NIP pelapor")),
-        Column(_("Jabatan pelapor")),
-        Column(_("Tanggal diterima/ditolak"), DATE),
-        Column(_("Diajukan"), DATE),
-        Column(_("Diterima UPG"), DATE),
-        Column(_("Status")),
-        Column(_("Rahasia")),
-        Column(_("Pemberi")),
-        Column(_("Instansi pemberi")),
-        Column(_("Hubungan")),
-        Column(_("Peristiwa")),
-        Column(_("Jumlah objek"), NUMBER, total=True),
-        Column(_("Nilai total (Rp)"), MONEY, total=True),
-        Column(_("Diteruskan ke KPK"), DATE),
-        Column(_("Saluran")),
-        Column(_("Nomor GOL/surat")),
-        Column(_("Keputusan KPK")),
-        Column(_("Nomor SK")),
-        Column(_("Tanggal SK"), DATE),
-        Column(_("Terlambat ke KPK")),
-    ] + [Column(_("Tenggat: %(clock)s") % {"clock": clock_labels.get(code, code)}) for code in CLOCKS]
+        Column(_("Nomor"), name="reference", value=lambda r: r.report.reference),
+        Column(_("Jenis laporan"), name="report_type", value=lambda r: r.type_label),
+        Column(_("Unit kerja"), name="unit", value=lambda r: r.report.unit.name),
+        Column(_("Pelapor"), name="reporter", value=lambda r: r.shown(r.reporter_name)),
+        Column(_("NIP pelapor"), name="nip", value=lambda r: r.shown((r.profile.nip or "") if r.profile else "")),
+        Column(_("Jabatan pelapor"), name="position", value=lambda r: r.shown(r.profile.position if r.profile else "")),
+        Column(_("Tanggal diterima/ditolak"), DATE, name="date_received", value=lambda r: r.report.date_received),
+        Column(_("Diajukan"), DATE, name="submitted", value=submitted),
+        Column(_("Diterima UPG"), DATE, name="received_by_upg_on", value=lambda r: r.report.received_by_upg_on),
+        Column(_("Status"), name="status", value=lambda r: r.status_label),
+        Column(_("Rahasia"), name="confidential", value=lambda r: yes if r.secret else no),
+        Column(_("Pemberi"), name="giver_name", value=lambda r: r.shown(r.report.giver_name)),
+        Column(_("Instansi pemberi"), name="giver_institution", value=lambda r: r.shown(r.report.giver_institution)),
+        Column(_("Hubungan"), name="giver_relationship", value=lambda r: r.relationship),
+        Column(_("Peristiwa"), name="occasion", value=lambda r: r.occasion),
+        Column(_("Jumlah objek"), NUMBER, total=True, name="object_count", value=lambda r: len(r.objects)),
+        Column(_("Nilai total (Rp)"), MONEY, total=True, name="total_value", value=lambda r: r.total),
+        Column(_("Diteruskan ke KPK"), DATE, name="kpk_forwarded_on", value=lambda r: r.report.kpk_forwarded_on),
+        Column(_("Saluran"), name="kpk_channel", value=lambda r: r.channel),
+        Column(_("Nomor GOL/surat"), name="kpk_reference", value=lambda r: r.report.kpk_reference),
+        Column(_("Keputusan KPK"), name="kpk_decision", value=lambda r: r.decision),
+        Column(_("Nomor SK"), name="kpk_sk_number", value=lambda r: r.report.kpk_sk_number),
+        Column(_("Tanggal SK"), DATE, name="kpk_sk_date", value=lambda r: r.report.kpk_sk_date),
+        Column(_("Terlambat ke KPK"), name="late_to_kpk", value=late_to_kpk),
+    ] + [
+        Column(
+            _("Tenggat: %(clock)s") % {"clock": clock_labels.get(code, code)},
+            name=f"clock_{code}",
+            value=lambda r, code=code: clock_cell(r.clocks.get(code), r.today),
+        )
+        for code in CLOCKS
+    ]
 
 
 def _object_columns() -> list[Column]:
+    yes, no = _("ya"), _("tidak")
     return [
-        Column(_("Nomor")),
-        Column(_("Jenis laporan")),
-        Column(_("Tanggal diterima/ditolak"), DATE),
-        Column(_("Jenis objek")),
-        Column(_("Uraian objek")),
-        Column(_("Nilai (Rp)"), MONEY, total=True),
-        Column(_("Nilai perkiraan")),
-        Column(_("Keberadaan")),
+        Column(_("Nomor"), name="reference", value=lambda o: o.row.report.reference),
+        Column(_("Jenis laporan"), name="report_type", value=lambda o: o.row.type_label),
+        Column(_("Tanggal diterima/ditolak"), DATE, name="date_received", value=lambda o: o.row.report.date_received),
+        Column(_("Jenis objek"), name="kind", value=lambda o: o.kind_label),
+        Column(_("Uraian objek"), name="description", value=lambda o: o.obj.description),
+        Column(_("Nilai (Rp)"), MONEY, total=True, name="value", value=lambda o: o.obj.value),
+        Column(_("Nilai perkiraan"), name="estimate", value=lambda o: yes if o.obj.value_is_estimate else no),
+        Column(_("Keberadaan"), name="location", value=lambda o: o.location),
     ]
 
 
 def _recap_rows(reports):
-    """(report type, total value, the report's row, its objects' rows) for each report, oldest first.
-
-    A confidential report (the reporter asked KPK for confidentiality) keeps its reporter and giver out of a
-    file that travels: the UPG has them in SIGAP."""
+    """(the report's row, its objects' rows) for each report, oldest first."""
     today = workdays.today()
-    masked = "—"
     reports = (
         reports.select_related("unit", "reporter__profile")
         .order_by("date_received", "pk")
@@ -130,58 +180,33 @@ def _recap_rows(reports):
         for name in names
     }
     status = {value: str(text) for value, text in registry.get("gratifikasi").status_labels}
-    yes, no = _("ya"), _("tidak")
     for report in reports.iterator(chunk_size=500):
-        clocks = {clock.code: clock for clock in report.clocks.all()}
         objects = list(report.objects_received.all())
-        total = sum(obj.value for obj in objects)
-        legal = clocks.get("kpk_legal")
-        reporter = report.reporter
-        profile = getattr(reporter, "profile", None)
-        secret = bool(report.confidentiality)
+        row = RecapRow(
+            report=report,
+            type_label=label["report_type"].get(report.report_type, ""),
+            status_label=status.get(report.status, report.status),
+            relationship=label["giver_relationship"].get(report.giver_relationship, ""),
+            occasion=label["occasion"].get(report.occasion, ""),
+            channel=label["kpk_channel"].get(report.kpk_channel, ""),
+            decision=label["kpk_decision"].get(report.kpk_decision, ""),
+            objects=objects,
+            total=sum(obj.value for obj in objects),
+            clocks={clock.code: clock for clock in report.clocks.all()},
+            today=today,
+        )
         refusal = report.report_type == ReportType.PENOLAKAN
-        kind = label["report_type"].get(report.report_type, "")
-        row = [
-            report.reference,
-            kind,
-            report.unit.name,
-            masked if secret else (reporter.get_full_name() or reporter.get_username()) if reporter else "",
-            masked if secret else (profile.nip or "") if profile else "",
-            masked if secret else (profile.position if profile else ""),
-            report.date_received,
-            timezone.localtime(report.submitted_at).date() if report.submitted_at else None,
-            report.received_by_upg_on,
-            status.get(report.status, report.status),
-            yes if secret else no,
-            masked if secret else report.giver_name,
-            masked if secret else report.giver_institution,
-            label["giver_relationship"].get(report.giver_relationship, ""),
-            label["occasion"].get(report.occasion, ""),
-            len(objects),
-            total,
-            report.kpk_forwarded_on,
-            label["kpk_channel"].get(report.kpk_channel, ""),
-            report.kpk_reference,
-            label["kpk_decision"].get(report.kpk_decision, ""),
-            report.kpk_sk_number,
-            report.kpk_sk_date,
-            yes if legal and legal.is_late else no,
-        ] + [_clock_cell(clocks.get(code), today) for code in CLOCKS]
         object_rows = [
-            [
-                report.reference,
-                kind,
-                report.date_received,
-                label["kind"].get(obj.kind, ""),
-                obj.description,
-                obj.value,
-                yes if obj.value_is_estimate else no,
+            ObjectRow(
+                row=row,
+                obj=obj,
+                kind_label=label["kind"].get(obj.kind, ""),
                 # A refused gift never reached the reporter: where it "is now" does not apply.
-                "—" if refusal else label["location"].get(obj.location, ""),
-            ]
+                location="—" if refusal else label["location"].get(obj.location, ""),
+            )
             for obj in objects
         ]
-        yield report.report_type, total, row, object_rows
+        yield row, object_rows
 
 
 def recap_xlsx(reports, params: dict) -> tuple[bytes, int]:
@@ -204,13 +229,13 @@ def recap_xlsx(reports, params: dict) -> tuple[bytes, int]:
     report_sheet = book.sheet(_("Laporan"), _report_columns(), title_rows=title)
     object_sheet = book.sheet(_("Objek"), _object_columns(), title_rows=title)
     by_type = {ReportType.PENERIMAAN: [0, 0], ReportType.PENOLAKAN: [0, 0]}
-    for report_type, total, row, object_rows in _recap_rows(reports):
-        report_sheet.write(row)
+    for row, object_rows in _recap_rows(reports):
+        report_sheet.write_item(row)
         for object_row in object_rows:
-            object_sheet.write(object_row)
-        counted = by_type.setdefault(report_type, [0, 0])
+            object_sheet.write_item(object_row)
+        counted = by_type.setdefault(row.report.report_type, [0, 0])
         counted[0] += 1
-        counted[1] += total
+        counted[1] += row.total
     count = report_sheet.count
     report_sheet.totals(_("Jumlah"))
     report_sheet.note(_("Jumlah laporan"), count)
@@ -222,8 +247,8 @@ def recap_xlsx(reports, params: dict) -> tuple[bytes, int]:
 
 def recap_csv(reports) -> tuple[bytes, int]:
     """The recap's first sheet as CSV (one row per report), for tools that read no XLSX."""
-    rows = [row for _type, _total, row, _objects in _recap_rows(reports)]
-    return csv_bytes(_report_columns(), rows), len(rows)
+    rows = [row for row, _objects in _recap_rows(reports)]
+    return csv_items(_report_columns(), rows), len(rows)
 
 
 def record_recap(reports, actor, what: str = "xlsx-recap") -> None:

@@ -181,7 +181,7 @@ def report_pdf(request, reference):
     """KPK's form as PDF: for the UPG and inspectors to send or keep, and for the reporter as proof of
     reporting — their own reports only, once submitted. Every download is an `exported` audit event."""
     report = policy.get_case_or_404(request.user, reference, GratifikasiReport.objects.all())
-    staff = policy.can_handle(request.user, report) or policy.has_role(request.user, policy.INSPEKTUR)
+    staff = policy.sees_internal(request.user, report)
     own = policy.is_reporter(request.user, report)
     if not (staff or own):
         raise PermissionDenied(_("Hanya pelapor, UPG, dan inspektur yang dapat mengunduh formulir ini."))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django import template
 
-from cases import services
+from cases import selectors
 from gratifikasi.models import Status
 
 register = template.Library()
@@ -29,10 +29,9 @@ def completion_request(report) -> CompletionRequest | None:
     None unless the report waits for its reporter."""
     if report.status != Status.INCOMPLETE:
         return None
-    event = report.events.filter(action="transition", to_status=Status.INCOMPLETE).order_by("-seq").first()
+    event = selectors.last_event(case=report, action="transition", to_status=Status.INCOMPLETE)
     if event is None:
         return None
-    services.event_texts(report, [event])
     dues = [
         clock.due_date
         for clock in report.clocks.all()

@@ -17,6 +17,8 @@ DATA = {
     "resend_to_kpk": {"kpk_completed_on": None},
     "record_decision": {"kpk_decision": "milik_negara", "kpk_sk_number": "SK-9/KPK/2026", "kpk_sk_date": None},
     "record_handover": {"handover_evidence": "BST-77", "handover_on": None},
+    # A step marked note_required is refused without a note for the reporter (cases.services.transition).
+    "request_completion": {"note": "Mohon lampirkan foto parsel."},
 }
 REPORTER_TRANSITIONS = {"submit", "complete"}
 # Closing steps also need a reason and a confirmation (cases.policy.needs_confirmation).
