@@ -35,7 +35,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from cases import attachments, intake, registry, services
+from cases import attachments, intake, registry, selectors, services
 from cases.models import Case
 from cases.services import CaseError
 
@@ -285,9 +285,7 @@ class IntakeViews:
         """What the reporter sees: their simplified stages, the messages both ways, their files, and the
         kind's own events it declares visible. Never staff names, internal notes or the access log."""
         config = self.config
-        visible = tuple(dict.fromkeys(services.REPORTER_VISIBLE_EVENTS + tuple(config.event_labels)))
-        events = list(case.events.filter(action__in=visible).order_by("seq"))
-        services.event_texts(case, events)
+        events = selectors.case_timeline(case=case, staff=False, extra_actions=tuple(config.event_labels)).events
         shown, last_stage = [], None
         for event in events:
             if event.action in ("created", "transition"):
