@@ -8,6 +8,7 @@ refuses a second copy even if two sweeps race.
 """
 
 import datetime as dt
+import functools
 import logging
 
 from django.db import transaction
@@ -167,12 +168,9 @@ def sweep(today: dt.date | None = None, batch_size: int = 500) -> dict[str, int]
                         # A clock that starts inside H-3 gets only the nearer warning.
                         changes["warned_h3_at"] = clock.warned_h3_at or now
                     DeadlineClock.objects.filter(pk=clock.pk).update(**changes)
-                    with override("id"):
-                        subject, body = _message(clock, stage)
                     notifications.queue(
                         recipients=_recipients(clock, escalate=stage == "breach"),
-                        subject=subject,
-                        body=body,
+                        texts=functools.partial(_message, clock, stage),
                         link=reverse("cases:detail", args=[clock.case.reference]),
                         dedupe_key=f"clock:{clock.pk}:{stage}:{clock.due_date.isoformat()}",
                         restricted=clock.case.kind_def.restricted_content,

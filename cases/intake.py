@@ -168,9 +168,15 @@ def credential_for(kind: str) -> Credential:
 # Throttling without addresses
 
 
+def salt_hour() -> int:
+    """The hour whose salt client_tag uses. Its own function so that tests can hold it still: a count kept
+    under one hour's pseudonym starts again at zero when the hour turns, as it should in service."""
+    return int(time.time() // 3600)
+
+
 def client_tag(address: str) -> str:
     """A short-lived pseudonym of a client address: HMAC under an hourly salt kept in the cache only."""
-    window = int(time.time() // 3600)
+    window = salt_hour()
     key = f"sigap:intake:salt:{window}"
     salt = cache.get(key)
     if salt is None:

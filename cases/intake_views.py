@@ -30,6 +30,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -231,21 +232,45 @@ class IntakeViews:
         )
 
     def receipt(self, request, token):
+        """The receipt, shown once. The page's language switch posts back here with a one-time token of
+        its own: the reporter who reads the page in the other language gets the same receipt once more, on
+        this page only. Reloading, Back after leaving, or the token used twice shows the notice instead."""
         config = self.config
-        key = self._receipt_key(token)
-        value = cache.get(key)
-        # Shown once: of two requests at the same moment only the one whose delete succeeded shows it.
-        if value is not None and not cache.delete(key):
-            value = None
+        language = None
+        if request.method == "POST":
+            value = self._take(self._again_key(request.POST.get("again", "")))
+            switched = set_language(request)  # checks the language and builds the usual cookie
+            language = switched.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+            if language is not None:
+                translation.activate(language.value)
+        else:
+            value = self._take(self._receipt_key(token))
         credential = config.credential
-        response = render(
-            request, config.templates.receipt, {"receipt": credential.display(value) if value else None}, status=200
-        )
+        context = {"receipt": credential.display(value) if value else None}
         if value:
+            again = secrets.token_urlsafe(16)
+            cache.set(self._again_key(again), value, timeout=RECEIPT_TTL)
+            context |= {"receipt_again": again, "set_language_url": request.path}
+        response = render(request, config.templates.receipt, context, status=200)
+        if language is not None:
+            response.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        if value and request.method == "GET":
             case = credential.find(value)
             if case is not None:
                 intake.grant_access(response, case, config.url("track"))
         return response
+
+    def _again_key(self, again: str) -> str:
+        return f"sigap:{self.config.kind}:receipt-again:{again}"
+
+    @staticmethod
+    def _take(key: str) -> str | None:
+        """The value under key, once: of two requests at the same moment only the one whose delete succeeded
+        gets it."""
+        value = cache.get(key)
+        if value is not None and not cache.delete(key):
+            return None
+        return value
 
     # --- tracking ----------------------------------------------------------------------------------------
 

@@ -70,6 +70,9 @@ class EmployeeProfile(models.Model):
     rank = models.CharField(_("pangkat/golongan"), max_length=100, blank=True, help_text=_("Mis. Penata Tk. I, III/d"))
     institution = models.CharField(_("instansi"), max_length=200, blank=True)
     address = EncryptedTextField(_("alamat"), blank=True, help_text=_("Alamat rumah atau alamat korespondensi."))
+    # The language the user last chose with the language switch: notifications, written while someone else
+    # acts or by the deadline sweep, are rendered in it (cases.notifications.queue). Blank: the default.
+    language = models.CharField(_("bahasa"), max_length=10, choices=settings.LANGUAGES, blank=True)
 
     class Meta:
         verbose_name = _("profil pegawai")

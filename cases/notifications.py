@@ -60,11 +60,18 @@ def _restricted_texts(headline: str) -> tuple[str, str]:
 HEADLINES = ("new_report", "reporter_message", "deadline_near", "deadline_passed", "update")
 
 
+def language_of(user) -> str:
+    """The language a user last chose with the language switch (EmployeeProfile.language), else the default."""
+    profile = getattr(user, "profile", None)  # None for a user without a profile (RelatedObjectDoesNotExist)
+    return getattr(profile, "language", "") or settings.LANGUAGE_CODE
+
+
 def queue(
     *,
     recipients,
-    subject: str,
-    body: str,
+    subject: str = "",
+    body: str = "",
+    texts: Callable[[], tuple[str, str]] | None = None,
     link: str,
     dedupe_key: str,
     restricted: bool = False,
@@ -74,27 +81,33 @@ def queue(
 ) -> int:
     """Queue one message per distinct recipient. A dedupe key already used is skipped, not sent again.
 
-    `restricted` cases (WBS) say only what kind of thing happened (`headline`: one of HEADLINES), with no
-    content in subject or body. `not_before` holds the message back until then (see
-    OutboxMessage.not_before). `case`: the case the message is about, whose visibility is checked again at
-    delivery.
+    `texts` returns (subject, body) through gettext; it is called once per recipient under that recipient's
+    language (language_of), so an officer acting in Indonesian writes to an employee who works in English in
+    English. Plain `subject` and `body` are sent as they are. `restricted` cases (WBS) say only what kind of
+    thing happened (`headline`: one of HEADLINES), with no content in subject or body. `not_before` holds the
+    message back until then (see OutboxMessage.not_before). `case`: the case the message is about, whose
+    visibility is checked again at delivery.
     """
     if restricted:
-        with override(settings.LANGUAGE_CODE):
-            subject, body = _restricted_texts(headline)
+        texts = lambda: _restricted_texts(headline)  # noqa: E731
+    elif texts is None:
+        texts = lambda: (subject, body)  # noqa: E731
     unique = {user.pk: user for user in recipients if user is not None and user.is_active}
-    rows = [
-        OutboxMessage(
-            recipient=user,
-            subject=subject[:200],
-            body=body,
-            link=link,
-            dedupe_key=f"{dedupe_key}:{user.pk}"[:200],
-            not_before=not_before,
-            case_id=getattr(case, "pk", None),
+    rows = []
+    for user in unique.values():
+        with override(language_of(user)):
+            user_subject, user_body = texts()
+        rows.append(
+            OutboxMessage(
+                recipient=user,
+                subject=user_subject[:200],
+                body=user_body,
+                link=link,
+                dedupe_key=f"{dedupe_key}:{user.pk}"[:200],
+                not_before=not_before,
+                case_id=getattr(case, "pk", None),
+            )
         )
-        for user in unique.values()
-    ]
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     if not_before is not None:
         # created_at is set on insert; a held message must not record the moment it was made either.

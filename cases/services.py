@@ -1,5 +1,7 @@
 """Services that change cases. The only code that changes a case's status is `transition` below."""
 
+from collections.abc import Callable
+
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -7,11 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from django_fsm import can_proceed, has_transition_perm
 
 from cases import attachments, audit, deadlines, intake, notifications, policy, registry, workdays
-from cases.models import Case, CaseText, Confidentiality, ReferenceCounter
+from cases.models import Case, CaseText, Confidentiality, EmployeeProfile, ReferenceCounter
 from cases.textlimits import MESSAGE_MAX_LENGTH
 
 
@@ -278,21 +279,28 @@ def _notify_transition(case: Case, name: str, actor, event) -> None:
     if case.kind_def.notify is not None:
         recipients += case.kind_def.notify(case, name)
     recipients = [user for user in recipients if user is not None and user.pk != getattr(actor, "pk", None)]
-    with override("id"):
-        subject = _("[SIGAP] %(ref)s: %(status)s") % {"ref": case.reference, "status": case.status_label}
-        body = _("Kasus %(ref)s kini berstatus “%(status)s”.") % {"ref": case.reference, "status": case.status_label}
-    notify_event(case, event, recipients, subject, body)
+
+    def texts() -> tuple[str, str]:
+        values = {"ref": case.reference, "status": case.status_label}
+        return _("[SIGAP] %(ref)s: %(status)s") % values, _("Kasus %(ref)s kini berstatus “%(status)s”.") % values
+
+    notify_event(case, event, recipients, texts)
 
 
 def notify_event(
-    case: Case, event, recipients: list, subject: str, body: str, not_before=None, headline: str = "update"
+    case: Case,
+    event,
+    recipients: list,
+    texts: Callable[[], tuple[str, str]],
+    not_before=None,
+    headline: str = "update",
 ) -> None:
     """Queue the notification of one audit event: linked to the case page, deduplicated by the event, checked
-    again at delivery against who may see the case. `headline`: what a restricted alert says happened."""
+    again at delivery against who may see the case. `texts` gives (subject, body) and is rendered in each
+    recipient's language (notifications.queue). `headline`: what a restricted alert says happened."""
     notifications.queue(
         recipients=recipients,
-        subject=subject,
-        body=body,
+        texts=texts,
         link=reverse("cases:detail", args=[case.reference]),
         dedupe_key=f"event:{event.pk}",
         restricted=case.kind_def.restricted_content,
@@ -302,11 +310,17 @@ def notify_event(
     )
 
 
+def employee_language_set(*, user, language: str) -> None:
+    """Remember the language a signed-in user chose, for what is later written to them (notifications)."""
+    EmployeeProfile.objects.filter(user=user).update(language=language)
+
+
 def notify_no_handler(case: Case) -> None:
     """Nobody may handle the case without a conflict (e.g. a UPG officer's own report and no other UPG member):
     it waits for the coordinator to find a handler, and the inspectorate is told — once per case, and without
     content for confidential cases."""
-    with override("id"):
+
+    def texts() -> tuple[str, str]:
         subject = _("[SIGAP] %(ref)s menunggu petugas") % {"ref": case.reference}
         body = _(
             "Kasus %(ref)s belum memiliki petugas yang dapat menanganinya tanpa benturan kepentingan (pelapor atau "
@@ -314,10 +328,11 @@ def notify_no_handler(case: Case) -> None:
             "bila tidak ada, admin perlu memberikan peran petugas atau izin koordinator kepada rekan yang tidak "
             "terkait."
         ) % {"ref": case.reference}
+        return subject, body
+
     notifications.queue(
         recipients=list(policy.inspectors(case)),
-        subject=subject,
-        body=body,
+        texts=texts,
         link=reverse("cases:detail", args=[case.reference]),
         dedupe_key=f"no_handler:{case.pk}",
         restricted=case.kind_def.restricted_content or case.confidentiality != Confidentiality.BIASA,
@@ -345,10 +360,16 @@ def assign(case: Case, assignee, actor) -> Case:
         locked.assignee = assignee
         event = audit.record(locked, "assigned", actor, data={"assignee": assignee.pk})
         if assignee.pk != actor.pk:
-            with override("id"):
-                subject = _("[SIGAP] %(ref)s ditugaskan kepada Anda") % {"ref": locked.reference}
-                body = _("Anda ditetapkan sebagai petugas kasus %(ref)s.") % {"ref": locked.reference}
-            notify_event(locked, event, [assignee], subject, body)
+            reference = locked.reference
+            notify_event(
+                locked,
+                event,
+                [assignee],
+                lambda: (
+                    _("[SIGAP] %(ref)s ditugaskan kepada Anda") % {"ref": reference},
+                    _("Anda ditetapkan sebagai petugas kasus %(ref)s.") % {"ref": reference},
+                ),
+            )
     return locked
 
 
@@ -395,10 +416,13 @@ def case_handlers(case: Case) -> list:
 
 
 def _notify_message(case: Case, event, recipients: list, **options) -> None:
-    with override("id"):
-        subject = _("[SIGAP] %(ref)s: pesan baru") % {"ref": case.reference}
-        body = _("Ada pesan baru pada kasus %(ref)s.") % {"ref": case.reference}
-    notify_event(case, event, recipients, subject, body, **options)
+    def texts() -> tuple[str, str]:
+        return (
+            _("[SIGAP] %(ref)s: pesan baru") % {"ref": case.reference},
+            _("Ada pesan baru pada kasus %(ref)s.") % {"ref": case.reference},
+        )
+
+    notify_event(case, event, recipients, texts, **options)
 
 
 def add_reporter_message(case: Case, text: str) -> None:

@@ -2,6 +2,7 @@
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from cases import attachments, policy, selectors, services, workdays
 from cases.forms import AssignForm, AttachmentForm, CommentForm, InboxFilterForm, MessageForm, TransitionForm
@@ -276,6 +278,16 @@ def attachment_download(request, uuid):
 def _content_disposition(name: str) -> str:
     ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "berkas"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+def set_language(request):
+    """Django's language switch; a signed-in user's choice is also kept on their profile, so that what is
+    written to them later while they are away (notifications) is in the language they work in."""
+    response = django_set_language(request)
+    chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen is not None and request.user.is_authenticated:
+        services.employee_language_set(user=request.user, language=chosen.value)
+    return response
 
 
 @login_required

@@ -5,7 +5,8 @@ from cases import views as case_views
 
 urlpatterns = [
     path("", case_views.home, name="home"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also remembers a signed-in user's choice for their notifications.
+    path("i18n/setlang/", case_views.set_language, name="set_language"),
     path("akun/", include("cases.account_urls")),
     path("kasus/", include("cases.urls")),
     path("gratifikasi/", include("gratifikasi.urls")),

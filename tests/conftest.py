@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import translation
 
-from cases import policy, services
+from cases import intake, policy, services
 from cases.models import EmployeeProfile, Unit
 
 PASSWORD = "test-password-123"
@@ -23,6 +23,16 @@ def indonesian_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def one_salt_hour(request, monkeypatch):
+    """Throttle counts are kept per client pseudonym, and the pseudonym's salt changes every clock hour
+    (cases.intake.client_tag). A test that counts submissions or look-ups would start again at zero if it
+    ran across the hour; hold the hour still so such a test never flakes. A test that needs the real hour
+    marks itself `real_salt_hour`."""
+    if "real_salt_hour" not in request.keywords:
+        monkeypatch.setattr(intake, "salt_hour", lambda: 0)
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from cases import attachments, audit, intake, notifications, policy, services
 from cases.models import Attachment, CaseExclusion, CaseText, Confidentiality, TrackingCredential, Unit
@@ -62,15 +61,11 @@ def report_submit(*, fields: dict, unit: Unit | None, identity: dict | None, fil
         for upload in files:
             attachments.add(case=report, upload=upload, actor=None, at=at)
         event = report.events.get(action="created")
-        with override("id"):
-            subject = _("[SIGAP] Laporan WBS baru")
-            body = _("Laporan WBS baru diterima.")
         services.notify_event(
             report,
             event,
             services.case_handlers(report),
-            subject,
-            body,
+            lambda: (_("[SIGAP] Laporan WBS baru"), _("Laporan WBS baru diterima.")),
             not_before=intake.announce_at(),
             headline="new_report",
         )

@@ -7,6 +7,7 @@ import re
 import secrets
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 
@@ -133,3 +134,20 @@ def test_the_credential_is_the_one_the_kind_declares(client, monkeypatch):
     assert re.fullmatch(r"KODE-\d{16}", receipt)
     client.cookies.clear()
     assert client.post(TRACK, {"receipt": receipt})["Location"] == STATUS
+
+
+def test_a_count_by_client_tag_holds_when_the_hour_turns_during_a_test():
+    """The guard against the flake: a test that counts by client_tag must not see the pseudonym change."""
+    with time_machine.travel("2026-11-23 10:59:59+07:00", tick=False) as clock:
+        before = intake.client_tag("203.0.113.7")
+        clock.shift(2)
+        assert intake.client_tag("203.0.113.7") == before
+
+
+@pytest.mark.real_salt_hour
+def test_the_client_tag_changes_with_the_hour_in_service():
+    with time_machine.travel("2026-11-23 10:59:59+07:00", tick=False) as clock:
+        before = intake.client_tag("203.0.113.7")
+        assert intake.client_tag("203.0.113.7") == before
+        clock.shift(2)
+        assert intake.client_tag("203.0.113.7") != before

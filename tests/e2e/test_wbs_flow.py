@@ -138,8 +138,17 @@ def test_anonymous_report_without_javascript_and_messages_both_ways(live_server,
             receipt = receipt_box.inner_text().strip()
             page.screenshot(path=ARTIFACTS / "wbs-receipt-phone.png", full_page=True)
 
-            # Shown once: a reload of the same address does not show it again.
-            page.reload()
+            # The language switch on this page shows the same receipt in the other language, and back.
+            receipt_url = page.url
+            page.locator("form.lang button", has_text="EN").click()
+            expect(page.locator("h1")).to_have_text("Your report has been received")
+            expect(page.locator("#receipt")).to_have_text(receipt)
+            page.locator("form.lang button", has_text="ID").click()
+            expect(page.locator("h1")).to_have_text("Laporan Anda telah diterima")
+            expect(page.locator("#receipt")).to_have_text(receipt)
+
+            # Shown once: opening the same address again does not show it again.
+            page.goto(receipt_url)
             page.wait_for_load_state()
             expect(page.locator("h1")).to_have_text("Tanda terima sudah ditampilkan")
             expect(page.locator("#receipt")).to_have_count(0)

@@ -310,3 +310,25 @@ def test_a_refused_submission_can_be_sent_again(client, settings, coordinator):
     token = re.search(r'name="submission" value="([^"]+)"', page).group(1)
     assert client.post(FORM, form_data(submission=token)).status_code == 302
     assert WbsReport.objects.count() == 1
+
+
+def switch_language(client, page, language):
+    """Press a language button of the page, as the browser does: post its form to its action."""
+    html = page.content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)" class="inline lang">(.*?)</form>', html, re.S)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2)))
+    return client.post(form.group(1), {**fields, "language": language})
+
+
+def test_switching_language_on_the_receipt_page_shows_the_receipt_again_once(client, coordinator):
+    page, receipt = submit(client)
+    english = switch_language(client, page, "en")
+    text = english.content.decode()
+    assert english.status_code == 200 and '<html lang="en">' in text
+    assert receipt in text.replace(" ", "") and "sudah ditampilkan" not in text
+    # And back again, once more.
+    indonesian = switch_language(client, english, "id")
+    assert receipt in indonesian.content.decode().replace(" ", "")
+    # Never again later: the page itself, or a switch form sent twice, shows only the notice.
+    for later in (client.get(page.request["PATH_INFO"]), switch_language(client, english, "en")):
+        assert receipt not in later.content.decode().replace(" ", "")
