@@ -49,6 +49,10 @@ def make_report(unit, pegawai, upg):
         fields.setdefault("giver_relationship", "rekanan")
         fields.setdefault("summary", "Diberikan setelah rapat pengadaan.")
         fields.setdefault("report_type", "penerimaan")
+        if state != "draft":
+            # Reports of the past: the UPG received them two days after the gift (submit keeps a date already
+            # set), so the forwarding below is not before the UPG had the report.
+            fields.setdefault("received_by_upg_on", date_received + dt.timedelta(days=2))
         report = services.create_case(
             kind="gratifikasi",
             actor=pegawai,
