@@ -1,6 +1,8 @@
 """The reporter's side of a gratifikasi report: their own case page speaks to them, a report sent back shows
 what is asked and by when, drafts can be deleted, and the PDF is their proof of reporting."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -173,3 +175,6 @@ def test_the_reporters_page_in_english(client, pegawai, upg, make_report):
     assert "Message to the UPG" in html
     assert "The UPG asks you to complete this report" in html
     assert "Report status" in html
+    # No punctuation right after the bold date: read element by element it became "Complete it by 16-12-2026 :".
+    assert re.search(r"Until <strong>[0-9-]+</strong> the UPG can still forward your report", html)
+    assert not re.search(r"</strong>[:,.;]", html)
