@@ -122,6 +122,17 @@ def test_upg_downloads_the_report_as_a_pdf_with_its_facts(client, upg, make_repo
     assert "2.500.000" in text  # intcomma in Indonesian: dots between thousands
 
 
+def test_the_pdfs_exemption_analysis_speaks_of_the_reporter_not_to_them(client, upg, make_report):
+    report = make_report("submitted", giver_relationship="rekanan", related_to_duties=True)
+    client.force_login(upg)
+    text = pdf_text(client.get(f"/gratifikasi/{report.reference}/pdf/").content)
+    if text is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    analysis = " ".join(text.split("Analisis pengecualian", 1)[1].split()[:40])
+    assert "tugas atau jabatan pelapor" in analysis
+    assert not re.search(r"\bAnda\b", analysis)
+
+
 def test_inspektur_may_download_the_pdf(client, inspektur, make_report):
     report = make_report("submitted")
     client.force_login(inspektur)
