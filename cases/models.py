@@ -85,7 +85,7 @@ class EmployeeProfile(models.Model):
 class RolePolicy(models.Model):
     """Settings attached to a role (a Django group) that an admin may change, e.g. requiring 2FA."""
 
-    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="policy")
+    group = models.OneToOneField(Group, verbose_name=_("grup"), on_delete=models.CASCADE, related_name="policy")
     require_two_factor = models.BooleanField(_("wajib verifikasi dua langkah"), default=False)
 
     class Meta:
@@ -177,10 +177,11 @@ class Case(FSMModelMixin, models.Model):
             models.Index(fields=["due_date"], name="case_due"),
         ]
         permissions = [
-            ("handle_case", "Can handle this case"),
+            # Names in Indonesian: Django stores them untranslated and Pengaturan lists them as stored.
+            ("handle_case", "Dapat menangani kasus ini"),
             # The coordinator of a handler group (e.g. ketua UPG): receives confidential cases of the kinds
             # they handle and assigns them. Given per user in the admin.
-            ("coordinate_confidential", "Can receive and assign confidential cases of the kinds they handle"),
+            ("coordinate_confidential", "Dapat menerima dan menugaskan kasus rahasia dari jenis yang ditanganinya"),
         ]
         verbose_name = _("kasus")
         verbose_name_plural = _("kasus")
@@ -241,8 +242,8 @@ class AppendOnlyError(Exception):
 class CaseEvent(models.Model):
     """One entry of a case's append-only, hash-chained log: transitions, assignments, messages, views."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
-    seq = models.PositiveIntegerField()
+    case = models.ForeignKey(Case, verbose_name=_("kasus"), on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField(_("urutan"))
     action = models.CharField(_("tindakan"), max_length=64)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("oleh"), null=True, blank=True, on_delete=models.PROTECT

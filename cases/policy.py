@@ -376,11 +376,24 @@ def segregation_refusal(user, case: Case, meta) -> str:
     if is_reporter(user, case) and meta.permission not in REPORTER_PERMISSIONS:
         if case.kind_def.handler_group not in roles(user):
             return _("Peran Anda tidak berwenang melakukan tindakan ini.")
+        if not handler_available(case):
+            return _(
+                "Anda pelapor kasus ini dan tidak dapat menanganinya (pemisahan tugas). Belum ada petugas lain yang "
+                "dapat menanganinya: kasus menunggu koordinator atau inspektorat menetapkan petugas."
+            )
         return _(
             "Anda pelapor kasus ini: kasus Anda ditangani petugas lain (pemisahan tugas). Anda tetap dapat "
             "mengikutinya sebagai pelapor."
         )
     return ""
+
+
+def handler_available(case: Case) -> bool:
+    """Whether anyone may handle the case without a conflict: its assignee or a member of the handler group.
+    A UPG officer's own report when they are the only UPG member has nobody (cases.services.notify_no_handler)."""
+    if case.assignee_id and can_handle(case.assignee, case):
+        return True
+    return any(can_handle(user, case) for user in assignable_users(case))
 
 
 def get_case_or_404(user, reference: str, queryset: QuerySet | None = None) -> Case:

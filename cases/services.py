@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -249,7 +250,11 @@ def _run_transition(case, name, actor, kind, expected_status, note, reason, conf
             if not confirmed:
                 raise CaseError(_("Tindakan ini tidak dapat dibatalkan: centang konfirmasi untuk melanjutkan."))
         from_status = locked.status
-        method(**data)
+        try:
+            method(**data)
+        except ValidationError as exc:
+            # A transition refusing its data (a date before the fact it follows): the atomic block rolls back.
+            raise CaseError(" ".join(exc.messages)) from exc
         now = timezone.now()
         if from_status == "draft" and locked.submitted_at is None:
             locked.submitted_at = now

@@ -73,6 +73,8 @@ def case_detail(request, reference):
         for t in services.available_transitions(case, request.user)
     ]
     timeline = selectors.case_timeline(case=case, staff=staff)
+    # A handler of the kind reading their own report: say why it offers them no handler's actions.
+    reporter_only = policy.is_reporter(request.user, case) and case.kind_def.handler_group in policy.roles(request.user)
     message_form = MessageForm()
     if not staff:
         message_form.fields["text"].label = _("Pesan kepada %(office)s") % {"office": office}
@@ -89,9 +91,8 @@ def case_detail(request, reference):
         "assign_form": AssignForm(users=policy.assignable_users(case), initial={"assignee": case.assignee_id})
         if policy.can_assign(request.user, case)
         else None,
-        # A handler of the kind reading their own report: say why it offers them no handler's actions.
-        "reporter_only": policy.is_reporter(request.user, case)
-        and case.kind_def.handler_group in policy.roles(request.user),
+        "reporter_only": reporter_only,
+        "handler_available": reporter_only and policy.handler_available(case),
         "comment_form": CommentForm(auto_id="comment_%s"),
         "message_form": message_form,
         "staff": staff,

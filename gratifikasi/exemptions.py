@@ -115,10 +115,16 @@ def advise(
     report_type: str = ReportType.PENERIMAAN,
     giver_relationship: str = "",
     related_to_duties: bool | None = None,
+    for_record: bool = False,
 ) -> Advice:
     """`objects` are (kind, value) pairs of this report, value None when missing or unknown;
-    `earlier_this_year` the sum from the same giver; `related_to_duties` the reporter's answer (None: not yet)."""
+    `earlier_this_year` the sum from the same giver; `related_to_duties` the reporter's answer (None: not yet).
+    `for_record`: the reasons are read by the UPG and KPK (the PDF), not said to the reporter on the form, so
+    they speak of the reporter in the third person instead of "Anda"."""
     rules = rules_for(date_received)
+
+    def say(to_reporter, on_record):
+        return on_record if for_record else to_reporter
 
     def advice(letter, exempt, reason, outcome=None):
         return Advice(letter, exempt, str(reason), rules.version, outcome or (EXEMPT if exempt else REPORTABLE))
@@ -130,14 +136,30 @@ def advise(
         return advice("", False, _("Penolakan tetap dilaporkan agar tercatat; tidak ada pengecualian."))
 
     if not giver_relationship:
-        return cannot_advise(_("Isi dulu siapa pemberinya dan hubungannya dengan Anda."))
+        return cannot_advise(
+            say(
+                _("Isi dulu siapa pemberinya dan hubungannya dengan Anda."),
+                _("Pemberi dan hubungannya dengan pelapor belum diisi."),
+            )
+        )
     if not objects:
-        return cannot_advise(_("Isi dulu objek yang diterima beserta nilainya dalam rupiah."))
+        return cannot_advise(
+            say(
+                _("Isi dulu objek yang diterima beserta nilainya dalam rupiah."),
+                _("Objek yang diterima beserta nilainya dalam rupiah belum diisi."),
+            )
+        )
     if any(not value for _kind, value in objects):
         return cannot_advise(
-            _(
-                "Nilai objek belum diisi, tidak terbaca, Rp 0, atau tidak diketahui: tanpa nilai, pengecualian "
-                "tidak dapat dinilai. Bila nilainya memang tidak diketahui, laporkan; UPG akan menaksirnya."
+            say(
+                _(
+                    "Nilai objek belum diisi, tidak terbaca, Rp 0, atau tidak diketahui: tanpa nilai, pengecualian "
+                    "tidak dapat dinilai. Bila nilainya memang tidak diketahui, laporkan; UPG akan menaksirnya."
+                ),
+                _(
+                    "Nilai objek belum diisi, tidak terbaca, Rp 0, atau tidak diketahui: tanpa nilai, pengecualian "
+                    "tidak dapat dinilai; UPG menaksir nilainya."
+                ),
             )
         )
 
@@ -145,14 +167,26 @@ def advise(
         return advice(
             "",
             False,
-            _(
-                "Pemberi berurusan dengan tugas atau jabatan Anda, atau pemberian terkait tugas Anda. Pengecualian "
-                "Pasal 2 ayat (3) hanya berlaku bila tidak ada konflik kepentingan: wajib dilaporkan, berapa pun "
-                "nilainya dan apa pun acaranya."
+            say(
+                _(
+                    "Pemberi berurusan dengan tugas atau jabatan Anda, atau pemberian terkait tugas Anda. "
+                    "Pengecualian Pasal 2 ayat (3) hanya berlaku bila tidak ada konflik kepentingan: wajib "
+                    "dilaporkan, berapa pun nilainya dan apa pun acaranya."
+                ),
+                _(
+                    "Pemberi berurusan dengan tugas atau jabatan pelapor, atau pemberian terkait tugas pelapor. "
+                    "Pengecualian Pasal 2 ayat (3) hanya berlaku bila tidak ada konflik kepentingan: wajib "
+                    "dilaporkan, berapa pun nilainya dan apa pun acaranya."
+                ),
             ),
         )
     if related_to_duties is None:
-        return cannot_advise(_("Jawab dulu apakah pemberi berurusan dengan tugas atau jabatan Anda."))
+        return cannot_advise(
+            say(
+                _("Jawab dulu apakah pemberi berurusan dengan tugas atau jabatan Anda."),
+                _("Belum dijawab apakah pemberi berurusan dengan tugas atau jabatan pelapor."),
+            )
+        )
 
     total = sum(value for _kind, value in objects)
     has_cash = any(kind in CASH_LIKE for kind, _value in objects)
@@ -202,9 +236,15 @@ def advise(
         return advice(
             "",
             False,
-            _(
-                "Pemberian yang terkait tugas atau jabatan tidak dikecualikan: laporkan ke UPG paling lambat "
-                "10 hari kerja sejak diterima, agar sampai di KPK sebelum 30 hari kerja."
+            say(
+                _(
+                    "Pemberian yang terkait tugas atau jabatan tidak dikecualikan: laporkan ke UPG paling lambat "
+                    "10 hari kerja sejak diterima, agar sampai di KPK sebelum 30 hari kerja."
+                ),
+                _(
+                    "Pemberian yang terkait tugas atau jabatan tidak dikecualikan: wajib dilaporkan ke UPG paling "
+                    "lambat 10 hari kerja sejak diterima, agar sampai di KPK sebelum 30 hari kerja."
+                ),
             ),
         )
     # "Lainnya" and anything else that matches no letter of Pasal 2 ayat (3): not exempt, without claiming
@@ -212,9 +252,15 @@ def advise(
     return advice(
         "",
         False,
-        _(
-            "Keadaan pemberian ini tidak termasuk pengecualian Pasal 2 ayat (3): laporkan ke UPG paling lambat "
-            "10 hari kerja sejak diterima, agar sampai di KPK sebelum 30 hari kerja."
+        say(
+            _(
+                "Keadaan pemberian ini tidak termasuk pengecualian Pasal 2 ayat (3): laporkan ke UPG paling lambat "
+                "10 hari kerja sejak diterima, agar sampai di KPK sebelum 30 hari kerja."
+            ),
+            _(
+                "Keadaan pemberian ini tidak termasuk pengecualian Pasal 2 ayat (3): wajib dilaporkan ke UPG paling "
+                "lambat 10 hari kerja sejak diterima, agar sampai di KPK sebelum 30 hari kerja."
+            ),
         ),
     )
 
@@ -248,6 +294,7 @@ def _colleague(advice, letter, has_cash, total, year_total, per_gift, per_year) 
 
 
 def advise_report(report: GratifikasiReport) -> Advice:
+    """The advice on a saved report, for its record (the PDF the UPG sends to KPK): in the third person."""
     rows = report.objects_received.values_list("kind", "value", "value_unknown")
     return advise(
         date_received=report.date_received,
@@ -263,4 +310,5 @@ def advise_report(report: GratifikasiReport) -> Advice:
             exclude_pk=report.pk,
         ),
         report_type=report.report_type,
+        for_record=True,
     )

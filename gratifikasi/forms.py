@@ -17,6 +17,7 @@ from gratifikasi.models import (
     KpkChannel,
     KpkDecision,
     ObjectKind,
+    ObjectLocation,
     ReportType,
     not_before_pasal_12c,
     not_in_future,
@@ -193,8 +194,18 @@ class ReportForm(LimitedTextForm, forms.ModelForm):
         self.fields["report_type"].choices = list(self.fields["report_type"].choices)[1:]  # no "---------"
         self.fields["date_received"].widget.attrs["max"] = workdays.today().isoformat()
 
+    @property
+    def is_refusal(self) -> bool:
+        """Whether the report, as posted or as saved, is a refusal (penolakan)."""
+        if self.is_bound:
+            return self.data.get("report_type") == ReportType.PENOLAKAN
+        return self.instance.report_type == ReportType.PENOLAKAN
+
     def clean(self):
         data = super().clean()
+        if data.get("report_type") == ReportType.PENOLAKAN:
+            # Nothing was kept, so there is nothing KPK could declare state property and compensate.
+            data["kompensasi"] = None
         if self.submitting:
             for name in self.REQUIRED_TO_SUBMIT:
                 if not data.get(name):
@@ -202,6 +213,21 @@ class ReportForm(LimitedTextForm, forms.ModelForm):
             if data.get("report_type") == ReportType.PENERIMAAN and data.get("related_to_duties") is None:
                 self.add_error("related_to_duties", _("Jawab ya atau tidak sebelum laporan diajukan."))
         return data
+
+
+class LocationSelect(forms.Select):
+    """The location choices; "Disimpan pelapor" is hidden for a refusal (the page's script shows it again when
+    the reporter switches to a receipt)."""
+
+    refusal = False
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value == ObjectLocation.PELAPOR:
+            option["attrs"]["data-receipt-only"] = True
+            if self.refusal:
+                option["attrs"].update(hidden=True, disabled=True)
+        return option
 
 
 class ObjectForm(LimitedTextForm, forms.ModelForm):
@@ -222,8 +248,27 @@ class ObjectForm(LimitedTextForm, forms.ModelForm):
             "value_unknown_reason",
             "location",
         ]
-        widgets = {"value_unknown_reason": forms.TextInput()}
+        widgets = {"value_unknown_reason": forms.TextInput(), "location": LocationSelect}
         help_texts = {"value_is_estimate": _("Tidak berlaku untuk uang: tulis jumlah yang diterima.")}
+
+    def __init__(self, *args, refusal: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal
+        self.fields["location"].widget.refusal = refusal
+        if refusal and self.instance.pk is None:  # a new row: the model's default is "Disimpan pelapor"
+            self.initial["location"] = ObjectLocation.DIKEMBALIKAN
+
+    def has_changed(self):
+        # An empty new row of a refusal posts whichever location the page defaulted to: that alone is no object.
+        if self.refusal and self.instance.pk is None:
+            return any(name != "location" for name in self.changed_data)
+        return super().has_changed()
+
+    def clean_location(self):
+        location = self.cleaned_data["location"]
+        if self.refusal and location == ObjectLocation.PELAPOR:
+            raise forms.ValidationError(_("Pada penolakan, objek tidak disimpan pelapor: pilih keberadaannya."))
+        return location
 
     def clean(self):
         data = super().clean()

@@ -326,6 +326,15 @@ class GratifikasiReport(Case):
         custom={"label": _("Teruskan ke KPK"), "form": "gratifikasi.forms.ForwardForm"},
     )
     def forward_to_kpk(self, *, kpk_forwarded_on: dt.date, kpk_channel: str, kpk_reference: str):
+        # Checked here and not only in ForwardForm: the UPG can only forward what it has received, and the 10 HK
+        # forwarding clock (pedoman pengendalian gratifikasi) starts on that receipt. The service makes it a CaseError.
+        if self.date_received and kpk_forwarded_on < self.date_received:
+            raise ValidationError(_("Tanggal diteruskan tidak boleh sebelum tanggal gratifikasi diterima."))
+        if self.received_by_upg_on and kpk_forwarded_on < self.received_by_upg_on:
+            raise ValidationError(
+                _("Tanggal diteruskan tidak boleh sebelum laporan diterima UPG (%(date)s).")
+                % {"date": self.received_by_upg_on.strftime("%d-%m-%Y")}
+            )
         self.kpk_forwarded_on, self.kpk_channel, self.kpk_reference = kpk_forwarded_on, kpk_channel, kpk_reference
 
     @transition(

@@ -111,7 +111,11 @@ def _form_page(request, report=None):
     bound = request.method == "POST"
     form = ReportForm(request.POST or None, instance=report, submitting=submitting)
     formset = ObjectFormSet(
-        request.POST or None, instance=report or GratifikasiReport(), prefix="objek", submitting=submitting
+        request.POST or None,
+        instance=report or GratifikasiReport(),
+        prefix="objek",
+        submitting=submitting,
+        form_kwargs={"refusal": form.is_refusal},
     )
     # Validate both, so the advice panel sees the objects even when the report itself has an error.
     valid = bound and all([form.is_valid(), formset.is_valid()])

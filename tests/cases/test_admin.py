@@ -1,6 +1,7 @@
 """Pengaturan (the Django admin) reads in Bahasa Indonesia: its titles, the sections of third-party apps,
 role and status labels instead of codes, people by full name; guardian's AnonymousUser is not listed."""
 
+import importlib
 import re
 
 import pytest
@@ -87,6 +88,30 @@ def test_an_admin_resets_a_lost_phone_from_the_user_list(admin_client, make_user
     assert "diatur ulang" in text(response)
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert get_user_model().objects.filter(pk=user.pk).exists()
+
+
+def test_sigaps_own_permissions_and_columns_are_named_in_indonesian(admin_client, make_user, make_widget, handler):
+    make_widget("reviewing")
+    user = make_user("budi", policy.PEGAWAI)
+    permissions = text(admin_client.get(f"/admin/auth/user/{user.pk}/change/"))
+    assert "Dapat menangani kasus ini" in permissions
+    assert "Can handle this case" not in permissions and "Can receive and assign" not in permissions
+    events = admin_client.get("/admin/cases/caseevent/").content.decode()
+    policies = admin_client.get("/admin/cases/rolepolicy/").content.decode()
+    headers = re.findall(r"<th scope=\"col\"[^>]*>(.*?)</th>", events + policies, re.S)
+    headers = " ".join(strip_tags(header) for header in headers)
+    assert "Kasus" in headers and "Urutan" in headers and "Grup" in headers
+    assert not re.search(r"\b(Case|Seq|Group)\b", headers)
+
+
+def test_the_migration_renames_the_permissions_of_an_existing_installation():
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+
+    rename = importlib.import_module("cases.migrations.0007_admin_indonesian_names").rename
+    Permission.objects.filter(codename="handle_case").update(name="Can handle this case")
+    rename(apps, None)
+    assert Permission.objects.get(codename="handle_case").name == "Dapat menangani kasus ini"
 
 
 def test_the_user_form_offers_roles_by_name(admin_client, make_user):

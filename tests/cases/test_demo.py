@@ -23,7 +23,9 @@ def fake_server():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_serve_prints_the_credentials_last_and_mails_link_to_the_served_address(fake_server, settings, monkeypatch):
+def test_serve_prints_the_credentials_last_and_mails_link_to_the_served_address(
+    fake_server, settings, monkeypatch, mailoutbox
+):
     monkeypatch.delenv("SIGAP_BASE_URL", raising=False)
     settings.SIGAP_BASE_URL = "http://localhost:8000"
     out = io.StringIO()
@@ -36,6 +38,10 @@ def test_serve_prints_the_credentials_last_and_mails_link_to_the_served_address(
     tail = text[credentials:].strip().splitlines()
     assert tail[-1].startswith("Two-factor sign-in")
     assert settings.SIGAP_BASE_URL == "http://127.0.0.1:8765"
+    # Also the e-mails sent while seeding and by the first deadline sweep, before the server listens.
+    linked = [message.body for message in mailoutbox if "http" in message.body]
+    assert linked, "seeding sent no e-mail with a link: nothing was checked"
+    assert all("http://127.0.0.1:8765/" in body for body in linked)
 
 
 @pytest.mark.django_db(transaction=True)

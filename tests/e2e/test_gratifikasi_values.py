@@ -139,3 +139,31 @@ def test_long_unbroken_text_wraps_on_the_case_page(live_server, chromium_path, p
             assert width[0] <= width[1], f"page scrolls sideways: {width}"
         finally:
             browser.close()
+
+
+def test_switching_to_a_refusal_hides_compensation_and_kept_by_the_reporter(live_server, chromium_path, pegawai):
+    from playwright.sync_api import expect, sync_playwright
+
+    base = live_server.url
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_context(locale="id-ID").new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            log_in(page, base, pegawai.username, PASSWORD)
+            page.goto(base + "/gratifikasi/baru/")
+            compensation = page.locator("#id_kompensasi_0")
+            page.check("input[name=report_type][value=penerimaan]")
+            expect(compensation).to_be_visible()
+            assert page.input_value("#id_objek-0-location") == "pelapor"
+
+            page.check("input[name=report_type][value=penolakan]")
+            expect(compensation).to_be_hidden()
+            assert page.input_value("#id_objek-0-location") == "dikembalikan"
+            assert page.locator("#id_objek-0-location option[value=pelapor]").is_disabled()
+
+            page.check("input[name=report_type][value=penerimaan]")
+            expect(compensation).to_be_visible()
+            assert not page.locator("#id_objek-0-location option[value=pelapor]").is_disabled()
+        finally:
+            browser.close()

@@ -49,6 +49,10 @@ def make_report(unit, pegawai, upg):
         fields.setdefault("giver_relationship", "rekanan")
         fields.setdefault("summary", "Diberikan setelah rapat pengadaan.")
         fields.setdefault("report_type", "penerimaan")
+        if state != "draft":
+            # Reports of the past: the UPG received them two days after the gift (submit keeps a date already
+            # set), so the forwarding below is not before the UPG had the report.
+            fields.setdefault("received_by_upg_on", date_received + dt.timedelta(days=2))
         report = services.create_case(
             kind="gratifikasi",
             actor=pegawai,
@@ -116,6 +120,17 @@ def test_upg_downloads_the_report_as_a_pdf_with_its_facts(client, upg, make_repo
     assert "Hendra Wijaya" in text
     assert "Tas kulit" in text
     assert "2.500.000" in text  # intcomma in Indonesian: dots between thousands
+
+
+def test_the_pdfs_exemption_analysis_speaks_of_the_reporter_not_to_them(client, upg, make_report):
+    report = make_report("submitted", giver_relationship="rekanan", related_to_duties=True)
+    client.force_login(upg)
+    text = pdf_text(client.get(f"/gratifikasi/{report.reference}/pdf/").content)
+    if text is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    analysis = " ".join(text.split("Analisis pengecualian", 1)[1].split()[:40])
+    assert "tugas atau jabatan pelapor" in analysis
+    assert not re.search(r"\bAnda\b", analysis)
 
 
 def test_inspektur_may_download_the_pdf(client, inspektur, make_report):

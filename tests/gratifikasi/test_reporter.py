@@ -1,10 +1,12 @@
 """The reporter's side of a gratifikasi report: their own case page speaks to them, a report sent back shows
 what is asked and by when, drafts can be deleted, and the PDF is their proof of reporting."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
-from cases import policy, services
+from cases import policy, services, workdays
 from cases.models import Case, CaseEvent
 from gratifikasi.models import GratifikasiObject, GratifikasiReport
 
@@ -173,3 +175,34 @@ def test_the_reporters_page_in_english(client, pegawai, upg, make_report):
     assert "Message to the UPG" in html
     assert "The UPG asks you to complete this report" in html
     assert "Report status" in html
+    # No punctuation right after the bold date: read element by element it became "Complete it by 16-12-2026 :".
+    assert re.search(r"Until <strong>[0-9-]+</strong> the UPG can still forward your report", html)
+    assert not re.search(r"</strong>[:,.;]", html)
+
+
+def test_an_upg_officers_own_report_with_no_other_officer_waits_for_the_coordinator(client, upg, unit, make_user):
+    report = services.create_case(
+        kind="gratifikasi",
+        actor=upg,
+        unit=unit,
+        reporter=upg,
+        report_type="penerimaan",
+        date_received=workdays.today(),
+        giver_name="Budi",
+        giver_institution="PT Rekanan",
+        summary="parsel",
+    )
+    GratifikasiObject.objects.create(report=report, kind="barang", description="Parsel", value=750_000)
+    report = services.transition(report, "submit", upg)
+    client.force_login(upg)
+
+    html = page(client, report)
+    assert "kasus menunggu koordinator atau inspektorat menetapkan petugas" in html
+    assert "ditangani petugas lain" not in html
+    with pytest.raises(services.NotAllowed, match="menunggu koordinator atau inspektorat"):
+        services.transition(report, "start_verification", upg)
+
+    make_user("upg2", policy.PETUGAS_UPG)
+    assert "kasus ini ditangani petugas lain" in page(client, report)
+    with pytest.raises(services.NotAllowed, match="ditangani petugas lain"):
+        services.transition(report, "start_verification", upg)

@@ -1,6 +1,7 @@
 """The employee's report form and the UPG's transition pages, with bad input."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -65,6 +66,41 @@ def test_an_employee_submits_and_the_upg_is_notified(employee, upg):
     assert report.status == Status.SUBMITTED
     assert response["Location"] == reverse("cases:detail", args=[report.reference])
     assert OutboxMessage.objects.filter(recipient=upg).exists()
+
+
+def refusal_data(**overrides):
+    return form_data(
+        report_type="penolakan",
+        related_to_duties="",
+        kompensasi="1",
+        **{"objek-0-location": "dikembalikan", "objek-1-location": "dikembalikan", **overrides},
+    )
+
+
+def test_a_refusal_is_not_asked_about_compensation_nor_offered_kept_by_the_reporter(employee):
+    response = employee.post(reverse("gratifikasi:create"), refusal_data(save="1"))
+    report = GratifikasiReport.objects.get()
+    assert response.status_code == 302 and report.kompensasi is None  # posted "1": ignored for a refusal
+    page = employee.get(response["Location"]).content.decode()
+    assert re.search(r'<div class="field" data-receipt-only hidden>\s*<label[^>]*>Bila KPK menetapkan', page)
+    assert re.search(r'<option value="pelapor"[^>]* hidden disabled>', page)
+    assert not re.search(r'<option value="pelapor"[^>]*selected', page)
+
+
+def test_a_refusal_with_an_object_kept_by_the_reporter_is_refused(employee):
+    response = employee.post(reverse("gratifikasi:create"), refusal_data(save="1", **{"objek-0-location": "pelapor"}))
+    assert response.status_code == 200
+    assert "Pada penolakan, objek tidak disimpan pelapor" in response.content.decode()
+    assert not GratifikasiReport.objects.exists()
+    # An untouched empty row still posting the receipt's default is no object and no error.
+    response = employee.post(reverse("gratifikasi:create"), refusal_data(save="1", **{"objek-1-location": "pelapor"}))
+    assert response.status_code == 302 and GratifikasiReport.objects.get().objects_received.count() == 1
+
+
+def test_a_receipt_still_asks_about_compensation(employee):
+    page = employee.get(reverse("gratifikasi:create")).content.decode()
+    assert re.search(r'<div class="field" data-receipt-only>\s*<label[^>]*>Bila KPK menetapkan', page)
+    assert re.search(r'<option value="pelapor" selected data-receipt-only>', page)
 
 
 def test_a_draft_can_be_saved_with_little_but_not_submitted(employee):

@@ -173,8 +173,9 @@ def test_a_report_reaching_kpk_after_the_legal_deadline_is_late(make_report, upg
 
 
 def test_the_forwarding_date_entered_is_what_meets_the_clock(make_report, upg):
-    with at(dt.date(2026, 12, 22)):
+    with at(dt.date(2026, 12, 8)):
         report = make_report(ANALYSE, received=dt.date(2026, 11, 2))
+    with at(dt.date(2026, 12, 22)):
         services.transition(
             report, "forward_to_kpk", upg, **data_for("forward_to_kpk", kpk_forwarded_on=dt.date(2026, 12, 10))
         )
@@ -182,19 +183,30 @@ def test_the_forwarding_date_entered_is_what_meets_the_clock(make_report, upg):
     assert legal.met_on == dt.date(2026, 12, 10) and not legal.is_late
 
 
+def test_forwarding_before_the_upg_received_the_report_is_refused_and_saves_nothing(make_report, upg):
+    with at(dt.date(2026, 12, 22)):
+        report = make_report(ANALYSE, received=dt.date(2026, 12, 1))
+        events = CaseEvent.objects.filter(case=report).count()
+        with pytest.raises(services.CaseError, match="sebelum laporan diterima UPG"):
+            services.transition(
+                report, "forward_to_kpk", upg, **data_for("forward_to_kpk", kpk_forwarded_on=dt.date(2026, 12, 10))
+            )
+    report.refresh_from_db()
+    assert report.status == "analysing" and report.kpk_forwarded_on is None
+    assert CaseEvent.objects.filter(case=report).count() == events
+
+
 def test_completion_clock_is_20_hk_from_2026_and_30_before(make_report, upg):
     with at(dt.date(2026, 11, 23)):
         report = make_report([*FORWARD, ("kpk_returned", {"kpk_returned_on": dt.date(2026, 11, 23)})])
     assert clocks(report)["kpk_completion"].working_days == 20
+    with at(dt.date(2026, 1, 14)):
+        old = make_report(ANALYSE, received=dt.date(2026, 1, 5))
     with at(dt.date(2026, 1, 16)):
-        old = make_report(
-            [
-                *ANALYSE,
-                ("forward_to_kpk", {"kpk_forwarded_on": dt.date(2026, 1, 14)}),
-                ("kpk_returned", {"kpk_returned_on": dt.date(2026, 1, 15)}),
-            ],
-            received=dt.date(2026, 1, 5),
+        old = services.transition(
+            old, "forward_to_kpk", upg, **data_for("forward_to_kpk", kpk_forwarded_on=dt.date(2026, 1, 14))
         )
+        old = services.transition(old, "kpk_returned", upg, kpk_returned_on=dt.date(2026, 1, 15))
     assert clocks(old)["kpk_completion"].working_days == 30
 
 

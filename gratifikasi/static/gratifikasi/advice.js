@@ -30,6 +30,19 @@
   }
   function syncRows() { Array.prototype.forEach.call(form.querySelectorAll(".object"), syncRow); }
 
+  // A refusal kept nothing: no compensation question, no "Disimpan pelapor" (the server refuses it too).
+  function syncReportType() {
+    var checked = form.querySelector("input[name='report_type']:checked");
+    var refusal = !!checked && checked.value === "penolakan";
+    Array.prototype.forEach.call(form.querySelectorAll("[data-receipt-only]"), function (element) {
+      element.hidden = refusal;
+      if (element.tagName === "OPTION") {
+        element.disabled = refusal;
+        if (refusal && element.selected) { element.parentNode.value = "dikembalikan"; }
+      }
+    });
+  }
+
   function showPending() {
     if (pending) { panel.innerHTML = pending.innerHTML; }
   }
@@ -50,10 +63,12 @@
   form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 400); });
   form.addEventListener("change", function (event) {
     if (event.target.closest(".object")) { syncRow(event.target.closest(".object")); }
+    if (event.target.name === "report_type") { syncReportType(); }
     clearTimeout(timer);
     timer = setTimeout(refresh, 100);
   });
   syncRows();
+  syncReportType();
   // Back restores what was typed after this script ran: make the rows and the advice match it again.
-  window.addEventListener("pageshow", function (event) { if (event.persisted) { syncRows(); refresh(); } });
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { syncRows(); syncReportType(); refresh(); } });
 })();
