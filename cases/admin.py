@@ -219,8 +219,22 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
         workdays.overrides_changed()
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that are written only by SIGAP's own services (the audit log, a kind's register, the
+    custodians' keys): Pengaturan shows them and nothing more."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ["case", "seq", "action_name", "actor_name", "created_at", "from_label", "to_label"]
     list_filter = ["action"]
     list_select_related = ["case", "actor"]
@@ -257,12 +271,3 @@ class CaseEventAdmin(admin.ModelAdmin):
             if transition.name == name:
                 return str(transition.custom.get("label", name))
         return name
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,6 +9,7 @@ where each report stands — enough to find a stuck case by its reference and ha
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from cases.admin import ReadOnlyAdmin
 from gratifikasi.models import GratifikasiReport
 
 # The Case columns an admin may read; none of the gift, the giver or the reporter.
@@ -16,7 +17,7 @@ REGISTER_FIELDS = ["reference", "status", "unit", "confidentiality", "submitted_
 
 
 @admin.register(GratifikasiReport)
-class GratifikasiReportAdmin(admin.ModelAdmin):
+class GratifikasiReportAdmin(ReadOnlyAdmin):
     list_display = ["reference", "status_name", "unit", "confidentiality", "submitted_at", "due_date", "closed_at"]
     list_filter = ["status", "confidentiality"]
     list_select_related = ["unit"]
@@ -27,12 +28,3 @@ class GratifikasiReportAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"), ordering="status")
     def status_name(self, report):
         return report.status_label
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

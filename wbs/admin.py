@@ -9,11 +9,12 @@ Keys are made and removed on SIGAP's own pages (wbs.services), never here, and n
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from cases.admin import ReadOnlyAdmin
 from wbs.models import CustodianKey
 
 
 @admin.register(CustodianKey)
-class CustodianKeyAdmin(admin.ModelAdmin):
+class CustodianKeyAdmin(ReadOnlyAdmin):
     list_display = ["custodian", "is_active", "created_at"]
     list_filter = ["is_active"]
     list_select_related = ["user"]
@@ -23,12 +24,3 @@ class CustodianKeyAdmin(admin.ModelAdmin):
     @admin.display(description=_("kustodian"), ordering="user__first_name")
     def custodian(self, key):
         return str(key)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
