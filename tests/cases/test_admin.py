@@ -108,7 +108,7 @@ def test_the_migration_renames_the_permissions_of_an_existing_installation():
     from django.apps import apps
     from django.contrib.auth.models import Permission
 
-    rename = importlib.import_module("cases.migrations.0007_admin_indonesian_names").rename
+    rename = importlib.import_module("cases.migrations.0008_admin_indonesian_names").rename
     Permission.objects.filter(codename="handle_case").update(name="Can handle this case")
     rename(apps, None)
     assert Permission.objects.get(codename="handle_case").name == "Dapat menangani kasus ini"
