@@ -20,18 +20,14 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.forms import LoginForm, TokenForm
-from cases.middleware import has_device
+from cases.middleware import client_address, has_device
 
 
 def login_client_pseudonym(request) -> str | None:
     """The client of a sign-in attempt as django-axes records it (AXES_CLIENT_IP_CALLABLE): a keyed hash of
     the address written as an IPv6 address, so axes can lock "this username from this client" while its
     attempts table keeps no real address. Rotating SECRET_KEY only forgets current lock-outs."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if settings.SIGAP_BEHIND_PROXY:
-        # As in PublicIntakePrivacyMiddleware: only the proxy's own (last) entry is not the client's claim.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        address = forwarded.rsplit(",", 1)[-1].strip() or address
+    address = client_address(request)
     if not address:
         return None
     digest = salted_hmac("sigap.login-client", address, algorithm="sha256").digest()

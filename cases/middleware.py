@@ -162,6 +162,16 @@ class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+def client_address(request) -> str:
+    """The client's address, for pseudonyms only (never stored or logged as it is). Behind our proxy
+    (SIGAP_BEHIND_PROXY) the proxy appends the client it saw last; only that entry is not the client's claim."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.SIGAP_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        address = forwarded.rsplit(",", 1)[-1].strip() or address
+    return address
+
+
 # Request headers that name or fingerprint a client. Proxies add the forwarded ones.
 _CLIENT_HEADERS = (
     "REMOTE_ADDR",
@@ -190,12 +200,7 @@ class PublicIntakePrivacyMiddleware:
 
     def __call__(self, request):
         if _is_public(request.path):
-            address = request.META.get("REMOTE_ADDR", "")
-            if settings.SIGAP_BEHIND_PROXY:
-                # The proxy appends the client it saw last; only that entry is not the client's own claim.
-                forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-                address = forwarded.rsplit(",", 1)[-1].strip() or address
-            request.client_tag = intake.client_tag(address)
+            request.client_tag = intake.client_tag(client_address(request))
             for header in _CLIENT_HEADERS:
                 request.META.pop(header, None)
             request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
