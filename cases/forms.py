@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import attachments, registry
 from cases.models import Unit
-from cases.textlimits import MESSAGE_MAX_LENGTH, LimitedTextForm, show_limits
+from cases.textlimits import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, LimitedTextForm, show_limits
 
 
 class InboxFilterForm(forms.Form):
@@ -50,10 +50,10 @@ class TransitionForm(LimitedTextForm, forms.Form):
     name = forms.CharField(max_length=64, widget=forms.HiddenInput)
     expected_status = forms.CharField(max_length=40, widget=forms.HiddenInput)
     note = forms.CharField(
-        label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Catatan"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
     # Required by the service for closing steps; optional here so the service's message is the one shown.
-    reason = forms.CharField(required=False, max_length=2000)
+    reason = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH)
     confirmed = forms.BooleanField(required=False)
 
 
@@ -100,7 +100,7 @@ class TransitionDataForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan untuk pelapor (opsional; pelapor membacanya)"),
         required=False,
-        max_length=2000,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -130,13 +130,10 @@ class MessageForm(LimitedTextForm, forms.Form):
     )
 
 
-REASON_MAX = 2000
-
-
 def reason_field() -> forms.CharField:
     return forms.CharField(
         label=_("Alasan (wajib; dicatat di log audit)"),
-        max_length=REASON_MAX,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -14,7 +14,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from cases import attachments, audit, deadlines, intake, notifications, policy, registry, workdays
 from cases.models import Case, CaseText, Confidentiality, EmployeeProfile, ReferenceCounter
-from cases.textlimits import MESSAGE_MAX_LENGTH
+from cases.textlimits import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH
 
 
 class CaseError(Exception):
@@ -109,12 +109,12 @@ def text_data(case: Case, key: str, text: str) -> dict:
     return {key: text}
 
 
-def _within_limit(text: str) -> str:
+def _within_limit(text: str, limit: int = MESSAGE_MAX_LENGTH) -> str:
     """A message or note as it may be stored: refused when longer than the forms allow, never cut short."""
-    if len(text) > MESSAGE_MAX_LENGTH:
+    if len(text) > limit:
         raise CaseError(
             _("Teks terlalu panjang: paling banyak %(limit)s karakter.")
-            % {"limit": number_format(MESSAGE_MAX_LENGTH, force_grouping=True)}
+            % {"limit": number_format(limit, force_grouping=True)}
         )
     return text
 
@@ -243,7 +243,7 @@ def _run_transition(case, name, actor, kind, expected_status, note, reason, conf
                 _("Tindakan “%(action)s” memerlukan catatan untuk pelapor.")
                 % {"action": meta.custom.get("label", name)}
             )
-        reason = reason.strip()
+        note, reason = _within_limit(note, NOTE_MAX_LENGTH), _within_limit(reason.strip(), NOTE_MAX_LENGTH)
         if policy.needs_confirmation(locked, meta):
             if not reason:
                 raise CaseError(_("Tindakan ini tidak dapat dibatalkan: tuliskan alasannya."))
@@ -269,7 +269,7 @@ def _run_transition(case, name, actor, kind, expected_status, note, reason, conf
             actor,
             from_status=from_status,
             to_status=locked.status,
-            data={"transition": name, **text_data(locked, "note", note), **text_data(locked, "reason", reason[:2000])},
+            data={"transition": name, **text_data(locked, "note", note), **text_data(locked, "reason", reason)},
         )
         if staged is not None:
             attachments.record(case=locked, staged=staged, actor=actor)

@@ -11,6 +11,8 @@ TEXT_WIDGETS = (forms.TextInput, forms.Textarea)
 # The longest message or internal note: the forms say it, and the services refuse longer text instead of
 # cutting it (a silent cut loses what the writer meant to say).
 MESSAGE_MAX_LENGTH = 4000
+# The longest note or reason that goes with a transition.
+NOTE_MAX_LENGTH = 2000
 
 
 def show_limits(form: forms.BaseForm) -> None:

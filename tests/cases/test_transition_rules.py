@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cases import attachments, policy, services
 from cases.models import Attachment, CaseEvent
+from cases.textlimits import NOTE_MAX_LENGTH
 from tests.casetype.models import Widget
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +157,17 @@ def test_the_reporter_cannot_write_an_internal_note_through_the_service_either(m
     assert list(CaseEvent.objects.filter(case_id=case.pk, action="comment").values_list("actor", flat=True)) == [
         handler.pk
     ]
+
+
+# --- the length of a note or reason ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["note", "reason"])
+def test_a_note_or_reason_over_the_limit_is_refused_not_cut(make_widget, handler, field):
+    case = make_widget("reviewing")
+    before = snapshot(case)
+    too_long = "x" * (NOTE_MAX_LENGTH + 1)
+    with pytest.raises(services.CaseError) as refused:
+        services.transition(case, "reject", handler, confirmed=True, **{"reason": "Cukup.", field: too_long})
+    assert "terlalu panjang" in refused.value.message
+    assert snapshot(case) == before
