@@ -14,13 +14,14 @@ from cases import registry, workdays
 from cases.exports import DATE, MONEY, NUMBER, Column, XlsxBook, clock_cell, csv_items
 from gratifikasi.exemptions import advise_report
 from gratifikasi.models import GratifikasiObject, GratifikasiReport, ReportType
+from gratifikasi.services import export_record
 
 
 def report_pdf(report: GratifikasiReport, *, for_reporter: bool = False) -> bytes:
     """The fields of KPK's Formulir Laporan Gratifikasi (Peraturan KPK 2/2019 Pasal 5), to attach when
     forwarding, or for the reporter as proof of reporting (WeasyPrint, no network). Always in Bahasa
     Indonesia, whatever the user's interface language: it is KPK's form."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy (cairo, fonts): loaded only when a PDF is made
 
     reporter = report.reporter
     objects = list(report.objects_received.all())
@@ -252,7 +253,5 @@ def recap_csv(reports) -> tuple[bytes, int]:
 
 
 def record_recap(reports, actor, what: str = "xlsx-recap") -> None:
-    from gratifikasi.services import export_record
-
     for case_id in reports.values_list("pk", flat=True).iterator(chunk_size=500):
         export_record(case=GratifikasiReport(pk=case_id), actor=actor, what=what)
