@@ -31,6 +31,8 @@ TRANSITION_METADATA = {
     "note_required": "the step needs a note (cases.views)",
     "style": "the button's style, e.g. 'danger' (cases.views)",
     "confirm": "the step is irreversible: confirmation and reason (cases.policy.needs_confirmation)",
+    "service": "dotted path of the kind's service the case page runs instead of cases.services.transition, for a "
+    "step that writes more than the case (cases.views)",
 }
 
 # Every detail model names its parent link `case` (docs/adding-a-case-kind.md). WBS predates the rule: renaming its
@@ -146,7 +148,27 @@ def transition_errors(kinds: Iterable[registry.CaseKind]) -> list[checks.CheckMe
             path = transition.custom.get("form")
             if path:
                 errors += _form_errors(kind, transition.name, path)
+            service = transition.custom.get("service")
+            if service:
+                errors += _service_errors(kind, transition.name, service)
     return errors
+
+
+def _service_errors(kind: registry.CaseKind, name: str, path: str) -> list[checks.CheckMessage]:
+    try:
+        service = import_string(path)
+    except ImportError as exc:
+        return [
+            _error(
+                f"Transition {name!r} names service {path!r}, which cannot be imported: {exc}",
+                kind,
+                "sigap.E013",
+                hint="Give the dotted path of a function with the signature of cases.services.transition.",
+            )
+        ]
+    if not callable(service):
+        return [_error(f"Transition {name!r} names service {path!r}, which is not callable.", kind, "sigap.E013")]
+    return []
 
 
 def _form_errors(kind: registry.CaseKind, name: str, path: str) -> list[checks.CheckMessage]:

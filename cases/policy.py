@@ -416,5 +416,17 @@ def reporter(instance: Case, user) -> bool:
     return is_reporter(user, instance) and not isinstance(user, AnonymousUser)
 
 
+def public_reporter(instance: Case, user) -> bool:
+    """A step of a reporter without an account (a complainant confirming an answer), run only by
+    cases.services.transition with no actor and by="reporter": no signed-in user may ever take it."""
+    return False
+
+
+def system(instance: Case, user) -> bool:
+    """A step the system takes (the periodic sweep closing an unanswered complaint), run only by
+    cases.services.transition with no actor and by="system"."""
+    return False
+
+
 # Transitions with these permissions are the reporter's own steps, which segregation of duties leaves to them.
 REPORTER_PERMISSIONS = (reporter,)

@@ -99,6 +99,12 @@ class CaseKind:
     # Name fields of the detail model the inbox searches (icontains), e.g. the giver of a gratifikasi; only
     # on cases whose names the user may read (cases.selectors). Never content, never a restricted kind.
     search_fields: tuple[str, ...] = ()
+    # Optional: `(case) -> str`, the address of a reporter without an account, read at delivery time
+    # (cases.notifications), so no address is stored in the outbox.
+    reporter_email: Callable[[Any], str] | None = None
+    # Optional: `(*, source, payload, actor) -> Case` files a case of this kind converted from another kind's
+    # (cases.services.convert_case), e.g. a complaint alleging corruption becoming a WBS report.
+    receive_conversion: Callable[..., Any] | None = None
 
     @property
     def model(self) -> type["Model"]:

@@ -118,7 +118,7 @@ def case_transition(request, reference):
         return redirect("cases:transition_form", reference=reference, name=meta.name)
     # What the step needs (a note, a reason, a confirmation) the service checks: a refusal comes back below.
     try:
-        case = services.transition(
+        case = _runner(meta)(
             case,
             form.cleaned_data["name"],
             request.user,
@@ -134,6 +134,13 @@ def case_transition(request, reference):
     else:
         messages.success(request, _("Status kasus kini “%(status)s”.") % {"status": case.status_label})
     return redirect("cases:detail", reference=reference)
+
+
+def _runner(meta):
+    """What runs the step: the transition service, or the kind's own service for a step that writes more than
+    the case (its `service` metadata, e.g. a complaint converted into a WBS report), with the same signature."""
+    path = meta.custom.get("service")
+    return import_string(path) if path else services.transition
 
 
 def _transition_meta(case, name):
@@ -161,7 +168,7 @@ def case_transition_form(request, reference, name):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.transition(
+            case = _runner(meta)(
                 case,
                 name,
                 request.user,

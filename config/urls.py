@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cases import views as case_views
+from pengaduan import urls as pengaduan_urls
 
 urlpatterns = [
     path("", case_views.home, name="home"),
@@ -11,7 +12,8 @@ urlpatterns = [
     path("kasus/", include("cases.urls")),
     path("gratifikasi/", include("gratifikasi.urls")),
     path("wbs/", include("wbs.urls")),
-    path("pengaduan/", include("pengaduan.urls")),
+    path("pengaduan/", include((pengaduan_urls.public_urlpatterns, "pengaduan_publik"))),
+    path("kelola/pengaduan/", include("pengaduan.urls")),
     path("benturan/", include("benturan.urls")),
     path("admin/", admin.site.urls),
 ]

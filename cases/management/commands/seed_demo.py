@@ -27,6 +27,14 @@ DEMO_USERS = [
         "atasan",
         "199104042017032005",
     ),
+    (
+        "layanan",
+        "Yusuf Hidayat (Layanan)",
+        [policy.PETUGAS_PENGADUAN, policy.PEGAWAI],
+        "SEKR",
+        "atasan",
+        "199205052018031009",
+    ),
     ("wbs", "Hendra Gunawan (WBS)", [policy.PENGELOLA_WBS, policy.PEGAWAI], "INSP", "inspektur", "198707072012121006"),
     (
         "kustodian",
@@ -46,6 +54,7 @@ POSITIONS = {
     "upg": "Auditor Pertama (anggota UPG)",
     "upg2": "Auditor Muda (anggota UPG)",
     "pengaduan": "Pranata Humas",
+    "layanan": "Analis Pelayanan (petugas tindak lanjut pengaduan)",
     "wbs": "Auditor Madya (pengelola WBS)",
     "kustodian": "Auditor Madya",
     "inspektur": "Inspektur",
@@ -59,6 +68,7 @@ RANKS = {
     "upg": "Penata Muda, III/a",
     "upg2": "Penata, III/c",
     "pengaduan": "Penata Muda Tk. I, III/b",
+    "layanan": "Penata Muda, III/a",
     "wbs": "Penata Tk. I, III/d",
     "kustodian": "Pembina, IV/a",
     "inspektur": "Pembina Utama Muda, IV/c",
@@ -131,6 +141,8 @@ class Command(BaseCommand):
         users["upg"].user_permissions.add(Permission.objects.get(codename="coordinate_confidential"))
         # Hendra coordinates the WBS: every whistleblowing report is confidential and reaches him first.
         users["wbs"].user_permissions.add(Permission.objects.get(codename="coordinate_confidential"))
+        # Dewi coordinates complaints: only she sees the identity of a complainant who asked for confidentiality.
+        users["pengaduan"].user_permissions.add(Permission.objects.get(codename="coordinate_confidential"))
         # Demo accounts sign in with a password only; a real installation keeps the migration's defaults.
         RolePolicy.objects.update(require_two_factor=False)
         # Each kind makes its own demo cases (<app>/demo.py): the core never imports a case app.
