@@ -1,0 +1,169 @@
+"""A confidential or anonymous complainant's identity must be readable nowhere: not in any column of any table
+(history tables and the outbox included), not in the stored files, not in the log, not in an e-mail; and what
+they wrote is encrypted at rest (Perpres 76/2013: the complainant's identity is kept confidential; issue 10)."""
+
+import io
+import logging
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from cases import services
+from cases.logging import PublicIntakeFilter
+from cases.notifications import deliver_pending
+from pengaduan import services as pengaduan_services
+from pengaduan.models import Complaint, IdentityMode, Status
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NAME = "Zulkarnaen Qwertyanto Pengadu"
+PHONE = "0857-4433-9182"
+EMAIL = "zulqwerty.pengadu@contoh-unik.test"
+DESCRIPTION = "Petugas loket XKCDQ meminta uang pelicin untuk legalisir ijazah"
+EXPECTATION = "Uang JHGFDS dikembalikan"
+FILE_TEXT = "Bukti kuitansi MNBVCX-pelicin"
+OFFICER_MESSAGE = "Kami sedang memeriksa loket legalisir"
+
+IDENTITY = {"complainant_name": NAME, "complainant_contact": PHONE, "complainant_email": EMAIL}
+IDENTITY_NEEDLES = [NAME, PHONE, PHONE.replace("-", ""), EMAIL, EMAIL.split("@")[0]]
+CONTENT_NEEDLES = [DESCRIPTION, "XKCDQ", EXPECTATION, "JHGFDS", FILE_TEXT]
+
+
+def every_value():
+    """Every value of every column of every table, as text and as bytes."""
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # table names from introspection
+            for row in cursor.fetchall():
+                for value in row:
+                    if isinstance(value, memoryview):
+                        value = bytes(value)
+                    if isinstance(value, bytes | str):
+                        yield table, value
+
+
+def found_in(value, needle: str) -> bool:
+    if isinstance(value, bytes):
+        return needle.encode() in value
+    return needle in value
+
+
+@pytest.fixture
+def console_log():
+    """What the configured console handler (settings.LOGGING, with its filters) writes, at DEBUG."""
+    handler = next(
+        h
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.StreamHandler) and any(isinstance(f, PublicIntakeFilter) for f in h.filters)
+    )
+    stream, level = io.StringIO(), logging.getLogger().level
+    old = handler.setStream(stream)
+    logging.getLogger().setLevel(logging.DEBUG)
+    yield stream
+    handler.setStream(old)
+    logging.getLogger().setLevel(level)
+
+
+def walk(complaint: Complaint, officer, unit) -> Complaint:
+    """Every kind of step a complaint goes through, with the complainant's own steps from the tracking page."""
+    complaint = services.transition(complaint, "start_verification", officer)
+    services.add_message(complaint, officer, OFFICER_MESSAGE)
+    complaint = services.transition(complaint, "request_clarification", officer, note="Mohon sebutkan tanggalnya.")
+    pengaduan_services.complaint_clarify(complaint=complaint, text="Tanggal 2 November pagi.")
+    complaint = Complaint.objects.get(pk=complaint.pk)
+    complaint = services.transition(complaint, "dispose", officer, disposed_unit=unit, handler=officer)
+    complaint = services.transition(complaint, "respond_first", officer, note="Sedang ditindaklanjuti.")
+    complaint = services.transition(
+        complaint, "send_answer", officer, answer="Petugas sudah ditegur.", answer_signatory="Kepala Bagian Umum"
+    )
+    pengaduan_services.complaint_dispute(complaint=Complaint.objects.get(pk=complaint.pk), text="Uang belum kembali.")
+    complaint = Complaint.objects.get(pk=complaint.pk)
+    complaint = services.transition(
+        complaint, "send_answer", officer, answer="Uang sudah dikembalikan.", answer_signatory="Kepala Bagian Umum"
+    )
+    pengaduan_services.complaint_confirm(complaint=Complaint.objects.get(pk=complaint.pk))
+    pengaduan_services.complaint_rate(complaint=Complaint.objects.get(pk=complaint.pk), score=4, comment="Cukup cepat.")
+    return Complaint.objects.get(pk=complaint.pk)
+
+
+def file_with(identity_mode):
+    return pengaduan_services.complaint_file(
+        fields={
+            "category": "03",
+            "description": DESCRIPTION,
+            "expectation": EXPECTATION,
+            "location": "Loket legalisir",
+            "truth_statement": True,
+        },
+        identity_mode=identity_mode,
+        identity=IDENTITY,
+        files=[SimpleUploadedFile("kuitansi.txt", FILE_TEXT.encode(), "text/plain")],
+    )
+
+
+@pytest.fixture
+def everything_happened(officer, coordinator, unit, console_log):
+    """A confidential and an anonymous complaint with a known identity and content, walked from filing to the
+    complainant's rating, with a message from the office; then the outbox drained."""
+    walked = []
+    for mode in (IdentityMode.CONFIDENTIAL, IdentityMode.ANONYMOUS):
+        complaint, _pin = file_with(mode)
+        walked.append(walk(complaint, officer, unit))
+    deliver_pending()
+    return walked
+
+
+def test_the_walk_went_all_the_way(everything_happened):
+    assert [c.status for c in everything_happened] == [Status.CLOSED, Status.CLOSED]
+    assert [c.satisfaction for c in everything_happened] == [4, 4]
+
+
+def test_no_identity_and_no_content_in_plaintext_in_any_table(everything_happened):
+    tables = set(connection.introspection.table_names())
+    assert {"pengaduan_complaint", "pengaduan_historicalcomplaint", "cases_outboxmessage", "cases_caseevent"} <= tables
+    leaks = sorted(
+        {
+            (table, needle)
+            for table, value in every_value()
+            for needle in IDENTITY_NEEDLES + CONTENT_NEEDLES
+            if found_in(value, needle)
+        }
+    )
+    assert leaks == []
+
+
+def test_the_office_can_still_read_what_it_needs(everything_happened):
+    confidential, anonymous = everything_happened
+    assert (confidential.description, confidential.complainant_name) == (DESCRIPTION, NAME)
+    assert anonymous.description == DESCRIPTION
+    # An anonymous complainant gave no identity that anyone keeps; an address for news only.
+    assert (anonymous.complainant_name, anonymous.complainant_contact) == ("", "")
+
+
+def test_stored_files_hold_no_plaintext(everything_happened):
+    root = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    blobs = [path.read_bytes() for path in root.rglob("*") if path.is_file()]
+    assert blobs and not any(FILE_TEXT.encode() in blob for blob in blobs)
+
+
+def test_the_log_holds_no_identity_or_content(everything_happened, console_log):
+    logged = console_log.getvalue()
+    assert [needle for needle in IDENTITY_NEEDLES + CONTENT_NEEDLES if needle in logged] == []
+
+
+def test_emails_say_only_that_there_is_news(everything_happened):
+    assert mail.outbox  # the handlers heard of the complaints at least
+    for message in mail.outbox:
+        text = message.subject + message.body + "".join(str(alt[0]) for alt in getattr(message, "alternatives", []))
+        needles = IDENTITY_NEEDLES + CONTENT_NEEDLES + [OFFICER_MESSAGE, "Petugas sudah ditegur", "dikembalikan"]
+        assert [needle for needle in needles if needle in text] == [], message.subject
+
+
+def test_the_complainant_was_told_there_is_news(everything_happened):
+    """They gave an address: they hear of the answer, without its content (checked above)."""
+    to_complainant = [message for message in mail.outbox if EMAIL in message.to]
+    assert to_complainant
