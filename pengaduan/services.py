@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases import attachments, audit, intake, services, workdays
 from cases.models import Case, Unit
-from cases.services import AlreadyChanged, CaseError, NotAllowed
+from cases.services import CaseError, NotAllowed
 from pengaduan.models import LODGING_DAYS, Channel, Complaint, IdentityMode, Status
 
 logger = logging.getLogger(__name__)
@@ -272,7 +272,7 @@ def complaints_close_unanswered(today: dt.date | None = None) -> int:
                 confirmed=True,
                 reason=_("Ditutup otomatis: pengadu tidak menanggapi jawaban dalam 10 hari kerja."),
             )
-        except AlreadyChanged:
+        except services.AlreadyChanged:
             continue  # confirmed, disputed or closed by another sweep meanwhile
         except CaseError as exc:
             # Not silently: a refusal here is a fault (the complainant would wait for a closure that never comes).

@@ -194,7 +194,7 @@ def test_a_duplicate_is_linked_and_both_kept(make_complaint, unit, officer, data
     runner("mark_duplicate")(complaint, "mark_duplicate", officer, **data)
     assert Complaint.objects.get(pk=complaint.pk).status == Status.DUPLICATE
     assert Complaint.objects.get(pk=original.pk).status == Status.RECEIVED
-    assert CaseLink.objects.filter(source_id=complaint.pk, target_id=original.pk, relation="duplicate_of").exists()
+    assert CaseLink.objects.filter(from_case_id=complaint.pk, to_case_id=original.pk, relation="duplicate_of").exists()
 
 
 def test_a_complaint_is_not_its_own_duplicate(make_complaint, officer, data_for):
