@@ -4,6 +4,7 @@ they wrote is encrypted at rest (Perpres 76/2013: the complainant's identity is 
 
 import io
 import logging
+import secrets
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,13 @@ from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 
 from cases import services
 from cases.logging import PublicIntakeFilter
 from cases.notifications import deliver_pending
 from pengaduan import services as pengaduan_services
-from pengaduan.models import Complaint, IdentityMode, Status
+from pengaduan.models import Complaint, IdentityMode, Service, Status
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,6 +33,9 @@ OFFICER_MESSAGE = "Kami sedang memeriksa loket legalisir"
 IDENTITY = {"complainant_name": NAME, "complainant_contact": PHONE, "complainant_email": EMAIL}
 IDENTITY_NEEDLES = [NAME, PHONE, PHONE.replace("-", ""), EMAIL, EMAIL.split("@")[0]]
 CONTENT_NEEDLES = [DESCRIPTION, "XKCDQ", EXPECTATION, "JHGFDS", FILE_TEXT]
+# Where a public complainant came from: never kept or logged (cases.middleware.PublicIntakePrivacyMiddleware).
+ADDRESS, FORWARDED, AGENT = "203.0.113.91", "198.51.100.92", "AduAgen/7.7 (penanda-aduan-unik)"
+TRACES = [ADDRESS, FORWARDED, AGENT, "penanda-aduan-unik"]
 
 
 def every_value():
@@ -68,26 +73,37 @@ def console_log():
     logging.getLogger().setLevel(level)
 
 
-def walk(complaint: Complaint, officer, unit) -> Complaint:
-    """Every kind of step a complaint goes through, with the complainant's own steps from the tracking page."""
+def office_steps(complaint: Complaint, officer, unit, complainant) -> Complaint:
+    """Every kind of step a complaint goes through; `complainant` takes the complainant's own (clarify, dispute,
+    confirm, rate) from the tracking page or through the services."""
     complaint = services.transition(complaint, "start_verification", officer)
     services.add_message(complaint, officer, OFFICER_MESSAGE)
     complaint = services.transition(complaint, "request_clarification", officer, note="Mohon sebutkan tanggalnya.")
-    pengaduan_services.complaint_clarify(complaint=complaint, text="Tanggal 2 November pagi.")
+    complainant("clarify", complaint, text="Tanggal 2 November pagi.")
     complaint = Complaint.objects.get(pk=complaint.pk)
     complaint = services.transition(complaint, "dispose", officer, disposed_unit=unit, handler=officer)
     complaint = services.transition(complaint, "respond_first", officer, note="Sedang ditindaklanjuti.")
     complaint = services.transition(
         complaint, "send_answer", officer, answer="Petugas sudah ditegur.", answer_signatory="Kepala Bagian Umum"
     )
-    pengaduan_services.complaint_dispute(complaint=Complaint.objects.get(pk=complaint.pk), text="Uang belum kembali.")
+    complainant("dispute", complaint, text="Uang belum kembali.")
     complaint = Complaint.objects.get(pk=complaint.pk)
     complaint = services.transition(
         complaint, "send_answer", officer, answer="Uang sudah dikembalikan.", answer_signatory="Kepala Bagian Umum"
     )
-    pengaduan_services.complaint_confirm(complaint=Complaint.objects.get(pk=complaint.pk))
-    pengaduan_services.complaint_rate(complaint=Complaint.objects.get(pk=complaint.pk), score=4, comment="Cukup cepat.")
+    complainant("confirm", complaint)
+    complainant("rate", complaint, score=4, comment="Cukup cepat.")
     return Complaint.objects.get(pk=complaint.pk)
+
+
+def through_services(step, complaint, **data):
+    fresh = Complaint.objects.get(pk=complaint.pk)
+    {
+        "clarify": pengaduan_services.complaint_clarify,
+        "dispute": pengaduan_services.complaint_dispute,
+        "confirm": pengaduan_services.complaint_confirm,
+        "rate": pengaduan_services.complaint_rate,
+    }[step](complaint=fresh, **data)
 
 
 def file_with(identity_mode):
@@ -102,17 +118,69 @@ def file_with(identity_mode):
         identity_mode=identity_mode,
         identity=IDENTITY,
         files=[SimpleUploadedFile("kuitansi.txt", FILE_TEXT.encode(), "text/plain")],
-    )
+    )[0]
 
 
-@pytest.fixture
-def everything_happened(officer, coordinator, unit, console_log):
-    """A confidential and an anonymous complaint with a known identity and content, walked from filing to the
-    complainant's rating, with a message from the office; then the outbox drained."""
+# The public pages (pengaduan/urls.py public_urlpatterns, the core's intake pages).
+FORM = "/pengaduan/"
+STEP_URLS = {
+    "clarify": "/pengaduan/pantau/klarifikasi/",
+    "dispute": "/pengaduan/pantau/sanggah/",
+    "confirm": "/pengaduan/pantau/konfirmasi/",
+    "rate": "/pengaduan/pantau/nilai/",
+}
+
+
+def file_through_the_form(client, identity_mode, service) -> Complaint:
+    """File on the public form; the receipt page opens the complaint's tracking page for this browser."""
+    data = {
+        "submission": secrets.token_urlsafe(8),
+        "service": str(service.pk),
+        "location": "Loket legalisir",
+        "category": "03",
+        "description": DESCRIPTION,
+        "expectation": EXPECTATION,
+        "identity_mode": identity_mode,
+        **IDENTITY,
+        "truth_statement": "on",
+        "homepage": "",
+    }
+    before = set(Complaint.objects.values_list("pk", flat=True))
+    response = client.post(FORM, {**data, "files": [SimpleUploadedFile("kuitansi.txt", FILE_TEXT.encode())]})
+    if response.status_code == 200 and identity_mode == IdentityMode.ANONYMOUS:
+        # The form refuses a name with an anonymous complaint: an address for news only.
+        data.update(complainant_name="", complainant_contact="", submission=secrets.token_urlsafe(8))
+        response = client.post(FORM, {**data, "files": [SimpleUploadedFile("kuitansi.txt", FILE_TEXT.encode())]})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert client.get(response["Location"]).status_code == 200
+    (pk,) = set(Complaint.objects.values_list("pk", flat=True)) - before
+    return Complaint.objects.get(pk=pk)
+
+
+def through_the_page(client):
+    def step(name, complaint, **data):
+        response = client.post(STEP_URLS[name], {key: str(value) for key, value in data.items()})
+        assert response.status_code == 302, (name, response.status_code, response.content.decode()[:2000])
+
+    return step
+
+
+@pytest.fixture(params=["services", "form"])
+def everything_happened(request, officer, coordinator, unit, console_log):
+    """A confidential and an anonymous complaint with a known identity and content, filed through the services
+    or the public form from a known address and browser, walked from filing to the complainant's rating with
+    a message from the office; then the outbox drained and a page that does not exist requested."""
     walked = []
     for mode in (IdentityMode.CONFIDENTIAL, IdentityMode.ANONYMOUS):
-        complaint, _pin = file_with(mode)
-        walked.append(walk(complaint, officer, unit))
+        if request.param == "services":
+            complaint = file_with(mode)
+            walked.append(office_steps(complaint, officer, unit, through_services))
+        else:
+            service = Service.objects.get_or_create(code="legalisir", defaults={"name": "Legalisasi", "unit": unit})[0]
+            client = Client(REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=AGENT, HTTP_X_FORWARDED_FOR=FORWARDED)
+            complaint = file_through_the_form(client, mode, service)
+            walked.append(office_steps(complaint, officer, unit, through_the_page(client)))
+            assert client.get("/pengaduan/tidak-ada/").status_code == 404
     deliver_pending()
     return walked
 
@@ -129,7 +197,7 @@ def test_no_identity_and_no_content_in_plaintext_in_any_table(everything_happene
         {
             (table, needle)
             for table, value in every_value()
-            for needle in IDENTITY_NEEDLES + CONTENT_NEEDLES
+            for needle in IDENTITY_NEEDLES + CONTENT_NEEDLES + TRACES
             if found_in(value, needle)
         }
     )
@@ -152,7 +220,9 @@ def test_stored_files_hold_no_plaintext(everything_happened):
 
 def test_the_log_holds_no_identity_or_content(everything_happened, console_log):
     logged = console_log.getvalue()
-    assert [needle for needle in IDENTITY_NEEDLES + CONTENT_NEEDLES if needle in logged] == []
+    assert [needle for needle in IDENTITY_NEEDLES + CONTENT_NEEDLES + TRACES if needle in logged] == []
+    # Nor a request line of a public page (the 404 above is logged by Django when not filtered).
+    assert [line for line in logged.splitlines() if "GET /pengaduan/" in line or "POST /pengaduan/" in line] == []
 
 
 def test_emails_say_only_that_there_is_news(everything_happened):
