@@ -119,11 +119,29 @@ def runner(name: str):
 
 
 @pytest.fixture
-def data_for(unit, officer):
+def custodian_key(make_user):
+    """Makes sure an identity custodian has a key: a complaint with an identity is converted into a WBS report
+    only when its identity can be sealed to one."""
+
+    def ensure():
+        from wbs import services as wbs_services
+        from wbs.models import CustodianKey
+
+        if not CustodianKey.objects.filter(is_active=True).exists():
+            custodian = make_user("kustodian_aduan", policy.KUSTODIAN)
+            wbs_services.custodian_key_create(user=custodian, passphrase="kunci kustodian pengaduan")
+
+    return ensure
+
+
+@pytest.fixture
+def data_for(unit, officer, custodian_key):
     """The data each step needs (the forms' fields), a note where one is required and a reason and a
     confirmation for a closing step."""
 
     def data(name: str, **overrides) -> dict:
+        if name == "convert_to_wbs":
+            custodian_key()
         values = {
             "forward_elsewhere": {
                 "forwarded_agency": "Ombudsman RI",

@@ -316,3 +316,31 @@ def test_two_concurrent_transitions_exactly_one_wins(make_complaint, officer, of
     assert sorted(results) == ["already changed", "ok"], results
     transitions = CaseEvent.objects.filter(case_id=complaint.pk, action="transition", from_status=state)
     assert transitions.count() == 1
+
+
+def test_a_refused_conversion_files_no_wbs_report_and_links_nothing(make_complaint, officer, others, data_for):
+    from cases.models import CaseLink
+    from wbs.models import WbsReport
+
+    answered = make_complaint(PATHS["answered"])  # not convertible from here
+    verifying = make_complaint(PATHS["verifying"])
+    data = data_for("convert_to_wbs")
+    attempts = [(answered, officer, {}), (answered, None, {"by": "reporter"}), (verifying, None, {"by": "system"})]
+    attempts += [(verifying, person, {}) for person in others.values()]
+    for complaint, actor, extra in attempts:
+        with pytest.raises(services.CaseError):
+            runner("convert_to_wbs")(complaint, "convert_to_wbs", actor, **data, **extra)
+    assert not WbsReport.objects.exists() and not CaseLink.objects.exists()
+    assert Complaint.objects.get(pk=verifying.pk).complainant_name == "Warga Pengadu"
+
+
+def test_a_conversion_files_one_wbs_report_linked_and_seals_the_identity(make_complaint, officer, data_for):
+    from cases.models import CaseLink
+    from wbs.models import WbsReport
+
+    complaint = make_complaint(PATHS["verifying"])
+    converted = runner("convert_to_wbs")(complaint, "convert_to_wbs", officer, **data_for("convert_to_wbs"))
+    assert converted.status == Status.CONVERTED_TO_WBS
+    report = WbsReport.objects.get()
+    assert CaseLink.objects.filter(from_case_id=complaint.pk, to_case_id=report.pk, relation="converted_to").exists()
+    assert Complaint.objects.get(pk=complaint.pk).complainant_name == ""
