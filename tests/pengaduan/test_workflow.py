@@ -96,7 +96,7 @@ def test_allowed_iff_declared_for_the_right_role(make_complaint, officer, coordi
         with after_the_reply_window() if declared == "system" else contextlib.nullcontext():
             after = run_as(complaint, name, declared, actors, data_for(name), expected_status=state)
         assert after.status != state
-        event = CaseEvent.objects.filter(case_id=complaint.pk, action="transition").last()
+        event = CaseEvent.objects.filter(case_id=complaint.pk, action="transition").order_by("pk").last()
         assert event.data["transition"] == name and event.from_status == state
         assert (event.actor_id is None) == (declared in ("reporter", "system"))
         assert written(complaint) > events
