@@ -349,3 +349,27 @@ def test_the_admin_shows_a_new_key_once_and_keeps_its_hash(client, admin_user, l
     key = shown.split(": ", 1)[1].split(" ")[0]
     assert ApiClient.authenticate(key) == ApiClient.objects.get()
     assert key not in client.get("/admin/pengaduan/apiclient/").content.decode()
+
+
+def test_a_post_answers_in_xml_too(client, service, api_key):
+    response = file_request(client, api_key, fmt="xml")
+    assert response.status_code == 201 and response["Content-Type"].startswith("text/xml")
+    (answer,) = xml_requests(response.content)
+    assert answer["service_request_id"] == Complaint.objects.get().reference
+    assert Open311Request.objects.get().token.hex == answer["token"].replace("-", "")
+
+
+def test_a_method_the_spec_does_not_have_gets_405_in_the_specs_shape(client, service):
+    response = client.delete(f"{BASE}/requests.json")
+    assert response.status_code == 405 and response.json()[0]["code"] == 405
+
+
+def test_no_client_address_or_user_agent_is_kept_or_logged(client, service, api_key, caplog):
+    address, agent = "203.0.113.77", "KotaApp/9.9 (rahasia)"
+    caplog.set_level("DEBUG")
+    client.post(f"{BASE}/requests.json", post_form(api_key), REMOTE_ADDR=address, HTTP_USER_AGENT=agent)
+    client.post(f"{BASE}/requests.json", post_form("salah"), REMOTE_ADDR=address, HTTP_USER_AGENT=agent)
+    complaint = Complaint.objects.get()
+    stored = [str(event.data) for event in complaint.events.all()] + [str(vars(complaint))]
+    for text in [*stored, caplog.text]:
+        assert address not in text and agent not in text
