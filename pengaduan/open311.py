@@ -135,7 +135,10 @@ def _iso(value: dt.datetime | dt.date | None) -> str | None:
 
 
 def _service_notice() -> str:
-    return _("Pengaduan ditangani sesuai Perpres 76/2013: verifikasi 3 hari kerja, penyelesaian paling lama 60 hari.")
+    return _(
+        "Pengaduan ditangani sesuai Perpres 76/2013: verifikasi %(verification)s, penyelesaian paling lama "
+        "%(resolution)s."
+    ) % {"verification": selectors.clock_length("verification"), "resolution": selectors.clock_length("resolution")}
 
 
 class Discovery(GeoReportView):

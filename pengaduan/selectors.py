@@ -10,17 +10,32 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from cases import registry
 from cases.models import DeadlineClock
 from pengaduan.models import FINAL_STATES, Category, Channel, Complaint
 
-# The clocks of pengaduan/kind.py, in the order the public page shows them, with the length a reader knows.
-PUBLIC_CLOCKS = (
-    ("verification", _("Verifikasi dan penerusan (3 hari kerja)")),
-    ("first_follow_up", _("Tindak lanjut pertama (5 hari kerja)")),
-    ("resolution", _("Penyelesaian (60 hari)")),
-)
+# The clocks of pengaduan/kind.py shown on the public page, in this order.
+PUBLIC_CLOCKS = ("verification", "first_follow_up", "resolution")
+
+
+def _clock_rule(code: str):
+    return next(rule for rule in registry.get("pengaduan").clocks if rule.code == code)
+
+
+def clock_length(code: str) -> str:
+    """A clock's length as its rule in pengaduan/kind.py says it ("3 hari kerja", "60 hari kalender"): one
+    source of truth, and the resolution length follows the HandlingRule an instansi set."""
+    rule = _clock_rule(code)
+    said = str(rule.length_label) if rule.length_label is not None else ""  # lazy: read the rule once
+    if said:
+        return said
+    return ngettext("%(n)d hari kerja", "%(n)d hari kerja", rule.working_days) % {"n": rule.working_days}
+
+
+def _clock_label(code: str) -> str:
+    return f"{_clock_rule(code).label} ({clock_length(code)})"
 
 
 @dataclass(frozen=True)
@@ -61,7 +76,7 @@ def public_statistics(*, year: int) -> PublicStatistics:
 
     The share inside each clock counts the clocks that have a verdict: met (on time when met_on <= due_date)
     or still running past the due date (already outside it). A clock stopped because the complaint left the
-    path (archived, forwarded elsewhere) or paused is not counted: nothing was due then. Six queries."""
+    path (archived, forwarded elsewhere) or paused is not counted: nothing was due then. Seven queries (the handling rule gives the resolution length)."""
     complaints = Complaint.objects.filter(received_at__year=year)
 
     months = dict(
@@ -75,9 +90,7 @@ def public_statistics(*, year: int) -> PublicStatistics:
     overdue = Q(met_on__isnull=True, stopped_on__isnull=True, paused_on__isnull=True, due_date__lt=today)
     clock_rows = {
         row["code"]: row
-        for row in DeadlineClock.objects.filter(
-            case__in=complaints.values("pk"), code__in=[c for c, _ in PUBLIC_CLOCKS]
-        )
+        for row in DeadlineClock.objects.filter(case__in=complaints.values("pk"), code__in=PUBLIC_CLOCKS)
         .values("code")
         .annotate(
             decided=Count("pk", filter=met | overdue), on_time=Count("pk", filter=met & Q(met_on__lte=F("due_date")))
@@ -96,11 +109,11 @@ def public_statistics(*, year: int) -> PublicStatistics:
         clocks=[
             ClockShare(
                 code=code,
-                label=str(label),
+                label=_clock_label(code),
                 decided=clock_rows.get(code, {}).get("decided", 0),
                 on_time=clock_rows.get(code, {}).get("on_time", 0),
             )
-            for code, label in PUBLIC_CLOCKS
+            for code in PUBLIC_CLOCKS
         ],
         satisfaction_average=round(rated["avg"], 1) if rated["avg"] is not None else None,
         satisfaction_count=rated["n"],

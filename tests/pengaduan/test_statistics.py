@@ -158,6 +158,6 @@ def test_the_page_needs_a_bounded_number_of_queries(client, service, handler, un
         complaint = file(service, category=f"{index % 10 + 1:02d}")
         if index % 3 == 0:
             complaint_rate(complaint=walk_to_closed(complaint, handler, unit), score=index % 5 + 1)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("pengaduan_publik:statistics"))
     assert response.status_code == 200
