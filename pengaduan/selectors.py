@@ -76,7 +76,8 @@ def public_statistics(*, year: int) -> PublicStatistics:
 
     The share inside each clock counts the clocks that have a verdict: met (on time when met_on <= due_date)
     or still running past the due date (already outside it). A clock stopped because the complaint left the
-    path (archived, forwarded elsewhere) or paused is not counted: nothing was due then. Seven queries (the handling rule gives the resolution length)."""
+    path (archived, forwarded elsewhere) or paused is not counted: nothing was due then. Seven queries, the
+    handling rule (the resolution length) among them."""
     complaints = Complaint.objects.filter(received_at__year=year)
 
     months = dict(
