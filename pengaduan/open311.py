@@ -4,7 +4,7 @@ Mounted under the public prefix (/pengaduan/open311/v2/), so PublicIntakePrivacy
 address and user agent before any view or log sees them. The format comes from the extension (.json / .xml);
 errors are the spec's list of {code, description}.
 
-What an answer shows (docs/decisions/0012-open311-and-transparency.md): the reference as
+What an answer shows (docs/decisions/0013-open311-and-transparency.md): the reference as
 service_request_id, the service, open or closed, the complainant's plain-words stage as status_notes, the
 handling unit, the dates. Never the description, the address, the complainant's identity, internal notes or
 staff names, whatever the identity mode: a GET needs no key, and what the complainant wrote is read on our
