@@ -181,6 +181,7 @@ def transition(
     reason: str = "",
     confirmed: bool = False,
     attachment: UploadedFile | None = None,
+    by: str = "",
     **data,
 ) -> Case:
     """Run transition `name` on `case` for `actor`, in one database transaction.
@@ -200,6 +201,13 @@ def transition(
     not at all: it is checked and stored encrypted before the transaction opens (no file I/O while rows are
     locked), its row and event are written inside it, and the stored file is removed again if the transition
     is refused or fails. A file that fails the check refuses the transition.
+
+    Without an actor (`actor=None`) only two parties may act, named by `by`: ``"reporter"``, the reporter of a
+    public-intake case who has no account and acts from the tracking page, and ``"system"``, e.g. a periodic
+    sweep. The transition must declare exactly the matching permission (policy.public_reporter /
+    policy.system), which in turn no signed-in user ever holds. The event records `by`; a reporter's step is
+    stored with today's date (intake.rounded_now) and announced to the office later (intake.announce_at), as
+    their messages are.
     """
     kind = registry.get(case.kind)
     staged = None
@@ -209,7 +217,7 @@ def transition(
         except attachments.AttachmentRejected as exc:
             raise CaseError(exc.message) from exc
     try:
-        locked = _run_transition(case, name, actor, kind, expected_status, note, reason, confirmed, staged, data)
+        locked = _run_transition(case, name, actor, kind, expected_status, note, reason, confirmed, staged, by, data)
     except BaseException:
         if staged is not None:
             attachments.discard(staged)
@@ -217,11 +225,29 @@ def transition(
     return locked
 
 
-def _run_transition(case, name, actor, kind, expected_status, note, reason, confirmed, staged, data) -> Case:
+def _actorless_refusal(kind: registry.CaseKind, meta, actor, by: str) -> str:
+    """Why a transition may not run with this actor and `by`, or "". A step without an actor is the public
+    reporter's or the system's only if the transition declares that very permission; `by` is never a way for
+    a signed-in user to act as someone else."""
+    if actor is not None:
+        return _("Tindakan ini tidak dapat dilakukan atas nama pelapor atau sistem.") if by else ""
+    expected = policy.ACTORLESS_PERMISSIONS.get(by)
+    if expected is None or meta is None or meta.permission is not expected:
+        return _("Anda tidak berwenang atas kasus ini.")
+    if by == "reporter" and kind.public_intake is None:
+        return _("Anda tidak berwenang atas kasus ini.")
+    return ""
+
+
+def _run_transition(case, name, actor, kind, expected_status, note, reason, confirmed, staged, by, data) -> Case:
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").get()
         locked = kind.model.objects.get(pk=case.pk)
-        if not policy.can_view(actor, locked):
+        actorless = actor is None
+        refusal = _actorless_refusal(kind, transition_meta(locked, name), actor, by)
+        if refusal:
+            raise NotAllowed(refusal)
+        if not actorless and not policy.can_view(actor, locked):
             raise NotAllowed(_("Anda tidak berwenang atas kasus ini."))
         if expected_status is not None and locked.status != expected_status:
             raise AlreadyChanged(_("Kasus ini baru saja diubah oleh orang lain. Periksa statusnya lalu coba lagi."))
@@ -231,10 +257,11 @@ def _run_transition(case, name, actor, kind, expected_status, note, reason, conf
                 _("Tindakan ini tidak dapat dilakukan pada status “%(status)s”.") % {"status": locked.status_label}
             )
         meta = transition_meta(locked, name)
-        refusal = policy.segregation_refusal(actor, locked, meta) if actor is not None else ""
+        refusal = policy.segregation_refusal(actor, locked, meta) if not actorless else ""
         if refusal:
             raise NotAllowed(refusal)
-        if not has_transition_perm(method, actor):
+        # Actorless steps were checked above (their permission callables refuse every user by design).
+        if not actorless and not has_transition_perm(method, actor):
             raise NotAllowed(_("Peran Anda tidak berwenang melakukan tindakan ini."))
         if not can_proceed(method):
             raise NotAllowed(_("Syarat tindakan ini belum terpenuhi."))
@@ -255,7 +282,11 @@ def _run_transition(case, name, actor, kind, expected_status, note, reason, conf
         except ValidationError as exc:
             # A transition refusing its data (a date before the fact it follows): the atomic block rolls back.
             raise CaseError(" ".join(exc.messages)) from exc
-        now = timezone.now()
+        # A public reporter's step keeps only the day, in the case row, its history and its event.
+        at = intake.rounded_now() if by == "reporter" else None
+        now = at or timezone.now()
+        if at is not None:
+            locked._history_date = at
         if from_status == "draft" and locked.submitted_at is None:
             locked.submitted_at = now
         _number_on_submission(locked, kind, from_status)
@@ -269,15 +300,21 @@ def _run_transition(case, name, actor, kind, expected_status, note, reason, conf
             actor,
             from_status=from_status,
             to_status=locked.status,
-            data={"transition": name, **text_data(locked, "note", note), **text_data(locked, "reason", reason)},
+            data={
+                "transition": name,
+                **({"by": by} if actorless else {}),
+                **text_data(locked, "note", note),
+                **text_data(locked, "reason", reason),
+            },
+            at=at,
         )
         if staged is not None:
             attachments.record(case=locked, staged=staged, actor=actor)
-        _notify_transition(locked, name, actor, event)
+        _notify_transition(locked, name, actor, event, not_before=intake.announce_at() if at is not None else None)
     return locked
 
 
-def _notify_transition(case: Case, name: str, actor, event) -> None:
+def _notify_transition(case: Case, name: str, actor, event, not_before=None) -> None:
     recipients = case_handlers(case)
     if not recipients and case.status != "draft" and case.status not in case.kind_def.final_states:
         notify_no_handler(case)
@@ -289,7 +326,7 @@ def _notify_transition(case: Case, name: str, actor, event) -> None:
         values = {"ref": case.reference, "status": case.status_label}
         return _("[SIGAP] %(ref)s: %(status)s") % values, _("Kasus %(ref)s kini berstatus “%(status)s”.") % values
 
-    notify_event(case, event, recipients, texts)
+    notify_event(case, event, recipients, texts, not_before=not_before)
 
 
 def notify_event(
