@@ -99,6 +99,10 @@ class CaseKind:
     # Name fields of the detail model the inbox searches (icontains), e.g. the giver of a gratifikasi; only
     # on cases whose names the user may read (cases.selectors). Never content, never a restricted kind.
     search_fields: tuple[str, ...] = ()
+    # Optional, public-intake kinds: `(case) -> str`, the address of a reporter without an account, decrypted,
+    # or "" when there is none (any more). Called with the kind's detail instance when an outbox message to the
+    # reporter is delivered (cases.notifications.queue_to_reporter), so the address never sits in the outbox.
+    reporter_email: Callable[[Any], str] | None = None
 
     @property
     def model(self) -> type["Model"]:
