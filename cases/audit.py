@@ -32,6 +32,7 @@ ACTIONS = {
     "disclosure_denied": _("Pembukaan identitas ditolak"),
     "identity_viewed": _("Identitas pelapor dilihat"),
     "purged": _("Isi laporan dimusnahkan (masa retensi berakhir)"),
+    "linked": _("Kasus ditautkan"),
 }
 
 

@@ -103,6 +103,10 @@ class CaseKind:
     # or "" when there is none (any more). Called with the kind's detail instance when an outbox message to the
     # reporter is delivered (cases.notifications.queue_to_reporter), so the address never sits in the outbox.
     reporter_email: Callable[[Any], str] | None = None
+    # Optional: `(*, source, payload, actor) -> Case` makes a case of this kind from a case of another kind
+    # (a complaint that turns out to be a whistleblowing report), inside the transaction of
+    # cases.services.convert_case, which then links the two. Kinds without it accept no conversions.
+    receive_conversion: Callable[..., Any] | None = None
 
     @property
     def model(self) -> type["Model"]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from cases import attachments, audit, deadlines, intake, notifications, policy, registry, workdays
-from cases.models import Case, CaseText, Confidentiality, EmployeeProfile, ReferenceCounter
+from cases.models import Case, CaseLink, CaseText, Confidentiality, EmployeeProfile, ReferenceCounter
 from cases.textlimits import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH
 
 
@@ -485,6 +485,59 @@ def add_reporter_message(case: Case, text: str) -> None:
             at=intake.rounded_now(),
         )
         _notify_message(case, event, case_handlers(case), not_before=intake.announce_at(), headline="reporter_message")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Links between cases
+
+
+def _write_link(*, source: Case, target: Case, relation: str, actor) -> CaseLink:
+    """The link row and an event on each case (inside the caller's transaction). The events name the link,
+    not the other case: a case's log may be read by people who may not know the other case exists."""
+    if source.pk == target.pk:
+        raise CaseError(_("Kasus tidak dapat ditautkan ke dirinya sendiri."))
+    if relation not in CaseLink.Relation.values:
+        raise CaseError(_("Jenis tautan tidak dikenal."))
+    if CaseLink.objects.filter(from_case_id=source.pk, to_case_id=target.pk, relation=relation).exists():
+        raise CaseError(_("Kedua kasus ini sudah ditautkan dengan cara yang sama."))
+    link = CaseLink.objects.create(
+        from_case_id=source.pk, to_case_id=target.pk, relation=relation, created_by=actor if actor else None
+    )
+    audit.record(source, "linked", actor, data={"link": link.pk, "relation": relation, "direction": "to"})
+    audit.record(target, "linked", actor, data={"link": link.pk, "relation": relation, "direction": "from"})
+    return link
+
+
+def link_cases(*, source: Case, target: Case, relation: str, actor) -> CaseLink:
+    """Link `source` to `target` (CaseLink.Relation: converted to, duplicate of, related to) and log it on both.
+
+    A person links what they handle to what they can see; `actor=None` is the system (a kind's own service
+    acting without a person), which the calling service answers for."""
+    if actor is not None and not (policy.can_handle(actor, source) and policy.can_view(actor, target)):
+        raise NotAllowed(_("Anda tidak berwenang menautkan kasus-kasus ini."))
+    with transaction.atomic():
+        return _write_link(source=source, target=target, relation=relation, actor=actor)
+
+
+def convert_case(*, source: Case, to_kind: str, payload: dict, actor) -> Case:
+    """Make a case of `to_kind` from `source` through that kind's `receive_conversion` and link source →
+    new case as `converted_to`, in one transaction: either both exist or neither.
+
+    The target kind decides what it takes from `payload` and who may see the new case (the converting
+    officer often may not: a complaint handed to WBS). Closing the source as converted is the source kind's
+    own transition, which its service runs; this function changes no status."""
+    try:
+        receive = registry.get(to_kind).receive_conversion
+    except LookupError:
+        receive = None
+    if receive is None:
+        raise CaseError(_("Jenis kasus tujuan tidak menerima pengalihan dari kasus lain."))
+    if actor is not None and not policy.can_handle(actor, source):
+        raise NotAllowed(_("Anda tidak berwenang mengalihkan kasus ini."))
+    with transaction.atomic():
+        created = receive(source=source, payload=payload, actor=actor)
+        _write_link(source=source, target=created, relation=CaseLink.Relation.CONVERTED_TO, actor=actor)
+    return created
 
 
 def record_confidential_view(case: Case, actor) -> None:
