@@ -300,7 +300,9 @@ class NumberPinCredential:
         return [
             kind.code
             for kind in registry.all_kinds()
-            if kind.prefix == prefix and kind.public_intake is not None and kind.public_intake.credential == "number_pin"
+            if kind.prefix == prefix
+            and kind.public_intake is not None
+            and kind.public_intake.credential == "number_pin"
         ]
 
     def empty_message(self) -> str:

@@ -62,7 +62,8 @@ class PublicIntake:
     ``namespace`` is the URL namespace the kind mounts the core's intake pages under
     (``cases.intake_views.urlpatterns``); the public path prefix is read from there (``public_prefixes``), so
     it is written once, in the kind's ``urls.py``. ``credential`` names what the reporter follows the report
-    with (``cases.intake.CREDENTIALS``): ``"receipt"`` for WBS, ``"number_pin"`` (the case's reference and a PIN) for pengaduan.
+    with (``cases.intake.CREDENTIALS``): ``"receipt"`` for WBS, ``"number_pin"`` (the case's reference and a
+    PIN) for pengaduan.
     """
 
     namespace: str

@@ -16,8 +16,8 @@ from cases import audit, policy, registry, services, workdays
 from cases.models import (
     Case,
     CaseEvent,
-    CaseLink,
     CaseGroupObjectPermission,
+    CaseLink,
     CaseUserObjectPermission,
     Confidentiality,
     DeadlineClock,

@@ -62,7 +62,8 @@ def test_it_issues_the_reference_and_a_pin_and_finds_the_case_again(issued):
     number, pin = secret.split("\n")
     assert number == case.reference and re.fullmatch(r"ADU-\d{4}-\d{6}", number) and re.fullmatch(r"\d{8}", pin)
     shown = CREDENTIAL.display(secret)
-    assert shown.number == number and shown.pin == f"{pin[:4]}-{pin[4:]}" and str(shown) == f"{number} · PIN {shown.pin}"
+    assert shown.number == number and shown.pin == f"{pin[:4]}-{pin[4:]}"
+    assert str(shown) == f"{number} · PIN {shown.pin}"
     assert CREDENTIAL.find(typed(number, pin)).pk == case.pk
     assert CREDENTIAL.find(typed(number, shown.pin)).pk == case.pk
 
@@ -204,7 +205,12 @@ def test_the_tracking_page_gives_one_answer_for_every_failure(client, issued):
     number, pin = secret.split("\n")
     wrong = "00000000" if pin != "00000000" else "11111111"
     answers = set()
-    for data in ({"number": number, "pin": wrong}, {"number": "ADU-2026-999999", "pin": pin}, {"number": "x", "pin": "y"}):
+    failures = (
+        {"number": number, "pin": wrong},
+        {"number": "ADU-2026-999999", "pin": pin},
+        {"number": "x", "pin": "y"},
+    )
+    for data in failures:
         cache.clear()  # the per-client throttle is tested elsewhere
         response = client.post(TRACK, data)
         assert response.status_code == 200

@@ -11,6 +11,7 @@ def receive_conversion(*, source, payload: dict, actor):
         kind="uji", actor=actor, unit=source.unit, status=Status.SUBMITTED, title=payload.get("title", "")
     )
 
+
 KIND = CaseKind(
     code="uji",
     prefix="UJI",
