@@ -1,4 +1,5 @@
 from django.urls import path, re_path
+from django.views.i18n import set_language
 
 from pengaduan import open311, views
 
@@ -19,6 +20,10 @@ public_urlpatterns = [
 _FORMAT = r"\.(?P<format>json|xml)$"
 public_urlpatterns += [
     path("statistik/", views.public_statistics, name="statistics"),
+    # The language switch of every public page (cases.context_processors.language_switch), inside the prefix.
+    # The core's intake pages declare the same route (cases.intake_views.urlpatterns); once they are mounted
+    # here this line is a harmless duplicate and may go.
+    path("bahasa/", set_language, name="set_language"),
     path("open311/v2/", open311.Discovery.as_view(), name="open311_root"),
     re_path(r"^open311/v2/discovery" + _FORMAT, open311.Discovery.as_view(), name="open311_discovery"),
     re_path(r"^open311/v2/services" + _FORMAT, open311.ServiceList.as_view(), name="open311_services"),
