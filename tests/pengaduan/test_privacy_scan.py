@@ -237,3 +237,20 @@ def test_the_complainant_was_told_there_is_news(everything_happened):
     """They gave an address: they hear of the answer, without its content (checked above)."""
     to_complainant = [message for message in mail.outbox if EMAIL in message.to]
     assert to_complainant
+
+
+@pytest.mark.parametrize("mode", [IdentityMode.IDENTIFIED, IdentityMode.CONFIDENTIAL, IdentityMode.ANONYMOUS])
+def test_an_identified_complainant_reads_the_stage_the_others_only_that_there_is_news(officer, unit, mode):
+    complaint = file_with(mode)
+    mail.outbox.clear()
+    complaint = services.transition(complaint, "start_verification", officer)
+    complaint = services.transition(complaint, "dispose", officer, disposed_unit=unit, handler=officer)
+    services.transition(complaint, "send_answer", officer, answer="Petugas sudah ditegur.", answer_signatory="Kabag")
+    deliver_pending()  # the outbox is drained as each transaction commits; this delivers what is left
+    to_complainant = [message for message in mail.outbox if message.to == [EMAIL]]
+    assert len(to_complainant) == 2  # disposed, answered; starting verification is the office's own business
+    bodies = " ".join(message.subject + message.body for message in to_complainant)
+    assert complaint.reference in bodies and "/pengaduan/pantau/" in bodies
+    assert ("Sudah dijawab" in bodies) is (mode == IdentityMode.IDENTIFIED)
+    assert "Petugas sudah ditegur" not in bodies
+
