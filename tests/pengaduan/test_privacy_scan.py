@@ -253,4 +253,3 @@ def test_an_identified_complainant_reads_the_stage_the_others_only_that_there_is
     assert complaint.reference in bodies and "/pengaduan/pantau/" in bodies
     assert ("Sudah dijawab" in bodies) is (mode == IdentityMode.IDENTIFIED)
     assert "Petugas sudah ditegur" not in bodies
-
