@@ -8,7 +8,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from cases import embedded, services
 from cases.models import CaseEvent
@@ -99,7 +99,7 @@ def test_two_sweeps_at_once_close_it_once(officer, unit):
         except Exception as exc:  # surfaced by the assertion below
             errors.append(exc)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection
 
     with at(D(2026, 11, 17)):
         threads = [threading.Thread(target=sweep) for _ in range(2)]

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 import time_machine
-from django.db import close_old_connections
+from django.db import connection
 
 from cases import policy, services
 from cases.models import CaseEvent
@@ -305,7 +305,7 @@ def test_two_concurrent_transitions_exactly_one_wins(make_complaint, officer, of
         except Exception as exc:  # surfaced by the assertion below
             results.append(repr(exc))
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection
 
     with after_the_reply_window() if role == "system" else contextlib.nullcontext():
         threads = [threading.Thread(target=attempt, args=pair) for pair in zip(people, payloads, strict=True)]
