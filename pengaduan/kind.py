@@ -39,60 +39,6 @@ def _resolution_length() -> str:
     return ngettext("%(n)d hari kalender", "%(n)d hari kalender", rule.resolution_days) % {"n": rule.resolution_days}
 
 
-# The office's steps the complainant hears of by e-mail when they gave an address (issue 10); their own steps
-# they took themselves. Identified complainants read the new stage; confidential and anonymous ones only that
-# there is news (cases.notifications.queue_to_reporter writes the content-free notice for them).
-NEWS_STEPS = frozenset(
-    {
-        "request_clarification",
-        "declare_out_of_scope",
-        "forward_elsewhere",
-        "archive",
-        "mark_duplicate",
-        "dispose",
-        "respond_first",
-        "send_answer",
-        "record_confirmation",
-        "close_without_reply",
-    }
-)
-
-
-def _notify_complainant(complaint, name: str) -> list:
-    """CaseKind.notify: queues the complainant's e-mail for a step they should hear of (the address is read at
-    delivery, never stored in the outbox) and adds nobody with an account."""
-    if name not in NEWS_STEPS:
-        return []
-    from django.urls import NoReverseMatch, reverse
-    from django.utils.translation import gettext
-
-    from cases import notifications
-    from pengaduan.models import IdentityMode
-
-    try:
-        link = reverse("pengaduan_publik:track")
-    except NoReverseMatch:
-        link = ""
-    # One e-mail per step taken: the same step may come twice (a second answer after a dispute).
-    taken = complaint.events.filter(action="transition").count()
-
-    def texts() -> tuple[str, str]:
-        values = {"ref": complaint.reference, "stage": complaint.reporter_stage}
-        return (
-            gettext("[SIGAP] Pengaduan %(ref)s: %(stage)s") % values,
-            gettext("Status pengaduan Anda (nomor %(ref)s) kini: %(stage)s.") % values,
-        )
-
-    notifications.queue_to_reporter(
-        case=complaint,
-        texts=texts,
-        dedupe_key=f"pengaduan:{complaint.pk}:{taken}:{name}",
-        content_allowed=complaint.identity_mode == IdentityMode.IDENTIFIED,
-        link=link,
-    )
-    return []
-
-
 def _reporter_email(complaint) -> str:
     """Where the complainant gets news (cases.notifications reads it at delivery; it is stored nowhere else)."""
     from pengaduan.models import Complaint
@@ -149,5 +95,4 @@ KIND = CaseKind(
             stop_from="answered_on",
         ),
     ),
-    notify=_notify_complainant,
 )
