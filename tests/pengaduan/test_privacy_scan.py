@@ -248,7 +248,7 @@ def test_an_identified_complainant_reads_the_stage_the_others_only_that_there_is
     services.transition(complaint, "send_answer", officer, answer="Petugas sudah ditegur.", answer_signatory="Kabag")
     deliver_pending()  # the outbox is drained as each transaction commits; this delivers what is left
     to_complainant = [message for message in mail.outbox if message.to == [EMAIL]]
-    assert len(to_complainant) == 2  # disposed, answered; starting verification is the office's own business
+    assert len(to_complainant) == 3  # one for each step of the office
     bodies = " ".join(message.subject + message.body for message in to_complainant)
     assert complaint.reference in bodies and "/pengaduan/pantau/" in bodies
     assert ("Sudah dijawab" in bodies) is (mode == IdentityMode.IDENTIFIED)
