@@ -105,6 +105,10 @@ class CaseKind:
     # Optional: `(*, source, payload, actor) -> Case` files a case of this kind converted from another kind's
     # (cases.services.convert_case), e.g. a complaint alleging corruption becoming a WBS report.
     receive_conversion: Callable[..., Any] | None = None
+    # Optional: `(case, user) -> dict`, extra context for `detail_template` on the office's case page, for what
+    # depends on the reader (e.g. a complainant's identity only the complaint coordinator may read). The kind
+    # decides and records what it shows (an audit event for an identity read); the core only passes it on.
+    detail_context: Callable[[Any, Any], dict] | None = None
 
     @property
     def model(self) -> type["Model"]:

@@ -101,6 +101,8 @@ def case_detail(request, reference):
         "detail_template": case.kind_def.detail_template,
         "attachment_form": AttachmentForm(),
     }
+    if case.kind_def.detail_context is not None:
+        context.update(case.kind_def.detail_context(case, request.user))
     return render(request, "cases/case_detail.html", context)
 
 

@@ -13,3 +13,11 @@ urlpatterns: list = []
 public_urlpatterns = [
     path("", views.report_placeholder, name="report"),
 ]
+
+# The complaint officers' pages (issue 10): recording another channel, the answer letter, the recap.
+urlpatterns += [
+    path("catat/", views.complaint_record, name="record"),
+    path("catat/<str:token>/", views.complaint_recorded, name="recorded"),
+    path("rekap/", views.recap, name="recap"),
+    path("<str:reference>/surat-jawaban.pdf", views.answer_letter, name="answer_letter"),
+]
