@@ -16,6 +16,7 @@ from pengaduan.models import Complaint, Service
 NAME = "Budi Pengadu Rahasia"
 CONTACT = "0812-5555-1234"
 EMAIL = "budi.pengadu@example.test"
+ANSWER = "Uang telah dikembalikan dan petugas dibina."
 DESCRIPTION = "Petugas loket meminta uang tambahan untuk mempercepat KTP"
 
 
@@ -81,9 +82,9 @@ def make_complaint(service, handler, handler2, unit):
             if step == "dispose":
                 data = {"disposed_unit": unit, "handler": handler2}
             elif step == "send_answer":
-                data = {"answer": "Uang telah dikembalikan dan petugas dibina.", "answer_signatory": "Kepala Sekretariat"}
+                data = {"answer": ANSWER, "answer_signatory": "Kepala Sekretariat"}
             elif step == "record_confirmation":
-                data = {"note": "Pengadu menyatakan puas lewat telepon.", "reason": "Dikonfirmasi.", "confirmed": True}
+                data = {"note": "Pengadu puas (telepon).", "reason": "Dikonfirmasi.", "confirmed": True}
             complaint = services.transition(complaint, step, handler2, **data)
         return Complaint.objects.get(pk=complaint.pk)
 

@@ -9,14 +9,14 @@ import pytest
 from django.urls import reverse
 
 from pengaduan import exports
-from tests.pengaduan.staff_fixtures import (  # noqa: F401 (fixtures)
-    DESCRIPTION,
-    NAME,
-    _staff_setup,
-    coordinator,
-    make_complaint,
-    service,
-)
+from tests.pengaduan import staff_fixtures
+from tests.pengaduan.staff_fixtures import DESCRIPTION, NAME
+
+# The officers' fixtures (tests/pengaduan/staff_fixtures.py), bound here where pytest collects them.
+_staff_setup = staff_fixtures._staff_setup
+service = staff_fixtures.service
+coordinator = staff_fixtures.coordinator
+make_complaint = staff_fixtures.make_complaint
 
 pytestmark = [
     pytest.mark.django_db,

@@ -14,14 +14,14 @@ from cases.models import CaseEvent
 from cases.services import CaseError
 from pengaduan import services as pengaduan_services
 from pengaduan.models import RECORDED_CHANNELS, Complaint
-from tests.pengaduan.staff_fixtures import (  # noqa: F401 (fixtures)
-    CONTACT,
-    NAME,
-    _staff_setup,
-    coordinator,
-    make_complaint,
-    service,
-)
+from tests.pengaduan import staff_fixtures
+from tests.pengaduan.staff_fixtures import CONTACT, NAME
+
+# The officers' fixtures (tests/pengaduan/staff_fixtures.py), bound here where pytest collects them.
+_staff_setup = staff_fixtures._staff_setup
+service = staff_fixtures.service
+coordinator = staff_fixtures.coordinator
+make_complaint = staff_fixtures.make_complaint
 
 pytestmark = pytest.mark.django_db
 

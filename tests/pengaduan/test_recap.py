@@ -12,15 +12,14 @@ from django.utils import timezone
 from cases import workdays
 from cases.models import Unit
 from pengaduan.models import Complaint, Service
-from tests.pengaduan.staff_fixtures import (  # noqa: F401 (fixtures)
-    CONTACT,
-    EMAIL,
-    NAME,
-    _staff_setup,
-    coordinator,
-    make_complaint,
-    service,
-)
+from tests.pengaduan import staff_fixtures
+from tests.pengaduan.staff_fixtures import CONTACT, EMAIL, NAME
+
+# The officers' fixtures (tests/pengaduan/staff_fixtures.py), bound here where pytest collects them.
+_staff_setup = staff_fixtures._staff_setup
+service = staff_fixtures.service
+coordinator = staff_fixtures.coordinator
+make_complaint = staff_fixtures.make_complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +85,7 @@ def test_no_identity_is_exported_whatever_the_mode(client, make_complaint, coord
 
 
 def test_a_formula_looking_text_stays_text(client, make_complaint, handler, unit):
-    Service.objects.create(code="rumus", name="=HYPERLINK(\"http://x\",\"klik\")", unit=unit)
+    Service.objects.create(code="rumus", name='=HYPERLINK("http://x","klik")', unit=unit)
     make_complaint(service=Service.objects.get(code="rumus"), lapor_tracking_id="+1-2")
     client.force_login(handler)
     response = client.get(URL, params())
