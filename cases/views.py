@@ -100,6 +100,7 @@ def case_detail(request, reference):
         "can_message": policy.can_message(request.user, case),
         "detail_template": case.kind_def.detail_template,
         "attachment_form": AttachmentForm(),
+        "links": selectors.case_links(case, request.user),
     }
     if case.kind_def.detail_context is not None:
         context.update(case.kind_def.detail_context(case, request.user))
