@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from cases import attachments, policy
+from cases import attachments, intake, policy
 from cases.services import CaseError
 from pengaduan import exports, services
 from pengaduan.forms import RecapForm, RecordForm
@@ -54,7 +54,7 @@ def complaint_record(request):
             # Post/redirect/get without the PIN in the URL: it waits once in the cache under a random token,
             # for this officer only, and is gone once shown (as cases.intake_views does for receipts).
             token = secrets.token_urlsafe(24)
-            shown = {"user": request.user.pk, "reference": complaint.reference, "pin": pin}
+            shown = {"user": request.user.pk, "reference": complaint.reference, "credential": pin}
             cache.set(_recorded_key(token), shown, timeout=RECORDED_TTL)
             return redirect("pengaduan:recorded", token=token)
     return render(request, "pengaduan/record_form.html", {"form": form})
@@ -68,6 +68,9 @@ def complaint_recorded(request, token):
     shown = cache.get(key)
     if shown is not None and (shown["user"] != request.user.pk or not cache.delete(key)):
         shown = None  # another user's token, or a second request that lost the race: nothing to show
+    if shown is not None:
+        # The tracking number and the PIN apart, as the public receipt page shows them (cases.intake).
+        shown["receipt"] = intake.credential_for("pengaduan").display(shown["credential"])
     return render(request, "pengaduan/recorded.html", {"shown": shown})
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import policy, workdays
+from cases import intake, policy, workdays
 from cases.models import CaseEvent
 from cases.services import CaseError
 from pengaduan import services as pengaduan_services
@@ -155,10 +155,15 @@ def test_the_number_and_pin_are_shown_once_to_the_officer_who_recorded(client, h
     complaint = Complaint.objects.get()
     page = client.get(location).content.decode()
     assert complaint.reference in page
+    assert f'id="number"><strong>{complaint.reference}</strong>' in page
     pin = re.search(r'id="pin"><strong>([^<]+)</strong>', page).group(1)
-    assert pin and pin not in location
+    assert re.fullmatch(r"\d{4}-\d{4}", pin) and pin not in location
+    # The number and PIN the officer passes on open the complaint on the public tracking page.
+    digits = pin.replace("-", "")
+    assert intake.credential_for("pengaduan").find(f"{complaint.reference}\n{digits}").pk == complaint.pk
+    assert digits not in complaint.tracking.pin_hash
     # Not stored in clear anywhere on the complaint, nor in its log.
-    assert not CaseEvent.objects.filter(data__icontains=pin).exists()
+    assert not CaseEvent.objects.filter(data__icontains=digits).exists()
     again = client.get(location).content.decode()
     assert pin not in again and "PIN sudah ditampilkan" in again
 
