@@ -13,20 +13,18 @@ from django.utils.translation import override
 from cases import registry, workdays
 from cases.exports import DATE, DATETIME, NUMBER, Column, XlsxBook, clock_cell
 from pengaduan.models import Category, Channel, Closure, Complaint
-from pengaduan.services import export_record, identity_visible_to
+from pengaduan.services import export_record
 
 # How much of what the complainant wrote the letter repeats before the answer: enough to say which complaint it
 # answers, not the whole file.
 SUMMARY_CHARS = 600
 
 
-def letter_addressee(user, complaint: Complaint) -> str:
-    """Who the letter is addressed to as `user` may print it: the name of an identified complainant; of a
-    confidential one only for the complaint coordinator (pengaduan.services.identity_visible_to); otherwise
-    "Pengadu"."""
-    if identity_visible_to(user, complaint) and complaint.complainant_name:
-        return complaint.complainant_name
-    return "Pengadu"
+def letter_addressee(identity: dict | None) -> str:
+    """Who the letter is addressed to: the complainant's name as the reader may read it
+    (pengaduan.services.complaint_identity_read: an identified complainant's for the office, a confidential
+    one's for the complaint coordinator only), otherwise "Pengadu"."""
+    return (identity or {}).get("name") or "Pengadu"
 
 
 def _organisation(unit) -> str:
@@ -37,7 +35,7 @@ def _organisation(unit) -> str:
     return top.name if top.pk != unit.pk else ""
 
 
-def answer_letter_pdf(complaint: Complaint, *, user) -> bytes:
+def answer_letter_pdf(complaint: Complaint, *, addressee: str) -> bytes:
     """The answer letter (Perpres 76/2013: the complainant is answered in writing): letterhead with the unit
     that answered, number (the complaint's reference), date, addressee, a summary of the complaint, the answer
     and the signatory. Always in Bahasa Indonesia, like every letter of the instansi (WeasyPrint, no network)."""
@@ -51,7 +49,7 @@ def answer_letter_pdf(complaint: Complaint, *, user) -> bytes:
                 "complaint": complaint,
                 "unit": unit,
                 "organisation": _organisation(unit),
-                "addressee": letter_addressee(user, complaint),
+                "addressee": addressee,
                 "received": timezone.localtime(complaint.received_at),
                 "summary": Truncator(complaint.description).chars(SUMMARY_CHARS),
                 "generated": timezone.localtime(),

@@ -84,7 +84,9 @@ def answer_letter(request, reference):
     if not services.letter_available(request.user, complaint):
         messages.info(request, _("Surat jawaban tersedia setelah pengaduan dijawab."))
         return redirect("cases:detail", reference=reference)
-    pdf = exports.answer_letter_pdf(complaint, user=request.user)
+    # A confidential name printed by the coordinator is a read of the identity, audited as on the case page.
+    identity = services.complaint_identity_read(user=request.user, complaint=complaint)
+    pdf = exports.answer_letter_pdf(complaint, addressee=exports.letter_addressee(identity))
     services.export_record(case=complaint, actor=request.user, what="answer-letter-pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="surat-jawaban-{complaint.reference}.pdf"'
