@@ -252,3 +252,25 @@ def test_the_block_shows_the_late_flag_and_the_channel(client, make_complaint, h
     page = _page(client, handler, complaint)
     assert "lebih dari 30 hari setelah layanan (Perpres 76/2013)" in page
     assert "B-9/2026" in page and "Pembuatan KTP-el" in page
+
+
+def test_the_letter_scan_is_kept_with_the_complaint(client, handler):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(handler)
+    letter = SimpleUploadedFile("surat.txt", b"Surat pengaduan warga RT 03.\n", content_type="text/plain")
+    response = client.post(URL, {**form_data(), "files": [letter]})
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert [attachment.name for attachment in complaint.attachments.all()] == ["surat.txt"]
+
+
+def test_a_refused_file_keeps_what_was_typed(client, handler):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(handler)
+    program = SimpleUploadedFile("surat.exe", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64)
+    response = client.post(URL, {**form_data(), "files": [program]})
+    assert response.status_code == 200
+    assert "Antrean loket tidak tertib dan petugas meminta uang" in response.content.decode()
+    assert not Complaint.objects.exists()
