@@ -8,7 +8,7 @@ Status changes go through cases.services.transition like every other kind.
 import datetime as dt
 import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -315,15 +315,22 @@ def complaint_record(
         raise CaseError(_("Disposisi SP4N-LAPOR! memerlukan nomor tiket LAPOR!."))
     if lapor_id and complaint_with_lapor_id(lapor_id) is not None:
         raise CaseError(_("Nomor tiket LAPOR! %(id)s sudah tercatat.") % {"id": lapor_id})
-    return complaint_file(
-        fields={**fields, "lapor_tracking_id": lapor_id},
-        identity_mode=identity_mode,
-        identity=identity,
-        files=files,
-        channel=channel,
-        received_at=received_at,
-        actor=actor,
-    )
+    try:
+        return complaint_file(
+            fields={**fields, "lapor_tracking_id": lapor_id},
+            identity_mode=identity_mode,
+            identity=identity,
+            files=files,
+            channel=channel,
+            received_at=received_at,
+            actor=actor,
+        )
+    except IntegrityError:
+        # Another officer recorded the same ticket between the check above and now
+        # (Complaint.Meta: complaint_lapor_ticket_unique); complaint_file's transaction rolled back whole.
+        if lapor_id and complaint_with_lapor_id(lapor_id) is not None:
+            raise CaseError(_("Nomor tiket LAPOR! %(id)s sudah tercatat.") % {"id": lapor_id}) from None
+        raise
 
 
 def is_complaint_coordinator(user) -> bool:

@@ -274,3 +274,31 @@ def test_a_refused_file_keeps_what_was_typed(client, handler):
     assert response.status_code == 200
     assert "Antrean loket tidak tertib dan petugas meminta uang" in response.content.decode()
     assert not Complaint.objects.exists()
+
+
+def test_the_database_holds_one_complaint_per_lapor_ticket(handler, monkeypatch):
+    """Two officers recording the same disposition at once: the form's check passes for both, the constraint
+    refuses the second, which gets the same message."""
+    filing = {
+        "fields": {"category": "02", "description": "Disposisi LAPOR!", "lapor_tracking_id": "LAPOR-5"},
+        "identity_mode": "anonymous",
+        "identity": None,
+        "files": [],
+        "channel": "lapor",
+        "received_at": timezone.now(),
+        "actor": handler,
+    }
+    pengaduan_services.complaint_record(**filing)
+    real, calls = pengaduan_services.complaint_with_lapor_id, []
+
+    def not_yet_recorded_at_first(ticket):
+        calls.append(ticket)
+        return None if len(calls) == 1 else real(ticket)
+
+    monkeypatch.setattr(pengaduan_services, "complaint_with_lapor_id", not_yet_recorded_at_first)
+    with pytest.raises(CaseError):
+        pengaduan_services.complaint_record(
+            **{**filing, "fields": {**filing["fields"], "lapor_tracking_id": "lapor-5"}}
+        )
+    assert len(calls) == 2  # the check passed, the constraint refused
+    assert Complaint.objects.count() == 1
