@@ -373,3 +373,8 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if SIGAP_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Open311 GeoReport v2 (pengaduan/open311.py): the jurisdiction_id partner applications send, and how many
+# complaints one partner application may POST per hour.
+SIGAP_OPEN311_JURISDICTION = env_str("SIGAP_OPEN311_JURISDICTION", "sigap.local")
+SIGAP_OPEN311_POSTS_PER_HOUR = env_int("SIGAP_OPEN311_POSTS_PER_HOUR", 60, minimum=1)

@@ -16,13 +16,32 @@ from django.views.decorators.cache import never_cache
 
 from cases import attachments, intake, policy
 from cases.services import CaseError
-from pengaduan import exports, services
+from pengaduan import exports, selectors, services
 from pengaduan.forms import RecapForm, RecordForm
 from pengaduan.models import Complaint
 
 
 def report_placeholder(request):
     return HttpResponse("pengaduan")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Public transparency (Perpres 76/2013: the settlement of complaints is open to the public): numbers only
+
+
+def public_statistics(request):
+    """Anonymous, no JavaScript: a year chosen with a plain GET form, the current one by default."""
+    years = selectors.public_years()
+    notice = ""
+    year = timezone.localdate().year
+    asked = request.GET.get("tahun", "")
+    if asked:
+        if asked.isdigit() and int(asked) in years:
+            year = int(asked)
+        else:
+            notice = _("Tahun yang dipilih tidak tersedia; ditampilkan tahun %(year)d.") % {"year": year}
+    stats = selectors.public_statistics(year=year)
+    return render(request, "pengaduan/statistik.html", {"stats": stats, "notice": notice})
 
 
 # ---------------------------------------------------------------------------------------------------------

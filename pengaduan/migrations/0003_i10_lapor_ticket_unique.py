@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0009_i10_tracking_pin_outbox_links'),
-        ('pengaduan', '0001_initial'),
+        ('pengaduan', '0002_i10_open311'),
     ]
 
     operations = [
