@@ -1,14 +1,18 @@
 """Pengaduan forms: one per transition that asks for data (the `form` paths in pengaduan/models.py). The public
 form and the officers' recording form follow below them."""
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import policy
+from cases import attachments, policy, workdays
 from cases.forms import TransitionDataForm
 from cases.models import Unit
 from cases.validators import not_in_future
-from pengaduan.models import Complaint
+from pengaduan import services
+from pengaduan.models import RECORDED_CHANNELS, Category, Channel, Complaint, IdentityMode, Service
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT_MAX = 10_000
@@ -74,3 +78,174 @@ class AnswerForm(TransitionDataForm):
 
 class ConvertForm(TransitionDataForm):
     wbs_category = forms.ChoiceField(label=_("Kategori laporan WBS"), choices=WBS_CATEGORIES)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Officers' forms: a complaint recorded from another channel, and the recap's filter
+
+
+class _RecordFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class RecordFilesField(forms.FileField):
+    """The scanned letter, the photo from WhatsApp: several files from one `<input type="file" multiple>`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _RecordFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+RECORD_MAX_FILES = 10
+
+
+class RecordForm(forms.Form):
+    """A complaint that came by e-mail, telephone, letter, the loket, LAPOR! …, typed in by an officer. The
+    clocks count from when it actually arrived (`received_date` + `received_time`), not from data entry."""
+
+    channel = forms.ChoiceField(label=_("Saluran"), choices=[("", _("— pilih saluran —")), *RECORDED_CHANNELS])
+    received_date = forms.DateField(
+        label=_("Tanggal diterima"),
+        widget=DATE,
+        validators=[not_in_future],
+        help_text=_("Kapan pengaduan benar-benar diterima (cap surat, waktu telepon), bukan hari ini mencatat."),
+    )
+    received_time = forms.TimeField(
+        label=_("Jam diterima"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    lapor_tracking_id = forms.CharField(
+        label=_("Nomor tiket SP4N-LAPOR!"),
+        max_length=50,
+        required=False,
+        help_text=_("Wajib untuk disposisi SP4N-LAPOR!."),
+    )
+    channel_reference = forms.CharField(
+        label=_("Nomor surat / rujukan saluran"),
+        max_length=100,
+        required=False,
+        help_text=_("Mis. nomor surat, nomor agenda loket, tautan unggahan media sosial."),
+    )
+    service = forms.ModelChoiceField(
+        label=_("Layanan"), queryset=Service.objects.none(), required=False, empty_label=_("— tidak ada di katalog —")
+    )
+    service_date = forms.DateField(label=_("Tanggal layanan"), widget=DATE, required=False, validators=[not_in_future])
+    location = forms.CharField(label=_("Tempat layanan"), max_length=200, required=False)
+    category = forms.ChoiceField(
+        label=_("Kategori masalah"), choices=[("", _("— pilih kategori —")), *Category.choices]
+    )
+    description = forms.CharField(
+        label=_("Apa yang diadukan"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    expectation = forms.CharField(
+        label=_("Harapan pengadu"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    identity_mode = forms.ChoiceField(
+        label=_("Identitas pengadu"), choices=IdentityMode.choices, widget=forms.RadioSelect
+    )
+    complainant_name = forms.CharField(label=_("Nama pengadu"), max_length=200, required=False)
+    complainant_contact = forms.CharField(label=_("Telepon / alamat pengadu"), max_length=300, required=False)
+    complainant_email = forms.EmailField(label=_("Surel pengadu"), required=False)
+    files = RecordFilesField(label=_("Berkas (surat, tangkapan layar, foto)"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["service"].queryset = Service.objects.filter(is_active=True).select_related("unit")
+
+    def clean_lapor_tracking_id(self):
+        lapor_id = self.cleaned_data["lapor_tracking_id"].strip()
+        existing = services.complaint_with_lapor_id(lapor_id)
+        if existing is not None:
+            if policy.can_view(self.user, existing):
+                raise forms.ValidationError(
+                    _("Nomor tiket LAPOR! ini sudah tercatat pada pengaduan %(ref)s.") % {"ref": existing.reference}
+                )
+            raise forms.ValidationError(_("Nomor tiket LAPOR! ini sudah tercatat pada pengaduan lain."))
+        return lapor_id
+
+    def clean_files(self):
+        uploads = self.cleaned_data.get("files") or []
+        if len(uploads) > RECORD_MAX_FILES:
+            raise forms.ValidationError(_("Paling banyak %(n)d berkas sekali kirim.") % {"n": RECORD_MAX_FILES})
+        errors = []
+        for upload in uploads:
+            try:
+                attachments.check(upload)
+            except attachments.AttachmentRejected as exc:
+                errors.append(exc.message)
+        if errors:
+            raise forms.ValidationError(errors)
+        return uploads
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("channel") == Channel.LAPOR
+            and not cleaned.get("lapor_tracking_id")
+            and not self.has_error("lapor_tracking_id")
+        ):
+            self.add_error("lapor_tracking_id", _("Disposisi SP4N-LAPOR! memerlukan nomor tiket LAPOR!."))
+        day, time = cleaned.get("received_date"), cleaned.get("received_time")
+        if day and time:
+            received_at = timezone.make_aware(dt.datetime.combine(day, time))
+            if received_at > timezone.now():
+                self.add_error("received_time", _("Waktu diterima tidak boleh di masa depan."))
+            cleaned["received_at"] = received_at
+            service_date = cleaned.get("service_date")
+            if service_date and service_date > day:
+                self.add_error("service_date", _("Tanggal layanan tidak boleh setelah pengaduan diterima."))
+        mode = cleaned.get("identity_mode")
+        if mode in (IdentityMode.IDENTIFIED, IdentityMode.CONFIDENTIAL) and not cleaned.get("complainant_name"):
+            self.add_error("complainant_name", _("Isi nama pengadu, atau pilih anonim."))
+        return cleaned
+
+    def filing(self) -> dict:
+        """The keyword arguments of pengaduan.services.complaint_record, from the valid form."""
+        data = self.cleaned_data
+        return {
+            "fields": {
+                name: data[name]
+                for name in (
+                    "service",
+                    "service_date",
+                    "location",
+                    "category",
+                    "description",
+                    "expectation",
+                    "channel_reference",
+                    "lapor_tracking_id",
+                )
+            },
+            "identity_mode": data["identity_mode"],
+            "identity": {name: data[name] for name in ("complainant_name", "complainant_contact", "complainant_email")},
+            "files": [attachments.prepare(upload, remove_metadata=True) for upload in data["files"]],
+            "channel": data["channel"],
+            "received_at": data["received_at"],
+        }
+
+
+class RecapForm(forms.Form):
+    """The recap's period (by the day complaints were received) and unit, with the units under it."""
+
+    start = forms.DateField(label=_("Dari tanggal"), widget=DATE)
+    end = forms.DateField(label=_("Sampai tanggal"), widget=DATE)
+    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None, required=False, empty_label=_("Semua unit"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True)
+        today = workdays.today()
+        self.fields["start"].initial = dt.date(today.year, 1, 1)
+        self.fields["end"].initial = today
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("Tanggal awal tidak boleh setelah tanggal akhir."))
+        return data

@@ -15,6 +15,14 @@ public_urlpatterns = [
     path("", views.report_placeholder, name="report"),
 ]
 
+# The complaint officers' pages (issue 10): recording another channel, the answer letter, the recap.
+urlpatterns += [
+    path("catat/", views.complaint_record, name="record"),
+    path("catat/<str:token>/", views.complaint_recorded, name="recorded"),
+    path("rekap/", views.recap, name="recap"),
+    path("<str:reference>/surat-jawaban.pdf", views.answer_letter, name="answer_letter"),
+]
+
 # Public transparency (Perpres 76/2013) and Open311 GeoReport v2, both under the public prefix: no address or
 # user agent is seen or kept. Open311 picks its format from the extension (.json / .xml).
 _FORMAT = r"\.(?P<format>json|xml)$"
