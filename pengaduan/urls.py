@@ -1,5 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
+from cases import intake_views
 from pengaduan import views
 
 app_name = "pengaduan"
@@ -11,5 +12,6 @@ urlpatterns: list = []
 # public prefix that the privacy middleware and log filters cover (cases.registry.public_prefixes): no address,
 # user agent or session there, so nothing an officer signs in for may live under it.
 public_urlpatterns = [
-    path("", views.report_placeholder, name="report"),
+    # The core's intake pages (views.INTAKE): the form at /pengaduan/, tracking at /pengaduan/pantau/.
+    path("", include(intake_views.urlpatterns(views.INTAKE))),
 ]
