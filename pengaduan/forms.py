@@ -6,7 +6,7 @@ import secrets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases import policy
+from cases import intake, policy
 from cases.evidence import EvidenceMixin, files_field, keep_metadata_field
 from cases.forms import TransitionDataForm
 from cases.models import Unit
@@ -246,12 +246,16 @@ class TrackForm(forms.Form):
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
+    # The same lenient reading as the credential's (cases.intake): "adu 2026 123", "1234 5678", "1234-5678".
     def clean_number(self):
-        return "".join(self.cleaned_data["number"].split()).upper()
+        number = intake.normalise_number(self.cleaned_data["number"])
+        if number is None:
+            raise forms.ValidationError(_("Nomor pengaduan seperti ADU-2026-000123."))
+        return number
 
     def clean_pin(self):
-        pin = "".join(self.cleaned_data["pin"].split())
-        if not pin.isdigit() or len(pin) != 8:
+        pin = intake.normalise_pin(self.cleaned_data["pin"])
+        if pin is None:
             raise forms.ValidationError(_("PIN terdiri dari 8 angka."))
         return pin
 

@@ -1,10 +1,12 @@
 """Pengaduan views: the configuration of its public pages (the core's, cases.intake_views: no account, no
 address, no session — see cases.middleware.PublicIntakePrivacyMiddleware) and the officers' pages."""
 
-from django.utils import formats
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import intake_views
+from pengaduan import selectors
 from pengaduan import services as pengaduan_services
 from pengaduan.forms import (
     ClarifyForm,
@@ -34,15 +36,12 @@ def _submit(*, form: ComplaintForm, files: list):
 
 
 def _receipt_context(value: str) -> dict:
-    """The number and the PIN apart, each in big type. The number is the complaint's reference; the PIN is
-    what remains of the credential in clear once the number is taken out of it. The late flag is said here
-    too: the complaint was accepted though lodged more than 30 days after the service."""
-    complaint = INTAKE.credential.find(value)
-    if complaint is None:
-        return {}
-    complaint = Complaint.objects.get(pk=complaint.pk)
-    pin = "".join(ch for ch in value.replace(complaint.reference, "") if ch.isdigit())
-    return {"number": complaint.reference, "pin": pin, "complaint": complaint}
+    """The complaint itself for its receipt page: whether it was lodged late (accepted and flagged, and the
+    complainant is told so) and how the complainant appears. The number and the PIN come apart from the
+    credential (`receipt.number`, `receipt.pin`: cases.intake.TrackingPin)."""
+    case = INTAKE.credential.find(value)
+    complaint = Complaint.objects.filter(pk=case.pk).first() if case is not None else None
+    return {"complaint": complaint} if complaint is not None else {}
 
 
 def _clarify(complaint, data) -> str:
@@ -63,10 +62,6 @@ def _dispute(complaint, data) -> str:
 def _rate(complaint, data) -> str:
     pengaduan_services.complaint_rate(complaint=complaint, score=data["score"], comment=data.get("comment", ""))
     return _("Terima kasih atas penilaian Anda.")
-
-
-def _reply_due(complaint) -> str:
-    return formats.date_format(complaint.reply_due, "j F Y") if complaint.reply_due else ""
 
 
 INTAKE = intake_views.IntakeConfig(
@@ -107,3 +102,22 @@ INTAKE = intake_views.IntakeConfig(
         ),
     },
 )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Public transparency (Perpres 76/2013: the settlement of complaints is open to the public): numbers only
+
+
+def public_statistics(request):
+    """Anonymous, no JavaScript: a year chosen with a plain GET form, the current one by default."""
+    years = selectors.public_years()
+    notice = ""
+    year = timezone.localdate().year
+    asked = request.GET.get("tahun", "")
+    if asked:
+        if asked.isdigit() and int(asked) in years:
+            year = int(asked)
+        else:
+            notice = _("Tahun yang dipilih tidak tersedia; ditampilkan tahun %(year)d.") % {"year": year}
+    stats = selectors.public_statistics(year=year)
+    return render(request, "pengaduan/statistik.html", {"stats": stats, "notice": notice})

@@ -94,7 +94,7 @@ def test_a_complaint_gets_its_number_and_pin_shown_once(client, service):
     assert complaint.service == service and complaint.unit == service.unit and not complaint.late_filing
     html = page.content.decode()
     assert "Catat nomor pengaduan dan PIN ini sekarang" in html
-    assert number == complaint.reference and re.fullmatch(r"\d{8}", pin)
+    assert number == complaint.reference and re.fullmatch(r"\d{4}-\d{4}", pin)
     again = client.get(page.request["PATH_INFO"]).content.decode()
     assert "sudah ditampilkan" in again and pin not in again and number not in again
 
@@ -372,7 +372,7 @@ def test_the_right_number_and_pin_open_the_status_page(service):
 
 def test_wrong_numbers_and_pins_get_one_uniform_answer(service):
     _page, number, pin = submit(Client(), service)
-    wrong_pin = f"{(int(pin) + 1) % 10**8:08d}"
+    wrong_pin = f"{(int(pin.replace('-', '')) + 1) % 10**8:08d}"
     answers = set()
     for index, (typed_number, typed_pin) in enumerate(
         [(number, wrong_pin), ("ADU-2026-999999", pin), ("bukan nomor", "12"), (number, "abcdefgh")]
