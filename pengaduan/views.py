@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import intake_views
+from cases.services import NotAllowed
 from pengaduan import selectors
 from pengaduan import services as pengaduan_services
 from pengaduan.forms import (
@@ -49,12 +50,21 @@ def _clarify(complaint, data) -> str:
     return _("Keterangan Anda terkirim. Petugas melanjutkan pemeriksaan pengaduan Anda.")
 
 
+def _answer_awaited(complaint) -> None:
+    """A reply to the answer before there is one (a page kept open, a form sent twice) gets a plain refusal,
+    not the service's message about a state changed by someone else or a passed deadline."""
+    if complaint.status != Status.ANSWERED:
+        raise NotAllowed(_("Pengaduan ini sedang tidak menunggu tanggapan Anda atas jawaban."))
+
+
 def _confirm(complaint, data) -> str:
+    _answer_awaited(complaint)
     pengaduan_services.complaint_confirm(complaint=complaint)
     return _("Terima kasih. Pengaduan Anda dinyatakan selesai. Anda dapat memberi penilaian di bawah.")
 
 
 def _dispute(complaint, data) -> str:
+    _answer_awaited(complaint)
     pengaduan_services.complaint_dispute(complaint=complaint, text=data["text"])
     return _("Sanggahan Anda terkirim. Pengaduan Anda ditindaklanjuti kembali.")
 

@@ -302,17 +302,22 @@ def test_confirm_closes_an_answered_complaint_and_is_refused_before(client, trac
     url = "/pengaduan/pantau/konfirmasi/"
     client.post(url)
     assert Complaint.objects.get().status == Status.RECEIVED
-    assert 'class="error"' in client.get(STATUS).content.decode()
+    assert "tidak menunggu tanggapan Anda" in client.get(STATUS).content.decode()
     answered(tracked, officer)
     client.post(url)
     complaint = Complaint.objects.get()
     assert complaint.status == Status.CLOSED and complaint.closure == "confirmed"
+    # Confirming again (a page kept open) changes nothing and says why.
+    client.post(url)
+    assert "tidak menunggu tanggapan Anda" in client.get(STATUS).content.decode()
+    assert Complaint.objects.get().closure == "confirmed"
 
 
 def test_dispute_sends_it_back_with_the_reasons(client, tracked, officer):
     url = "/pengaduan/pantau/sanggah/"
     client.post(url, {"text": "Uang belum dikembalikan."})
     assert Complaint.objects.get().status == Status.RECEIVED
+    assert "tidak menunggu tanggapan Anda" in client.get(STATUS).content.decode()
     answered(tracked, officer)
     assert client.post(url, {"text": ""}).status_code == 400
     assert Complaint.objects.get().status == Status.ANSWERED
