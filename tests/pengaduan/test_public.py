@@ -388,3 +388,15 @@ def test_wrong_numbers_and_pins_get_one_uniform_answer(service):
         body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
         answers.add(body)
     assert len(answers) == 1
+
+
+def test_submissions_share_the_pseudonymous_rate_limit_and_keep_the_text(client, settings, service):
+    settings.SIGAP_INTAKE_SUBMISSIONS_PER_HOUR = 1
+    submit(client, service, location="Lokasi pertama")
+    response = client.post(FORM, form_data(service, location="Lokasi kedua"))
+    page = response.content.decode()
+    assert response.status_code == 200 and "Lokasi kedua" in page and "Petugas loket KTP" in page
+    assert Complaint.objects.count() == 1
+    # Another client is counted apart.
+    submit(Client(REMOTE_ADDR="198.51.100.77"), service, location="Lokasi ketiga")
+    assert Complaint.objects.count() == 2
