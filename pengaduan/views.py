@@ -38,10 +38,11 @@ def _submit(*, form: ComplaintForm, files: list):
 
 def _receipt_context(value: str) -> dict:
     """The complaint itself for its receipt page: whether it was lodged late (accepted and flagged, and the
-    complainant is told so) and how the complainant appears. The number and the PIN come apart from the
-    credential (`receipt.number`, `receipt.pin`: cases.intake.TrackingPin)."""
-    case = INTAKE.credential.find(value)
-    complaint = Complaint.objects.filter(pk=case.pk).first() if case is not None else None
+    complainant is told so) and how the complainant appears. `value` is the credential in clear from the
+    core's one-time cache, never from the request; its number (cases.intake.TrackingPin) names the complaint
+    without a second PIN hash. The template shows `receipt.number` and `receipt.pin` apart."""
+    number = getattr(INTAKE.credential.display(value), "number", "")
+    complaint = Complaint.objects.filter(reference=number).first() if number else None
     return {"complaint": complaint} if complaint is not None else {}
 
 
