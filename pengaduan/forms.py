@@ -2,14 +2,17 @@
 form and the officers' recording form follow below them."""
 
 import datetime as dt
+import secrets
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import attachments, policy, workdays
+from cases import attachments, intake, policy, workdays
+from cases.evidence import EvidenceMixin, files_field, keep_metadata_field
 from cases.forms import TransitionDataForm
 from cases.models import Unit
+from cases.textlimits import MESSAGE_MAX_LENGTH, LimitedTextForm
 from cases.validators import not_in_future
 from pengaduan import services
 from pengaduan.models import RECORDED_CHANNELS, Category, Channel, Complaint, IdentityMode, Service
@@ -249,3 +252,249 @@ class RecapForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError(_("Tanggal awal tidak boleh setelah tanggal akhir."))
         return data
+
+
+# Public forms: the complainant's, without an account (pengaduan/views.py INTAKE, the core's intake pages).
+# Every text field shows its limit (cases.textlimits, with a live counter when JavaScript runs); files follow
+# the same rules as the WBS form (cases.evidence).
+
+
+class ComplaintForm(EvidenceMixin, LimitedTextForm, forms.Form):
+    """The public complaint form. Who the complainant is depends on how they choose to appear: identified
+    (name and a contact, seen by the officers), confidential (the same, seen only by the complaint coordinator)
+    or anonymous (no name or contact is taken, even if sent). An e-mail address for news is allowed in every
+    mode; it is never shown to the officers of a confidential or anonymous complaint.
+
+    The honeypot (`homepage`) is hidden from people and screen readers. A filled one is refused politely,
+    without filing: the form comes back with everything typed and the honeypot emptied, so a person whose
+    browser filled it by itself only has to send again; a robot learns nothing it could not read anyway."""
+
+    service = forms.ModelChoiceField(
+        label=_("Layanan yang diadukan"),
+        queryset=Service.objects.filter(is_active=True),
+        empty_label=_("— pilih layanan —"),
+        error_messages={"required": _("Pilih layanan yang Anda adukan.")},
+    )
+    service_date = forms.DateField(
+        label=_("Tanggal Anda menerima layanan"), widget=DATE, required=False, validators=[not_in_future]
+    )
+    service_date_unknown = forms.BooleanField(label=_("Saya tidak ingat tanggalnya"), required=False)
+    location = forms.CharField(label=_("Di mana? (kantor, loket, alamat)"), max_length=200, required=False)
+    category = forms.ChoiceField(
+        label=_("Jenis masalah"),
+        choices=[("", _("— pilih —"))] + list(Category.choices),
+        error_messages={"required": _("Pilih jenis masalah.")},
+    )
+    description = forms.CharField(
+        label=_("Apa yang terjadi?"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Ceritakan apa yang Anda alami, kapan, dan siapa petugas yang melayani bila tahu."),
+        error_messages={"required": _("Ceritakan apa yang terjadi.")},
+    )
+    expectation = forms.CharField(
+        label=_("Apa yang Anda harapkan? (tidak wajib)"),
+        max_length=MESSAGE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    files = files_field()
+    keep_metadata = keep_metadata_field()
+    identity_mode = forms.ChoiceField(
+        label=_("Bagaimana Anda ingin tampil?"),
+        choices=IdentityMode.choices,
+        widget=forms.RadioSelect,
+        initial=IdentityMode.IDENTIFIED,
+        error_messages={"required": _("Pilih cara Anda tampil.")},
+    )
+    complainant_name = forms.CharField(
+        label=_("Nama"), max_length=200, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    complainant_contact = forms.CharField(
+        label=_("Telepon atau alamat"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
+    )
+    complainant_email = forms.EmailField(
+        label=_("Surel untuk kabar perkembangan (tidak wajib)"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Boleh diisi dengan cara tampil apa pun. Untuk pengaduan dirahasiakan dan anonim, surel hanya "
+            "memberi tahu bahwa ada kabar baru, tanpa isinya."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    truth_statement = forms.BooleanField(
+        label=_("Saya menyatakan bahwa pengaduan ini benar sesuai yang saya alami atau ketahui."),
+        error_messages={"required": _("Centang pernyataan kebenaran untuk mengirim pengaduan.")},
+    )
+    # The honeypot: rendered by hand in the template, empty, outside what people and screen readers see.
+    homepage = forms.CharField(label=_("Jangan diisi"), required=False, max_length=200)
+    # One-time token against double submission (cases.intake_views.IntakeViews.report).
+    submission = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    class Meta:
+        # What identifies the same complaint sent again (cases.intake_views: the fingerprint).
+        fields = ["service", "service_date", "location", "category", "description", "expectation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].label_from_instance = lambda service: (
+            f"{service.group} · {service.name}" if service.group else service.name
+        )
+        if not self.is_bound:
+            self.initial["submission"] = secrets.token_urlsafe(16)
+
+    def clean_description(self):
+        text = self.cleaned_data["description"].strip()
+        if len(text) < 20:
+            raise forms.ValidationError(_("Ceritakan apa yang terjadi paling sedikit 20 karakter."))
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("homepage"):
+            raise forms.ValidationError(
+                _(
+                    "Pengaduan belum terkirim karena sebuah kolom tersembunyi terisi (mungkin oleh pengisian "
+                    "otomatis browser). Periksa isian Anda, lalu kirim sekali lagi."
+                )
+            )
+        if (
+            not cleaned.get("service_date")
+            and not cleaned.get("service_date_unknown")
+            and not self.has_error("service_date")
+        ):
+            self.add_error("service_date", _("Isi tanggal layanan, atau centang “Saya tidak ingat tanggalnya”."))
+        mode = cleaned.get("identity_mode")
+        if mode in (IdentityMode.IDENTIFIED, IdentityMode.CONFIDENTIAL):
+            if not (cleaned.get("complainant_name") or "").strip():
+                self.add_error("complainant_name", _("Tuliskan nama Anda, atau pilih tampil anonim."))
+            has_email = cleaned.get("complainant_email") or self.has_error("complainant_email")
+            if not (cleaned.get("complainant_contact") or "").strip() and not has_email:
+                self.add_error(
+                    "complainant_contact",
+                    _("Tuliskan paling sedikit satu kontak: telepon, alamat atau surel. Atau pilih tampil anonim."),
+                )
+        return cleaned
+
+    def complaint_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "service": data["service"],
+            "service_date": data.get("service_date"),
+            "location": data.get("location", "").strip(),
+            "category": data["category"],
+            "description": data["description"],
+            "expectation": data.get("expectation", "").strip(),
+            "truth_statement": data["truth_statement"],
+        }
+
+    def identity(self) -> dict:
+        """What is stored of who complains: nothing but an e-mail for news when anonymous."""
+        data = self.cleaned_data
+        email = (data.get("complainant_email") or "").strip()
+        if data["identity_mode"] == IdentityMode.ANONYMOUS:
+            return {"complainant_email": email}
+        return {
+            "complainant_name": data.get("complainant_name", "").strip(),
+            "complainant_contact": data.get("complainant_contact", "").strip(),
+            "complainant_email": email,
+        }
+
+
+class TrackForm(forms.Form):
+    """The tracking number (the complaint's reference) and the 8-digit PIN (cases.intake "number_pin")."""
+
+    number = forms.CharField(
+        label=_("Nomor pengaduan (mis. ADU-2026-000123)"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    pin = forms.CharField(
+        label=_("PIN (8 angka)"),
+        max_length=20,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    # The same lenient reading as the credential's (cases.intake): "adu 2026 123", "1234 5678", "1234-5678".
+    def clean_number(self):
+        number = intake.normalise_number(self.cleaned_data["number"])
+        if number is None:
+            raise forms.ValidationError(_("Nomor pengaduan seperti ADU-2026-000123."))
+        return number
+
+    def clean_pin(self):
+        pin = intake.normalise_pin(self.cleaned_data["pin"])
+        if pin is None:
+            raise forms.ValidationError(_("PIN terdiri dari 8 angka."))
+        return pin
+
+
+class ComplainantMessageForm(LimitedTextForm, forms.Form):
+    text = forms.CharField(
+        label=_("Keterangan tambahan untuk petugas"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Tuliskan pesan Anda.")},
+    )
+
+
+class ComplainantFilesForm(EvidenceMixin, forms.Form):
+    files = files_field()
+    keep_metadata = keep_metadata_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("files"):
+            raise forms.ValidationError(_("Pilih berkas yang akan dikirim."))
+        return cleaned
+
+
+class ClarifyForm(LimitedTextForm, forms.Form):
+    text = forms.CharField(
+        label=_("Keterangan yang diminta petugas"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Tuliskan keterangan yang diminta petugas.")},
+    )
+
+
+class ConfirmForm(forms.Form):
+    """Accepting the answer: one button, no data."""
+
+
+class DisputeForm(LimitedTextForm, forms.Form):
+    text = forms.CharField(
+        label=_("Mengapa jawaban ini belum menyelesaikan masalah Anda?"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Tuliskan mengapa jawaban belum menyelesaikan masalah Anda.")},
+    )
+
+
+class RateForm(LimitedTextForm, forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Seberapa puas Anda dengan penanganan pengaduan ini?"),
+        choices=[
+            (5, _("5 — sangat puas")),
+            (4, _("4 — puas")),
+            (3, _("3 — cukup")),
+            (2, _("2 — kurang puas")),
+            (1, _("1 — tidak puas")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Pilih nilai 1 sampai 5."),
+            "invalid_choice": _("Pilih nilai 1 sampai 5."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("Komentar (tidak wajib)"),
+        max_length=MESSAGE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
