@@ -8,9 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import intake, policy, workdays
+from cases import intake, policy
 from cases.evidence import EvidenceMixin, files_field, keep_metadata_field
-from cases.forms import TransitionDataForm
+from cases.forms import PeriodUnitForm, TransitionDataForm
 from cases.models import Unit
 from cases.textlimits import MESSAGE_MAX_LENGTH, LimitedTextForm
 from cases.validators import not_in_future
@@ -200,25 +200,8 @@ class RecordForm(EvidenceMixin, forms.Form):
         }
 
 
-class RecapForm(forms.Form):
+class RecapForm(PeriodUnitForm):
     """The recap's period (by the day complaints were received) and unit, with the units under it."""
-
-    start = forms.DateField(label=_("Dari tanggal"), widget=DATE)
-    end = forms.DateField(label=_("Sampai tanggal"), widget=DATE)
-    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None, required=False, empty_label=_("Semua unit"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(is_active=True)
-        today = workdays.today()
-        self.fields["start"].initial = dt.date(today.year, 1, 1)
-        self.fields["end"].initial = today
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError(_("Tanggal awal tidak boleh setelah tanggal akhir."))
-        return data
 
 
 # Public forms: the complainant's, without an account (pengaduan/views.py INTAKE, the core's intake pages).
