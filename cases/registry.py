@@ -112,6 +112,10 @@ class CaseKind:
     # (a complaint that turns out to be a whistleblowing report), inside the transaction of
     # cases.services.convert_case, which then links the two. Kinds without it accept no conversions.
     receive_conversion: Callable[..., Any] | None = None
+    # Optional: `(case, user) -> dict`, extra context for `detail_template` on the office's case page, for what
+    # depends on the reader (e.g. a complainant's identity only the complaint coordinator may read). The kind
+    # decides and records what it shows (an audit event for an identity read); the core only passes it on.
+    detail_context: Callable[[Any, Any], dict] | None = None
 
     @property
     def model(self) -> type["Model"]:

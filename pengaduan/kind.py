@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from cases import policy, workdays
 from cases.registry import CaseKind, ClockRule, PublicIntake
-from pengaduan import demo
+from pengaduan import demo, services
 from pengaduan.models import FINAL_STATES, HandlingRule, IdentityMode, ResolutionUnit, Status
 
 # PermenPANRB 62/2018 (Pedoman Nasional Pengelolaan Pengaduan Pelayanan Publik, SP4N-LAPOR!).
@@ -71,6 +71,10 @@ KIND = CaseKind(
     search_fields=("lapor_tracking_id", "channel_reference"),
     reporter_email=_reporter_email,
     reporter_content=_reporter_content,
+    # A WBS report referred to pengaduan becomes a complaint (cases.services.convert_case).
+    receive_conversion=services.complaint_from_referral,
+    # The complainant's identity as the reader may see it, its reads audited (pengaduan.services).
+    detail_context=services.detail_context,
     clocks=(
         ClockRule(
             code="verification",
