@@ -2,6 +2,7 @@
 (history tables and the outbox included), not in the stored files, not in the log, not in an e-mail; and what
 they wrote is encrypted at rest (Perpres 76/2013: the complainant's identity is kept confidential; issue 10)."""
 
+import datetime as dt
 import io
 import logging
 import secrets
@@ -14,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
-from cases import services
+from cases import services, workdays
 from cases.logging import PublicIntakeFilter
 from cases.notifications import deliver_pending
 from pengaduan import services as pengaduan_services
@@ -35,7 +36,8 @@ IDENTITY_NEEDLES = [NAME, PHONE, PHONE.replace("-", ""), EMAIL, EMAIL.split("@")
 CONTENT_NEEDLES = [DESCRIPTION, "XKCDQ", EXPECTATION, "JHGFDS", FILE_TEXT]
 # Where a public complainant came from: never kept or logged (cases.middleware.PublicIntakePrivacyMiddleware).
 ADDRESS, FORWARDED, AGENT = "203.0.113.91", "198.51.100.92", "AduAgen/7.7 (penanda-aduan-unik)"
-TRACES = [ADDRESS, FORWARDED, AGENT, "penanda-aduan-unik"]
+ADDRESS2 = "203.0.113.93"  # the second complainant's: each one's steps count against their own hourly limit
+TRACES = [ADDRESS, ADDRESS2, FORWARDED, AGENT, "penanda-aduan-unik"]
 
 
 def every_value():
@@ -136,6 +138,7 @@ def file_through_the_form(client, identity_mode, service) -> Complaint:
     data = {
         "submission": secrets.token_urlsafe(8),
         "service": str(service.pk),
+        "service_date": (workdays.today() - dt.timedelta(days=3)).isoformat(),
         "location": "Loket legalisir",
         "category": "03",
         "description": DESCRIPTION,
@@ -152,7 +155,7 @@ def file_through_the_form(client, identity_mode, service) -> Complaint:
         data.update(complainant_name="", complainant_contact="", submission=secrets.token_urlsafe(8))
         response = client.post(FORM, {**data, "files": [SimpleUploadedFile("kuitansi.txt", FILE_TEXT.encode())]})
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert client.get(response["Location"]).status_code == 200
+    assert client.get(response["Location"]).status_code == 200, response["Location"]
     (pk,) = set(Complaint.objects.values_list("pk", flat=True)) - before
     return Complaint.objects.get(pk=pk)
 
@@ -177,7 +180,8 @@ def everything_happened(request, officer, coordinator, unit, console_log):
             walked.append(office_steps(complaint, officer, unit, through_services))
         else:
             service = Service.objects.get_or_create(code="legalisir", defaults={"name": "Legalisasi", "unit": unit})[0]
-            client = Client(REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=AGENT, HTTP_X_FORWARDED_FOR=FORWARDED)
+            address = ADDRESS if mode == IdentityMode.CONFIDENTIAL else ADDRESS2
+            client = Client(REMOTE_ADDR=address, HTTP_USER_AGENT=AGENT, HTTP_X_FORWARDED_FOR=FORWARDED)
             complaint = file_through_the_form(client, mode, service)
             walked.append(office_steps(complaint, officer, unit, through_the_page(client)))
             assert client.get("/pengaduan/tidak-ada/").status_code == 404
