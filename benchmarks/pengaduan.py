@@ -396,6 +396,7 @@ class Level:
     results: list[Submission]
     wall: float
     worker_cpu: float | None
+    client_cpu: float
 
     @property
     def ok(self) -> list[Submission]:
@@ -436,6 +437,7 @@ def drive(server: Gunicorn, target: str, path: str, receipt: re.Pattern, clients
                 results.append(result)
 
     cpu_before = server.worker_cpu_seconds()
+    client_before = sum(os.times()[:2])
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         for future in [pool.submit(complainant) for _ in range(clients)]:
@@ -443,7 +445,7 @@ def drive(server: Gunicorn, target: str, path: str, receipt: re.Pattern, clients
     wall = time.perf_counter() - started
     cpu_after = server.worker_cpu_seconds()
     cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
-    level = Level(target, clients, results, wall, cpu)
+    level = Level(target, clients, results, wall, cpu, sum(os.times()[:2]) - client_before)
     note(
         f"{target}, {clients} clients: {len(level.ok)}/{n} in {wall:.1f} s, {level.rate:.1f}/s"
         + (f", errors {level.errors}" if level.errors else "")
@@ -597,15 +599,16 @@ def render(args, levels, parts, server, *, rows, form_path, gunicorn_errors, wal
     add("")
     add(
         "| clients | view | accepted | errors | submissions/s | latency p50 / p95 | GET form p50 | POST p50 | "
-        "GET receipt p50 | worker CPU / submission |"
+        "GET receipt p50 | gunicorn workers' CPU / submission | load generator's CPU / submission |"
     )
-    add("|---|---|---|---|---|---|---|---|---|---|")
+    add("|---|---|---|---|---|---|---|---|---|---|---|")
     for lv in levels:
         cpu = f"{ms(lv.worker_cpu / max(len(lv.results), 1))}" if lv.worker_cpu is not None else "—"
         add(
             f"| {lv.clients} | {lv.target} | {len(lv.ok)} / {len(lv.results)} | {len(lv.results) - len(lv.ok)} | "
             f"{lv.rate:.1f} | {ms(lv.latency(50))} / {ms(lv.latency(95))} | {ms(lv.latency(50, 'GET form'))} | "
-            f"{ms(lv.latency(50, 'POST'))} | {ms(lv.latency(50, 'GET receipt'))} | {cpu} |"
+            f"{ms(lv.latency(50, 'POST'))} | {ms(lv.latency(50, 'GET receipt'))} | {cpu} | "
+            f"{ms(lv.client_cpu / max(len(lv.results), 1))} |"
         )
     add("")
     add("| clients | public form | bare view | ratio (bare ÷ form) |")
