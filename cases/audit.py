@@ -33,6 +33,7 @@ ACTIONS = {
     "identity_viewed": _("Identitas pelapor dilihat"),
     "purged": _("Isi laporan dimusnahkan (masa retensi berakhir)"),
     "rated": _("Penilaian kepuasan dari pengadu"),
+    "linked": _("Kasus ditautkan"),
 }
 
 

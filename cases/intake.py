@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import math
 import os
+import re
 import secrets
 import time
 import uuid
@@ -29,6 +30,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from cases import registry
@@ -106,8 +108,7 @@ class Credential(Protocol):
     """A tracking credential. The public pages (cases.intake_views) issue it at submission, show it once,
     and open the case with what the reporter types; nothing in them knows its format.
 
-    WBS uses a receipt (below). Pengaduan's tracking number + PIN is the next one to implement: the number
-    can be shown and looked up, the PIN hashed like a receipt."""
+    WBS uses a receipt (ReceiptCredential); pengaduan its tracking number and a PIN (NumberPinCredential)."""
 
     def issue(self, case: Case) -> str:
         """Give the case a credential and return it in clear, to be shown once and never stored."""
@@ -153,7 +154,168 @@ class ReceiptCredential:
         )
 
 
-CREDENTIALS: dict[str, Credential] = {"receipt": ReceiptCredential()}
+# ---------------------------------------------------------------------------------------------------------
+# Tracking number + PIN (pengaduan)
+#
+# The tracking number is the case's public reference (ADU-2026-000123), which the complainant may quote on the
+# phone and the office may print; it is no secret. The PIN is: 8 random digits (10^8), shown once as
+# 1234-5678, stored only as Argon2id with a random salt of its own. 10^8 is far less than a receipt's 10^16, so
+# besides the per-client throttle of the tracking page a number that has had PIN_LOCK_AFTER wrong PINs within
+# the hour answers only the refusal for a while (NumberLock): a guesser spread over many addresses gets
+# PIN_LOCK_AFTER tries an hour at one number, not millions.
+
+PIN_DIGITS = 8
+# "ADU-2026-000123", "adu 2026 123", "ADU2026000123": letters, a four-digit year, up to six digits.
+_NUMBER = re.compile(r"([A-Z]{2,10})[\s\-]*(\d{4})[\s\-]*(\d{1,6})")
+# Hashed instead of a real PIN when the number is unknown or malformed, so every look-up costs one hash.
+_DUMMY_SALT = b"sigap-no-such-pin"
+_DUMMY_HASH = bytes(32)
+
+
+def normalise_number(text: str) -> str | None:
+    """`ADU-2026-000123` from what was typed (any case, spaces or dashes, the zeros left out), or None."""
+    match = _NUMBER.fullmatch(text.strip().upper())
+    if match is None or not text.isascii():
+        return None
+    prefix, year, number = match.groups()
+    return f"{prefix}-{year}-{int(number):06d}"
+
+
+def normalise_pin(text: str) -> str | None:
+    """The 8 digits of a typed PIN (spaces and dashes allowed), or None."""
+    digits = "".join(ch for ch in text if ch not in " -\t")
+    if len(digits) != PIN_DIGITS or not digits.isascii() or not digits.isdigit():
+        return None
+    return digits
+
+
+def format_pin(pin: str) -> str:
+    return f"{pin[:4]}-{pin[4:]}"
+
+
+def pin_digest(pin: str, salt: bytes) -> bytes:
+    """The one slow hash of a PIN look-up (Argon2id at the receipts' cost)."""
+    return hash_secret_raw(pin.encode(), salt, RECEIPT_TIME_COST, RECEIPT_MEMORY_KIB, 1, 32, Type.ID)
+
+
+def _stored_pin(stored: str) -> tuple[bytes, bytes] | None:
+    try:
+        salt, digest = stored.split("$")
+        return bytes.fromhex(salt), bytes.fromhex(digest)
+    except ValueError:
+        return None
+
+
+class NumberLock:
+    """Wrong PINs counted per typed tracking number, whether or not the number exists: after
+    SIGAP_PIN_LOCK_AFTER within an hour the number answers only the refusal for SIGAP_PIN_LOCK_MINUTES. The
+    cache key is an HMAC of the normalised number, so neither the keys nor a lock reveal which numbers exist
+    (an unknown number is counted and locked like a real one)."""
+
+    def __init__(self, number: str):
+        tag = salted_hmac("sigap.intake.number-lock", number).hexdigest()[:32]
+        self.key = f"sigap:intake:pin:{tag}"
+        self.block = f"{self.key}:block"
+
+    def locked(self) -> bool:
+        return cache.get(self.block) is not None
+
+    def fail(self) -> None:
+        cache.add(self.key, 0, timeout=3600)
+        try:
+            count = cache.incr(self.key)
+        except ValueError:  # expired between add and incr
+            cache.set(self.key, 1, timeout=3600)
+            count = 1
+        if count >= settings.SIGAP_PIN_LOCK_AFTER:
+            cache.add(self.block, 1, timeout=settings.SIGAP_PIN_LOCK_MINUTES * 60)
+
+
+class TrackingPin(str):
+    """The credential as shown on the receipt page: `str()` is the whole ("ADU-2026-000123 · PIN 1234-5678"),
+    and a template may show the parts apart as `{{ receipt.number }}` and `{{ receipt.pin }}`."""
+
+    number: str
+    pin: str
+
+    def __new__(cls, number: str, pin: str):
+        shown = super().__new__(cls, f"{number} · PIN {pin}")
+        shown.number, shown.pin = number, pin
+        return shown
+
+
+class NumberPinCredential:
+    """The case's tracking number (its public reference) and an 8-digit PIN (see above).
+
+    In clear (what `issue` returns and `find` takes) it is "<number>\n<PIN>"; `typed` builds the same from the
+    tracking form's `number` and `pin` fields."""
+
+    SEPARATOR = "\n"
+
+    def issue(self, case: Case) -> str:
+        pin = f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
+        salt = os.urandom(16)
+        TrackingCredential.objects.create(case=case, pin_hash=f"{salt.hex()}${pin_digest(pin, salt).hex()}")
+        return f"{case.reference}{self.SEPARATOR}{pin}"
+
+    def typed(self, data) -> str:
+        number, pin = data.get("number", "").strip(), data.get("pin", "").strip()
+        # Both or nothing: a half-filled form is asked to be completed and not counted as a wrong attempt.
+        return f"{number}{self.SEPARATOR}{pin}" if number and pin else ""
+
+    def display(self, value: str) -> TrackingPin:
+        number, _sep, pin = value.partition(self.SEPARATOR)
+        return TrackingPin(number, format_pin(pin))
+
+    def find(self, text: str) -> Case | None:
+        """Exactly one Argon2 hash whatever was typed: against the stored PIN hash when the number names a
+        case with a PIN, else against a dummy. Unknown number, wrong PIN, malformed input and a locked number
+        all give None."""
+        number_text, _sep, pin_text = text.partition(self.SEPARATOR)
+        number, pin = normalise_number(number_text), normalise_pin(pin_text)
+        stored = None
+        if number is not None:
+            stored = (
+                TrackingCredential.objects.filter(case__reference=number, case__kind__in=self._kinds(number))
+                .exclude(pin_hash="")
+                .select_related("case")
+                .first()
+            )
+        salt, expected = (_stored_pin(stored.pin_hash) if stored is not None else None) or (_DUMMY_SALT, _DUMMY_HASH)
+        matches = hmac.compare_digest(pin_digest(pin or "0" * PIN_DIGITS, salt), expected)
+        if number is None:
+            return None
+        lock = NumberLock(number)
+        if lock.locked():
+            return None
+        if stored is None or pin is None or not matches:
+            lock.fail()
+            return None
+        return stored.case
+
+    @staticmethod
+    def _kinds(number: str) -> list[str]:
+        """The kinds that follow reports with this credential and number their cases with this prefix."""
+        prefix = number.split("-", 1)[0]
+        return [
+            kind.code
+            for kind in registry.all_kinds()
+            if kind.prefix == prefix
+            and kind.public_intake is not None
+            and kind.public_intake.credential == "number_pin"
+        ]
+
+    def empty_message(self) -> str:
+        return _("Masukkan nomor pengaduan dan PIN 8 angka yang Anda terima saat mengadu.")
+
+    def not_found_message(self) -> str:
+        return _(
+            "Nomor pengaduan atau PIN tidak cocok. Periksa keduanya dan coba lagi. Demi keamanan, percobaan yang "
+            "salah berulang kali akan diperlambat."
+        )
+
+
+CREDENTIALS: dict[str, Credential] = {"receipt": ReceiptCredential(), "number_pin": NumberPinCredential()}
 
 
 def credential_for(kind: str) -> Credential:

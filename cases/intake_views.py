@@ -331,7 +331,7 @@ class IntakeViews:
     def status(self, request):
         case = self._tracked(request)
         if case is None:
-            messages.info(request, _("Masukkan kode tanda terima untuk membuka laporan Anda."))
+            messages.info(request, self.config.credential.empty_message())
             return redirect(self.config.url("track"))
         response = render(request, self.config.templates.status, self._status_context(case))
         # Sliding: the access lasts SIGAP_TRACKING_MINUTES after the reporter's last page, not their first.

@@ -395,7 +395,11 @@ class DeadlineClock(models.Model):
 class OutboxMessage(models.Model):
     """A notification waiting for delivery. Written in the same transaction as the change it reports."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty for a message to a public reporter without an account: their address is not stored here but read
+    # from the kind at delivery (CaseKind.reporter_email), so this table holds no identity in clear.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     dedupe_key = models.CharField(max_length=200, unique=True)
     subject = models.CharField(max_length=200)
     body = models.TextField()
@@ -470,10 +474,43 @@ class CaseText(models.Model):
 
 
 class TrackingCredential(models.Model):
-    """How an anonymous reporter finds their case again: a receipt, stored only as a slow hash (cases.intake)."""
+    """How an anonymous reporter finds their case again (cases.intake), stored only as a slow hash: a receipt
+    (WBS), looked up by its hash, or a PIN that goes with the case's public reference (pengaduan), checked
+    against its hash once the reference has found the case."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="tracking")
-    receipt_hash = models.CharField(max_length=64, unique=True)
+    receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # "<salt hex>$<Argon2id hex>" with a random salt per credential.
+    pin_hash = models.CharField(max_length=200, blank=True)
+
+
+class CaseLink(models.Model):
+    """A link between two cases: a complaint converted into a WBS report, a duplicate, a related case. Written
+    by cases.services.link_cases, with an audit event on both cases."""
+
+    class Relation(models.TextChoices):
+        CONVERTED_TO = "converted_to", _("Dialihkan ke")
+        DUPLICATE_OF = "duplicate_of", _("Duplikat dari")
+        RELATED = "related", _("Terkait")
+
+    from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_from")
+    to_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_to")
+    relation = models.CharField(_("hubungan"), max_length=20, choices=Relation.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_case", "to_case", "relation"], name="case_link_unique"),
+            models.CheckConstraint(condition=~models.Q(from_case=models.F("to_case")), name="case_link_not_self"),
+        ]
+        verbose_name = _("tautan kasus")
+        verbose_name_plural = _("tautan kasus")
+
+    def __str__(self) -> str:
+        return f"{self.from_case_id} {self.relation} {self.to_case_id}"
 
 
 class InstallationSecret(models.Model):

@@ -9,6 +9,10 @@ Delivery claims a row (a lease, committed) before sending and marks it delivered
 duplicated drain never sends one message twice; only a crash between sending and marking can, after the
 lease expires.
 
+A public reporter without an account (pengaduan) is written to as well (queue_to_reporter): the row has no
+recipient and no address; the address is asked of the case's kind at delivery (CaseKind.reporter_email), so
+the outbox never holds an identity in clear, and a purged or withdrawn address means the message is withdrawn.
+
 Who may see a case can change between queueing and delivery (a WBS report's terlapor excluded after the
 new-report alert was queued, with its delay). A message about a case is therefore checked again at
 delivery, through the policy module, and withdrawn if its recipient may no longer see the case.
@@ -26,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from cases import policy
+from cases import policy, registry
 from cases.models import Notification, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -117,6 +121,48 @@ def queue(
     return len(rows)
 
 
+def _reporter_news_texts(reference: str) -> tuple[str, str]:
+    """What a reporter hears when the message may not carry content: that there is news, and where to read it
+    (the tracking link follows the body). The reference is what they follow the complaint with."""
+    return _("[SIGAP] Ada kabar tentang pengaduan Anda"), _(
+        "Ada kabar baru tentang pengaduan Anda (nomor %(ref)s). Bukalah halaman pantau pengaduan dengan nomor "
+        "pengaduan dan PIN Anda untuk membacanya."
+    ) % {"ref": reference}
+
+
+def queue_to_reporter(
+    *,
+    case,
+    texts: Callable[[], tuple[str, str]],
+    dedupe_key: str,
+    content_allowed: bool,
+    link: str = "",
+) -> None:
+    """Queue one e-mail to the public reporter of `case`, who has no account; a dedupe key already used is
+    skipped, not sent again.
+
+    The row stores no address and no recipient: delivery asks the kind (CaseKind.reporter_email) and withdraws
+    the message if there is no address by then. `texts` gives (subject, body), rendered in the default
+    language (the reporter chose none we keep). Without `content_allowed` only the core's content-free notice
+    is written, whatever `texts` says. `link`: the tracking page's path, appended to the body at delivery."""
+    with override(settings.LANGUAGE_CODE):
+        subject, body = texts() if content_allowed else _reporter_news_texts(case.reference)
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                recipient=None,
+                subject=subject[:200],
+                body=body,
+                link=link,
+                dedupe_key=f"{dedupe_key}:reporter"[:200],
+                case_id=case.pk,
+            )
+        ],
+        ignore_conflicts=True,  # the dedupe key already used: queued once, not again
+    )
+    transaction.on_commit(kick)
+
+
 def _no_nudge() -> None:
     """Before CasesConfig.ready() wires a task queue in, the periodic drain is the only delivery."""
 
@@ -158,8 +204,20 @@ def _claim(batch_size: int) -> list[OutboxMessage]:
     )
 
 
+def reporter_address(message: OutboxMessage) -> str:
+    """The public reporter's address for a message without a recipient, from the case's kind, or ""."""
+    if message.case_id is None:
+        return ""
+    kind = registry.get(message.case.kind)
+    if kind.reporter_email is None:
+        return ""
+    detail = kind.model.objects.filter(pk=message.case_id).first()
+    return (kind.reporter_email(detail) or "").strip() if detail is not None else ""
+
+
 def _still_allowed(message: OutboxMessage) -> bool:
-    """May the recipient still get this message? Checked at delivery, not only when it was queued."""
+    """May the recipient (a user) still get this message? Checked at delivery, not only when it was queued. A
+    message to a public reporter is allowed while the kind still gives an address (deliver_pending)."""
     if not message.recipient.is_active:
         return False
     if message.case_id is None:
@@ -167,13 +225,18 @@ def _still_allowed(message: OutboxMessage) -> bool:
     return policy.can_view(message.recipient, message.case)
 
 
-def _deliver(message: OutboxMessage) -> None:
+def _deliver(message: OutboxMessage, address: str | None = None) -> None:
+    """Send one message: to its user (e-mail and the in-app copy), or to a public reporter's `address`, read
+    from the kind just now (no in-app copy: there is no user)."""
+    url = settings.SIGAP_BASE_URL.rstrip("/") + message.link if message.link else ""
+    if message.recipient_id is None:
+        send_mail(message.subject, f"{message.body}\n\n{url}".strip(), settings.DEFAULT_FROM_EMAIL, [address])
+        return
     Notification.objects.get_or_create(
         outbox=message,
         defaults={"user": message.recipient, "subject": message.subject, "body": message.body, "link": message.link},
     )
     if message.recipient.email:
-        url = settings.SIGAP_BASE_URL.rstrip("/") + message.link if message.link else ""
         send_mail(
             message.subject,
             f"{message.body}\n\n{url}".strip(),
@@ -188,19 +251,23 @@ def deliver_pending(batch_size: int | None = None) -> int:
     delivered = 0
     while messages := _claim(batch_size):
         for message in messages:
-            if not _still_allowed(message):
-                # Withdrawn, not failed: no e-mail, no in-app copy, never retried. No name in the log line.
-                OutboxMessage.objects.filter(pk=message.pk).update(withdrawn_at=timezone.now())
-                logger.info("outbox message %s withdrawn: the recipient may no longer see the case", message.pk)
-                continue
             try:
-                _deliver(message)
+                # A public reporter's address is read here, once, and goes only to the mail server.
+                address = reporter_address(message) if message.recipient_id is None else None
+                allowed = bool(address) if message.recipient_id is None else _still_allowed(message)
+                if allowed:
+                    _deliver(message, address)
             except Exception as exc:  # one bad address must not stop the others
                 # The claim stays: the lease makes the retry wait LEASE instead of spinning on a bad message.
                 OutboxMessage.objects.filter(pk=message.pk).update(
                     attempts=message.attempts + 1, last_error=type(exc).__name__[:300]
                 )
                 logger.warning("outbox message %s failed: %s", message.pk, type(exc).__name__)
+                continue
+            if not allowed:
+                # Withdrawn, not failed: no e-mail, no in-app copy, never retried. No name or address in the log.
+                OutboxMessage.objects.filter(pk=message.pk).update(withdrawn_at=timezone.now())
+                logger.info("outbox message %s withdrawn: no recipient may receive it any more", message.pk)
                 continue
             OutboxMessage.objects.filter(pk=message.pk).update(
                 delivered_at=timezone.now(), attempts=message.attempts + 1

@@ -416,17 +416,25 @@ def reporter(instance: Case, user) -> bool:
     return is_reporter(user, instance) and not isinstance(user, AnonymousUser)
 
 
+# Transitions with these permissions are the reporter's own steps, which segregation of duties leaves to them.
+REPORTER_PERMISSIONS = (reporter,)
+
+
+# Steps nobody signed in may take. A public reporter has no account (they opened the case with their tracking
+# credential), and the periodic sweep is nobody: services.transition runs these only with actor None and the
+# matching `by`. For every user they answer False, so no button offers them and no officer can confirm an
+# answer on a complainant's behalf or close a case as "the system".
+
+
 def public_reporter(instance: Case, user) -> bool:
-    """A step of a reporter without an account (a complainant confirming an answer), run only by
-    cases.services.transition with no actor and by="reporter": no signed-in user may ever take it."""
+    """The reporter without an account, acting from the tracking page (services.transition(by="reporter"))."""
     return False
 
 
 def system(instance: Case, user) -> bool:
-    """A step the system takes (the periodic sweep closing an unanswered complaint), run only by
-    cases.services.transition with no actor and by="system"."""
+    """The system itself, e.g. a periodic sweep closing a case (services.transition(by="system"))."""
     return False
 
 
-# Transitions with these permissions are the reporter's own steps, which segregation of duties leaves to them.
-REPORTER_PERMISSIONS = (reporter,)
+# `by` → the only permission callable a transition run with that `by` and no actor may declare.
+ACTORLESS_PERMISSIONS = {"reporter": public_reporter, "system": system}

@@ -62,7 +62,8 @@ class PublicIntake:
     ``namespace`` is the URL namespace the kind mounts the core's intake pages under
     (``cases.intake_views.urlpatterns``); the public path prefix is read from there (``public_prefixes``), so
     it is written once, in the kind's ``urls.py``. ``credential`` names what the reporter follows the report
-    with (``cases.intake.CREDENTIALS``): ``"receipt"`` for WBS; pengaduan's tracking number + PIN is the next.
+    with (``cases.intake.CREDENTIALS``): ``"receipt"`` for WBS, ``"number_pin"`` (the case's reference and a
+    PIN) for pengaduan.
     """
 
     namespace: str
@@ -99,11 +100,13 @@ class CaseKind:
     # Name fields of the detail model the inbox searches (icontains), e.g. the giver of a gratifikasi; only
     # on cases whose names the user may read (cases.selectors). Never content, never a restricted kind.
     search_fields: tuple[str, ...] = ()
-    # Optional: `(case) -> str`, the address of a reporter without an account, read at delivery time
-    # (cases.notifications), so no address is stored in the outbox.
+    # Optional, public-intake kinds: `(case) -> str`, the address of a reporter without an account, decrypted,
+    # or "" when there is none (any more). Called with the kind's detail instance when an outbox message to the
+    # reporter is delivered (cases.notifications.queue_to_reporter), so the address never sits in the outbox.
     reporter_email: Callable[[Any], str] | None = None
-    # Optional: `(*, source, payload, actor) -> Case` files a case of this kind converted from another kind's
-    # (cases.services.convert_case), e.g. a complaint alleging corruption becoming a WBS report.
+    # Optional: `(*, source, payload, actor) -> Case` makes a case of this kind from a case of another kind
+    # (a complaint that turns out to be a whistleblowing report), inside the transaction of
+    # cases.services.convert_case, which then links the two. Kinds without it accept no conversions.
     receive_conversion: Callable[..., Any] | None = None
 
     @property

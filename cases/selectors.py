@@ -17,6 +17,7 @@ from cases.models import (
     Case,
     CaseEvent,
     CaseGroupObjectPermission,
+    CaseLink,
     CaseUserObjectPermission,
     Confidentiality,
     DeadlineClock,
@@ -218,3 +219,51 @@ def last_event(*, case: Case, action: str, **filters) -> CaseEvent | None:
     if event is not None:
         services.event_texts(case, [event])
     return event
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Links between cases
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    """One link as one reader sees it: `other` is None when they may not see the other case, so the page says
+    only that a link exists, without its reference."""
+
+    relation: str
+    label: str
+    other: Case | None
+
+
+def _incoming_labels() -> dict[str, str]:
+    # The same link read from the other end: "Dialihkan ke X" on the source is "Dialihkan dari Y" on X.
+    return {
+        CaseLink.Relation.CONVERTED_TO: _("Dialihkan dari"),
+        CaseLink.Relation.DUPLICATE_OF: _("Memiliki duplikat"),
+        CaseLink.Relation.RELATED: _("Terkait"),
+    }
+
+
+def case_links(case: Case, user) -> list[LinkedCase]:
+    """The case's links in both directions, oldest first, in two queries however many there are."""
+    links = list(
+        CaseLink.objects.filter(Q(from_case_id=case.pk) | Q(to_case_id=case.pk))
+        .select_related("from_case", "to_case")
+        .order_by("created_at", "pk")
+    )
+    if not links:
+        return []
+    others = {link.to_case if link.from_case_id == case.pk else link.from_case for link in links}
+    visible = set(
+        policy.visible_cases(user, Case.objects.filter(pk__in=[other.pk for other in others])).values_list(
+            "pk", flat=True
+        )
+    )
+    incoming = _incoming_labels()
+    shown = []
+    for link in links:
+        outgoing = link.from_case_id == case.pk
+        other = link.to_case if outgoing else link.from_case
+        label = link.get_relation_display() if outgoing else incoming[link.relation]
+        shown.append(LinkedCase(relation=link.relation, label=str(label), other=other if other.pk in visible else None))
+    return shown

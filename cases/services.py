@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from cases import attachments, audit, deadlines, intake, notifications, policy, registry, workdays
-from cases.models import Case, CaseText, Confidentiality, EmployeeProfile, ReferenceCounter
+from cases.models import Case, CaseLink, CaseText, Confidentiality, EmployeeProfile, ReferenceCounter
 from cases.textlimits import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH
 
 
@@ -181,6 +181,7 @@ def transition(
     reason: str = "",
     confirmed: bool = False,
     attachment: UploadedFile | None = None,
+    by: str = "",
     **data,
 ) -> Case:
     """Run transition `name` on `case` for `actor`, in one database transaction.
@@ -200,6 +201,13 @@ def transition(
     not at all: it is checked and stored encrypted before the transaction opens (no file I/O while rows are
     locked), its row and event are written inside it, and the stored file is removed again if the transition
     is refused or fails. A file that fails the check refuses the transition.
+
+    Without an actor (`actor=None`) only two parties may act, named by `by`: ``"reporter"``, the reporter of a
+    public-intake case who has no account and acts from the tracking page, and ``"system"``, e.g. a periodic
+    sweep. The transition must declare exactly the matching permission (policy.public_reporter /
+    policy.system), which in turn no signed-in user ever holds. The event records `by`; a reporter's step is
+    stored with today's date (intake.rounded_now) and announced to the office later (intake.announce_at), as
+    their messages are.
     """
     kind = registry.get(case.kind)
     staged = None
@@ -209,7 +217,7 @@ def transition(
         except attachments.AttachmentRejected as exc:
             raise CaseError(exc.message) from exc
     try:
-        locked = _run_transition(case, name, actor, kind, expected_status, note, reason, confirmed, staged, data)
+        locked = _run_transition(case, name, actor, kind, expected_status, note, reason, confirmed, staged, by, data)
     except BaseException:
         if staged is not None:
             attachments.discard(staged)
@@ -217,11 +225,29 @@ def transition(
     return locked
 
 
-def _run_transition(case, name, actor, kind, expected_status, note, reason, confirmed, staged, data) -> Case:
+def _actorless_refusal(kind: registry.CaseKind, meta, actor, by: str) -> str:
+    """Why a transition may not run with this actor and `by`, or "". A step without an actor is the public
+    reporter's or the system's only if the transition declares that very permission; `by` is never a way for
+    a signed-in user to act as someone else."""
+    if actor is not None:
+        return _("Tindakan ini tidak dapat dilakukan atas nama pelapor atau sistem.") if by else ""
+    expected = policy.ACTORLESS_PERMISSIONS.get(by)
+    if expected is None or meta is None or meta.permission is not expected:
+        return _("Anda tidak berwenang atas kasus ini.")
+    if by == "reporter" and kind.public_intake is None:
+        return _("Anda tidak berwenang atas kasus ini.")
+    return ""
+
+
+def _run_transition(case, name, actor, kind, expected_status, note, reason, confirmed, staged, by, data) -> Case:
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").get()
         locked = kind.model.objects.get(pk=case.pk)
-        if not policy.can_view(actor, locked):
+        actorless = actor is None
+        refusal = _actorless_refusal(kind, transition_meta(locked, name), actor, by)
+        if refusal:
+            raise NotAllowed(refusal)
+        if not actorless and not policy.can_view(actor, locked):
             raise NotAllowed(_("Anda tidak berwenang atas kasus ini."))
         if expected_status is not None and locked.status != expected_status:
             raise AlreadyChanged(_("Kasus ini baru saja diubah oleh orang lain. Periksa statusnya lalu coba lagi."))
@@ -231,10 +257,11 @@ def _run_transition(case, name, actor, kind, expected_status, note, reason, conf
                 _("Tindakan ini tidak dapat dilakukan pada status “%(status)s”.") % {"status": locked.status_label}
             )
         meta = transition_meta(locked, name)
-        refusal = policy.segregation_refusal(actor, locked, meta) if actor is not None else ""
+        refusal = policy.segregation_refusal(actor, locked, meta) if not actorless else ""
         if refusal:
             raise NotAllowed(refusal)
-        if not has_transition_perm(method, actor):
+        # Actorless steps were checked above (their permission callables refuse every user by design).
+        if not actorless and not has_transition_perm(method, actor):
             raise NotAllowed(_("Peran Anda tidak berwenang melakukan tindakan ini."))
         if not can_proceed(method):
             raise NotAllowed(_("Syarat tindakan ini belum terpenuhi."))
@@ -255,7 +282,11 @@ def _run_transition(case, name, actor, kind, expected_status, note, reason, conf
         except ValidationError as exc:
             # A transition refusing its data (a date before the fact it follows): the atomic block rolls back.
             raise CaseError(" ".join(exc.messages)) from exc
-        now = timezone.now()
+        # A public reporter's step keeps only the day, in the case row, its history and its event.
+        at = intake.rounded_now() if by == "reporter" else None
+        now = at or timezone.now()
+        if at is not None:
+            locked._history_date = at
         if from_status == "draft" and locked.submitted_at is None:
             locked.submitted_at = now
         _number_on_submission(locked, kind, from_status)
@@ -269,15 +300,21 @@ def _run_transition(case, name, actor, kind, expected_status, note, reason, conf
             actor,
             from_status=from_status,
             to_status=locked.status,
-            data={"transition": name, **text_data(locked, "note", note), **text_data(locked, "reason", reason)},
+            data={
+                "transition": name,
+                **({"by": by} if actorless else {}),
+                **text_data(locked, "note", note),
+                **text_data(locked, "reason", reason),
+            },
+            at=at,
         )
         if staged is not None:
             attachments.record(case=locked, staged=staged, actor=actor)
-        _notify_transition(locked, name, actor, event)
+        _notify_transition(locked, name, actor, event, not_before=intake.announce_at() if at is not None else None)
     return locked
 
 
-def _notify_transition(case: Case, name: str, actor, event) -> None:
+def _notify_transition(case: Case, name: str, actor, event, not_before=None) -> None:
     recipients = case_handlers(case)
     if not recipients and case.status != "draft" and case.status not in case.kind_def.final_states:
         notify_no_handler(case)
@@ -289,7 +326,7 @@ def _notify_transition(case: Case, name: str, actor, event) -> None:
         values = {"ref": case.reference, "status": case.status_label}
         return _("[SIGAP] %(ref)s: %(status)s") % values, _("Kasus %(ref)s kini berstatus “%(status)s”.") % values
 
-    notify_event(case, event, recipients, texts)
+    notify_event(case, event, recipients, texts, not_before=not_before)
 
 
 def notify_event(
@@ -448,6 +485,59 @@ def add_reporter_message(case: Case, text: str) -> None:
             at=intake.rounded_now(),
         )
         _notify_message(case, event, case_handlers(case), not_before=intake.announce_at(), headline="reporter_message")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Links between cases
+
+
+def _write_link(*, source: Case, target: Case, relation: str, actor) -> CaseLink:
+    """The link row and an event on each case (inside the caller's transaction). The events name the link,
+    not the other case: a case's log may be read by people who may not know the other case exists."""
+    if source.pk == target.pk:
+        raise CaseError(_("Kasus tidak dapat ditautkan ke dirinya sendiri."))
+    if relation not in CaseLink.Relation.values:
+        raise CaseError(_("Jenis tautan tidak dikenal."))
+    if CaseLink.objects.filter(from_case_id=source.pk, to_case_id=target.pk, relation=relation).exists():
+        raise CaseError(_("Kedua kasus ini sudah ditautkan dengan cara yang sama."))
+    link = CaseLink.objects.create(
+        from_case_id=source.pk, to_case_id=target.pk, relation=relation, created_by=actor if actor else None
+    )
+    audit.record(source, "linked", actor, data={"link": link.pk, "relation": relation, "direction": "to"})
+    audit.record(target, "linked", actor, data={"link": link.pk, "relation": relation, "direction": "from"})
+    return link
+
+
+def link_cases(*, source: Case, target: Case, relation: str, actor) -> CaseLink:
+    """Link `source` to `target` (CaseLink.Relation: converted to, duplicate of, related to) and log it on both.
+
+    A person links what they handle to what they can see; `actor=None` is the system (a kind's own service
+    acting without a person), which the calling service answers for."""
+    if actor is not None and not (policy.can_handle(actor, source) and policy.can_view(actor, target)):
+        raise NotAllowed(_("Anda tidak berwenang menautkan kasus-kasus ini."))
+    with transaction.atomic():
+        return _write_link(source=source, target=target, relation=relation, actor=actor)
+
+
+def convert_case(*, source: Case, to_kind: str, payload: dict, actor) -> Case:
+    """Make a case of `to_kind` from `source` through that kind's `receive_conversion` and link source →
+    new case as `converted_to`, in one transaction: either both exist or neither.
+
+    The target kind decides what it takes from `payload` and who may see the new case (the converting
+    officer often may not: a complaint handed to WBS). Closing the source as converted is the source kind's
+    own transition, which its service runs; this function changes no status."""
+    try:
+        receive = registry.get(to_kind).receive_conversion
+    except LookupError:
+        receive = None
+    if receive is None:
+        raise CaseError(_("Jenis kasus tujuan tidak menerima pengalihan dari kasus lain."))
+    if actor is not None and not policy.can_handle(actor, source):
+        raise NotAllowed(_("Anda tidak berwenang mengalihkan kasus ini."))
+    with transaction.atomic():
+        created = receive(source=source, payload=payload, actor=actor)
+        _write_link(source=source, target=created, relation=CaseLink.Relation.CONVERTED_TO, actor=actor)
+    return created
 
 
 def record_confidential_view(case: Case, actor) -> None:

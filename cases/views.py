@@ -100,6 +100,7 @@ def case_detail(request, reference):
         "can_message": policy.can_message(request.user, case),
         "detail_template": case.kind_def.detail_template,
         "attachment_form": AttachmentForm(),
+        "links": selectors.case_links(case, request.user),
     }
     return render(request, "cases/case_detail.html", context)
 

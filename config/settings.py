@@ -308,6 +308,10 @@ SIGAP_BEHIND_PROXY = env_bool("SIGAP_BEHIND_PROXY", PRODUCTION)
 SIGAP_RECEIPT_FREE_ATTEMPTS = env_int("SIGAP_RECEIPT_FREE_ATTEMPTS", 3, minimum=1)
 SIGAP_RECEIPT_BLOCK_AFTER = env_int("SIGAP_RECEIPT_BLOCK_AFTER", 10, minimum=2)
 SIGAP_RECEIPT_BLOCK_MINUTES = env_int("SIGAP_RECEIPT_BLOCK_MINUTES", 30, minimum=1)
+# A tracking number's PIN (pengaduan, 10^8 values): wrong PINs for one number within an hour before that number
+# answers only the refusal, from any client, for SIGAP_PIN_LOCK_MINUTES (cases.intake.NumberLock).
+SIGAP_PIN_LOCK_AFTER = env_int("SIGAP_PIN_LOCK_AFTER", 10, minimum=3)
+SIGAP_PIN_LOCK_MINUTES = env_int("SIGAP_PIN_LOCK_MINUTES", 60, minimum=1)
 SIGAP_TRACKING_MINUTES = env_int("SIGAP_TRACKING_MINUTES", 30, minimum=5)
 SIGAP_INTAKE_SUBMISSIONS_PER_HOUR = env_int("SIGAP_INTAKE_SUBMISSIONS_PER_HOUR", 5, minimum=1)
 
@@ -369,3 +373,8 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if SIGAP_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Open311 GeoReport v2 (pengaduan/open311.py): the jurisdiction_id partner applications send, and how many
+# complaints one partner application may POST per hour.
+SIGAP_OPEN311_JURISDICTION = env_str("SIGAP_OPEN311_JURISDICTION", "sigap.local")
+SIGAP_OPEN311_POSTS_PER_HOUR = env_int("SIGAP_OPEN311_POSTS_PER_HOUR", 60, minimum=1)

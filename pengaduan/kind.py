@@ -55,9 +55,7 @@ KIND = CaseKind(
     handler_group=policy.PETUGAS_PENGADUAN,
     status_labels=tuple(Status.choices),
     final_states=FINAL_STATES,
-    public_intake=PublicIntake(
-        namespace="pengaduan_publik", credential="receipt"
-    ),  # "number_pin" once cases.intake has it (issue 10)
+    public_intake=PublicIntake(namespace="pengaduan_publik", credential="number_pin"),
     office_label=_("petugas pengaduan"),
     detail_template="pengaduan/_detail.html",
     demo_data=demo.seed,

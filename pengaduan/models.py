@@ -12,6 +12,8 @@ channel and dates are plain, for the statistics and the public transparency page
 """
 
 import datetime as dt
+import hashlib
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -476,3 +478,58 @@ class Complaint(Case):
     def convert_to_wbs(self, *, wbs_category: str):
         """Run through pengaduan.services.complaint_convert_to_wbs (the `service` above), which files the WBS
         report through the core registry and links the two; `wbs_category` is that service's."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Open311 GeoReport v2 (pengaduan/open311.py): the partner applications that may file complaints
+
+
+class ApiClient(models.Model):
+    """A partner application allowed to POST complaints through Open311 (its `api_key`). An admin issues the
+    key in Pengaturan; it is shown once and only its SHA-256 is kept: the key is 32 random bytes, so a plain
+    hash is as strong as a slow one and lets the API find the client with one indexed query."""
+
+    name = models.CharField(_("nama aplikasi mitra"), max_length=200)
+    key_hash = models.CharField(_("sidik kunci API"), max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("aplikasi mitra Open311")
+        verbose_name_plural = _("aplikasi mitra Open311")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def issue_key(self) -> str:
+        """Give the client a new key and return it in clear, to be shown once; the caller saves."""
+        key = secrets.token_urlsafe(32)
+        self.key_hash = self.hash_key(key)
+        return key
+
+    @classmethod
+    def authenticate(cls, key: str) -> "ApiClient | None":
+        if not key:
+            return None
+        return cls.objects.filter(key_hash=cls.hash_key(key), is_active=True).first()
+
+
+class Open311Request(models.Model):
+    """Which partner application filed a complaint, and the Open311 token that finds it again. Nothing about
+    the complainant: that stays in the complaint, encrypted."""
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="open311")
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="requests")
+    token = models.UUIDField(unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("permintaan Open311")
+        verbose_name_plural = _("permintaan Open311")
+
+    def __str__(self) -> str:
+        return str(self.token)

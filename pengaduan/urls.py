@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
+from django.views.i18n import set_language
 
-from pengaduan import views
+from pengaduan import open311, views
 
 app_name = "pengaduan"
 
@@ -12,4 +13,30 @@ urlpatterns: list = []
 # user agent or session there, so nothing an officer signs in for may live under it.
 public_urlpatterns = [
     path("", views.report_placeholder, name="report"),
+]
+
+# Public transparency (Perpres 76/2013) and Open311 GeoReport v2, both under the public prefix: no address or
+# user agent is seen or kept. Open311 picks its format from the extension (.json / .xml).
+_FORMAT = r"\.(?P<format>json|xml)$"
+public_urlpatterns += [
+    path("statistik/", views.public_statistics, name="statistics"),
+    # The language switch of every public page (cases.context_processors.language_switch), inside the prefix.
+    # The core's intake pages declare the same route (cases.intake_views.urlpatterns); once they are mounted
+    # here this line is a harmless duplicate and may go.
+    path("bahasa/", set_language, name="set_language"),
+    path("open311/v2/", open311.Discovery.as_view(), name="open311_root"),
+    re_path(r"^open311/v2/discovery" + _FORMAT, open311.Discovery.as_view(), name="open311_discovery"),
+    re_path(r"^open311/v2/services" + _FORMAT, open311.ServiceList.as_view(), name="open311_services"),
+    re_path(
+        r"^open311/v2/services/(?P<code>[-a-zA-Z0-9_]+)" + _FORMAT,
+        open311.ServiceDefinition.as_view(),
+        name="open311_service",
+    ),
+    re_path(r"^open311/v2/requests" + _FORMAT, open311.Requests.as_view(), name="open311_requests"),
+    re_path(
+        r"^open311/v2/requests/(?P<reference>[-A-Za-z0-9]+)" + _FORMAT,
+        open311.RequestDetail.as_view(),
+        name="open311_request",
+    ),
+    re_path(r"^open311/v2/tokens/(?P<token>[-a-fA-F0-9]+)" + _FORMAT, open311.Token.as_view(), name="open311_token"),
 ]

@@ -23,7 +23,11 @@ class ReportForm(forms.ModelForm):
 
 
 class TrackForm(forms.Form):
-    receipt = forms.CharField(max_length=40)
+    """Fits both credentials a test may give the kind: a receipt, or a tracking number and PIN."""
+
+    receipt = forms.CharField(max_length=40, required=False)
+    number = forms.CharField(max_length=40, required=False)
+    pin = forms.CharField(max_length=20, required=False)
 
 
 class MessageForm(forms.Form):

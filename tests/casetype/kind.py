@@ -1,8 +1,16 @@
 """The test kind 'uji': a small case type that exercises the core without any real case app (cases.registry)."""
 
-from cases import policy
+from cases import policy, services
 from cases.registry import CaseKind, ClockRule
 from tests.casetype.models import FINAL, Status
+
+
+def receive_conversion(*, source, payload: dict, actor):
+    """A case of another kind converted into an 'uji' case (cases.services.convert_case)."""
+    return services.create_case(
+        kind="uji", actor=actor, unit=source.unit, status=Status.SUBMITTED, title=payload.get("title", "")
+    )
+
 
 KIND = CaseKind(
     code="uji",
@@ -13,6 +21,7 @@ KIND = CaseKind(
     status_labels=tuple(Status.choices),
     final_states=FINAL,
     notify=lambda case, name: [case.reporter],
+    receive_conversion=receive_conversion,
     clocks=(
         ClockRule(
             code="review",

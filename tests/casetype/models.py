@@ -52,3 +52,25 @@ class Widget(Case):
     @transition("status", source=Status.REVIEWING, target=Status.REJECTED, permission=policy.handler)
     def reject(self):
         pass
+
+    # Steps nobody signed in takes (cases.policy.public_reporter / system): the public reporter accepts the
+    # answer from the tracking page; the sweep closes a report nobody picked up.
+    @transition(
+        "status",
+        source=Status.REVIEWING,
+        target=Status.APPROVED,
+        permission=policy.public_reporter,
+        custom={"label": "Pelapor menerima jawaban"},
+    )
+    def reporter_accept(self):
+        pass
+
+    @transition(
+        "status",
+        source=Status.SUBMITTED,
+        target=Status.REJECTED,
+        permission=policy.system,
+        custom={"label": "Ditutup otomatis"},
+    )
+    def auto_close(self):
+        pass
