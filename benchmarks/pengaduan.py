@@ -59,9 +59,10 @@ DEFAULT_CASES = 200  # --cases: submissions per view and level of concurrency
 
 BARE_PATH = "/bench-bare/"
 SUBMISSIONS_PER_HOUR = 10**9  # the limit for the run: every request comes from one address
-# The receipt page shows the credential: a tracking number (ADU-2026-000123) or a 16-digit receipt.
-REAL_RECEIPT = re.compile(r"ADU-\d{4}-\d{6}|\d{4} \d{4} \d{4} \d{4}")
-BARE_RECEIPT = re.compile(r"BARE-\d{9}")
+# What the receipt page must show: the tracking number (ADU-2026-000123) and its secret (PIN 1234-5678; also
+# accepted written 12345678, or as a 16-digit receipt).
+REAL_RECEIPT = (re.compile(r"ADU-\d{4}-\d{6}"), re.compile(r"\b(?:\d{4}-\d{4}|\d{8}|\d{16}|\d{4}(?: \d{4}){3})\b"))
+BARE_RECEIPT = (re.compile(r"BARE-\d{9}"),)
 # httpx builds an SSL context for every new client unless given one (tens of ms of the load generator's CPU,
 # for plain-HTTP requests): one for all.
 _SSL = ssl.create_default_context()
@@ -361,7 +362,7 @@ class Submission:
     error: str = ""
 
 
-def submit_once(base_url: str, path: str, receipt: re.Pattern, answers: dict) -> Submission:
+def submit_once(base_url: str, path: str, receipt: tuple[re.Pattern, ...], answers: dict) -> Submission:
     """One complainant, one submission: GET the form, POST it, GET the receipt page it redirects to. A fresh
     client (cookies, connection) per submission: each is a new visitor."""
     steps = {}
@@ -382,7 +383,7 @@ def submit_once(base_url: str, path: str, receipt: re.Pattern, answers: dict) ->
             t0 = time.perf_counter()
             shown = client.get(sent.headers["location"])
             steps["GET receipt"] = time.perf_counter() - t0
-            if shown.status_code != 200 or not receipt.search(shown.text):
+            if shown.status_code != 200 or not all(p.search(shown.text) for p in receipt):
                 return Submission(False, error=f"receipt page: HTTP {shown.status_code}, no credential shown")
     except (httpx.HTTPError, ValueError) as exc:
         return Submission(False, error=f"{type(exc).__name__}: {exc}")
@@ -397,6 +398,7 @@ class Level:
     wall: float
     worker_cpu: float | None
     client_cpu: float
+    load: float  # the machine's 1-minute load average when the level ended
 
     @property
     def ok(self) -> list[Submission]:
@@ -419,7 +421,9 @@ class Level:
         return counts
 
 
-def drive(server: Gunicorn, target: str, path: str, receipt: re.Pattern, clients: int, n: int, args) -> Level:
+def drive(
+    server: Gunicorn, target: str, path: str, receipt: tuple[re.Pattern, ...], clients: int, n: int, args
+) -> Level:
     """`n` submissions from `clients` concurrent complainants (threads), each starting the next as soon as
     its last one is done."""
     counter = iter(range(n))
@@ -445,7 +449,7 @@ def drive(server: Gunicorn, target: str, path: str, receipt: re.Pattern, clients
     wall = time.perf_counter() - started
     cpu_after = server.worker_cpu_seconds()
     cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
-    level = Level(target, clients, results, wall, cpu, sum(os.times()[:2]) - client_before)
+    level = Level(target, clients, results, wall, cpu, sum(os.times()[:2]) - client_before, os.getloadavg()[0])
     note(
         f"{target}, {clients} clients: {len(level.ok)}/{n} in {wall:.1f} s, {level.rate:.1f}/s"
         + (f", errors {level.errors}" if level.errors else "")
@@ -465,13 +469,15 @@ def seed() -> Service:
     return Service.objects.create(code="izin-usaha", name="Perizinan berusaha", group="Perizinan", unit=unit)
 
 
-def timed_each(fn, repeat: int) -> list[float]:
-    samples = []
+def timed_each(fn, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU (this thread's) seconds of each call."""
+    wall, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         fn()
-        samples.append(time.perf_counter() - t0)
-    return samples
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.thread_time() - c0)
+    return wall, cpu
 
 
 def in_process(service: Service, args) -> dict[str, dict]:
@@ -495,22 +501,76 @@ def in_process(service: Service, args) -> dict[str, dict]:
     def measured(fn, repeat: int) -> dict:
         counter = QueryCounter()
         with connection.execute_wrapper(counter):
-            samples = timed_each(fn, repeat)
-        return {"samples": samples, "statements": counter.count / max(repeat, 1)}
+            wall, cpu = timed_each(fn, repeat)
+        return {"samples": wall, "cpu": cpu, "statements": counter.count / max(repeat, 1)}
 
-    intake.receipt_hash(intake.new_receipt())  # the installation salt, made once
-    file()  # first call: imports and caches, untimed
+    _complaint, secret = pengaduan_services.complaint_file(
+        fields=fields, identity_mode=args.identity_mode, identity=identity, files=[]
+    )  # first call (imports, caches) untimed; its credential is looked up below
+    if credential.find(secret) is None:
+        raise SystemExit("bench: a complaint's own credential does not find it")
     return {
-        "Argon2id hash (`cases.intake.receipt_hash`: 19 MiB, t=2)": measured(
-            lambda: intake.receipt_hash(intake.new_receipt()), args.hash_repeat
+        "Argon2id hash of a PIN (`cases.intake.pin_digest`: 19 MiB, t=2, 1 lane)": measured(
+            lambda: intake.pin_digest(f"{secrets.randbelow(10**8):08d}", os.urandom(16)), args.hash_repeat
         ),
-        "credential look-up as the receipt page does it (`credential.find`, an unknown value)": measured(
-            lambda: credential.find("0" * 16), args.hash_repeat
+        "credential look-up as the receipt page does it (`credential.find` of a complaint's number and PIN)": (
+            measured(lambda: credential.find(secret), args.hash_repeat)
         ),
         "`pengaduan.services.complaint_file`, no files, serial (no HTTP, form or template)": measured(
             file, args.serial
         ),
     }
+
+
+def in_process_requests(args) -> dict[str, dict[str, list[float]]]:
+    """The three requests of a real submission through Django's test client in this process (the whole
+    middleware stack, no gunicorn or network): wall and CPU time of each, and how many Argon2id hashes it
+    computes (counted by wrapping `hash_secret_raw` where cases.intake calls it, in this process only)."""
+    from django.test import Client
+
+    settings.SIGAP_INTAKE_SUBMISSIONS_PER_HOUR = SUBMISSIONS_PER_HOUR  # this process's own limit
+    url = reverse("pengaduan_publik:report")
+    steps: dict[str, dict[str, list[float]]] = {}
+    hashes = [0]
+    original = intake.hash_secret_raw
+
+    def counting(*hash_args, **hash_kwargs):
+        hashes[0] += 1
+        return original(*hash_args, **hash_kwargs)
+
+    def step(name, fn, *fn_args):
+        hashes[0] = 0
+        wall, cpu = time.perf_counter(), time.thread_time()
+        response = fn(*fn_args)
+        entry = steps.setdefault(name, {"wall": [], "cpu": [], "hashes": []})
+        entry["wall"].append(time.perf_counter() - wall)
+        entry["cpu"].append(time.thread_time() - cpu)
+        entry["hashes"].append(hashes[0])
+        return response
+
+    intake.hash_secret_raw = counting
+    try:
+        return _round_trips(Client, url, step, steps, args)
+    finally:
+        intake.hash_secret_raw = original
+
+
+def _round_trips(Client, url, step, steps, args) -> dict[str, dict[str, list[float]]]:  # noqa: N803 (a class)
+    for i in range(args.serial + 1):
+        browser = Client(enforce_csrf_checks=True, SERVER_NAME="localhost")  # a host ALLOWED_HOSTS has
+        page = step("GET form", browser.get, url)
+        if page.status_code != 200:
+            raise SystemExit(f"bench: the in-process form page answered HTTP {page.status_code}")
+        data, _files = fill(report_form(page.content.decode()), complainant_answers(10_000 + i, args.identity_mode))
+        sent = step("POST", browser.post, url, data)
+        if sent.status_code != 302:
+            raise SystemExit(f"bench: the form refused the in-process submission: {page_errors(sent.content.decode())}")
+        shown = step("GET receipt", browser.get, sent["Location"])
+        if not all(p.search(shown.content.decode()) for p in REAL_RECEIPT):
+            raise SystemExit("bench: the in-process receipt page shows no credential")
+        if i == 0:  # the first round trip warms up (templates, imports), untimed
+            steps.clear()
+    return steps
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -548,10 +608,12 @@ def run(args, db_url: str) -> str:
     bare_ok = sum(len(lv.ok) for lv in levels if lv.target == "bare view")
     note("timing the parts in-process")
     parts = in_process(service, args)
+    requests = in_process_requests(args)
     return render(
         args,
         levels,
         parts,
+        requests,
         server_info(),
         rows={"real": real_rows, "bare": bare_rows, "real_ok": real_ok, "bare_ok": bare_ok},
         form_path=form_path,
@@ -560,7 +622,7 @@ def run(args, db_url: str) -> str:
     )
 
 
-def render(args, levels, parts, server, *, rows, form_path, gunicorn_errors, wall) -> str:
+def render(args, levels, parts, requests, server, *, rows, form_path, gunicorn_errors, wall) -> str:
     lines = []
     add = lines.append
     command = ".venv/bin/python -m benchmarks " + " ".join(sys.argv[1:])
@@ -572,7 +634,8 @@ def render(args, levels, parts, server, *, rows, form_path, gunicorn_errors, wal
         f"Machine: {os.cpu_count()} CPUs shared by PostgreSQL, Redis, gunicorn and the load generator (one Python "
         f"process, threads); Python {sys.version.split()[0]}, PostgreSQL {server['server_version']} "
         f"(shared_buffers {server['shared_buffers']}, fsync {server['fsync']}, synchronous_commit "
-        f"{server['synchronous_commit']}), Redis as the cache."
+        f"{server['synchronous_commit']}), Redis as the cache. Other work may share the CPUs (the load average "
+        "column): compare a row with the bare row at the same number of clients, not with another run's."
     )
     add("")
     add(
@@ -599,16 +662,16 @@ def render(args, levels, parts, server, *, rows, form_path, gunicorn_errors, wal
     add("")
     add(
         "| clients | view | accepted | errors | submissions/s | latency p50 / p95 | GET form p50 | POST p50 | "
-        "GET receipt p50 | gunicorn workers' CPU / submission | load generator's CPU / submission |"
+        "GET receipt p50 | gunicorn workers' CPU / submission | load generator's CPU / submission | load average |"
     )
-    add("|---|---|---|---|---|---|---|---|---|---|---|")
+    add("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for lv in levels:
         cpu = f"{ms(lv.worker_cpu / max(len(lv.results), 1))}" if lv.worker_cpu is not None else "—"
         add(
             f"| {lv.clients} | {lv.target} | {len(lv.ok)} / {len(lv.results)} | {len(lv.results) - len(lv.ok)} | "
             f"{lv.rate:.1f} | {ms(lv.latency(50))} / {ms(lv.latency(95))} | {ms(lv.latency(50, 'GET form'))} | "
             f"{ms(lv.latency(50, 'POST'))} | {ms(lv.latency(50, 'GET receipt'))} | {cpu} | "
-            f"{ms(lv.client_cpu / max(len(lv.results), 1))} |"
+            f"{ms(lv.client_cpu / max(len(lv.results), 1))} | {lv.load:.1f} |"
         )
     add("")
     add("| clients | public form | bare view | ratio (bare ÷ form) |")
@@ -636,34 +699,48 @@ def render(args, levels, parts, server, *, rows, form_path, gunicorn_errors, wal
     add("")
     add("## Where a submission's time goes")
     add("")
-    add("Measured in the benchmark's own process, serially, on the same database (median / p95):")
+    add("Measured in the benchmark's own process, serially, on the same database:")
     add("")
-    add("| part | runs | median / p95 | SQL statements per call |")
-    add("|---|---|---|---|")
+    add("| part | runs | wall median / p95 | CPU median | SQL statements per call |")
+    add("|---|---|---|---|---|")
     for label, part in parts.items():
         samples = part["samples"]
-        statements = f"{part['statements']:.0f}"
         add(
             f"| {label} | {len(samples)} | {ms(statistics.median(samples))} / {ms(percentile(samples, 95))} | "
-            f"{statements} |"
+            f"{ms(statistics.median(part['cpu']))} | {part['statements']:.0f} |"
         )
     add("")
-    first = by_clients[min(by_clients)]
-    real, bare = first["public form"], first["bare view"]
-    argon2 = statistics.median(next(iter(parts.values()))["samples"])
     add(
-        f"At {min(by_clients)} clients a real round trip takes {ms(real.latency(50))} (p50) against "
-        f"{ms(bare.latency(50))} for the bare one; the workers spend "
-        + (
-            f"{ms(real.worker_cpu / len(real.results))} of CPU per real submission against "
-            f"{ms(bare.worker_cpu / len(bare.results))} per bare one"
-            if real.worker_cpu is not None and bare.worker_cpu is not None
-            else "(CPU not readable here)"
-        )
-        + f". One Argon2id hash is {ms(argon2)}; a real submission does two (the PIN or receipt is hashed "
-        "when it is issued, and hashed again when the receipt page looks the credential up to give the "
-        "complainant the tracking cookie). With 2 workers on 2 cores the throughput ceiling is roughly "
-        "2 ÷ (CPU per submission); the rows themselves are a small part of it, as the bare view shows."
+        "The three requests of a real submission through Django's test client in this process (the whole middleware "
+        "stack; no gunicorn, network or Redis: local-memory cache), median:"
     )
+    add("")
+    add("| request | runs | wall | CPU of the request | Argon2id hashes |")
+    add("|---|---|---|---|---|")
+    for name, entry in requests.items():
+        add(
+            f"| {name} | {len(entry['wall'])} | {ms(statistics.median(entry['wall']))} | "
+            f"{ms(statistics.median(entry['cpu']))} | {statistics.median(entry['hashes']):g} |"
+        )
+    add("")
+    real_cpu = [lv.worker_cpu / len(lv.results) for lv in levels if lv.target == "public form" and lv.worker_cpu]
+    bare_cpu = [lv.worker_cpu / len(lv.results) for lv in levels if lv.target == "bare view" and lv.worker_cpu]
+    argon2 = statistics.median(next(iter(parts.values()))["cpu"])
+    per_step = {name: statistics.median(entry["hashes"]) for name, entry in requests.items()}
+    n_hashes = sum(per_step.values())
+    hash_places = ", ".join(f"{count:g} in {name}" for name, count in per_step.items() if count)
+    if real_cpu and bare_cpu:
+        real_c, bare_c = statistics.median(real_cpu), statistics.median(bare_cpu)
+        add(
+            f"The gunicorn workers spend {ms(real_c)} of CPU per real submission (median over the levels) against "
+            f"{ms(bare_c)} per bare one. A real submission computes {n_hashes:g} Argon2id hashes (counted above), "
+            f"{ms(n_hashes * argon2)} of CPU at this run's {ms(argon2)} each (about {n_hashes * argon2 / real_c:.0%} "
+            f"of the workers' CPU): {hash_places}. The rest is the service's SQL round trips (see the statement "
+            "count), the form, the templates and the cache. If the workers had the CPUs to themselves the "
+            f"ceiling would be about {args.workers / real_c:.0f} real submissions/s ({args.workers} workers ÷ "
+            f"CPU per submission; PostgreSQL's own CPU not counted) against {args.workers / bare_c:.0f}/s bare."
+        )
+    else:
+        add(f"One Argon2id hash took {ms(argon2)} of CPU; a real submission computes two (worker CPU not readable).")
     add("")
     return "\n".join(lines)

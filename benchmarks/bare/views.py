@@ -82,7 +82,8 @@ def form(request):
                 "truth_statement": True,
             },
         )
-        _insert(TrackingCredential, {"case_id": pk, "receipt_hash": secrets.token_hex(32)})
+        # Shaped like a PIN's "<salt>$<Argon2id>", but random: no hash computed.
+        _insert(TrackingCredential, {"case_id": pk, "pin_hash": f"{secrets.token_hex(16)}${secrets.token_hex(32)}"})
     return redirect("bench_bare_receipt", pk=pk)
 
 

@@ -2,7 +2,12 @@
 and fills them as a browser would. Checked here without a server: on a page shaped like the public form, and on
 the real public form through Django's test client."""
 
-from benchmarks.pengaduan import complainant_answers, fill, page_errors, report_form
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from benchmarks.pengaduan import REAL_RECEIPT, complainant_answers, fill, page_errors, report_form, seed
+from pengaduan.models import Complaint
 
 PAGE = """
 <form method="post" action="/pengaduan/bahasa/"><input type="hidden" name="csrfmiddlewaretoken" value="lang">
@@ -60,3 +65,20 @@ def test_identified_complainants_give_a_name():
 def test_page_errors_names_what_the_form_said():
     page = '<ul class="errorlist"><li>Pilih kategori masalah.</li></ul>'
     assert page_errors(page) == "Pilih kategori masalah."
+
+
+@pytest.mark.django_db
+def test_the_simulated_complainant_files_a_complaint_on_the_real_form(settings):
+    """What the benchmark's complainant sends is a complaint the public form accepts: if the form changes (a new
+    required field, a renamed one), this fails here instead of every benchmark submission failing."""
+    settings.SIGAP_INTAKE_SUBMISSIONS_PER_HOUR = 1000
+    seed()
+    browser = Client(enforce_csrf_checks=True)
+    url = reverse("pengaduan_publik:report")
+    data, _files = fill(report_form(browser.get(url).content.decode()), complainant_answers(1, "confidential"))
+    sent = browser.post(url, data)
+    assert sent.status_code == 302, page_errors(sent.content.decode())
+    shown = browser.get(sent["Location"]).content.decode()
+    assert all(pattern.search(shown) for pattern in REAL_RECEIPT), shown
+    complaint = Complaint.objects.get()
+    assert complaint.identity_mode == "confidential" and complaint.complainant_name == "Warga Uji"
