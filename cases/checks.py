@@ -146,7 +146,20 @@ def transition_errors(kinds: Iterable[registry.CaseKind]) -> list[checks.CheckMe
                         )
                     )
             path = transition.custom.get("form")
-            if path:
+            actorless = transition.permission in policy.ACTORLESS_PERMISSIONS.values()
+            if path and actorless:
+                # The form is asked on the case page, which never offers a step nobody signed in may take: the
+                # public reporter's or the system's service passes the step's data itself.
+                errors.append(
+                    _error(
+                        f"Transition {transition.name!r} is the public reporter's or the system's "
+                        "(policy.public_reporter / policy.system) and names a form, which no page will ask.",
+                        kind,
+                        "sigap.E013",
+                        hint="Drop 'form'; the kind's service passes the data to cases.services.transition(by=...).",
+                    )
+                )
+            elif path:
                 errors += _form_errors(kind, transition.name, path)
             service = transition.custom.get("service")
             if service:

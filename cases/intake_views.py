@@ -21,6 +21,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -76,6 +77,22 @@ class SealedPart:
 
 
 @dataclass(frozen=True)
+class ReporterAction:
+    """A kind's own step for the reporter on the status page (pengaduan: confirm or dispute the answer, rate
+    the handling). ``run(case, cleaned_data)`` is a service call returning the success message; a refusal
+    (CaseError) is shown as a message and changes nothing. ``offered(case)`` says whether the status page shows
+    the form (as ``<name>_form``, in the section ``section``); the service still decides, so a form posted from
+    a stale page is refused by it, not by the page. Mounted as a POST-only URL ``pantau/<path or name>/``,
+    named ``reporter_<name>``."""
+
+    form: type[forms.Form]
+    run: Callable[[Case, dict], str]
+    offered: Callable[[Case], bool] = lambda case: True
+    section: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
 class IntakeConfig:
     """What one kind's public intake consists of. The view logic (double-submission guards, throttles,
     the credential's one showing, the reporter's access cookie) is the core's and the same for every kind.
@@ -89,6 +106,8 @@ class IntakeConfig:
     - ``add_files(case, files)`` stores files the reporter adds later and returns how many.
     - ``stages``: status → what the reporter sees; ``steps``: the progress bar's steps.
     - ``event_labels``: the reporter's labels for kind-specific events they may see (action → label).
+    - ``reporter_actions``: the kind's own steps for the reporter on the status page (name → ReporterAction).
+    - ``receipt_context(value)``: more for the receipt page, from the credential in clear (shown once).
     """
 
     kind: str
@@ -107,6 +126,9 @@ class IntakeConfig:
     event_labels: Mapping[str, Callable[[], str]] = field(default_factory=dict)
     submissions_per_hour: Callable[[], int] = _submissions_per_hour
     files_per_hour: Callable[[], int] = _submissions_per_hour
+    reporter_actions: Mapping[str, ReporterAction] = field(default_factory=dict)
+    # More for the receipt page, from the credential in clear (pengaduan: the number and the PIN apart).
+    receipt_context: Callable[[str], dict[str, Any]] = lambda value: {}
 
     @property
     def namespace(self) -> str:
@@ -248,6 +270,7 @@ class IntakeViews:
         credential = config.credential
         context = {"receipt": credential.display(value) if value else None}
         if value:
+            context |= config.receipt_context(value)
             again = secrets.token_urlsafe(16)
             cache.set(self._again_key(again), value, timeout=RECEIPT_TTL)
             context |= {"receipt_again": again, "set_language_url": request.path}
@@ -350,12 +373,16 @@ class IntakeViews:
         }
         if config.sealed is not None:
             context[config.sealed.context_name] = config.sealed.form() if config.sealed.accepted() else None
+        for name, action in config.reporter_actions.items():
+            context[f"{name}_form"] = action.form() if action.offered(case) else None
         return {**context, **forms_}
 
     def _sections(self) -> dict[str, str]:
         sections = {"message_form": "pesan", "files_form": "bukti"}
         if self.config.sealed is not None:
             sections[self.config.sealed.context_name] = self.config.sealed.section
+        for name, action in self.config.reporter_actions.items():
+            sections[f"{name}_form"] = action.section or name
         return sections
 
     def _status_with(self, request, case, **forms_):
@@ -420,6 +447,10 @@ class IntakeViews:
 
         return self._reporter_post(request, sealed.context_name, form, seal)
 
+    def reporter_action(self, request, name: str):
+        action = self.config.reporter_actions[name]
+        return self._reporter_post(request, f"{name}_form", action.form(request.POST), action.run)
+
     def leave(self, request):
         response = redirect(self.config.url("track"))
         intake.revoke_access(response, self.config.url("track"))
@@ -444,4 +475,7 @@ def urlpatterns(config: IntakeConfig) -> list[URLPattern]:
     ]
     if config.sealed is not None:
         patterns.append(path("pantau/identitas/", require_POST(views.sealed), name="reporter_identity"))
+    for name, action in config.reporter_actions.items():
+        view = require_POST(partial(views.reporter_action, name=name))
+        patterns.append(path(f"pantau/{action.path or name}/", view, name=f"reporter_{name}"))
     return patterns

@@ -104,10 +104,18 @@ class CaseKind:
     # or "" when there is none (any more). Called with the kind's detail instance when an outbox message to the
     # reporter is delivered (cases.notifications.queue_to_reporter), so the address never sits in the outbox.
     reporter_email: Callable[[Any], str] | None = None
+    # Optional, with reporter_email: `(case) -> bool`, whether that e-mail may say what happened (a status in
+    # plain words, an officer's message). Without it, or when it says no, the e-mail says only that there is
+    # news, with the link to the tracking page.
+    reporter_content: Callable[[Any], bool] | None = None
     # Optional: `(*, source, payload, actor) -> Case` makes a case of this kind from a case of another kind
     # (a complaint that turns out to be a whistleblowing report), inside the transaction of
     # cases.services.convert_case, which then links the two. Kinds without it accept no conversions.
     receive_conversion: Callable[..., Any] | None = None
+    # Optional: `(case, user) -> dict`, extra context for `detail_template` on the office's case page, for what
+    # depends on the reader (e.g. a complainant's identity only the complaint coordinator may read). The kind
+    # decides and records what it shows (an audit event for an identity read); the core only passes it on.
+    detail_context: Callable[[Any, Any], dict] | None = None
 
     @property
     def model(self) -> type["Model"]:

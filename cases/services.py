@@ -311,7 +311,39 @@ def _run_transition(case, name, actor, kind, expected_status, note, reason, conf
         if staged is not None:
             attachments.record(case=locked, staged=staged, actor=actor)
         _notify_transition(locked, name, actor, event, not_before=intake.announce_at() if at is not None else None)
+        if by != "reporter":
+            _notify_public_reporter(locked, event, _stage_texts(locked))
     return locked
+
+
+def _stage_texts(case: Case) -> Callable[[], tuple[str, str]]:
+    """What a public reporter reads of a status change: their plain-words stage (the kind's `reporter_stage`),
+    not the office's status."""
+
+    def texts() -> tuple[str, str]:
+        values = {"ref": case.reference, "stage": getattr(case, "reporter_stage", "") or case.status_label}
+        return (
+            _("[SIGAP] %(ref)s: %(stage)s") % values,
+            _("Ada perkembangan pada %(ref)s: %(stage)s. Buka halaman pantau untuk membaca rinciannya.") % values,
+        )
+
+    return texts
+
+
+def _notify_public_reporter(case: Case, event, texts: Callable[[], tuple[str, str]]) -> None:
+    """News by e-mail for a reporter without an account who left an address (CaseKind.reporter_email,
+    read only at delivery). Whether it may say what happened is the kind's call (CaseKind.reporter_content:
+    a complainant who gave their name, yes; a confidential or anonymous one reads only that there is news)."""
+    kind = case.kind_def
+    if kind.reporter_email is None or kind.public_intake is None or case.reporter_id is not None:
+        return
+    notifications.queue_to_reporter(
+        case=case,
+        texts=texts,
+        dedupe_key=f"event:{event.pk}",
+        content_allowed=bool(kind.reporter_content and kind.reporter_content(case)),
+        link=reverse(f"{kind.public_intake.namespace}:track"),
+    )
 
 
 def _notify_transition(case: Case, name: str, actor, event, not_before=None) -> None:
@@ -446,7 +478,18 @@ def add_message(case: Case, actor, text: str) -> None:
             recipients = [case.reporter] if case.reporter_id else []
             # The reporter has heard from the office: stops a feedback clock (WBS: 3 months, EU 2019/1937).
             deadlines.apply_rules(case, "message_to_reporter")
+            _notify_public_reporter(case, event, _message_texts(case, text))
         _notify_message(case, event, recipients, headline="reporter_message" if from_reporter else "update")
+
+
+def _message_texts(case: Case, text: str) -> Callable[[], tuple[str, str]]:
+    def texts() -> tuple[str, str]:
+        return (
+            _("[SIGAP] %(ref)s: pesan dari petugas") % {"ref": case.reference},
+            _("Petugas menulis tentang %(ref)s:\n\n%(text)s") % {"ref": case.reference, "text": text},
+        )
+
+    return texts
 
 
 def case_handlers(case: Case) -> list:

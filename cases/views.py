@@ -102,6 +102,8 @@ def case_detail(request, reference):
         "attachment_form": AttachmentForm(),
         "links": selectors.case_links(case, request.user),
     }
+    if case.kind_def.detail_context is not None:
+        context.update(case.kind_def.detail_context(case, request.user))
     return render(request, "cases/case_detail.html", context)
 
 

@@ -13,8 +13,8 @@ from django.utils.translation import ngettext
 
 from cases import policy, workdays
 from cases.registry import CaseKind, ClockRule, PublicIntake
-from pengaduan import demo
-from pengaduan.models import FINAL_STATES, HandlingRule, ResolutionUnit, Status
+from pengaduan import demo, services
+from pengaduan.models import FINAL_STATES, HandlingRule, IdentityMode, ResolutionUnit, Status
 
 # PermenPANRB 62/2018 (Pedoman Nasional Pengelolaan Pengaduan Pelayanan Publik, SP4N-LAPOR!).
 VERIFICATION_DAYS = 3
@@ -47,6 +47,15 @@ def _reporter_email(complaint) -> str:
     return detail.complainant_email if detail is not None else ""
 
 
+def _reporter_content(complaint) -> bool:
+    """Only a complainant who gave their name reads news by e-mail; for a confidential or anonymous one the
+    e-mail says only that there is news (issue 10): a mailbox is not a safe place for it."""
+    from pengaduan.models import Complaint
+
+    detail = complaint if isinstance(complaint, Complaint) else Complaint.objects.filter(pk=complaint.pk).first()
+    return detail is not None and detail.identity_mode == IdentityMode.IDENTIFIED
+
+
 KIND = CaseKind(
     code="pengaduan",
     prefix="ADU",
@@ -61,6 +70,11 @@ KIND = CaseKind(
     demo_data=demo.seed,
     search_fields=("lapor_tracking_id", "channel_reference"),
     reporter_email=_reporter_email,
+    reporter_content=_reporter_content,
+    # A WBS report referred to pengaduan becomes a complaint (cases.services.convert_case).
+    receive_conversion=services.complaint_from_referral,
+    # The complainant's identity as the reader may see it, its reads audited (pengaduan.services).
+    detail_context=services.detail_context,
     clocks=(
         ClockRule(
             code="verification",

@@ -18,6 +18,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
@@ -241,6 +242,15 @@ class Complaint(Case):
         verbose_name = _("pengaduan")
         verbose_name_plural = _("pengaduan")
         indexes = [models.Index(fields=["channel", "received_at"], name="complaint_channel_received")]
+        constraints = [
+            # One LAPOR! ticket, one complaint (the officers' form says which complaint has it; this holds
+            # when two officers record the same disposition at the same moment).
+            models.UniqueConstraint(
+                Upper("lapor_tracking_id"),
+                condition=~models.Q(lapor_tracking_id=""),
+                name="complaint_lapor_ticket_unique",
+            ),
+        ]
 
     @property
     def reporter_stage(self) -> str:

@@ -8,17 +8,18 @@ Status changes go through cases.services.transition like every other kind.
 import datetime as dt
 import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import attachments, audit, intake, services, workdays
+from cases import attachments, audit, intake, policy, services, workdays
 from cases.models import Case, Unit
 from cases.services import CaseError, NotAllowed
-from pengaduan.models import LODGING_DAYS, Channel, Complaint, IdentityMode, Status
+from pengaduan.models import LODGING_DAYS, RECORDED_CHANNELS, Channel, Complaint, IdentityMode, Status
 
 logger = logging.getLogger(__name__)
 
+RECORDED_CHANNELS_VALUES = frozenset(value for value, _label in RECORDED_CHANNELS)
 IDENTITY_FIELDS = ("complainant_name", "complainant_contact", "complainant_email")
 CONTENT_FIELDS = (
     "service",
@@ -201,27 +202,35 @@ def complaint_convert_to_wbs(case: Case, name: str, actor, *, wbs_category: str,
     """A complaint alleging corruption becomes a WBS report through the core registry (pengaduan never imports
     wbs): the report carries the complaint's content and, sealed to the identity custodians exactly as a WBS
     reporter's, the complainant's identity; the complaint keeps no readable identity and closes as "dialihkan
-    ke WBS", linked both ways."""
-    complaint = Complaint.objects.get(pk=case.pk)
-    identity = None
-    if complaint.identity_mode != IdentityMode.ANONYMOUS and (
-        complaint.complainant_name or complaint.complainant_contact
-    ):
-        identity = {"name": complaint.complainant_name, "contact": complaint.complainant_contact}
-    payload = {
-        "category": wbs_category,
-        "description": complaint.description,
-        "location": complaint.location,
-        "occurred": complaint.service_date.isoformat() if complaint.service_date else "",
-        "identity": identity,
-    }
+    ke WBS", linked both ways.
+
+    The step runs first: its row lock, state and permission checks refuse a stale page or someone who may not
+    convert before anything is filed or sealed; the WBS side refuses (and everything rolls back) when no
+    custodian key exists to seal the identity to. The e-mail address goes into the seal with the contact, so
+    the complainant follows the complaint with their tracking number and PIN (it says "dialihkan ke WBS"),
+    not by e-mail. The identity is also blanked in the complaint's field history: a readable copy there would
+    undo the seal."""
     with transaction.atomic():
-        services.convert_case(source=complaint, to_kind="wbs", payload=payload, actor=actor)
         converted = services.transition(case, name, actor, wbs_category=wbs_category, **options)
-        # Sealed now on the WBS side: the server keeps no readable copy here.
-        Complaint.objects.filter(pk=case.pk).update(
-            **{field: Complaint._meta.get_field(field).get_prep_value("") for field in IDENTITY_FIELDS}
+        complaint = Complaint.objects.get(pk=case.pk)
+        identity = None
+        contact = "; ".join(
+            part for part in (complaint.complainant_contact, complaint.complainant_email) if part.strip()
         )
+        if complaint.identity_mode != IdentityMode.ANONYMOUS and (complaint.complainant_name or contact):
+            identity = {"name": complaint.complainant_name, "contact": contact}
+        payload = {
+            "category": wbs_category,
+            "description": complaint.description,
+            "location": complaint.location,
+            "occurred": complaint.service_date.isoformat() if complaint.service_date else "",
+            "identity": identity,
+        }
+        services.convert_case(source=complaint, to_kind="wbs", payload=payload, actor=actor)
+        # Sealed now on the WBS side: the server keeps no readable copy here, nor in the history.
+        blank = {field: Complaint._meta.get_field(field).get_prep_value("") for field in IDENTITY_FIELDS}
+        Complaint.objects.filter(pk=case.pk).update(**blank)
+        Complaint.history.filter(case_id=case.pk).update(**blank)
     return converted
 
 
@@ -276,3 +285,103 @@ def complaints_close_unanswered(today: dt.date | None = None) -> int:
     if closed:
         logger.info("closed %d complaints without a reply", closed)
     return closed
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The complaint officers: recording another channel, who reads the complainant's identity
+
+
+def complaint_with_lapor_id(lapor_tracking_id: str) -> Complaint | None:
+    """The complaint that already carries this SP4N-LAPOR! tracking ID, if any (one disposition, one
+    complaint: LAPOR! sends the same ticket again when it is re-dispositioned)."""
+    lapor_tracking_id = lapor_tracking_id.strip()
+    if not lapor_tracking_id:
+        return None
+    return Complaint.objects.filter(lapor_tracking_id__iexact=lapor_tracking_id).order_by("pk").first()
+
+
+def complaint_record(
+    *, fields: dict, identity_mode: str, identity: dict | None, files: list, channel: str, received_at, actor
+) -> tuple[Complaint, str]:
+    """An officer records a complaint that came by another channel (a letter, a call, a LAPOR! disposition):
+    filed as `actor`, its clocks counting from `received_at`, the moment it actually arrived. Returns the
+    complaint and its PIN, which the officer passes on to the complainant once."""
+    if not policy.has_role(actor, policy.PETUGAS_PENGADUAN):
+        raise NotAllowed(_("Hanya petugas pengaduan yang dapat mencatat pengaduan."))
+    if channel not in RECORDED_CHANNELS_VALUES:
+        raise CaseError(_("Pilih saluran pengaduan dari daftar."))
+    lapor_id = (fields.get("lapor_tracking_id") or "").strip()
+    if channel == Channel.LAPOR and not lapor_id:
+        raise CaseError(_("Disposisi SP4N-LAPOR! memerlukan nomor tiket LAPOR!."))
+    if lapor_id and complaint_with_lapor_id(lapor_id) is not None:
+        raise CaseError(_("Nomor tiket LAPOR! %(id)s sudah tercatat.") % {"id": lapor_id})
+    try:
+        return complaint_file(
+            fields={**fields, "lapor_tracking_id": lapor_id},
+            identity_mode=identity_mode,
+            identity=identity,
+            files=files,
+            channel=channel,
+            received_at=received_at,
+            actor=actor,
+        )
+    except IntegrityError:
+        # Another officer recorded the same ticket between the check above and now
+        # (Complaint.Meta: complaint_lapor_ticket_unique); complaint_file's transaction rolled back whole.
+        if lapor_id and complaint_with_lapor_id(lapor_id) is not None:
+            raise CaseError(_("Nomor tiket LAPOR! %(id)s sudah tercatat.") % {"id": lapor_id}) from None
+        raise
+
+
+def is_complaint_coordinator(user) -> bool:
+    """The complaint coordinator: a complaint officer who holds `coordinate_confidential` (cases.policy). A
+    coordinator of another kind (UPG) is not one."""
+    return policy.has_role(user, policy.PETUGAS_PENGADUAN) and policy.is_coordinator(user)
+
+
+def identity_visible_to(user, complaint: Complaint) -> bool:
+    """Whether `user` reads the complainant's name and contact (Perpres 76/2013: kept confidential when asked).
+
+    Identified: everyone who sees the office view of the complaint (policy.sees_internal). Confidential: only
+    the complaint coordinator, and only on a complaint they may see. Anonymous: nobody — an address given for
+    news is for the outbox alone (cases.notifications reads it at delivery)."""
+    if complaint.identity_mode == IdentityMode.ANONYMOUS or not policy.sees_internal(user, complaint):
+        return False
+    if complaint.identity_mode == IdentityMode.IDENTIFIED:
+        return True
+    return is_complaint_coordinator(user)
+
+
+def complaint_identity_read(*, user, complaint: Complaint) -> dict | None:
+    """The identity as `user` may read it, or None. Each read of a confidential identity is an audit event
+    (`identity_viewed`), so the coordinator's reads are accounted for like a custodian's."""
+    if not identity_visible_to(user, complaint):
+        return None
+    if complaint.identity_mode == IdentityMode.CONFIDENTIAL:
+        audit.record(complaint, "identity_viewed", user, data={"mode": complaint.identity_mode})
+    return {
+        "name": complaint.complainant_name,
+        "contact": complaint.complainant_contact,
+        "email": complaint.complainant_email,
+    }
+
+
+def letter_available(user, complaint: Complaint) -> bool:
+    """The answer letter exists once there is an answer; those who may handle the complaint and the
+    inspectorate download it."""
+    answered = complaint.status in (Status.ANSWERED, Status.CLOSED) and bool(complaint.answered_on)
+    return answered and (policy.can_handle(user, complaint) or policy.has_role(user, policy.INSPEKTUR))
+
+
+def detail_context(case: Case, user) -> dict:
+    """What the complaint's block on the case page needs beyond the case (CaseKind.detail_context)."""
+    complaint = case if isinstance(case, Complaint) else Complaint.objects.get(pk=case.pk)
+    return {
+        "identity": complaint_identity_read(user=user, complaint=complaint),
+        "letter_available": letter_available(user, complaint),
+    }
+
+
+def export_record(*, case: Case, actor, what: str) -> None:
+    """Every PDF or XLSX export is an audit event on each case it contains."""
+    audit.record(case, "exported", actor, data={"format": what})

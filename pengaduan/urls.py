@@ -1,6 +1,6 @@
-from django.urls import path, re_path
-from django.views.i18n import set_language
+from django.urls import include, path, re_path
 
+from cases import intake_views
 from pengaduan import open311, views
 
 app_name = "pengaduan"
@@ -12,7 +12,16 @@ urlpatterns: list = []
 # public prefix that the privacy middleware and log filters cover (cases.registry.public_prefixes): no address,
 # user agent or session there, so nothing an officer signs in for may live under it.
 public_urlpatterns = [
-    path("", views.report_placeholder, name="report"),
+    # The core's intake pages (views.INTAKE): the form at /pengaduan/, tracking at /pengaduan/pantau/.
+    path("", include(intake_views.urlpatterns(views.INTAKE))),
+]
+
+# The complaint officers' pages (issue 10): recording another channel, the answer letter, the recap.
+urlpatterns += [
+    path("catat/", views.complaint_record, name="record"),
+    path("catat/<str:token>/", views.complaint_recorded, name="recorded"),
+    path("rekap/", views.recap, name="recap"),
+    path("<str:reference>/surat-jawaban.pdf", views.answer_letter, name="answer_letter"),
 ]
 
 # Public transparency (Perpres 76/2013) and Open311 GeoReport v2, both under the public prefix: no address or
@@ -20,10 +29,6 @@ public_urlpatterns = [
 _FORMAT = r"\.(?P<format>json|xml)$"
 public_urlpatterns += [
     path("statistik/", views.public_statistics, name="statistics"),
-    # The language switch of every public page (cases.context_processors.language_switch), inside the prefix.
-    # The core's intake pages declare the same route (cases.intake_views.urlpatterns); once they are mounted
-    # here this line is a harmless duplicate and may go.
-    path("bahasa/", set_language, name="set_language"),
     path("open311/v2/", open311.Discovery.as_view(), name="open311_root"),
     re_path(r"^open311/v2/discovery" + _FORMAT, open311.Discovery.as_view(), name="open311_discovery"),
     re_path(r"^open311/v2/services" + _FORMAT, open311.ServiceList.as_view(), name="open311_services"),

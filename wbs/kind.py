@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from cases import policy, workdays
 from cases.registry import CaseKind, ClockRule, PublicIntake
-from wbs import demo
+from wbs import demo, services
 from wbs.models import FINAL_STATES, Status
 
 
@@ -63,6 +63,8 @@ KIND = CaseKind(
     public_intake=PublicIntake(namespace="wbs", credential="receipt"),
     detail_template="wbs/_detail.html",
     demo_data=demo.seed,
+    # A complaint alleging corruption becomes a WBS report (cases.services.convert_case).
+    receive_conversion=services.report_from_conversion,
     clocks=(
         # DESIGN §3 defaults; lengths from settings (SIGAP_WBS_*_DAYS). Day 0 is the day received.
         # Indonesian rules first; EU 2019/1937 and ISO 37002 only as additional references.

@@ -214,7 +214,12 @@ class WbsReport(Case):
         source=[Status.VERIFYING, Status.REVIEWING, Status.INVESTIGATING],
         target=Status.REFERRED,
         permission=policy.handler,
-        custom={"label": _("Teruskan ke instansi berwenang"), "form": "wbs.forms.ReferForm"},
+        custom={
+            "label": _("Teruskan ke instansi berwenang"),
+            "form": "wbs.forms.ReferForm",
+            # A referral to pengaduan also files a complaint (through the core registry).
+            "service": "wbs.services.report_refer",
+        },
     )
     def refer(self, *, referral_target: str, referral_agency: str, referral_letter: str, referred_on):
         self.referral_target = referral_target

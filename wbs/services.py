@@ -21,7 +21,17 @@ from cases import attachments, audit, intake, notifications, policy, services
 from cases.models import Attachment, CaseExclusion, CaseText, Confidentiality, TrackingCredential, Unit
 from cases.services import CaseError, NotAllowed
 from wbs import identity as sealing
-from wbs.models import CustodianKey, DisclosureDecision, DisclosureRequest, IdentitySeal, Status, WbsReport
+from wbs.models import (
+    Category,
+    CustodianKey,
+    DisclosureDecision,
+    DisclosureRequest,
+    IdentitySeal,
+    Knowledge,
+    ReferralTarget,
+    Status,
+    WbsReport,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -496,3 +506,87 @@ def vacuum_purged_tables() -> list[str]:
     else:
         vacuum()
     return tables
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Conversions between kinds, through the core registry (cases.services.convert_case): wbs never imports
+# pengaduan, and pengaduan never imports wbs.
+
+# A WBS category as the pengaduan problem code (REFERENCE.md "Pengaduan problem codes") when a report is referred
+# to pengaduan; anything else is "10 Umum" and the complaint officer recategorises it.
+PENGADUAN_CATEGORY = {
+    Category.KORUPSI: "03",
+    Category.SUAP_PUNGLI: "03",
+    Category.GRATIFIKASI: "03",
+    Category.PENGADAAN: "03",
+    Category.PENYALAHGUNAAN_WEWENANG: "01",
+    Category.BENTURAN_KEPENTINGAN: "01",
+    Category.DISIPLIN: "04",
+    Category.KODE_ETIK: "04",
+}
+
+
+def report_from_conversion(*, source, payload: dict, actor) -> WbsReport:
+    """The receiving end of a conversion (the kind's `receive_conversion`): a complaint alleging corruption
+    becomes a WBS report — received, RAHASIA — with the complaint's category, description, place and date, and
+    the complainant's identity (`payload["identity"]`, if any) sealed to the identity custodians exactly as a
+    reporter's at submission. Without a custodian key the identity cannot be protected, so the conversion is
+    refused rather than done without it. The handlers hear of it without content. No receipt: the complainant
+    keeps following the complaint, which says it was moved to WBS."""
+    category = payload.get("category") or ""
+    if category not in Category.values:
+        raise CaseError(_("Pilih kategori laporan WBS dari daftar."))
+    identity = payload.get("identity") or None
+    if identity and not identity_accepted():
+        raise CaseError(
+            _(
+                "Identitas pengadu tidak dapat dilindungi karena belum ada kustodian identitas, sehingga "
+                "pengaduan belum dapat dialihkan ke WBS. Minta admin menetapkan kustodian identitas lebih dulu."
+            )
+        )
+    with transaction.atomic():
+        report = services.create_case(
+            kind="wbs",
+            actor=actor,
+            unit=source.unit,
+            status=Status.RECEIVED,
+            confidentiality=Confidentiality.RAHASIA,
+            category=category,
+            description=payload.get("description") or "",
+            location=payload.get("location") or "",
+            occurred=payload.get("occurred") or "",
+            knowledge=Knowledge.LAINNYA,
+            knowledge_detail=_("Dialihkan dari pengaduan masyarakat %(ref)s.") % {"ref": source.reference},
+        )
+        if identity:
+            _seal_identity(report, identity)
+        event = report.events.get(action="created")
+        services.notify_event(
+            report,
+            event,
+            services.case_handlers(report),
+            lambda: (_("[SIGAP] Laporan WBS baru"), _("Laporan WBS baru diterima.")),
+            headline="new_report",
+        )
+    return report
+
+
+def report_refer(case, name: str, actor, *, referral_target: str, **options):
+    """The `service` of the `refer` transition (same signature as cases.services.transition): the referral is
+    recorded, and a referral to pengaduan also files a complaint through the core registry
+    (cases.services.convert_case; the receiving end is pengaduan's), linked both ways, in one transaction.
+
+    The complaint carries the category (as a pengaduan code), what happened and where — no identity: the
+    reporter's identity is sealed to the custodians and the server cannot read it, so the complaint is
+    anonymous, and the reporter keeps following the report with their receipt."""
+    with transaction.atomic():
+        referred = services.transition(case, name, actor, referral_target=referral_target, **options)
+        if referral_target == ReferralTarget.PENGADUAN:
+            report = WbsReport.objects.get(pk=case.pk)
+            payload = {
+                "category": PENGADUAN_CATEGORY.get(report.category, "10"),
+                "description": report.description,
+                "location": report.location,
+            }
+            services.convert_case(source=report, to_kind="pengaduan", payload=payload, actor=actor)
+    return referred

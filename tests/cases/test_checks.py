@@ -47,6 +47,18 @@ def test_a_real_form_path_passes(monkeypatch):
     assert checks.transition_errors([UJI]) == []
 
 
+def test_the_public_reporters_and_the_systems_steps_pass_without_a_form():
+    assert transition("reporter_accept").permission is policy.public_reporter
+    assert transition("auto_close").permission is policy.system
+    assert checks.transition_errors([UJI]) == []
+
+
+def test_it_reports_a_form_on_a_step_nobody_signed_in_takes(monkeypatch):
+    monkeypatch.setitem(transition("reporter_accept").custom, "form", "cases.forms.TransitionDataForm")
+    errors = checks.transition_errors([UJI])
+    assert ids(errors) == ["sigap.E013"] and "'reporter_accept'" in errors[0].msg
+
+
 def test_it_reports_a_misspelt_metadata_key(monkeypatch):
     # "from" for "form": the step would run without asking for its form.
     monkeypatch.setitem(transition("reject").custom, "from", "cases.forms.TransitionDataForm")

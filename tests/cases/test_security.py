@@ -163,7 +163,10 @@ INLINE = [
     (re.compile(r"javascript:", re.I), "javascript: URL"),
 ]
 # Rendered to PDF by WeasyPrint on the server, never sent to a browser.
-NOT_SERVED = {"gratifikasi/templates/gratifikasi/report_pdf.html"}
+NOT_SERVED = {
+    "gratifikasi/templates/gratifikasi/report_pdf.html",
+    "pengaduan/templates/pengaduan/answer_letter_pdf.html",
+}
 
 
 def test_no_template_has_inline_script_style_or_event_handler():
