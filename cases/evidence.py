@@ -2,8 +2,8 @@
 without JavaScript), checked by content, size and image dimensions, and only decoded (to remove image
 metadata) through `prepared_files()`, once the view has checked the rate limit and the rest of the form.
 
-The same rules as the WBS form's (wbs/forms.py EvidenceMixin, issue 8), here in the core so that a second
-kind (pengaduan) uses them without importing another app.
+The rules of issue 8 (image bombs, fakes by name, totals), in the core so that every public form (WBS,
+pengaduan) uses the same ones without importing another app.
 """
 
 from django import forms

@@ -1,8 +1,10 @@
+import datetime as dt
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from cases import attachments, registry
+from cases import attachments, registry, workdays
 from cases.models import Unit
 from cases.textlimits import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, LimitedTextForm, show_limits
 
@@ -148,3 +150,24 @@ def add_confirmation(form: forms.Form) -> forms.Form:
     form.fields["reason"] = reason_field()
     form.fields["confirmed"] = confirmation_field()
     return form
+
+
+class PeriodUnitForm(forms.Form):
+    """A period (this year so far by default) and a unit, with the units under it: the filter of every recap."""
+
+    start = forms.DateField(label=_("Dari tanggal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("Sampai tanggal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None, required=False, empty_label=_("Semua unit"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True)
+        today = workdays.today()
+        self.fields["start"].initial = dt.date(today.year, 1, 1)
+        self.fields["end"].initial = today
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("Tanggal awal tidak boleh setelah tanggal akhir."))
+        return data

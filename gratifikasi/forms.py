@@ -1,4 +1,3 @@
-import datetime as dt
 import re
 
 from django import forms
@@ -6,8 +5,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from cases import workdays
-from cases.forms import TransitionDataForm
-from cases.models import Unit
+from cases.forms import PeriodUnitForm, TransitionDataForm
 from cases.textlimits import LimitedTextForm
 from gratifikasi.legal import AMENDMENT_2026
 from gratifikasi.models import (
@@ -416,20 +414,5 @@ class HandoverForm(TransitionDataForm):
     attachment = forms.FileField(label=_("Bukti (opsional)"), required=False)
 
 
-class RecapForm(forms.Form):
-    start = forms.DateField(label=_("Dari tanggal"), widget=DATE)
-    end = forms.DateField(label=_("Sampai tanggal"), widget=DATE)
-    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None, required=False, empty_label=_("Semua unit"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(is_active=True)
-        today = workdays.today()
-        self.fields["start"].initial = dt.date(today.year, 1, 1)
-        self.fields["end"].initial = today
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError(_("Tanggal awal tidak boleh setelah tanggal akhir."))
-        return data
+class RecapForm(PeriodUnitForm):
+    """The recap's period (by the day gifts were received or refused) and unit, with the units under it."""

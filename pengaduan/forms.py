@@ -8,9 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import attachments, intake, policy, workdays
+from cases import intake, policy
 from cases.evidence import EvidenceMixin, files_field, keep_metadata_field
-from cases.forms import TransitionDataForm
+from cases.forms import PeriodUnitForm, TransitionDataForm
 from cases.models import Unit
 from cases.textlimits import MESSAGE_MAX_LENGTH, LimitedTextForm
 from cases.validators import not_in_future
@@ -87,28 +87,7 @@ class ConvertForm(TransitionDataForm):
 # Officers' forms: a complaint recorded from another channel, and the recap's filter
 
 
-class _RecordFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class RecordFilesField(forms.FileField):
-    """The scanned letter, the photo from WhatsApp: several files from one `<input type="file" multiple>`."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", _RecordFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
-RECORD_MAX_FILES = 10
-
-
-class RecordForm(forms.Form):
+class RecordForm(EvidenceMixin, forms.Form):
     """A complaint that came by e-mail, telephone, letter, the loket, LAPOR! …, typed in by an officer. The
     clocks count from when it actually arrived (`received_date` + `received_time`), not from data entry."""
 
@@ -154,7 +133,9 @@ class RecordForm(forms.Form):
     complainant_name = forms.CharField(label=_("Nama pengadu"), max_length=200, required=False)
     complainant_contact = forms.CharField(label=_("Telepon / alamat pengadu"), max_length=300, required=False)
     complainant_email = forms.EmailField(label=_("Surel pengadu"), required=False)
-    files = RecordFilesField(label=_("Berkas (surat, tangkapan layar, foto)"), required=False)
+    # The same checks as the public forms (cases.evidence): type by content, sizes, image dimensions; metadata
+    # removed when stored (an officer files the complainant's evidence, not their own).
+    files = files_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,20 +152,6 @@ class RecordForm(forms.Form):
                 )
             raise forms.ValidationError(_("Nomor tiket LAPOR! ini sudah tercatat pada pengaduan lain."))
         return lapor_id
-
-    def clean_files(self):
-        uploads = self.cleaned_data.get("files") or []
-        if len(uploads) > RECORD_MAX_FILES:
-            raise forms.ValidationError(_("Paling banyak %(n)d berkas sekali kirim.") % {"n": RECORD_MAX_FILES})
-        errors = []
-        for upload in uploads:
-            try:
-                attachments.check(upload)
-            except attachments.AttachmentRejected as exc:
-                errors.append(exc.message)
-        if errors:
-            raise forms.ValidationError(errors)
-        return uploads
 
     def clean(self):
         cleaned = super().clean()
@@ -227,31 +194,14 @@ class RecordForm(forms.Form):
             },
             "identity_mode": data["identity_mode"],
             "identity": {name: data[name] for name in ("complainant_name", "complainant_contact", "complainant_email")},
-            "files": [attachments.prepare(upload, remove_metadata=True) for upload in data["files"]],
+            "files": self.prepared_files(),
             "channel": data["channel"],
             "received_at": data["received_at"],
         }
 
 
-class RecapForm(forms.Form):
+class RecapForm(PeriodUnitForm):
     """The recap's period (by the day complaints were received) and unit, with the units under it."""
-
-    start = forms.DateField(label=_("Dari tanggal"), widget=DATE)
-    end = forms.DateField(label=_("Sampai tanggal"), widget=DATE)
-    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None, required=False, empty_label=_("Semua unit"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(is_active=True)
-        today = workdays.today()
-        self.fields["start"].initial = dt.date(today.year, 1, 1)
-        self.fields["end"].initial = today
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError(_("Tanggal awal tidak boleh setelah tanggal akhir."))
-        return data
 
 
 # Public forms: the complainant's, without an account (pengaduan/views.py INTAKE, the core's intake pages).

@@ -70,16 +70,20 @@ def report_submit(*, fields: dict, unit: Unit | None, identity: dict | None, fil
         at = intake.rounded_now()
         for upload in files:
             attachments.add(case=report, upload=upload, actor=None, at=at)
-        event = report.events.get(action="created")
-        services.notify_event(
-            report,
-            event,
-            services.case_handlers(report),
-            lambda: (_("[SIGAP] Laporan WBS baru"), _("Laporan WBS baru diterima.")),
-            not_before=intake.announce_at(),
-            headline="new_report",
-        )
+        _announce(report, not_before=intake.announce_at())
     return report, receipt
+
+
+def _announce(report: WbsReport, not_before=None) -> None:
+    """Tell the handlers a new report is in, without content (restricted kind)."""
+    services.notify_event(
+        report,
+        report.events.get(action="created"),
+        services.case_handlers(report),
+        lambda: (_("[SIGAP] Laporan WBS baru"), _("Laporan WBS baru diterima.")),
+        not_before=not_before,
+        headline="new_report",
+    )
 
 
 def report_files_add(*, report: WbsReport, files: list) -> int:
@@ -560,14 +564,7 @@ def report_from_conversion(*, source, payload: dict, actor) -> WbsReport:
         )
         if identity:
             _seal_identity(report, identity)
-        event = report.events.get(action="created")
-        services.notify_event(
-            report,
-            event,
-            services.case_handlers(report),
-            lambda: (_("[SIGAP] Laporan WBS baru"), _("Laporan WBS baru diterima.")),
-            headline="new_report",
-        )
+        _announce(report)
     return report
 
 
