@@ -134,6 +134,11 @@ def test_lapor_disposition_recorded_then_converted_into_a_wbs_report(live_server
             expect(report).to_contain_text("Disposisi SP4N-LAPOR!")
             expect(report).to_contain_text(LAPOR_ID)
             expect(report).to_contain_text(f"{received_day:%d-%m-%Y} {RECEIVED_TIME}")
+            # The case's own "Diterima" says the same day, not the day it was typed in.
+            received_fact = page.locator("main > dl.facts dt", has_text="Diterima").locator(
+                "xpath=following-sibling::dd[1]"
+            )
+            expect(received_fact).to_have_text(f"{received_day:%d-%m-%Y}")
             expect(page.locator("#complainant")).to_contain_text(NAME)
             expect(page.locator(".facts .status")).to_have_text("Diterima")
             verification = page.locator("table.clocks tbody tr", has_text="Verifikasi dan penerusan")
