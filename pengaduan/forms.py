@@ -411,6 +411,12 @@ class ClarifyForm(LimitedTextForm, forms.Form):
         error_messages={"required": _("Tuliskan keterangan yang diminta petugas.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the status page also shows the "add information" form, whose field is `text` too, and
+        # two `id_text` would send both labels to the first box (and a screen reader to the wrong one).
+        kwargs.setdefault("auto_id", "klarifikasi_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ConfirmForm(forms.Form):
     """Accepting the answer: one button, no data."""
@@ -423,6 +429,10 @@ class DisputeForm(LimitedTextForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Tuliskan mengapa jawaban belum menyelesaikan masalah Anda.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "sanggah_%s")  # its own ids, as ClarifyForm's
+        super().__init__(*args, **kwargs)
 
 
 class RateForm(LimitedTextForm, forms.Form):

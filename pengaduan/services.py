@@ -351,7 +351,9 @@ def identity_visible_to(user, complaint: Complaint) -> bool:
     Identified: everyone who sees the office view of the complaint (policy.sees_internal). Confidential: only
     the complaint coordinator, and only on a complaint they may see. Anonymous: nobody — an address given for
     news is for the outbox alone (cases.notifications reads it at delivery)."""
-    if complaint.identity_mode == IdentityMode.ANONYMOUS or not policy.sees_internal(user, complaint):
+    if complaint.identity_mode == IdentityMode.ANONYMOUS or complaint.status == Status.CONVERTED_TO_WBS:
+        return False  # nothing to read: none given, or sealed to the WBS custodians at the conversion
+    if not policy.sees_internal(user, complaint):
         return False
     if complaint.identity_mode == IdentityMode.IDENTIFIED:
         return True

@@ -87,6 +87,10 @@ def test_a_complaint_becomes_a_wbs_report_with_the_identity_sealed(
         for secret in (NAME, CONTACT, EMAIL):
             assert not raw_rows_contain(table, secret)
     assert not report.events.filter(data__icontains=NAME).exists()
+    # The complaint's page says where the identity went, and reading it is no event (nothing is read).
+    page = client.get(reverse("cases:detail", args=[complaint.reference])).content.decode()
+    assert "Identitas disegel untuk kustodian identitas WBS" in page and NAME not in page
+    assert not complaint.events.filter(action="identity_viewed").exists()
     # What the custodian opens: the name, and the contact with the e-mail address.
     assert _unsealed(report, custodian_key) == {
         "name": NAME,

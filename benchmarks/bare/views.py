@@ -1,0 +1,93 @@
+"""The bare baseline of the pengaduan benchmark: the same browser round trip as the public form (GET the form
+with its CSRF token, POST it, follow the redirect to a receipt page) and the same three rows written (Case,
+Complaint, TrackingCredential) — but no form class, validation, encryption, Argon2, reference counter,
+history row, audit event, notification, attachment, throttle or template. The rows are written with plain
+INSERTs built from the models' own field definitions, so they are the rows a real complaint has, minus the
+encryption of its text."""
+
+import secrets
+import uuid
+
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.html import escape
+from django.views.decorators.cache import never_cache
+
+from cases.fields import EncryptedTextField
+from cases.models import Case, TrackingCredential, Unit
+from pengaduan.models import Complaint
+
+FORM = """<!doctype html><html lang="id"><head><title>bare</title></head><body>
+<form method="post" action="">
+<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">
+<input type="hidden" name="submission" value="{submission}">
+<select name="category"><option value="">—</option><option value="02">02</option></select>
+<textarea name="description"></textarea>
+<button type="submit">Kirim</button>
+</form></body></html>"""
+
+
+def _insert(model, values: dict) -> None:
+    """One INSERT of `model`'s own table with `values`, every other column at its default; encrypted columns
+    get the text as it is (no Fernet)."""
+    columns, params = [], []
+    for field in model._meta.local_concrete_fields:
+        value = values[field.attname] if field.attname in values else field.get_default()
+        columns.append(connection.ops.quote_name(field.column))
+        params.append(value if isinstance(field, EncryptedTextField) else field.get_db_prep_save(value, connection))
+    table = connection.ops.quote_name(model._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", params)
+
+
+def _next_case_id() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Case._meta.db_table])
+        return cursor.fetchone()[0]
+
+
+@never_cache
+def form(request):
+    if request.method != "POST":
+        return HttpResponse(FORM.format(csrf=get_token(request), submission=secrets.token_urlsafe(16)))
+    now = timezone.now()
+    unit_id = Unit.objects.filter(parent__isnull=True).values_list("pk", flat=True).order_by("pk").first()
+    with transaction.atomic():
+        pk = _next_case_id()
+        _insert(
+            Case,
+            {
+                "id": pk,
+                "uuid": uuid.uuid4(),
+                "kind": "pengaduan",
+                "reference": f"BARE-{pk:09d}",
+                "status": "received",
+                "unit_id": unit_id,
+                "created_at": now,
+                "submitted_at": now,
+            },
+        )
+        _insert(
+            Complaint,
+            {
+                "case_id": pk,
+                "category": request.POST.get("category", ""),
+                "description": request.POST.get("description", ""),
+                "received_at": now,
+                "identity_mode": "anonymous",
+                "truth_statement": True,
+            },
+        )
+        # Shaped like a PIN's "<salt>$<Argon2id>", but random: no hash computed.
+        _insert(TrackingCredential, {"case_id": pk, "pin_hash": f"{secrets.token_hex(16)}${secrets.token_hex(32)}"})
+    return redirect("bench_bare_receipt", pk=pk)
+
+
+@never_cache
+def receipt(request, pk: int):
+    reference = Case.objects.filter(pk=pk, tracking__isnull=False).values_list("reference", flat=True).first()
+    return HttpResponse(f"<!doctype html><p>Nomor pengaduan <strong>{escape(reference)}</strong></p>")
