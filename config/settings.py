@@ -297,6 +297,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": crontab(minute="*/15")},
     "wbs-expire-disclosures": {"task": "wbs.tasks.expire_disclosures", "schedule": crontab(minute="*/10")},
     "wbs-purge": {"task": "wbs.tasks.purge_expired_reports", "schedule": crontab(hour=2, minute=30)},
+    # SP4N-LAPOR!: an answered complaint nobody replied to within 10 HK closes (once: the task is idempotent).
+    "pengaduan-close-unanswered": {"task": "pengaduan.tasks.close_unanswered", "schedule": crontab(minute="*/15")},
 }
 SIGAP_OUTBOX_BATCH = env_int("SIGAP_OUTBOX_BATCH", 100, minimum=1)
 SIGAP_OUTBOX_MAX_ATTEMPTS = env_int("SIGAP_OUTBOX_MAX_ATTEMPTS", 10, minimum=1)

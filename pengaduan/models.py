@@ -433,6 +433,8 @@ class Complaint(Case):
         source=Status.ANSWERED,
         target=Status.CLOSED,
         permission=policy.public_reporter,
+        # Within the 10 HK, like a dispute: after them the complaint is the sweep's to close (no_reply).
+        conditions=[lambda complaint: complaint.may_reply],
         custom={"label": _("Pengadu menyatakan selesai")},
     )
     def confirm(self):

@@ -142,7 +142,9 @@ def complaint_clarify(*, complaint: Complaint, text: str) -> None:
 
 
 def complaint_confirm(*, complaint: Complaint) -> None:
-    """The complainant accepts the answer: the complaint is closed."""
+    """The complainant accepts the answer within 10 HK: the complaint is closed."""
+    if complaint.status == Status.ANSWERED and not complaint.may_reply:
+        raise NotAllowed(_("Batas waktu menanggapi jawaban sudah lewat; pengaduan ditutup otomatis."))
     services.transition(
         complaint,
         "confirm",
@@ -279,8 +281,12 @@ def complaints_close_unanswered(today: dt.date | None = None) -> int:
                 confirmed=True,
                 reason=_("Ditutup otomatis: pengadu tidak menanggapi jawaban dalam 10 hari kerja."),
             )
-        except CaseError:
-            continue  # answered, disputed or closed meanwhile
+        except services.AlreadyChanged:
+            continue  # confirmed, disputed or closed by another sweep meanwhile
+        except CaseError as exc:
+            # Not silently: a refusal here is a fault (the complainant would wait for a closure that never comes).
+            logger.warning("complaint %s not closed by the sweep: %s", complaint.reference, exc.message)
+            continue
         closed += 1
     if closed:
         logger.info("closed %d complaints without a reply", closed)
