@@ -462,7 +462,8 @@ class Attachment(models.Model):
 
 
 class CaseText(models.Model):
-    """The text of a message, internal note or transition note of a kind with restricted content (WBS).
+    """The text of a message, internal note or transition note of a kind with restricted content (WBS) or
+    encrypted texts (pengaduan).
 
     Kept out of the audit log, which is append-only and hash-chained: the event points here, so the text is
     encrypted at rest, rotates with the data keys, and can be purged with the report while the chain stays

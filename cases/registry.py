@@ -84,6 +84,9 @@ class CaseKind:
     supervisor_sees: bool = False
     # Admins manage users and settings but must not read this kind's content (WBS).
     restricted_content: bool = False
+    # Messages, notes and reasons are kept encrypted (CaseText) rather than in the audit log's plain data, as
+    # restricted kinds always do: a complainant may write their name into a message (pengaduan).
+    encrypted_texts: bool = False
     # Reports come from people without an account who follow them with a credential (cases.intake). What
     # such a reporter does is stored with rounded times and announced to the office later.
     public_intake: PublicIntake | None = None

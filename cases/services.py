@@ -100,11 +100,12 @@ def create_case(*, kind: str, actor, unit, status: str | None = None, **fields) 
 
 
 def text_data(case: Case, key: str, text: str) -> dict:
-    """How a message or note goes into the audit log: as is, or — for kinds with restricted content — as a
-    pointer to an encrypted CaseText that can be purged without breaking the hash chain."""
+    """How a message or note goes into the audit log: as is, or — for kinds with restricted content or
+    encrypted texts — as a pointer to an encrypted CaseText that can be purged without breaking the hash
+    chain."""
     if not text:
         return {}
-    if case.kind_def.restricted_content:
+    if case.kind_def.restricted_content or case.kind_def.encrypted_texts:
         return {f"{key}_id": CaseText.objects.create(case_id=case.pk, text=text).pk}
     return {key: text}
 

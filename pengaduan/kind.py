@@ -65,6 +65,7 @@ KIND = CaseKind(
     status_labels=tuple(Status.choices),
     final_states=FINAL_STATES,
     public_intake=PublicIntake(namespace="pengaduan_publik", credential="number_pin"),
+    encrypted_texts=True,
     office_label=_("petugas pengaduan"),
     detail_template="pengaduan/_detail.html",
     demo_data=demo.seed,
