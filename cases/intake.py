@@ -128,6 +128,9 @@ class Credential(Protocol):
     def not_found_message(self) -> str:
         """The one answer for an unknown, wrong or malformed credential."""
 
+    def kept(self, data) -> dict:
+        """What of the tracking form may be shown again after a refusal (initial values): nothing secret."""
+
 
 class ReceiptCredential:
     """A 16-digit receipt, stored only as its Argon2id hash (see the module's docstring)."""
@@ -152,6 +155,9 @@ class ReceiptCredential:
             "Kode tanda terima tidak dikenali. Periksa 16 angkanya dan coba lagi. Demi keamanan, percobaan yang "
             "salah berulang kali akan diperlambat."
         )
+
+    def kept(self, data) -> dict:
+        return {}  # the receipt is the secret itself
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -313,6 +319,10 @@ class NumberPinCredential:
             "Nomor pengaduan atau PIN tidak cocok. Periksa keduanya dan coba lagi. Demi keamanan, percobaan yang "
             "salah berulang kali akan diperlambat."
         )
+
+    def kept(self, data) -> dict:
+        """The number is not the secret: a wrong PIN keeps it in the box, so only the PIN is typed again."""
+        return {"number": (data.get("number") or "")[:40]}
 
 
 CREDENTIALS: dict[str, Credential] = {"receipt": ReceiptCredential(), "number_pin": NumberPinCredential()}

@@ -321,7 +321,13 @@ class IntakeViews:
                 intake.grant_access(response, case, config.url("track"))
                 return response
             return render(
-                request, template, {"form": config.track_form(), "refusal": credential.not_found_message()}, status=200
+                request,
+                template,
+                {
+                    "form": config.track_form(initial=credential.kept(form.data)),
+                    "refusal": credential.not_found_message(),
+                },
+                status=200,
             )
         return render(request, template, {"form": form})
 

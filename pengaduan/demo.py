@@ -55,9 +55,9 @@ def seed(units: dict, users: dict) -> list[str]:
         received_at=timezone.now() - dt.timedelta(days=1),
         actor=users["pengaduan"],
     )
-    shown = intake.credential_for("pengaduan").display(pin)
+    shown = intake.credential_for("pengaduan").display(pin)  # "ADU-2026-000001 · PIN 1234-5678"
     return [
-        f"  Pengaduan demo: public form at /pengaduan/; tracking number {web.reference} with PIN {shown} at "
+        f"  Pengaduan demo: public form at /pengaduan/; tracking number {shown.number} with PIN {shown.pin} at "
         f"/pengaduan/pantau/; a telephone complaint {phone.reference} (confidential, lodged late) waits for user "
         "pengaduan"
     ]

@@ -87,6 +87,14 @@ class ConvertForm(TransitionDataForm):
 # Officers' forms: a complaint recorded from another channel, and the recap's filter
 
 
+# The same modes as the public form's, in the officer's words (the public form speaks as the complainant).
+RECORDED_IDENTITY_CHOICES = [
+    (IdentityMode.IDENTIFIED, _("Dengan identitas: petugas melihat nama dan kontak pengadu")),
+    (IdentityMode.CONFIDENTIAL, _("Dirahasiakan: hanya koordinator pengaduan yang melihat identitas pengadu")),
+    (IdentityMode.ANONYMOUS, _("Anonim: pengadu tidak memberikan identitas")),
+]
+
+
 class RecordForm(EvidenceMixin, forms.Form):
     """A complaint that came by e-mail, telephone, letter, the loket, LAPOR! …, typed in by an officer. The
     clocks count from when it actually arrived (`received_date` + `received_time`), not from data entry."""
@@ -128,7 +136,7 @@ class RecordForm(EvidenceMixin, forms.Form):
         label=_("Harapan pengadu"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     identity_mode = forms.ChoiceField(
-        label=_("Identitas pengadu"), choices=IdentityMode.choices, widget=forms.RadioSelect
+        label=_("Identitas pengadu"), choices=RECORDED_IDENTITY_CHOICES, widget=forms.RadioSelect
     )
     complainant_name = forms.CharField(label=_("Nama pengadu"), max_length=200, required=False)
     complainant_contact = forms.CharField(label=_("Telepon / alamat pengadu"), max_length=300, required=False)
@@ -239,7 +247,10 @@ class ComplaintForm(EvidenceMixin, LimitedTextForm, forms.Form):
         label=_("Apa yang terjadi?"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Ceritakan apa yang Anda alami, kapan, dan siapa petugas yang melayani bila tahu."),
+        help_text=_(
+            "Ceritakan apa yang Anda alami, kapan, dan siapa petugas yang melayani bila tahu; paling sedikit 20 "
+            "karakter."
+        ),
         error_messages={"required": _("Ceritakan apa yang terjadi.")},
     )
     expectation = forms.CharField(
@@ -419,7 +430,12 @@ class ClarifyForm(LimitedTextForm, forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    """Accepting the answer: one button, no data."""
+    """Accepting the answer closes the complaint for good: the complainant ticks that they mean it."""
+
+    accepted = forms.BooleanField(
+        label=_("Saya menyatakan jawaban ini menyelesaikan pengaduan saya. Setelah ini pengaduan ditutup."),
+        error_messages={"required": _("Centang pernyataan ini bila jawaban sudah menyelesaikan masalah Anda.")},
+    )
 
 
 class DisputeForm(LimitedTextForm, forms.Form):

@@ -99,6 +99,18 @@ KIND = CaseKind(
             stop_from="first_response_on",
         ),
         ClockRule(
+            code="dispute_answer",
+            label=_("Jawaban atas sanggahan pengadu"),
+            basis=_(
+                "PermenPANRB 62/2018 (SP4N-LAPOR!): sanggahan ditindaklanjuti kembali; batas tindak lanjut 5 hari "
+                "kerja diterapkan pada jawaban ulang"
+            ),
+            working_days=FIRST_FOLLOW_UP_DAYS,
+            start_on=("dispute",),
+            stop_on=("send_answer", "convert_to_wbs"),
+            stop_from="answered_on",
+        ),
+        ClockRule(
             code="resolution",
             label=_("Penyelesaian pengaduan"),
             basis=_("Perpres 76/2013: diselesaikan paling lama 60 hari sejak berkas lengkap (dapat diatur)"),

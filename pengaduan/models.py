@@ -392,9 +392,12 @@ class Complaint(Case):
         custom={"label": _("Disposisikan ke unit"), "form": "pengaduan.forms.DisposeForm"},
     )
     def dispose(self, *, disposed_unit: Unit, handler):
+        """The complaint now belongs to the unit it was disposed to: its inbox, its recap and its figures count
+        it there (`disposed_unit` keeps where it went, `unit` follows it)."""
         from cases import workdays
 
         self.disposed_unit = disposed_unit
+        self.unit = disposed_unit
         self.disposed_on = workdays.today()
         self.assignee = handler
 

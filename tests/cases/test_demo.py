@@ -3,6 +3,7 @@ links in e-mails name the address actually served; DEBUG is off unless asked for
 SIGAP's own Indonesian 404, and static files are still served."""
 
 import io
+import re
 from unittest import mock
 
 import pytest
@@ -37,6 +38,8 @@ def test_serve_prints_the_credentials_last_and_mails_link_to_the_served_address(
     # Nothing but the credentials block (users, kinds' demo notes, the 2FA line) after it.
     tail = text[credentials:].strip().splitlines()
     assert tail[-1].startswith("Two-factor sign-in")
+    # The complaint's number and PIN as a complainant types them in /pengaduan/pantau/.
+    assert re.search(r"tracking number ADU-\d{4}-\d{6} with PIN \d{4}-\d{4} at /pengaduan/pantau/", text)
     assert settings.SIGAP_BASE_URL == "http://127.0.0.1:8765"
     # Also the e-mails sent while seeding and by the first deadline sweep, before the server listens.
     linked = [message.body for message in mailoutbox if "http" in message.body]

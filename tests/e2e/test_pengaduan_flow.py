@@ -262,6 +262,7 @@ def test_complaint_without_javascript_answered_disputed_answered_again_confirmed
             page = phone.new_page()
             _open_complaint(page, base, number, pin)
             expect(page.locator("#jawaban blockquote.message")).to_have_text(ANSWER_2)
+            page.check("input[name=accepted]")
             _submit(page, "Jawaban diterima, pengaduan selesai")
             expect(page.locator(".messages .success")).to_contain_text("Pengaduan Anda dinyatakan selesai")
             expect(page.locator("#tahap")).to_contain_text("Selesai")

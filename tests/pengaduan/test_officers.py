@@ -302,3 +302,39 @@ def test_the_database_holds_one_complaint_per_lapor_ticket(handler, monkeypatch)
         )
     assert len(calls) == 2  # the check passed, the constraint refused
     assert Complaint.objects.count() == 1
+
+
+# --- what an outside trial found (issue 10) ------------------------------------------------------------------
+
+
+def test_a_complaint_disposed_to_another_unit_belongs_to_that_unit(make_complaint, handler2, other_unit, unit):
+    """The inbox's unit filter, the recap and the figures read Case.unit: it follows the disposition."""
+    from cases import services
+
+    complaint = make_complaint("verifying")
+    assert complaint.unit == unit
+    services.transition(complaint, "dispose", handler2, disposed_unit=other_unit, handler=handler2)
+    complaint = Complaint.objects.get(pk=complaint.pk)
+    assert complaint.unit == other_unit and complaint.disposed_unit == other_unit
+
+
+def test_a_disputed_complaint_has_a_running_clock_again(make_complaint, handler2):
+    """Back in progress after a dispute: the second answer is due within 5 HK, and the inbox shows it."""
+    from cases import services
+
+    complaint = make_complaint("answered")
+    assert complaint.due_date is None  # every office clock met: nothing due while the complainant decides
+    pengaduan_services.complaint_dispute(complaint=complaint, text="Uang belum dikembalikan.")
+    complaint = Complaint.objects.get(pk=complaint.pk)
+    clock = complaint.clocks.get(code="dispute_answer")
+    assert clock.met_on is None and clock.due_date == workdays.add_working_days(clock.start_date, 5)
+    assert complaint.due_date == clock.due_date
+    services.transition(complaint, "send_answer", handler2, answer="Uang sudah ditransfer.", answer_signatory="Kabag")
+    clock.refresh_from_db()
+    assert clock.met_on == workdays.today()
+
+
+def test_the_recording_form_speaks_of_the_complainant_not_as_them(client, handler):
+    client.force_login(handler)
+    body = client.get(reverse("pengaduan:record")).content.decode()
+    assert "nama dan kontak pengadu" in body and "nama dan kontak saya" not in body

@@ -163,6 +163,8 @@ def file_through_the_form(client, identity_mode, service) -> Complaint:
 
 def through_the_page(client):
     def step(name, complaint, **data):
+        if name == "confirm":
+            data = {"accepted": "on", **data}  # the page asks the complainant to tick that they mean it
         response = client.post(STEP_URLS[name], {key: str(value) for key, value in data.items()})
         assert response.status_code == 302, (name, response.status_code, response.content.decode()[:2000])
 
