@@ -95,7 +95,7 @@ RECORDED_IDENTITY_CHOICES = [
 ]
 
 
-class RecordForm(EvidenceMixin, forms.Form):
+class RecordForm(EvidenceMixin, LimitedTextForm, forms.Form):
     """A complaint that came by e-mail, telephone, letter, the loket, LAPOR! …, typed in by an officer. The
     clocks count from when it actually arrived (`received_date` + `received_time`), not from data entry."""
 

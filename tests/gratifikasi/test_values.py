@@ -235,11 +235,12 @@ def test_every_free_text_field_of_the_report_has_a_limit_shown(employee):
     for name in texts:
         field = form.fields[name]
         assert field.max_length and "karakter" in str(field.help_text), name
-        assert form[name].field.widget.attrs.get("data-counter") == "", name
+        # Inputs carry maxlength and a bare data-counter; text boxes only data-counter="<limit>" (no silent cut).
+        assert form[name].field.widget.attrs.get("data-counter") in ("", str(field.max_length)), name
     for name in ("description", "value_unknown_reason"):
         assert item.fields[name].max_length and "data-counter" in str(item[name]), name
     body = employee.get(reverse("gratifikasi:create")).content.decode()
-    assert 'maxlength="5000"' in body and "Paling banyak 5.000 karakter" in body
+    assert 'data-counter="5000"' in body and 'maxlength="5000"' not in body and "Paling banyak 5.000 karakter" in body
     assert "sigap/counter.js" in body
 
 
@@ -254,7 +255,7 @@ def test_the_case_page_shows_the_limits_of_messages_and_notes(client, make_repor
     body = client.get(reverse("cases:detail", args=[report.reference])).content.decode()
     assert "sigap/counter.js" in body
     assert body.count("Paling banyak 4.000 karakter") == 2  # the message to the reporter and the internal note
-    assert 'name="note" rows="1" maxlength="2000" data-counter' in body
+    assert 'name="note" rows="1" data-counter="2000"' in body
 
 
 def test_saved_yes_no_answers_are_checked_again_when_the_draft_is_reopened(employee):

@@ -3,6 +3,7 @@ the identity rules per mode, tracking with number and PIN, and the complainant's
 dispute within 10 HK, rate once — each allowed in its state and refused, with a message, in the others."""
 
 import datetime as dt
+import html
 import io
 import re
 import secrets
@@ -406,3 +407,16 @@ def test_submissions_share_the_pseudonymous_rate_limit_and_keep_the_text(client,
     # Another client is counted apart.
     submit(Client(REMOTE_ADDR="198.51.100.77"), service, location="Lokasi ketiga")
     assert Complaint.objects.count() == 2
+
+
+def test_a_long_paste_is_refused_whole_not_cut_by_the_browser(client, service):
+    """No maxlength on the text boxes (a browser would cut a paste silently without JavaScript); the server
+    refuses text over the limit and gives all of it back (outside trial, issue 10)."""
+    form_page = client.get(FORM).content.decode()
+    description_box = re.search(r"<textarea[^>]*name=\"description\"[^>]*>", form_page).group(0)
+    assert "maxlength" not in description_box and 'data-counter="10000"' in description_box
+    pasted = "Petugas meminta biaya tambahan. " * 400  # 12,800 characters
+    page, number, _pin = submit(client, service, description=pasted)
+    assert number is None and not Complaint.objects.exists()
+    body = page.content.decode()
+    assert "10.000" in body and pasted.strip() in html.unescape(body)

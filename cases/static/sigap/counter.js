@@ -1,9 +1,10 @@
-// A live "n / limit" counter under every text box that has a maxlength and a data-counter attribute
-// (cases.textlimits marks them). Without JavaScript the limit is written in the field's help text.
+// A live "n / limit" counter under every text field that cases.textlimits marks: one-line inputs with
+// maxlength and data-counter, text boxes with data-counter="<limit>" (no maxlength: a paste is never cut).
+// Without JavaScript the limit is written in the field's help text.
 (function () {
   "use strict";
   function attach(field) {
-    var limit = parseInt(field.getAttribute("maxlength"), 10);
+    var limit = parseInt(field.getAttribute("maxlength") || field.getAttribute("data-counter"), 10);
     if (!limit || field.dataset.counterReady) { return; }
     field.dataset.counterReady = "1";
     var counter = document.createElement("small");
@@ -20,7 +21,7 @@
     update();
   }
   function init() {
-    var fields = document.querySelectorAll("textarea[maxlength][data-counter], input[maxlength][data-counter]");
+    var fields = document.querySelectorAll("textarea[data-counter], input[maxlength][data-counter]");
     Array.prototype.forEach.call(fields, attach);
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
