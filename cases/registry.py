@@ -95,6 +95,8 @@ class CaseKind:
     notify: Callable[["Model", str], list] | None = None
     # Who handles it, as its reporter knows them ("UPG"): the reporter's page says "Pesan kepada UPG".
     office_label: str = ""
+    # Who reported it, as the office calls them ("pengadu" for a complaint); "pelapor" when empty.
+    reporter_label: str = ""
     # Rendered on the case page with the detail instance as `report`.
     detail_template: str = ""
     # Optional: `(units, users) -> list[str]` makes the kind's demo data for `seed_demo` and returns lines to

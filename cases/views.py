@@ -54,7 +54,11 @@ def case_detail(request, reference):
     # The reporter's own page speaks to the reporter: to "UPG", not "to the reporter" (issue 8).
     office = case.kind_def.office_label or _("petugas")
     if staff:
-        note_labels = (_("Catatan untuk pelapor (wajib)"), _("Catatan untuk pelapor (opsional; pelapor membacanya)"))
+        who = {"reporter": case.kind_def.reporter_label or _("pelapor")}
+        note_labels = (
+            _("Catatan untuk %(reporter)s (wajib)") % who,
+            _("Catatan untuk %(reporter)s (opsional; %(reporter)s membacanya)") % who,
+        )
     else:
         note_labels = (
             _("Catatan untuk %(office)s (wajib)") % {"office": office},
@@ -78,6 +82,8 @@ def case_detail(request, reference):
     message_form = MessageForm()
     if not staff:
         message_form.fields["text"].label = _("Pesan kepada %(office)s") % {"office": office}
+    elif case.kind_def.reporter_label:
+        message_form.fields["text"].label = _("Pesan kepada %(reporter)s") % {"reporter": case.kind_def.reporter_label}
     context = {
         "case": case,
         "transitions": transitions,
@@ -99,6 +105,7 @@ def case_detail(request, reference):
         "views": timeline.views,
         "can_message": policy.can_message(request.user, case),
         "detail_template": case.kind_def.detail_template,
+        "reporter_label": case.kind_def.reporter_label or _("pelapor"),
         "attachment_form": AttachmentForm(),
         "links": selectors.case_links(case, request.user),
     }

@@ -67,6 +67,7 @@ KIND = CaseKind(
     public_intake=PublicIntake(namespace="pengaduan_publik", credential="number_pin"),
     encrypted_texts=True,
     office_label=_("petugas pengaduan"),
+    reporter_label=_("pengadu"),
     detail_template="pengaduan/_detail.html",
     demo_data=demo.seed,
     search_fields=("lapor_tracking_id", "channel_reference"),

@@ -253,7 +253,7 @@ def test_complaint_without_javascript_answered_disputed_answered_again_confirmed
             desk.wait_for_load_state()
             expect(desk.locator(".facts .status")).to_have_text("Ditindaklanjuti")
             disputed = desk.locator("ol.timeline li", has_text=DISPUTE)
-            expect(disputed.locator(".who")).to_have_text("Pelapor")
+            expect(disputed.locator(".who")).to_have_text("Pengadu")
             expect(desk.locator("section.report")).to_contain_text("Sanggahan")
             _send_answer(desk, expect, base, reference, ANSWER_2)
 

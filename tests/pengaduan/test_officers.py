@@ -338,3 +338,11 @@ def test_the_recording_form_speaks_of_the_complainant_not_as_them(client, handle
     client.force_login(handler)
     body = client.get(reverse("pengaduan:record")).content.decode()
     assert "nama dan kontak pengadu" in body and "nama dan kontak saya" not in body
+
+
+def test_the_case_page_calls_the_complainant_pengadu(client, make_complaint, handler2):
+    complaint = make_complaint("verifying")
+    client.force_login(handler2)
+    body = client.get(reverse("cases:detail", args=[complaint.reference])).content.decode()
+    assert "Catatan untuk pengadu" in body and "Pesan kepada pengadu" in body
+    assert "Catatan untuk pelapor" not in body and "Pesan kepada pelapor" not in body
