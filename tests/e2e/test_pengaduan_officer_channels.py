@@ -90,7 +90,7 @@ def test_lapor_disposition_recorded_then_converted_into_a_wbs_report(live_server
             page.get_by_label("Tempat layanan:", exact=True).fill(LOCATION)
             page.get_by_label("Kategori masalah:", exact=True).select_option("03")
             page.get_by_label("Apa yang diadukan:", exact=True).fill(DESCRIPTION)
-            page.get_by_label("Dengan identitas: petugas melihat nama dan kontak saya").check()
+            page.get_by_label("Dengan identitas: petugas melihat nama dan kontak pengadu").check()
             page.get_by_label("Nama pengadu:", exact=True).fill(NAME)
             page.get_by_label("Telepon / alamat pengadu:", exact=True).fill(CONTACT)
 
