@@ -1,7 +1,7 @@
 """Every free-text field says how long it may be: a live counter (sigap/counter.js) and, without JavaScript,
 the limit written in its help text. A limit nobody sees is only discovered when the server refuses the text.
-One-line inputs carry `maxlength`; text boxes do not (a paste would be cut silently): the server refuses
-longer text and the form comes back with all of it."""
+No field carries `maxlength` (a paste would be cut silently): the server refuses longer text and the form
+comes back with all of it."""
 
 from django import forms
 from django.utils.formats import number_format
@@ -23,14 +23,10 @@ def show_limits(form: forms.BaseForm) -> None:
         limit = getattr(field, "max_length", None)
         if not limit or not isinstance(field.widget, TEXT_WIDGETS) or isinstance(field.widget, forms.HiddenInput):
             continue
-        if isinstance(field.widget, forms.Textarea):
-            # No maxlength on a text box: a browser would cut a long paste silently, and without JavaScript
-            # nobody would know. The server refuses longer text with a message and keeps it in the form.
-            field.widget.attrs["data-counter"] = str(limit)
-            field.widget.attrs.pop("maxlength", None)  # Django's CharField puts it on every widget
-        else:
-            field.widget.attrs["maxlength"] = str(limit)
-            field.widget.attrs["data-counter"] = ""
+        # No maxlength: a browser would cut a long paste silently, and without JavaScript nobody would know.
+        # The server refuses longer text with a message and gives all of it back in the form.
+        field.widget.attrs["data-counter"] = str(limit)
+        field.widget.attrs.pop("maxlength", None)  # Django's CharField puts it on every widget
         note = format_lazy(_("Paling banyak {limit} karakter."), limit=number_format(limit, force_grouping=True))
         field.help_text = format_lazy("{} {}", field.help_text, note) if field.help_text else note
 

@@ -176,6 +176,9 @@ def case_transition_form(request, reference, name):
     form = form_class(
         request.POST or None, request.FILES or None, case=case, confirm=policy.needs_confirmation(case, meta)
     )
+    if case.kind_def.reporter_label and "note" in form.fields:
+        who = {"reporter": case.kind_def.reporter_label}
+        form.fields["note"].label = _("Catatan untuk %(reporter)s (opsional; %(reporter)s membacanya)") % who
     if request.method == "POST" and form.is_valid():
         try:
             case = _runner(meta)(

@@ -35,6 +35,13 @@ class ForwardForm(TransitionDataForm):
     forwarded_letter = forms.CharField(label=_("Nomor surat penerusan"), max_length=100)
     forwarded_on = forms.DateField(label=_("Tanggal diteruskan"), widget=DATE, validators=[not_in_future])
 
+    def clean_forwarded_on(self):
+        # Also checked by the transition; here so the form comes back with what was typed.
+        day = self.cleaned_data["forwarded_on"]
+        if day < self.case.received_on:
+            raise forms.ValidationError(_("Tanggal penerusan tidak boleh sebelum pengaduan diterima."))
+        return day
+
 
 class DuplicateForm(TransitionDataForm):
     original = forms.CharField(

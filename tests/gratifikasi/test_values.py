@@ -235,8 +235,9 @@ def test_every_free_text_field_of_the_report_has_a_limit_shown(employee):
     for name in texts:
         field = form.fields[name]
         assert field.max_length and "karakter" in str(field.help_text), name
-        # Inputs carry maxlength and a bare data-counter; text boxes only data-counter="<limit>" (no silent cut).
-        assert form[name].field.widget.attrs.get("data-counter") in ("", str(field.max_length)), name
+        # data-counter="<limit>" and no maxlength, so a paste is never cut silently (outside trial, issue 10).
+        assert form[name].field.widget.attrs.get("data-counter") == str(field.max_length), name
+        assert "maxlength" not in str(form[name]), name
     for name in ("description", "value_unknown_reason"):
         assert item.fields[name].max_length and "data-counter" in str(item[name]), name
     body = employee.get(reverse("gratifikasi:create")).content.decode()

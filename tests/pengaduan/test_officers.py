@@ -346,3 +346,30 @@ def test_the_case_page_calls_the_complainant_pengadu(client, make_complaint, han
     body = client.get(reverse("cases:detail", args=[complaint.reference])).content.decode()
     assert "Catatan untuk pengadu" in body and "Pesan kepada pengadu" in body
     assert "Catatan untuk pelapor" not in body and "Pesan kepada pelapor" not in body
+
+
+def test_a_forwarding_date_before_arrival_comes_back_on_the_form(client, make_complaint, handler2):
+    from cases import services
+
+    complaint = make_complaint("verifying")
+    complaint = services.transition(complaint, "declare_out_of_scope", handler2, note="Kewenangan BPN.")
+    client.force_login(handler2)
+    url = reverse("cases:transition_form", args=[complaint.reference, "forward_elsewhere"])
+    early = (complaint.received_on - dt.timedelta(days=3)).isoformat()
+    response = client.post(
+        url,
+        {
+            "forwarded_agency": "Kantor Pertanahan",
+            "forwarded_letter": "B-123/SEKR/XII/2026",
+            "forwarded_on": early,
+            "reason": "Bukan kewenangan kami.",
+            "confirmed": "on",
+            "expected_status": complaint.status,
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "tidak boleh sebelum pengaduan diterima" in body
+    assert "B-123/SEKR/XII/2026" in body and "Kantor Pertanahan" in body
+    assert Complaint.objects.get(pk=complaint.pk).status == "out_of_scope"
+    # The step's own page calls the complainant pengadu too.
+    assert "Catatan untuk pengadu" in body and "pelapor" not in body.lower()

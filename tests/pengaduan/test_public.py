@@ -420,3 +420,30 @@ def test_a_long_paste_is_refused_whole_not_cut_by_the_browser(client, service):
     assert number is None and not Complaint.objects.exists()
     body = page.content.decode()
     assert "10.000" in body and pasted.strip() in html.unescape(body)
+
+
+def test_a_long_place_is_refused_whole_not_cut(client, service):
+    """One-line fields carry no maxlength either: 250 characters of place come back whole with the limit."""
+    place = "Loket pelayanan terpadu lantai dua, gedung B, " * 6
+    page, number, _pin = submit(client, service, location=place)
+    body = html.unescape(page.content.decode())
+    assert number is None and not Complaint.objects.exists()
+    assert place.strip() in body and "200" in body
+    assert 'maxlength="200"' not in client.get(FORM).content.decode()
+
+
+def test_a_forwarded_complainant_reads_where_it_went(client, tracked, officer):
+    complaint = walk(tracked, officer, "start_verification")
+    complaint = services.transition(complaint, "declare_out_of_scope", officer, note="Kewenangan BPN.")
+    services.transition(
+        complaint,
+        "forward_elsewhere",
+        officer,
+        forwarded_agency="Kantor Pertanahan Kota",
+        forwarded_letter="B-77/SEKR/2026",
+        forwarded_on=workdays.today(),
+        reason="Bukan kewenangan kami.",
+        confirmed=True,
+    )
+    page = client.get(STATUS).content.decode()
+    assert "Kantor Pertanahan Kota" in page and "B-77/SEKR/2026" in page

@@ -1,5 +1,5 @@
-// A live "n / limit" counter under every text field that cases.textlimits marks: one-line inputs with
-// maxlength and data-counter, text boxes with data-counter="<limit>" (no maxlength: a paste is never cut).
+// A live "n / limit" counter under every text field that cases.textlimits marks with data-counter="<limit>"
+// (or a maxlength, in templates that write one; cases.textlimits writes none, so a paste is never cut).
 // Without JavaScript the limit is written in the field's help text.
 (function () {
   "use strict";
@@ -21,7 +21,7 @@
     update();
   }
   function init() {
-    var fields = document.querySelectorAll("textarea[data-counter], input[maxlength][data-counter]");
+    var fields = document.querySelectorAll("textarea[data-counter], input[data-counter]");
     Array.prototype.forEach.call(fields, attach);
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
