@@ -63,7 +63,7 @@ def answer_letter_pdf(complaint: Complaint, *, addressee: str) -> bytes:
 # The recap: never an identity. Not even an identified complainant's name: the file travels (to the
 # inspectorate, into LKE evidence) and a name is not needed to count what was followed up; SIGAP has it.
 
-CLOCKS = ["verification", "first_follow_up", "resolution"]
+CLOCKS = ["verification", "first_follow_up", "resolution", "dispute_answer"]
 
 
 def recap_filename(params: dict) -> str:

@@ -17,7 +17,7 @@ from cases.models import DeadlineClock
 from pengaduan.models import FINAL_STATES, Category, Channel, Complaint
 
 # The clocks of pengaduan/kind.py shown on the public page, in this order.
-PUBLIC_CLOCKS = ("verification", "first_follow_up", "resolution")
+PUBLIC_CLOCKS = ("verification", "first_follow_up", "resolution", "dispute_answer")
 
 
 def _clock_rule(code: str):

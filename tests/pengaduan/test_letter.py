@@ -122,3 +122,11 @@ def test_the_case_page_offers_the_letter_once_answered(client, make_complaint, h
     client.force_login(handler2)
     assert url(answered) in client.get(reverse("cases:detail", args=[answered.reference])).content.decode()
     assert url(verifying) not in client.get(reverse("cases:detail", args=[verifying.reference])).content.decode()
+
+
+def test_a_letter_printed_after_closing_no_longer_invites_a_dispute(make_complaint):
+    answered = make_complaint("answered")
+    assert "sanggahan" in pdf_text(exports.answer_letter_pdf(answered, addressee=NAME))
+    closed = make_complaint("closed")
+    text = pdf_text(exports.answer_letter_pdf(closed, addressee=NAME))
+    assert "sanggahan" not in text and "terima kasih" in text

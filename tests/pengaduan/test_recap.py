@@ -68,6 +68,7 @@ def test_the_recap_has_a_row_per_complaint_with_its_clocks_and_outcomes(client, 
     assert isinstance(row["Dijawab"], dt.datetime)  # a date cell
     assert any(key.startswith("Tenggat: Verifikasi") for key in row)
     assert by_ref[received.reference]["Tenggat: Tindak lanjut pertama"] == "—"
+    assert by_ref[received.reference]["Tenggat: Jawaban atas sanggahan pengadu"] == "—"  # no dispute, no clock
 
 
 def test_no_identity_is_exported_whatever_the_mode(client, make_complaint, coordinator):
