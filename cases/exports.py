@@ -33,6 +33,7 @@ from typing import Any
 
 import xlsxwriter
 from django.utils import timezone
+from django.utils.text import slugify
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 # OWASP CSV Injection: =, +, -, @, tab (0x09), carriage return (0x0D); with their full-width forms.
@@ -43,6 +44,14 @@ XLSX_MAX_TEXT = 32_767
 MIN_WIDTH, MAX_WIDTH = 6, 60
 
 TEXT, DATE, DATETIME, MONEY, NUMBER = "text", "date", "datetime", "money", "number"
+
+
+def recap_filename(kind: str, params: dict, extension: str = "xlsx") -> str:
+    """`rekap-<kind>-sekr-20260301-20260331.xlsx`: the kind, the period and the unit, so two recaps never share
+    a name in the inspector's downloads folder."""
+    unit = params.get("unit")
+    scope = slugify(unit.code) if unit is not None else "semua-unit"
+    return f"rekap-{kind}-{scope}-{params['start']:%Y%m%d}-{params['end']:%Y%m%d}.{extension}"
 
 
 def is_formula_like(text: str) -> bool:

@@ -584,6 +584,17 @@ def convert_case(*, source: Case, to_kind: str, payload: dict, actor) -> Case:
     return created
 
 
+def export_record(*, case: Case, actor, what: str) -> None:
+    """Every PDF, XLSX or CSV export is an audit event on each case it contains (DESIGN §1.1)."""
+    audit.record(case, "exported", actor, data={"format": what})
+
+
+def exports_record(*, cases, actor, what: str) -> None:
+    """The audit event of one export on every case of a recap (a queryset), read in chunks of ids."""
+    for case_id in cases.values_list("pk", flat=True).iterator(chunk_size=500):
+        export_record(case=Case(pk=case_id), actor=actor, what=what)
+
+
 def record_confidential_view(case: Case, actor) -> None:
     """Every view of a confidential case is an audit event (DESIGN §1.1)."""
     audit.record(case, "viewed", actor)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -14,7 +13,6 @@ from cases import registry, workdays
 from cases.exports import DATE, MONEY, NUMBER, Column, XlsxBook, clock_cell, csv_items
 from gratifikasi.exemptions import advise_report
 from gratifikasi.models import GratifikasiObject, GratifikasiReport, ReportType
-from gratifikasi.services import export_record
 
 
 def report_pdf(report: GratifikasiReport, *, for_reporter: bool = False) -> bytes:
@@ -49,14 +47,6 @@ def report_pdf(report: GratifikasiReport, *, for_reporter: bool = False) -> byte
 CLOCKS = ["report_to_upg", "upg_forward", "kpk_legal", "kpk_decision", "handover"]
 # What a confidential report shows instead of who reported it and who gave.
 MASKED = "—"
-
-
-def recap_filename(params: dict, extension: str = "xlsx") -> str:
-    """`rekap-gratifikasi-sekr-20260301-20260331.xlsx`: the period and the unit, so two recaps never share
-    a name in the inspector's downloads folder."""
-    unit = params.get("unit")
-    scope = slugify(unit.code) if unit is not None else "semua-unit"
-    return f"rekap-gratifikasi-{scope}-{params['start']:%Y%m%d}-{params['end']:%Y%m%d}.{extension}"
 
 
 @dataclass(frozen=True)
@@ -250,8 +240,3 @@ def recap_csv(reports) -> tuple[bytes, int]:
     """The recap's first sheet as CSV (one row per report), for tools that read no XLSX."""
     rows = [row for row, _objects in _recap_rows(reports)]
     return csv_items(_report_columns(), rows), len(rows)
-
-
-def record_recap(reports, actor, what: str = "xlsx-recap") -> None:
-    for case_id in reports.values_list("pk", flat=True).iterator(chunk_size=500):
-        export_record(case=GratifikasiReport(pk=case_id), actor=actor, what=what)

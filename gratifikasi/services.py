@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases import attachments, audit, services
+from cases import attachments, services
 from cases.models import Case, CaseEvent, Confidentiality
 from gratifikasi.models import EDITABLE_BY_REPORTER, GratifikasiObject, GratifikasiReport, Status
 
@@ -83,11 +83,6 @@ def _objects_save(report: GratifikasiReport, objects: list[dict[str, Any]]) -> N
         for name, value in data.items():
             setattr(obj, name, value)
         obj.save()
-
-
-def export_record(*, case: Case, actor, what: str) -> None:
-    """Every PDF or XLSX export is an audit event on each case it contains."""
-    audit.record(case, "exported", actor, data={"format": what})
 
 
 def draft_delete(*, reporter, report: GratifikasiReport) -> None:

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import policy, services, workdays
+from cases.exports import recap_filename
 from gratifikasi import exemptions, exports
 from gratifikasi.forms import ObjectFormSet, RecapForm, ReportForm
 from gratifikasi.legal import LEGAL_DAYS, UPG_DAYS
 from gratifikasi.models import EDITABLE_BY_REPORTER, GratifikasiReport, Status
-from gratifikasi.services import ReportError, draft_delete, export_record, report_save
+from gratifikasi.services import ReportError, draft_delete, report_save
 
 
 @login_required
@@ -193,7 +194,7 @@ def report_pdf(request, reference):
         messages.info(request, _("Bukti pelaporan tersedia setelah laporan diajukan ke UPG."))
         return redirect("gratifikasi:edit", reference=reference)
     pdf = exports.report_pdf(report, for_reporter=not staff)
-    export_record(case=report, actor=request.user, what="pdf")
+    services.export_record(case=report, actor=request.user, what="pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report.reference}.pdf"'
     response["Cache-Control"] = "no-store"
@@ -237,16 +238,16 @@ def recap(request):
             reports = reports.filter(unit_id__in=form.cleaned_data["unit"].descendant_ids())
         if request.GET.get("format") == "csv":
             data, _count = exports.recap_csv(reports)
-            exports.record_recap(reports, request.user, "csv-recap")
+            services.exports_record(cases=reports, actor=request.user, what="csv-recap")
             response = HttpResponse(data, content_type="text/csv; charset=utf-8")
-            name = exports.recap_filename(form.cleaned_data, "csv")
+            name = recap_filename("gratifikasi", form.cleaned_data, "csv")
         else:
             data, _count = exports.recap_xlsx(reports, form.cleaned_data)
-            exports.record_recap(reports, request.user)
+            services.exports_record(cases=reports, actor=request.user, what="xlsx-recap")
             response = HttpResponse(
                 data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             )
-            name = exports.recap_filename(form.cleaned_data)
+            name = recap_filename("gratifikasi", form.cleaned_data)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Cache-Control"] = "no-store"
         return response

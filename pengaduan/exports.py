@@ -6,14 +6,13 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cases import registry, workdays
 from cases.exports import DATE, DATETIME, NUMBER, Column, XlsxBook, clock_cell
 from pengaduan.models import Category, Channel, Closure, Complaint
-from pengaduan.services import export_record
 
 # How much of what the complainant wrote the letter repeats before the answer: enough to say which complaint it
 # answers, not the whole file.
@@ -64,13 +63,6 @@ def answer_letter_pdf(complaint: Complaint, *, addressee: str) -> bytes:
 # inspectorate, into LKE evidence) and a name is not needed to count what was followed up; SIGAP has it.
 
 CLOCKS = ["verification", "first_follow_up", "resolution", "dispute_answer"]
-
-
-def recap_filename(params: dict) -> str:
-    """`rekap-pengaduan-sekr-20260301-20260331.xlsx`: the period and the unit."""
-    unit = params.get("unit")
-    scope = slugify(unit.code) if unit is not None else "semua-unit"
-    return f"rekap-pengaduan-{scope}-{params['start']:%Y%m%d}-{params['end']:%Y%m%d}.xlsx"
 
 
 @dataclass(frozen=True)
@@ -176,8 +168,3 @@ def recap_xlsx(complaints, params: dict) -> tuple[bytes, int]:
     sheet.totals(_("Jumlah"))
     sheet.note(_("Jumlah pengaduan"), count)
     return book.close(), count
-
-
-def record_recap(complaints, actor) -> None:
-    for case_id in complaints.values_list("pk", flat=True).iterator(chunk_size=500):
-        export_record(case=Complaint(pk=case_id), actor=actor, what="xlsx-recap")

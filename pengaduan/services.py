@@ -388,8 +388,3 @@ def detail_context(case: Case, user) -> dict:
         "identity": complaint_identity_read(user=user, complaint=complaint),
         "letter_available": letter_available(user, complaint),
     }
-
-
-def export_record(*, case: Case, actor, what: str) -> None:
-    """Every PDF or XLSX export is an audit event on each case it contains."""
-    audit.record(case, "exported", actor, data={"format": what})

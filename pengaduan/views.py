@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from cases import attachments, intake, intake_views, policy
+from cases import attachments, intake, intake_views, policy, services
+from cases.exports import recap_filename
 from cases.services import CaseError, NotAllowed
 from pengaduan import exports, selectors
 from pengaduan import services as pengaduan_services
@@ -207,7 +208,7 @@ def answer_letter(request, reference):
     # A confidential name printed by the coordinator is a read of the identity, audited as on the case page.
     identity = pengaduan_services.complaint_identity_read(user=request.user, complaint=complaint)
     pdf = exports.answer_letter_pdf(complaint, addressee=exports.letter_addressee(identity))
-    pengaduan_services.export_record(case=complaint, actor=request.user, what="answer-letter-pdf")
+    services.export_record(case=complaint, actor=request.user, what="answer-letter-pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="surat-jawaban-{complaint.reference}.pdf"'
     response["Cache-Control"] = "no-store"
@@ -230,11 +231,11 @@ def recap(request):
         if data["unit"]:
             complaints = complaints.filter(unit_id__in=data["unit"].descendant_ids())
         content, _count = exports.recap_xlsx(complaints, data)
-        exports.record_recap(complaints, request.user)
+        services.exports_record(cases=complaints, actor=request.user, what="xlsx-recap")
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        response["Content-Disposition"] = f'attachment; filename="{exports.recap_filename(data)}"'
+        response["Content-Disposition"] = f'attachment; filename="{recap_filename("pengaduan", data)}"'
         response["Cache-Control"] = "no-store"
         return response
     return render(request, "pengaduan/recap.html", {"form": form})
