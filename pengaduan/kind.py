@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from cases import policy, workdays
 from cases.registry import CaseKind, ClockRule, PublicIntake
 from pengaduan import demo, services
-from pengaduan.models import FINAL_STATES, HandlingRule, IdentityMode, ResolutionUnit, Status
+from pengaduan.models import FINAL_STATES, Complaint, HandlingRule, IdentityMode, ResolutionUnit, Status
 
 # PermenPANRB 62/2018 (Pedoman Nasional Pengelolaan Pengaduan Pelayanan Publik, SP4N-LAPOR!).
 VERIFICATION_DAYS = 3
@@ -39,21 +39,22 @@ def _resolution_length() -> str:
     return ngettext("%(n)d hari kalender", "%(n)d hari kalender", rule.resolution_days) % {"n": rule.resolution_days}
 
 
-def _reporter_email(complaint) -> str:
+def _complaint(case) -> Complaint | None:
+    """The detail instance: the outbox and the core's notices hand over a plain Case."""
+    return case if isinstance(case, Complaint) else Complaint.objects.filter(pk=case.pk).first()
+
+
+def _reporter_email(case) -> str:
     """Where the complainant gets news (cases.notifications reads it at delivery; it is stored nowhere else)."""
-    from pengaduan.models import Complaint
-
-    detail = complaint if isinstance(complaint, Complaint) else Complaint.objects.filter(pk=complaint.pk).first()
-    return detail.complainant_email if detail is not None else ""
+    complaint = _complaint(case)
+    return complaint.complainant_email if complaint is not None else ""
 
 
-def _reporter_content(complaint) -> bool:
+def _reporter_content(case) -> bool:
     """Only a complainant who gave their name reads news by e-mail; for a confidential or anonymous one the
     e-mail says only that there is news (issue 10): a mailbox is not a safe place for it."""
-    from pengaduan.models import Complaint
-
-    detail = complaint if isinstance(complaint, Complaint) else Complaint.objects.filter(pk=complaint.pk).first()
-    return detail is not None and detail.identity_mode == IdentityMode.IDENTIFIED
+    complaint = _complaint(case)
+    return complaint is not None and complaint.identity_mode == IdentityMode.IDENTIFIED
 
 
 KIND = CaseKind(

@@ -19,10 +19,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from cases import policy
+from cases import policy, workdays
 from cases.fields import EncryptedTextField
 from cases.models import Case, Unit
 
@@ -263,15 +264,11 @@ class Complaint(Case):
     @property
     def received_on(self) -> dt.date:
         """Day 0 of the verification clock: the day the complaint actually arrived (Asia/Jakarta)."""
-        from django.utils import timezone
-
         return timezone.localdate(self.received_at)
 
     @property
     def may_reply(self) -> bool:
         """The complainant may still confirm or dispute the answer."""
-        from cases import workdays
-
         return self.status == Status.ANSWERED and self.reply_due is not None and workdays.today() <= self.reply_due
 
     # --- the state machine (DESIGN §4) ---------------------------------------------------------------------
@@ -394,8 +391,6 @@ class Complaint(Case):
     def dispose(self, *, disposed_unit: Unit, handler):
         """The complaint now belongs to the unit it was disposed to: its inbox, its recap and its figures count
         it there (`disposed_unit` keeps where it went, `unit` follows it)."""
-        from cases import workdays
-
         self.disposed_unit = disposed_unit
         self.unit = disposed_unit
         self.disposed_on = workdays.today()
@@ -410,8 +405,6 @@ class Complaint(Case):
     )
     def respond_first(self):
         """The first follow-up to the complainant (LAPOR!: 5 HK); the note is what they read."""
-        from cases import workdays
-
         self.first_response_on = workdays.today()
 
     @transition(
@@ -422,8 +415,6 @@ class Complaint(Case):
         custom={"label": _("Kirim jawaban"), "form": "pengaduan.forms.AnswerForm"},
     )
     def send_answer(self, *, answer: str, answer_signatory: str):
-        from cases import workdays
-
         today = workdays.today()
         self.answer = answer
         self.answer_signatory = answer_signatory
