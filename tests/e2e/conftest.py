@@ -36,10 +36,20 @@ def log_in(page, base_url: str, username: str, password: str) -> None:
     page.wait_for_load_state()
 
 
-def phone_context(browser):
-    """A phone-sized, touch browser context (390x844, like a common Android phone), in Indonesian."""
+def phone_context(browser, *, javascript: bool = True):
+    """A phone-sized, touch browser context (390x844, like a common Android phone), in Indonesian; the public
+    pages are tried with JavaScript off too (Tor Browser "safest", old phones)."""
     context = browser.new_context(
-        locale="id-ID", viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+        locale="id-ID",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        java_script_enabled=javascript,
     )
     context.set_default_timeout(TIMEOUT_MS)
     return context
+
+
+def scriptless_phone(browser):
+    return phone_context(browser, javascript=False)

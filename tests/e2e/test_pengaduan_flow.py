@@ -18,7 +18,7 @@ from cases import policy, workdays
 from cases.models import CaseEvent, RolePolicy, TrackingCredential
 from pengaduan.models import Closure, Complaint, IdentityMode, Service, Status
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, log_in
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, log_in, scriptless_phone
 
 pytestmark = [
     pytest.mark.e2e,
@@ -38,20 +38,6 @@ DISPUTE = "Sampai hari ini uang saya belum dikembalikan dan petugas yang sama ma
 ANSWER_2 = "Uang Rp50.000 telah dikembalikan pada 1 Desember; petugas dipindahkan dari loket."
 RATING_COMMENT = "Terima kasih, ditangani dengan baik walau perlu dua kali."
 WRONG_PIN = "1111-2222"
-
-
-def _scriptless_phone(browser):
-    """Like conftest.phone_context (390x844, touch, Indonesian), but with JavaScript switched off."""
-    context = browser.new_context(
-        locale="id-ID",
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        java_script_enabled=False,
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    return context
 
 
 def _office(browser):
@@ -95,7 +81,7 @@ def test_complaint_without_javascript_answered_disputed_answered_again_confirmed
         browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
         try:
             # --- (1) the citizen files a complaint, on a phone, without JavaScript ---------------------------
-            phone = _scriptless_phone(browser)
+            phone = scriptless_phone(browser)
             page = phone.new_page()
             page.goto(base + "/pengaduan/")
             page.wait_for_load_state()
@@ -209,7 +195,7 @@ def test_complaint_without_javascript_answered_disputed_answered_again_confirmed
             expect(desk.locator("section.report")).to_contain_text(ANSWER_1)
 
             # --- (4) the citizen: a wrong PIN first, then the right one; reads the answer and disputes it --
-            phone = _scriptless_phone(browser)
+            phone = scriptless_phone(browser)
             page = phone.new_page()
             _open_complaint(page, base, number, WRONG_PIN)
             expect(page).to_have_url(base + "/pengaduan/pantau/")
@@ -258,7 +244,7 @@ def test_complaint_without_javascript_answered_disputed_answered_again_confirmed
             _send_answer(desk, expect, base, reference, ANSWER_2)
 
             # --- (6) the citizen confirms the second answer and rates the handling --------------------------
-            phone = _scriptless_phone(browser)
+            phone = scriptless_phone(browser)
             page = phone.new_page()
             _open_complaint(page, base, number, pin)
             expect(page.locator("#jawaban blockquote.message")).to_have_text(ANSWER_2)

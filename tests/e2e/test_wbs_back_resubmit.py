@@ -8,8 +8,8 @@ from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
 from cases import policy
-from tests.e2e.conftest import CHROMIUM_ARGS
-from tests.e2e.test_wbs_flow import DESCRIPTION, _fill_report, _scriptless_phone, _submit
+from tests.e2e.conftest import CHROMIUM_ARGS, scriptless_phone
+from tests.e2e.test_wbs_flow import DESCRIPTION, _fill_report, _submit
 from wbs.models import WbsReport
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,7 +25,7 @@ def test_back_then_send_again_files_one_report(live_server, chromium_path, make_
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
         try:
-            page = _scriptless_phone(browser).new_page()
+            page = scriptless_phone(browser).new_page()
             page.goto(base + "/wbs/lapor/")
             _fill_report(page)
             _submit(page, "Kirim laporan")

@@ -19,7 +19,7 @@ from PIL import Image
 from cases import attachments, intake, policy, workdays
 from cases.models import Attachment, CaseEvent, RolePolicy, TrackingCredential
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, log_in
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, log_in, scriptless_phone
 from wbs.models import WbsReport
 
 pytestmark = [
@@ -50,20 +50,6 @@ def _jpeg_with_exif() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", exif=exif)
     return buffer.getvalue()
-
-
-def _scriptless_phone(browser):
-    """Like conftest.phone_context (390x844, touch, Indonesian), but with JavaScript switched off."""
-    context = browser.new_context(
-        locale="id-ID",
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        java_script_enabled=False,
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    return context
 
 
 def _fill_report(page) -> None:
@@ -102,7 +88,7 @@ def test_anonymous_report_without_javascript_and_messages_both_ways(live_server,
         browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
         try:
             # --- (1) the anonymous reporter files a report, on a phone, without JavaScript -----------------
-            phone = _scriptless_phone(browser)
+            phone = scriptless_phone(browser)
             page = phone.new_page()
             page.goto(base + "/wbs/lapor/")
             page.wait_for_load_state()
@@ -188,7 +174,7 @@ def test_anonymous_report_without_javascript_and_messages_both_ways(live_server,
             officer.screenshot(path=ARTIFACTS / "wbs-case-handler.png", full_page=True)
 
             # --- (3) the reporter opens the report with the receipt (fresh browser: no cookie) --------------
-            phone = _scriptless_phone(browser)
+            phone = scriptless_phone(browser)
             page = phone.new_page()
             page.goto(base + "/wbs/lapor/pantau/")
             page.wait_for_load_state()
