@@ -141,9 +141,10 @@ class SigapGroupAdmin(GroupAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "parent", "is_active"]
+    list_display = ["code", "name", "parent", "head", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name"]
+    autocomplete_fields = ["head"]
 
 
 class EmployeeProfileForm(forms.ModelForm):

@@ -34,6 +34,7 @@ ACTIONS = {
     "purged": _("Isi laporan dimusnahkan (masa retensi berakhir)"),
     "rated": _("Penilaian kepuasan dari pengadu"),
     "linked": _("Kasus ditautkan"),
+    "routed": _("Diteruskan kepada atasan yang memutuskan"),
 }
 
 

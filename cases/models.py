@@ -29,6 +29,16 @@ class Unit(models.Model):
         "self", verbose_name=_("unit induk"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     is_active = models.BooleanField(_("aktif"), default=True)
+    # The head of the unit (kepala unit kerja): approves the unit's documents (the conflict-of-interest risk
+    # map) and reads the unit's coverage figures.
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("kepala unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_units",
+    )
 
     class Meta:
         ordering = ["code"]

@@ -282,6 +282,8 @@ def can_message(user, case: Case) -> bool:
 
 
 def can_assign(user, case: Case) -> bool:
+    if not case.kind_def.manual_assignment:
+        return False
     return case.kind_def.handler_group in roles(user) and can_handle(user, case)
 
 

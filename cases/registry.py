@@ -82,6 +82,10 @@ class CaseKind:
     final_states: frozenset[str] = frozenset()
     # The reporter's supervisor (atasan) sees the case too, e.g. a conflict-of-interest declaration.
     supervisor_sees: bool = False
+    # Whether the handler group assigns cases by hand (the case page's assignment form). A kind that routes each
+    # case to one person by a rule of its own (benturan: the declarant's supervisor) says False, so no handler
+    # can pass a case to someone the rule did not choose.
+    manual_assignment: bool = True
     # Admins manage users and settings but must not read this kind's content (WBS).
     restricted_content: bool = False
     # Messages, notes and reasons are kept encrypted (CaseText) rather than in the audit log's plain data, as

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from cases import attachments, audit, deadlines, intake, notifications, policy, registry, workdays
-from cases.models import Case, CaseLink, CaseText, Confidentiality, EmployeeProfile, ReferenceCounter
+from cases.models import Case, CaseEvent, CaseLink, CaseText, Confidentiality, EmployeeProfile, ReferenceCounter
 from cases.textlimits import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH
 
 
@@ -60,6 +60,32 @@ DRAFT_PREFIX = "DRAF-"
 
 def is_provisional_reference(reference: str) -> bool:
     return reference.startswith(DRAFT_PREFIX)
+
+
+def draft_delete(*, reporter, case: Case) -> None:
+    """Delete a draft with everything it holds: objects, clocks, files, field history and its log.
+
+    Simply gone, not audited: a draft has no register number (it gets one at submission), the office has never
+    seen it and no clock runs on it, so deleting it is the same as never having written it — there is nothing
+    for an auditor to account for, and keeping its text would keep personal data its author chose to discard
+    (UU 27/2022 on personal data protection). The draft's own log (its "created" event, uploads) goes with
+    it, the one place where events are removed: they describe nothing that ever reached the office.
+    """
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").get()
+        locked = registry.get(case.kind).model.objects.get(pk=case.pk)
+        if locked.reporter_id != reporter.pk:
+            raise NotAllowed(_("Hanya pelapor yang dapat menghapus draf ini."))
+        if locked.status != "draft" or not is_provisional_reference(locked.reference):
+            raise AlreadyChanged(_("Laporan ini sudah diajukan dan tidak dapat dihapus."))
+        pk = locked.pk
+        attachments.delete_all(locked)
+        # A queryset delete: CaseEvent.delete() refuses on purpose, for every event of a case that exists.
+        CaseEvent.objects.filter(case_id=pk).delete()
+        locked.delete()
+        # simple-history writes a "deleted" row holding the draft's fields; the draft's whole history goes.
+        Case.history.filter(id=pk).delete()
+        type(locked).history.filter(case_id=pk).delete()
 
 
 def _number_on_submission(case: Case, kind: registry.CaseKind, from_status: str) -> None:

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import attachments, services
-from cases.models import Case, CaseEvent, Confidentiality
+from cases.models import Case, Confidentiality
 from gratifikasi.models import EDITABLE_BY_REPORTER, GratifikasiObject, GratifikasiReport, Status
 
 
@@ -86,26 +86,5 @@ def _objects_save(report: GratifikasiReport, objects: list[dict[str, Any]]) -> N
 
 
 def draft_delete(*, reporter, report: GratifikasiReport) -> None:
-    """Delete a draft with everything it holds: objects, clocks, files, field history and its log.
-
-    Simply gone, not audited: a draft has no register number (it gets one at submission), the UPG has never
-    seen it and no clock runs on it, so deleting it is the same as never having written it — there is nothing
-    for an auditor to account for, and keeping its text would keep personal data its author chose to discard
-    (UU 27/2022 on personal data protection). The draft's own log (its "created" event, uploads) goes with
-    it, the one place where events are removed: they describe nothing that ever reached the office.
-    """
-    with transaction.atomic():
-        Case.objects.select_for_update().filter(pk=report.pk).values_list("pk").get()
-        locked = GratifikasiReport.objects.get(pk=report.pk)
-        if locked.reporter_id != reporter.pk:
-            raise services.NotAllowed(_("Hanya pelapor yang dapat menghapus draf ini."))
-        if locked.status != Status.DRAFT or not services.is_provisional_reference(locked.reference):
-            raise services.AlreadyChanged(_("Laporan ini sudah diajukan dan tidak dapat dihapus."))
-        pk = locked.pk
-        attachments.delete_all(locked)
-        # A queryset delete: CaseEvent.delete() refuses on purpose, for every event of a case that exists.
-        CaseEvent.objects.filter(case_id=pk).delete()
-        locked.delete()
-        # simple-history writes a "deleted" row holding the draft's fields; the draft's whole history goes.
-        Case.history.filter(id=pk).delete()
-        GratifikasiReport.history.filter(case_id=pk).delete()
+    """Delete a draft with everything it holds (cases.services.draft_delete)."""
+    services.draft_delete(reporter=reporter, case=report)

@@ -1,0 +1,160 @@
+"""Forms of benturan kepentingan: the declaration, the supervisor's steps, and the registers beside it."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from benturan.models import NEEDS_REPLACEMENT, ActivityKind, Outcome, Source
+from cases import policy, workdays
+from cases.forms import TransitionDataForm
+from cases.textlimits import show_limits
+from cases.validators import not_in_future
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXT_MAX_LENGTH = 4000
+
+
+def text_field(label, *, required: bool = True, rows: int = 3, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=TEXT_MAX_LENGTH,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class DeclarationForm(forms.Form):
+    """An employee's declaration of an actual conflict, or a supervisor's about a subordinate."""
+
+    subject = forms.CharField(
+        label=_("Keputusan, penugasan, atau kegiatan yang terkait"),
+        max_length=300,
+        help_text=_("Mis. “Evaluasi penawaran paket pengadaan laptop 2027” atau “Pemeriksaan reguler Bagian X”."),
+    )
+    activity_kind = forms.ChoiceField(label=_("Jenis kegiatan"), choices=ActivityKind.choices)
+    activity_date = forms.DateField(label=_("Tanggal keputusan atau kegiatan (bila ada)"), required=False, widget=DATE)
+    source = forms.ChoiceField(label=_("Sumber benturan kepentingan"), choices=Source.choices)
+    interest = text_field(
+        _("Kepentingan yang berbenturan"),
+        help_text=_("Apa kepentingan pribadi Anda dan mengapa dapat memengaruhi keputusan atau kegiatan itu."),
+    )
+    people_involved = text_field(
+        _("Pihak yang terlibat (opsional)"),
+        required=False,
+        rows=2,
+        help_text=_("Nama orang atau badan usaha yang terkait, dan hubungannya dengan Anda."),
+    )
+    supervisor_involved = forms.BooleanField(
+        label=_("Atasan langsung saya termasuk pihak dalam benturan kepentingan ini"),
+        required=False,
+        help_text=_("Bila dicentang, deklarasi diputuskan oleh atasan dari atasan Anda."),
+    )
+
+    def __init__(self, *args, proactive: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if proactive:
+            # The supervisor opening it decides it; they are not part of it.
+            del self.fields["supervisor_involved"]
+        show_limits(self)
+
+
+class ProactiveDeclarationForm(DeclarationForm):
+    employee = forms.ModelChoiceField(label=_("Bawahan"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, supervisor, **kwargs):
+        super().__init__(*args, proactive=True, **kwargs)
+        self.fields["employee"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, profile__supervisor=supervisor)
+            .order_by("first_name", "username")
+        )
+        self.order_fields(["employee"])
+
+
+class DecisionForm(TransitionDataForm):
+    outcome = forms.ChoiceField(label=_("Keputusan"), choices=Outcome.choices, widget=forms.RadioSelect)
+    facts = text_field(
+        _("Kebenaran situasi"), help_text=_("Apa yang benar terjadi: kepentingan apa, siapa, dan sejak kapan.")
+    )
+    impact = text_field(_("Dampak"), help_text=_("Dampak benturan kepentingan itu pada keputusan atau kegiatan."))
+    reasoning = text_field(_("Pertimbangan keputusan"))
+    controls = text_field(
+        _("Langkah pengendalian"),
+        required=False,
+        help_text=_("Wajib bila ada benturan: siapa melakukan apa, dan kapan."),
+    )
+    replacement = forms.ModelChoiceField(
+        label=_("Pejabat atau anggota tim pengganti"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("Wajib bila keputusan dialihkan atau anggota tim diganti."),
+    )
+    decided_on = forms.DateField(label=_("Tanggal keputusan"), widget=DATE, validators=[not_in_future])
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["replacement"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .exclude(pk__in=policy.conflicted_ids(case))
+            .order_by("first_name", "username")
+        )
+        self.fields["decided_on"].initial = workdays.today()
+
+    def clean_decided_on(self):
+        value = self.cleaned_data["decided_on"]
+        submitted = self.case.submitted_at
+        if submitted and value < timezone.localdate(submitted):
+            raise forms.ValidationError(_("Tanggal keputusan tidak boleh sebelum deklarasi diajukan."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        if outcome and outcome != Outcome.NO_CONFLICT and not (cleaned.get("controls") or "").strip():
+            self.add_error("controls", _("Tuliskan langkah pengendalian untuk keputusan ini."))
+        if outcome in NEEDS_REPLACEMENT and not cleaned.get("replacement"):
+            self.add_error("replacement", _("Pilih pejabat atau anggota tim pengganti."))
+        return cleaned
+
+
+class ControlsForm(TransitionDataForm):
+    controls_done_on = forms.DateField(
+        label=_("Tanggal pengendalian dilaksanakan"), widget=DATE, validators=[not_in_future]
+    )
+    controls_evidence = text_field(
+        _("Bukti pelaksanaan"), help_text=_("Mis. nomor surat tugas pengganti, berita acara, atau catatan rapat.")
+    )
+    attachment = forms.FileField(label=_("Berkas bukti (opsional)"), required=False)
+
+    def clean_controls_done_on(self):
+        value = self.cleaned_data["controls_done_on"]
+        if self.case.decided_on and value < self.case.decided_on:
+            raise forms.ValidationError(_("Tanggal ini tidak boleh sebelum tanggal keputusan."))
+        return value
+
+
+class MonitoringForm(TransitionDataForm):
+    monitoring_until = forms.DateField(label=_("Dipantau sampai"), widget=DATE)
+    monitoring_plan = text_field(_("Rencana pemantauan"), rows=2)
+
+    def clean_monitoring_until(self):
+        value = self.cleaned_data["monitoring_until"]
+        if value < workdays.today():
+            raise forms.ValidationError(_("Tanggal akhir pemantauan tidak boleh di masa lalu."))
+        return value
+
+
+class StepAsideForm(forms.Form):
+    reason = text_field(
+        _("Mengapa Anda terlibat dalam benturan kepentingan ini"),
+        rows=2,
+        help_text=_("Deklarasi dilimpahkan kepada atasan Anda; Anda tidak lagi dapat melihatnya."),
+    )
+    confirmed = forms.BooleanField(label=_("Saya memahami dan ingin melimpahkan deklarasi ini"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        show_limits(self)

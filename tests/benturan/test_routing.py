@@ -1,0 +1,86 @@
+"""Who decides a declaration: the supervisor from the profile, the next level up when the supervisor is part of
+the conflict or steps aside, and never nobody."""
+
+import pytest
+
+from benturan import services
+from benturan.models import Declaration, Status
+from cases import policy
+from cases.models import CaseEvent, CaseExclusion
+from cases.services import CaseError, NotAllowed
+from tests.benturan.conftest import DECLARATION
+
+
+def test_it_routes_a_submitted_declaration_to_the_supervisor(make_declaration, atasan, kepala, pegawai):
+    declaration = make_declaration(Status.SUBMITTED)
+    assert declaration.assignee == atasan
+    assert declaration.reference.startswith("BKP-")
+    assert policy.can_handle(atasan, declaration)
+    assert not policy.can_handle(kepala, declaration)
+    assert not policy.can_handle(pegawai, declaration)
+    assert declaration.is_frozen
+    assert declaration.clocks.get(code="decision").working_days == 7
+    assert CaseEvent.objects.filter(case=declaration, action="routed").count() == 1
+
+
+def test_it_goes_to_the_next_level_when_the_supervisor_is_involved(make_declaration, atasan, kepala):
+    declaration = make_declaration(Status.SUBMITTED, supervisor_involved=True)
+    assert declaration.assignee == kepala
+    assert CaseExclusion.objects.filter(case=declaration, user=atasan).exists()
+    assert not policy.can_view(atasan, declaration)
+    assert policy.can_handle(kepala, declaration)
+
+
+def test_it_refuses_to_submit_without_a_supervisor_and_keeps_the_draft(make_user):
+    lonely = make_user("lonely", policy.PEGAWAI)
+    draft = services.declaration_save(actor=lonely, fields=DECLARATION)
+    with pytest.raises(CaseError):
+        services.declaration_submit(draft, "submit", lonely)
+    assert Declaration.objects.get(pk=draft.pk).status == Status.DRAFT
+
+
+def test_it_refuses_the_next_level_when_there_is_none(make_user):
+    top = make_user("top", policy.ATASAN)
+    employee = make_user("emp", policy.PEGAWAI, supervisor=top)
+    draft = services.declaration_save(actor=employee, fields={**DECLARATION, "supervisor_involved": True})
+    with pytest.raises(CaseError):
+        services.declaration_submit(draft, "submit", employee)
+    assert Declaration.objects.get(pk=draft.pk).status == Status.DRAFT
+    assert not CaseExclusion.objects.filter(case=draft).exists()
+
+
+def test_a_supervisor_steps_aside_to_the_next_level(make_declaration, atasan, kepala):
+    declaration = make_declaration(Status.ANALYSING)
+    services.decider_step_aside(declaration=declaration, actor=atasan, reason="Saya kenal direktur itu.")
+    declaration.refresh_from_db()
+    assert declaration.assignee == kepala
+    assert not policy.can_view(atasan, declaration)
+
+
+def test_the_top_of_the_tree_cannot_step_aside(make_declaration, atasan, kepala):
+    declaration = make_declaration(Status.SUBMITTED, supervisor_involved=True)
+    with pytest.raises(CaseError):
+        services.decider_step_aside(declaration=declaration, actor=kepala, reason="Saya juga terlibat.")
+    declaration.refresh_from_db()
+    assert declaration.assignee == kepala
+
+
+def test_only_the_decider_steps_aside(make_declaration, kepala, pegawai):
+    declaration = make_declaration(Status.SUBMITTED)
+    for person in (kepala, pegawai):
+        with pytest.raises(NotAllowed):
+            services.decider_step_aside(declaration=declaration, actor=person, reason="x")
+
+
+def test_a_supervisor_opens_one_about_a_subordinate(atasan, pegawai, kepala):
+    declaration = services.declaration_open(actor=atasan, employee=pegawai, fields=DECLARATION)
+    assert declaration.status == Status.SUBMITTED
+    assert declaration.reporter == pegawai and declaration.opened_by == atasan
+    assert declaration.assignee == atasan
+    assert declaration.clocks.get(code="decision").due_date is not None
+    with pytest.raises(NotAllowed):
+        services.declaration_open(actor=kepala, employee=pegawai, fields=DECLARATION)
+
+
+def test_the_walk_reaches_closed(make_declaration):
+    assert make_declaration(Status.CLOSED).status == Status.CLOSED
