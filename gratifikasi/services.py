@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases import attachments, services
+from cases import services
 from cases.models import Case, Confidentiality
 from gratifikasi.models import EDITABLE_BY_REPORTER, GratifikasiObject, GratifikasiReport, Status
 
