@@ -1,0 +1,93 @@
+"""Who may read and write the registers of benturan kepentingan (risk map, campaigns, statements, evaluations).
+
+The declaration is a case and answers to cases.policy like every kind. The registers beside it are the unit's:
+- the inspectorate (inspektur) prepares and reads everything, opens statement campaigns and records evaluations;
+- the head of a unit (Unit.head) prepares and approves the unit's risk map, and reads the coverage figures of
+  their unit and the units below it (a unit without a head of its own is headed by the nearest head above);
+- an employee reads and files their own statements; their supervisor reads them (a flagged interest is the
+  supervisor's to act on);
+- admins manage settings only: being admin opens nothing here.
+"""
+
+from django.db.models import Q, QuerySet
+
+from cases import policy
+from cases.models import Unit
+
+
+def head_of(unit: Unit):
+    """The head responsible for `unit`: its own head, or the nearest one above it."""
+    seen = set()
+    while unit is not None and unit.pk not in seen:
+        seen.add(unit.pk)
+        if unit.head_id is not None and unit.head.is_active:
+            return unit.head
+        unit = unit.parent
+    return None
+
+
+def headed_unit_ids(user) -> set[int]:
+    """The units `user` heads and every unit below them (a sub-unit's own head reads that sub-unit too)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    found: set[int] = set()
+    for unit in Unit.objects.filter(head=user):
+        found.update(unit.descendant_ids())
+    return found
+
+
+def is_inspector(user) -> bool:
+    return policy.has_role(user, policy.INSPEKTUR)
+
+
+def may_prepare_map(user, unit: Unit) -> bool:
+    """Prepare (draft, edit, make a new version of) a unit's risk map."""
+    return is_inspector(user) or unit.pk in headed_unit_ids(user)
+
+
+def may_approve_map(user, unit: Unit) -> bool:
+    """Approve a version: the head of the unit only (the document is theirs; PermenPANRB 17/2024)."""
+    head = head_of(unit)
+    return head is not None and user is not None and head.pk == user.pk
+
+
+def may_read_map(user, unit: Unit) -> bool:
+    """Every employee may read their own unit's approved map (the controls are theirs to follow)."""
+    if may_prepare_map(user, unit):
+        return True
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.unit_id in set(unit.descendant_ids())
+
+
+def may_open_campaign(user) -> bool:
+    return is_inspector(user)
+
+
+def may_see_coverage(user, campaign) -> bool:
+    return (
+        is_inspector(user)
+        or campaign.created_by_id == getattr(user, "pk", None)
+        or bool(headed_unit_ids(user) & set(campaign.unit.descendant_ids()))
+    )
+
+
+def coverage_unit_ids(user, campaign) -> set[int] | None:
+    """The units of the campaign whose figures `user` may read: all of them (None) for the inspectorate and
+    the campaign's owner, the units they head for a unit head."""
+    if is_inspector(user) or campaign.created_by_id == getattr(user, "pk", None):
+        return None
+    return headed_unit_ids(user) & set(campaign.unit.descendant_ids())
+
+
+def readable_statements(user, queryset: QuerySet) -> QuerySet:
+    """Statements `user` may read: their own, their subordinates' (as the supervisor in the profile), and all
+    for the inspectorate."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if is_inspector(user):
+        return queryset
+    return queryset.filter(Q(employee=user) | Q(employee__profile__supervisor=user))
+
+
+def may_record_evaluation(user, unit: Unit | None = None) -> bool:
+    return is_inspector(user) or (unit is not None and unit.pk in headed_unit_ids(user))
