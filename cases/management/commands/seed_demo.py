@@ -15,7 +15,8 @@ DEMO_PASSWORD = "sigap-demo-2026"
 
 # username, full name, roles, unit code, supervisor username, NIP
 DEMO_USERS = [
-    ("atasan", "Dra. Sri Wahyuni, M.Si.", [policy.ATASAN, policy.PEGAWAI], "SEKR", None, "197001011995032001"),
+    ("kepala", "Dr. Hari Prasetyo, S.H., M.H.", [policy.ATASAN, policy.PEGAWAI], "KANTOR", None, "196805051992031001"),
+    ("atasan", "Dra. Sri Wahyuni, M.Si.", [policy.ATASAN, policy.PEGAWAI], "SEKR", "kepala", "197001011995032001"),
     ("pegawai", "Budi Santoso", [policy.PEGAWAI], "SEKR", "atasan", "198805122015031002"),
     ("upg", "Rina Marlina (UPG)", [policy.PETUGAS_UPG, policy.PEGAWAI], "INSP", "inspektur", "198903032014022003"),
     ("upg2", "Agus Salim (UPG)", [policy.PETUGAS_UPG, policy.PEGAWAI], "INSP", "inspektur", "199002022016031004"),
@@ -44,11 +45,12 @@ DEMO_USERS = [
         "inspektur",
         "198506062010122007",
     ),
-    ("inspektur", "Ir. Bambang Wijaya, M.M.", [policy.INSPEKTUR, policy.PEGAWAI], "INSP", None, "196812121993031008"),
+    ("inspektur", "Ir. Bambang Wijaya, M.M.", [policy.INSPEKTUR, policy.PEGAWAI], "INSP", "kepala", "196812121993031008"),
     ("admin", "Admin SIGAP", [policy.ADMIN], "SEKR", None, None),
 ]
 
 POSITIONS = {
+    "kepala": "Kepala Kantor Wilayah",
     "atasan": "Kepala Bagian Umum",
     "pegawai": "Analis Pengadaan Barang/Jasa",
     "upg": "Auditor Pertama (anggota UPG)",
@@ -63,6 +65,7 @@ POSITIONS = {
 
 # What KPK's reporting form asks beyond the above (pangkat/golongan; made-up NIK, phone and address).
 RANKS = {
+    "kepala": "Pembina Utama Muda, IV/c",
     "atasan": "Pembina, IV/a",
     "pegawai": "Penata Muda Tk. I, III/b",
     "upg": "Penata Muda, III/a",
@@ -137,6 +140,10 @@ class Command(BaseCommand):
                 phone=f"0812-0000-{number:04d}",
                 address=f"Jl. Contoh No. {number}, Jakarta Pusat 10110",
             )
+        # The heads of the units: they approve their unit's documents (e.g. the conflict-of-interest risk map).
+        for code, head in (("KANTOR", "kepala"), ("SEKR", "atasan"), ("INSP", "inspektur")):
+            Unit.objects.filter(pk=units[code].pk).update(head=users[head])
+            units[code].head = users[head]
         # Rina coordinates the UPG: confidential gratifikasi reports reach her first and she assigns them.
         users["upg"].user_permissions.add(Permission.objects.get(codename="coordinate_confidential"))
         # Hendra coordinates the WBS: every whistleblowing report is confidential and reaches him first.
