@@ -84,3 +84,26 @@ def test_a_supervisor_opens_one_about_a_subordinate(atasan, pegawai, kepala):
 
 def test_the_walk_reaches_closed(make_declaration):
     assert make_declaration(Status.CLOSED).status == Status.CLOSED
+
+
+def test_nobody_assigns_a_declaration_by_hand(client, make_declaration, atasan, rekan, kepala):
+    """The decider is chosen by the rule (the declarant's supervisor), never passed on through the case page."""
+    from cases.models import Case
+
+    declaration = make_declaration(Status.ANALYSING)
+    assert not policy.can_assign(atasan, declaration)
+    client.force_login(atasan)
+    page = client.get(f"/kasus/{declaration.reference}/")
+    assert page.status_code == 200
+    assert f"/kasus/{declaration.reference}/petugas/".encode() not in page.content
+    response = client.post(f"/kasus/{declaration.reference}/petugas/", {"assignee": kepala.pk})
+    assert response.status_code == 403
+    assert Case.objects.get(pk=declaration.pk).assignee == atasan
+
+
+def test_another_supervisor_sees_nothing_of_it(make_declaration, make_user):
+    """Being in the atasan group opens no one else's declaration: every declaration is confidential."""
+    other = make_user("other_boss", policy.ATASAN)
+    declaration = make_declaration(Status.SUBMITTED)
+    assert not policy.can_view(other, declaration)
+    assert not policy.visible_cases(other).filter(pk=declaration.pk).exists()
