@@ -177,7 +177,9 @@ def test_the_owner_completes_their_recommendation(client, evaluation, pegawai):
     recommendation = evaluation.recommendations.get(owner=pegawai)
     client.force_login(pegawai)
     today = workdays.today().isoformat()
-    response = post_update(client, recommendation, status="selesai", follow_up="Sudah disosialisasikan.", completed_on=today)
+    response = post_update(
+        client, recommendation, status="selesai", follow_up="Sudah disosialisasikan.", completed_on=today
+    )
     assert response.status_code == 302
     recommendation.refresh_from_db()
     assert recommendation.status == FollowUp.SELESAI and recommendation.completed_on == workdays.today()
