@@ -282,7 +282,7 @@ def recommendation_update(request, uuid):
                 prefix=str(other.uuid),
             )
         rows.append({"recommendation": other, "late": selectors.is_late(other, today), "form": other_form})
-    if not form.errors:
+    if form.errors:
         messages.error(request, _("Periksa kembali isian tindak lanjut."))
     return render(request, "benturan/evaluation_detail.html", {"evaluation": evaluation, "rows": rows}, status=400)
 

@@ -206,7 +206,11 @@ def test_done_needs_a_date_not_in_the_future(client, evaluation, pegawai):
 def test_not_possible_needs_a_reason(client, evaluation, atasan, inspektur):
     recommendation = evaluation.recommendations.get(owner=atasan)
     client.force_login(atasan)
-    assert post_update(client, recommendation, status="tidak_dapat", follow_up="  ").status_code == 400
+    refused = post_update(client, recommendation, status="tidak_dapat", follow_up="  ")
+    assert refused.status_code == 400
+    content = refused.content.decode()
+    assert "Periksa kembali isian tindak lanjut." in content
+    assert "Tuliskan mengapa rekomendasi ini tidak dapat ditindaklanjuti." in content
     with pytest.raises(CaseError):
         services.recommendation_update(actor=inspektur, recommendation=recommendation, status="tidak_dapat")
     response = post_update(client, recommendation, status="tidak_dapat", follow_up="Unit dibubarkan.")
