@@ -40,14 +40,15 @@ HUB_LINKS = (
 )
 
 
+def _link(name: str, *args) -> str | None:
+    try:
+        return reverse(f"benturan:{name}", args=args)
+    except NoReverseMatch:
+        return None
+
+
 def _available_links() -> dict[str, str]:
-    links = {}
-    for name in HUB_LINKS:
-        try:
-            links[name] = reverse(f"benturan:{name}")
-        except NoReverseMatch:
-            continue
-    return links
+    return {name: link for name in HUB_LINKS if (link := _link(name)) is not None}
 
 
 @login_required
@@ -62,7 +63,9 @@ def home(request):
     for campaign in StatementCampaign.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("unit"):
         if selectors.campaign_population(campaign).filter(pk=user.pk).exists():
             filed = InterestStatement.objects.filter(campaign=campaign, employee=user).exists()
-            statements.append({"campaign": campaign, "filed": filed})
+            # The statement page of the campaign, whether it is one page for the open campaign or one per campaign.
+            link = _link("statement") or _link("statement", campaign.uuid)
+            statements.append({"campaign": campaign, "filed": filed, "link": link})
     is_supervisor = get_user_model().objects.filter(profile__supervisor=user, is_active=True).exists()
     due = DeadlineClock.objects.filter(case_id=OuterRef("pk"), code="decision").values("due_date")[:1]
     waiting = (
