@@ -1,5 +1,228 @@
-"""Demo data for benturan kepentingan (filled in by the issue's demo step)."""
+"""Demo data for benturan kepentingan, for `manage.py seed_demo` (never in production: the command refuses there).
+
+The core's command makes the units and users and calls this through the registry (`CaseKind.demo_data`). It
+gives the demo a realistic head structure (the atasan heads the Sekretariat, the inspektur the office and the
+inspectorate), the Sekretariat's main functions and an approved risk map, an open statement campaign with a
+few statements, one declaration waiting for the atasan's decision and one evaluation with its recommendations.
+
+The risk map, the campaign and the statements are created as rows here: they are registers without a workflow
+of their own in this file's reach. The declaration and the evaluation go through the real services, so the
+declaration is routed to the atasan with its 7 HK clock running.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from cases import workdays
+
+MAIN_FUNCTIONS = [
+    "Pengadaan barang/jasa",
+    "Pengelolaan keuangan dan pembayaran",
+    "Layanan umum dan persuratan",
+    "Pengelolaan kepegawaian",
+]
+
+# (function index, position, conflict form, situation, source, likelihood, impact, control)
+MAP_ENTRIES = [
+    (
+        0,
+        "Analis Pengadaan Barang/Jasa",
+        "Menilai penawaran dari penyedia yang dimiliki atau dipimpin keluarga sendiri.",
+        "Evaluasi penawaran dan pembuktian kualifikasi pada tender atau pengadaan langsung.",
+        "keluarga",
+        3,
+        4,
+        "Pakta integritas setiap paket; deklarasi sebelum evaluasi; anggota yang berbenturan diganti.",
+    ),
+    (
+        0,
+        "Pejabat Pembuat Komitmen",
+        "Menyusun spesifikasi yang mengarah pada produk penyedia titipan pihak tertentu.",
+        "Penyusunan HPS dan spesifikasi teknis atas permintaan pejabat atau rekanan.",
+        "rekomendasi",
+        3,
+        4,
+        "Reviu spesifikasi oleh APIP sebelum tender; catat setiap permintaan pihak luar.",
+    ),
+    (
+        0,
+        "Pejabat Pembuat Komitmen",
+        "Menerima pemberian dari penyedia selama pelaksanaan kontrak.",
+        "Pemeriksaan hasil pekerjaan dan penandatanganan berita acara serah terima.",
+        "gratifikasi",
+        2,
+        4,
+        "Penolakan dan pelaporan gratifikasi ke UPG paling lama 30 hari kerja; sosialisasi kepada penyedia.",
+    ),
+    (
+        1,
+        "Bendahara Pengeluaran",
+        "Mendahulukan pembayaran tagihan penyedia yang memiliki hubungan usaha dengan bendahara.",
+        "Antrean pembayaran tagihan menjelang akhir tahun anggaran.",
+        "kepentingan_pribadi",
+        2,
+        3,
+        "Pembayaran menurut urutan tanggal SPM; pemisahan tugas verifikasi dan pembayaran.",
+    ),
+    (
+        2,
+        "Petugas Pelayanan",
+        "Mendahulukan permohonan kenalan atau keluarga di luar antrean.",
+        "Layanan tatap muka di loket dan permohonan melalui pesan pribadi.",
+        "keluarga",
+        3,
+        2,
+        "Antrean elektronik; layanan hanya melalui kanal resmi; petugas lain melayani bila ada hubungan keluarga.",
+    ),
+    (
+        3,
+        "Analis Kepegawaian",
+        "Ikut menilai seleksi jabatan yang diikuti kerabat sendiri.",
+        "Seleksi terbuka, mutasi, dan penilaian kinerja pegawai.",
+        "keluarga",
+        2,
+        4,
+        "Panitia seleksi menyatakan hubungan dengan peserta; anggota yang berbenturan tidak menilai.",
+    ),
+]
 
 
 def seed(units: dict, users: dict) -> list[str]:
-    return []
+    from benturan import services
+    from benturan.models import (
+        DeclaredInterest,
+        InterestStatement,
+        MainFunction,
+        MapStatus,
+        RiskMap,
+        RiskMapEntry,
+        StatementCampaign,
+    )
+    from cases import services as case_services
+
+    today = workdays.today()
+    now = timezone.now()
+    atasan, pegawai, inspektur, upg = users["atasan"], users["pegawai"], users["inspektur"], users["upg"]
+    sekr, kantor, insp = units["SEKR"], units["KANTOR"], units["INSP"]
+
+    # Heads of units: the atasan heads the Sekretariat (and HUMAS below it), the inspektur the office.
+    sekr.head = atasan
+    sekr.save(update_fields=["head"])
+    for unit in (kantor, insp):
+        unit.head = inspektur
+        unit.save(update_fields=["head"])
+
+    # The Sekretariat's main functions and its approved risk map for this year.
+    functions = [
+        MainFunction.objects.create(unit=sekr, name=name, order=number)
+        for number, name in enumerate(MAIN_FUNCTIONS, start=1)
+    ]
+    risk_map = RiskMap.objects.create(
+        unit=sekr,
+        year=today.year,
+        status=MapStatus.APPROVED,
+        prepared_by=pegawai,
+        approved_by=atasan,
+        approved_at=now,
+        notes="Disusun bersama pejabat pengadaan, bendahara, dan petugas layanan.",
+    )
+    RiskMapEntry.objects.bulk_create(
+        [
+            RiskMapEntry(
+                risk_map=risk_map,
+                function=functions[function],
+                position=position,
+                conflict_form=form,
+                situation=situation,
+                source=source,
+                likelihood=likelihood,
+                impact=impact,
+                control=control,
+                order=number,
+            )
+            for number, (function, position, form, situation, source, likelihood, impact, control) in enumerate(
+                MAP_ENTRIES, start=1
+            )
+        ]
+    )
+
+    # The yearly statements: an open campaign over the whole office, opened by the inspektur.
+    campaign = StatementCampaign.objects.create(
+        year=today.year,
+        title=f"Pernyataan kepentingan pribadi {today.year}",
+        unit=kantor,
+        opens_on=today - dt.timedelta(days=7),
+        closes_on=today + dt.timedelta(days=30),
+        created_by=inspektur,
+    )
+    InterestStatement.objects.create(
+        campaign=campaign,
+        employee=atasan,
+        unit=sekr,
+        position=atasan.profile.position,
+        has_interests=False,
+        filed_at=now,
+        confirmed_at=now,
+    )
+    with_interest = InterestStatement.objects.create(
+        campaign=campaign,
+        employee=upg,
+        unit=insp,
+        position=upg.profile.position,
+        has_interests=True,
+        filed_at=now,
+        confirmed_at=now,
+    )
+    DeclaredInterest.objects.create(
+        statement=with_interest,
+        category="keluarga",
+        party="CV Sinar Abadi (milik kakak kandung)",
+        description="Kakak kandung pemilik CV yang kadang menjadi penyedia alat tulis kantor.",
+    )
+
+    # A declaration by the pegawai, routed to the atasan and under analysis, its 7 HK clock running.
+    draft = services.declaration_save(
+        actor=pegawai,
+        fields={
+            "subject": f"Evaluasi penawaran paket pengadaan laptop {today.year + 1}",
+            "activity_kind": "pengadaan",
+            "activity_date": today + dt.timedelta(days=10),
+            "source": "keluarga",
+            "interest": "Adik ipar saya direktur PT Sinar Laptop, salah satu peserta tender.",
+            "people_involved": "PT Sinar Laptop (direktur: adik ipar)",
+        },
+    )
+    declaration = services.declaration_submit(draft, "submit", pegawai)
+    declaration = case_services.transition(declaration, "start_analysis", atasan)
+
+    # One evaluation of the Sekretariat by the inspectorate, with two recommendations to follow up.
+    services.evaluation_record(
+        actor=inspektur,
+        unit=sekr,
+        period_start=dt.date(today.year, 1, 1),
+        period_end=today,
+        held_on=today,
+        participants="Inspektur; Kepala Bagian Umum; Analis Pengadaan Barang/Jasa",
+        findings=(
+            "Peta risiko Sekretariat sudah disetujui, tetapi belum memuat fungsi kepegawaian secara lengkap. "
+            "Belum semua pegawai menyampaikan pernyataan kepentingan pribadi."
+        ),
+        recommendations=[
+            {
+                "text": "Lengkapi peta risiko untuk seleksi dan mutasi pegawai.",
+                "owner": atasan,
+                "due_on": today + dt.timedelta(days=30),
+            },
+            {
+                "text": "Ingatkan pegawai yang belum menyampaikan pernyataan sebelum kampanye ditutup.",
+                "owner": pegawai,
+                "due_on": today + dt.timedelta(days=14),
+            },
+        ],
+    )
+    return [
+        "Benturan kepentingan: 'pegawai' has a declaration "
+        f"({declaration.reference}) waiting for 'atasan' (head of SEKR); 'inspektur' heads KANTOR/INSP and reads "
+        "the risk map, the open statement campaign, the evaluation and the statistics at /benturan/."
+    ]

@@ -81,3 +81,157 @@ def coverage_totals(rows: list[CoverageRow]) -> CoverageRow | None:
         sum(row.filed for row in rows),
         sum(row.declared for row in rows),
     )
+
+
+# --- Statistics
+
+
+def readable_evaluations(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Evaluations `user` may read: all for the inspectorate, those of the units they head, and those with a
+    recommendation they own (to follow it up)."""
+    from benturan import access
+    from benturan.models import Evaluation
+
+    queryset = Evaluation.objects.all() if queryset is None else queryset
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if access.is_inspector(user):
+        return queryset
+    owned = Evaluation.objects.filter(recommendations__owner=user).values("pk")
+    return queryset.filter(Q(unit_id__in=access.headed_unit_ids(user)) | Q(pk__in=owned))
+
+
+def is_late(recommendation, today) -> bool:
+    """A recommendation past its due date and neither done nor declared impossible shows "terlambat"."""
+    from benturan.models import FollowUp
+
+    return recommendation.due_on < today and recommendation.status in (FollowUp.BELUM, FollowUp.PROSES)
+
+
+def statistics_units(user) -> set[int] | None:
+    """The units whose figures `user` may read: all (None) for the inspectorate, the units they head (with the
+    units below) for a unit head, nothing (an empty set) for anyone else."""
+    from benturan import access
+
+    if access.is_inspector(user):
+        return None
+    return access.headed_unit_ids(user)
+
+
+def _percent(numerator: int, denominator: int) -> float | None:
+    return round(100 * numerator / denominator, 1) if denominator else None
+
+
+@dataclass
+class Ratio:
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> float | None:
+        return _percent(self.numerator, self.denominator)
+
+
+def declaration_statistics(*, units: set[int] | None, start, end, today=None) -> dict:
+    """Declarations received in [start, end] (the day the 7 HK "decision" clock started: submitted, or opened by
+    the supervisor) in `units` (None: every unit): by outcome and source, decided inside the 7 HK (clock met on
+    or before its due date), decided late, undecided and overdue today, and the median calendar days from
+    receipt to decision. Grouped queries; the median reads one column of the decided ones."""
+    import statistics
+
+    from django.db.models import F, OuterRef, Subquery
+
+    from benturan.models import Declaration, Outcome, Source
+    from cases import workdays
+    from cases.models import DeadlineClock
+
+    today = today or workdays.today()
+    clocks = DeadlineClock.objects.filter(case_id=OuterRef("pk"), code="decision")
+    received = DeadlineClock.objects.filter(code="decision", start_date__gte=start, start_date__lte=end)
+    declarations = Declaration.objects.filter(pk__in=received.values("case_id"))
+    if units is not None:
+        declarations = declarations.filter(unit_id__in=units)
+    timed = declarations.annotate(
+        received_on=Subquery(clocks.values("start_date")[:1]),
+        due=Subquery(clocks.values("due_date")[:1]),
+        met=Subquery(clocks.values("met_on")[:1]),
+    )
+    totals = timed.aggregate(
+        received=Count("pk"),
+        decided=Count("pk", filter=Q(met__isnull=False)),
+        in_time=Count("pk", filter=Q(met__isnull=False, met__lte=F("due"))),
+        late=Count("pk", filter=Q(met__isnull=False, met__gt=F("due"))),
+        undecided=Count("pk", filter=Q(met__isnull=True)),
+        overdue=Count("pk", filter=Q(met__isnull=True, due__lt=today)),
+    )
+    by_outcome = dict(declarations.exclude(outcome="").values_list("outcome").annotate(n=Count("pk")).order_by())
+    by_source = dict(declarations.values_list("source").annotate(n=Count("pk")).order_by())
+    days = [(met - got).days for got, met in timed.filter(met__isnull=False).values_list("received_on", "met")]
+    return {
+        **totals,
+        "in_time_ratio": Ratio(totals["in_time"], totals["decided"]),
+        "per_outcome": [(code, label, by_outcome.get(code, 0)) for code, label in Outcome.choices],
+        "per_source": [(code, label, by_source.get(code, 0)) for code, label in Source.choices],
+        "median_days": statistics.median(days) if days else None,
+    }
+
+
+def evaluation_statistics(*, units: set[int] | None, start, end, today=None) -> dict:
+    """Evaluations held in [start, end] in `units` (LKE benturan d: "berkala" when at least two were held in a
+    calendar year of the period), and the follow-up of their units' recommendations (LKE benturan e): of the
+    recommendations due by the end of the period (or today, if earlier), how many are done (selesai)."""
+    from benturan.models import Evaluation, FollowUp, Recommendation
+    from cases import workdays
+
+    today = today or workdays.today()
+    evaluations = Evaluation.objects.filter(held_on__gte=start, held_on__lte=end)
+    recommendations = Recommendation.objects.filter(due_on__lte=min(end, today))
+    if units is not None:
+        evaluations = evaluations.filter(unit_id__in=units)
+        recommendations = recommendations.filter(evaluation__unit_id__in=units)
+    per_year = dict(evaluations.values_list("held_on__year").annotate(n=Count("pk")).order_by())
+    by_status = dict(recommendations.values_list("status").annotate(n=Count("pk")).order_by())
+    due = sum(by_status.values())
+    late = recommendations.filter(status__in=[FollowUp.BELUM, FollowUp.PROSES], due_on__lt=today).count()
+    return {
+        "held": sum(per_year.values()),
+        "per_year": sorted(per_year.items()),
+        # The rule used for "berkala": at least two evaluations in every calendar year of the period.
+        "periodic": bool(per_year) and all(per_year.get(year, 0) >= 2 for year in range(start.year, end.year + 1)),
+        "follow_up": Ratio(by_status.get(FollowUp.SELESAI, 0), due),
+        "per_status": [(code, label, by_status.get(code, 0)) for code, label in FollowUp.choices],
+        "late": late,
+    }
+
+
+def statement_statistics(*, units: set[int] | None, start, end) -> dict:
+    """Statement coverage of the campaigns of the period's years that reach `units`: one grouped query per
+    campaign (campaign_coverage), added up; and the campaigns opened (their notice is the socialisation)."""
+    campaigns = list(StatementCampaign.objects.filter(year__gte=start.year, year__lte=end.year).select_related("unit"))
+    rows, opened = [], 0
+    for campaign in campaigns:
+        reach = set(campaign.unit.descendant_ids())
+        visible = reach if units is None else reach & set(units)
+        if not visible:
+            continue
+        opened += 1
+        rows.extend(campaign_coverage(campaign, visible))
+    totals = coverage_totals(rows)
+    return {
+        "campaigns": opened,
+        "population": totals.population if totals else 0,
+        "filed": totals.filed if totals else 0,
+        "declared": totals.declared if totals else 0,
+        "coverage": Ratio(totals.filed if totals else 0, totals.population if totals else 0),
+    }
+
+
+def map_statistics(*, unit, year: int) -> dict | None:
+    """The risk map's coverage of the unit's main functions (benturan.selectors.map_coverage, from the risk-map
+    pages); None when that selector is not installed."""
+    import benturan.selectors as selectors
+
+    coverage = getattr(selectors, "map_coverage", None)
+    if coverage is None or unit is None:
+        return None
+    return coverage(unit=unit, year=year)

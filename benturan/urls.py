@@ -19,4 +19,11 @@ urlpatterns += []
 urlpatterns += []
 
 # Monitoring and evaluation, statistics.
-urlpatterns += []
+urlpatterns += [
+    path("evaluasi/", views.evaluations, name="evaluations"),
+    path("evaluasi/baru/", views.evaluation_new, name="evaluation_new"),
+    path("evaluasi/<uuid:uuid>/", views.evaluation_detail, name="evaluation_detail"),
+    path("evaluasi/rekomendasi/<uuid:uuid>/", views.recommendation_update, name="recommendation_update"),
+    path("statistik/", views.statistics, name="statistics"),
+    path("statistik/xlsx/", views.statistics_xlsx, name="statistics_xlsx"),
+]
