@@ -1,8 +1,8 @@
 """Demo data for benturan kepentingan, for `manage.py seed_demo` (never in production: the command refuses there).
 
-The core's command makes the units and users and calls this through the registry (`CaseKind.demo_data`). It
-gives the demo a realistic head structure (the atasan heads the Sekretariat, the inspektur the office and the
-inspectorate), the Sekretariat's main functions and an approved risk map, an open statement campaign with a
+The core's command makes the units and users and calls this through the registry (`CaseKind.demo_data`). The
+core's command sets the heads of the units (kepala the office, atasan the Sekretariat, inspektur the
+inspectorate); this adds the Sekretariat's main functions and an approved risk map, an open statement campaign with a
 few statements, one declaration waiting for the atasan's decision and one evaluation with its recommendations.
 
 The risk map, the campaign and the statements are created as rows here: they are registers without a workflow
@@ -105,13 +105,6 @@ def seed(units: dict, users: dict) -> list[str]:
     now = timezone.now()
     atasan, pegawai, inspektur, upg = users["atasan"], users["pegawai"], users["inspektur"], users["upg"]
     sekr, kantor, insp = units["SEKR"], units["KANTOR"], units["INSP"]
-
-    # Heads of units: the atasan heads the Sekretariat (and HUMAS below it), the inspektur the office.
-    sekr.head = atasan
-    sekr.save(update_fields=["head"])
-    for unit in (kantor, insp):
-        unit.head = inspektur
-        unit.save(update_fields=["head"])
 
     # The Sekretariat's main functions and its approved risk map for this year.
     functions = [
@@ -223,6 +216,6 @@ def seed(units: dict, users: dict) -> list[str]:
     )
     return [
         "Benturan kepentingan: 'pegawai' has a declaration "
-        f"({declaration.reference}) waiting for 'atasan' (head of SEKR); 'inspektur' heads KANTOR/INSP and reads "
-        "the risk map, the open statement campaign, the evaluation and the statistics at /benturan/."
+        f"({declaration.reference}) waiting for 'atasan' (head of SEKR); 'kepala' decides when 'atasan' is part "
+        "of a conflict; 'inspektur' reads the risk map, the open statement campaign, the evaluation and the statistics at /benturan/."
     ]
