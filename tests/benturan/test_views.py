@@ -332,3 +332,20 @@ def test_the_letter_says_what_was_decided_and_by_whom(client, make_declaration, 
         "Nomor 17 Tahun 2024",
     ):
         assert expected in text, expected
+
+
+# --- a suspected undeclared conflict reported elsewhere, linked to the declaration --------------------------
+
+
+def test_an_inspektur_links_another_case_to_the_declaration(client, make_declaration, make_widget, inspektur, atasan):
+    """A report about an undeclared conflict (here the core's test kind, as a WBS or pengaduan case would be)
+    is linked to the declaration through the core; the decider sees that a link exists, not the other case."""
+    declaration = make_declaration(Status.ANALYSING)
+    report = make_widget("submitted")
+    login(client, inspektur).post(
+        reverse("cases:link", args=[report.reference]), {"reference": declaration.reference, "relation": "related"}
+    )
+    assert CaseEvent.objects.filter(case=declaration, action="linked").count() == 1
+    page = login(client, atasan).get(reverse("cases:detail", args=[declaration.reference])).content.decode()
+    assert "Kasus terkait" in page and "kasus yang tidak dapat Anda lihat" in page
+    assert report.reference not in page
