@@ -217,5 +217,6 @@ def seed(units: dict, users: dict) -> list[str]:
     return [
         "Benturan kepentingan: 'pegawai' has a declaration "
         f"({declaration.reference}) waiting for 'atasan' (head of SEKR); 'kepala' decides when 'atasan' is part "
-        "of a conflict; 'inspektur' reads the risk map, the open statement campaign, the evaluation and the statistics at /benturan/."
+        "of a conflict; 'inspektur' reads the risk map, the open statement campaign, the evaluation and the "
+        "statistics at /benturan/."
     ]

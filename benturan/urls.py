@@ -10,7 +10,15 @@ urlpatterns = [
 ]
 
 # Declarations of an actual conflict (the case; its page, steps and files are the core's).
-urlpatterns += []
+urlpatterns += [
+    path("deklarasi/", views.declaration_list, name="declarations"),
+    path("deklarasi/baru/", views.declaration_create, name="declare"),
+    path("deklarasi/buka/", views.declaration_open, name="open"),
+    path("deklarasi/<str:reference>/ubah/", views.declaration_edit, name="declaration_edit"),
+    path("deklarasi/<str:reference>/hapus/", views.declaration_delete, name="declaration_delete"),
+    path("deklarasi/<str:reference>/limpahkan/", views.declaration_step_aside, name="step_aside"),
+    path("deklarasi/<str:reference>/surat-keputusan.pdf", views.declaration_letter, name="letter"),
+]
 
 # The risk map (pemetaan) per unit and year.
 urlpatterns += []

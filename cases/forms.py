@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from cases import attachments, registry, workdays
-from cases.models import Unit
+from cases.models import CaseLink, Unit
 from cases.textlimits import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, LimitedTextForm, show_limits
 
 
@@ -66,6 +66,26 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = users
         self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+
+
+class LinkForm(forms.Form):
+    """Link the case on the page to another one by its reference (e.g. a WBS report about an undeclared conflict
+    to the declaration it concerns)."""
+
+    reference = forms.CharField(
+        label=_("Nomor kasus lain"), max_length=40, help_text=_("Mis. BKP-2026-000012 atau WBS-2026-000345.")
+    )
+    relation = forms.ChoiceField(
+        label=_("Hubungan"),
+        choices=[
+            (CaseLink.Relation.RELATED, CaseLink.Relation.RELATED.label),
+            (CaseLink.Relation.DUPLICATE_OF, CaseLink.Relation.DUPLICATE_OF.label),
+        ],
+        initial=CaseLink.Relation.RELATED,
+    )
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].strip().upper()
 
 
 class CommentForm(LimitedTextForm, forms.Form):

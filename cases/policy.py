@@ -281,6 +281,24 @@ def can_message(user, case: Case) -> bool:
     return has_reporter and (can_handle(user, case) or is_reporter(user, case))
 
 
+def can_link_from(user, case: Case) -> bool:
+    """Whether `user` may link this case to another: those who handle it, and the inspectorate, who see every
+    case (never one they reported or that is about them)."""
+    if can_handle(user, case):
+        return True
+    return has_role(user, INSPEKTUR) and not is_conflicted(user, case) and can_view(user, case)
+
+
+def can_link(user, source: Case, target: Case) -> bool:
+    """A handler links what they handle to what they can see; an inspektur links two cases they can see. Linking
+    reveals nothing: each side shows the other only to those who may see it (selectors.case_links)."""
+    if not can_link_from(user, source) or not can_view(user, target):
+        return False
+    if can_handle(user, source):
+        return True
+    return not is_conflicted(user, target)
+
+
 def can_assign(user, case: Case) -> bool:
     if not case.kind_def.manual_assignment:
         return False

@@ -581,9 +581,10 @@ def _write_link(*, source: Case, target: Case, relation: str, actor) -> CaseLink
 def link_cases(*, source: Case, target: Case, relation: str, actor) -> CaseLink:
     """Link `source` to `target` (CaseLink.Relation: converted to, duplicate of, related to) and log it on both.
 
-    A person links what they handle to what they can see; `actor=None` is the system (a kind's own service
-    acting without a person), which the calling service answers for."""
-    if actor is not None and not (policy.can_handle(actor, source) and policy.can_view(actor, target)):
+    A person links what they handle to what they can see, an inspektur two cases they can see
+    (policy.can_link); `actor=None` is the system (a kind's own service acting without a person), which the
+    calling service answers for."""
+    if actor is not None and not policy.can_link(actor, source, target):
         raise NotAllowed(_("Anda tidak berwenang menautkan kasus-kasus ini."))
     with transaction.atomic():
         return _write_link(source=source, target=target, relation=relation, actor=actor)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<str:reference>/pesan/", views.case_message, name="message"),
     path("<str:reference>/catatan/", views.case_comment, name="comment"),
     path("<str:reference>/berkas/", views.attachment_upload, name="attachment_upload"),
+    path("<str:reference>/tautan/", views.case_link, name="link"),
 ]

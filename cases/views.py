@@ -17,7 +17,15 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from cases import attachments, policy, selectors, services, workdays
-from cases.forms import AssignForm, AttachmentForm, CommentForm, InboxFilterForm, MessageForm, TransitionForm
+from cases.forms import (
+    AssignForm,
+    AttachmentForm,
+    CommentForm,
+    InboxFilterForm,
+    LinkForm,
+    MessageForm,
+    TransitionForm,
+)
 from cases.models import Attachment, Confidentiality
 from cases.textlimits import MESSAGE_MAX_LENGTH
 
@@ -108,6 +116,7 @@ def case_detail(request, reference):
         "reporter_label": case.kind_def.reporter_label or _("pelapor"),
         "attachment_form": AttachmentForm(),
         "links": selectors.case_links(case, request.user),
+        "link_form": LinkForm(auto_id="link_%s") if policy.can_link_from(request.user, case) else None,
     }
     if case.kind_def.detail_context is not None:
         context.update(case.kind_def.detail_context(case, request.user))
@@ -223,6 +232,34 @@ def case_assign(request, reference):
             messages.success(request, _("Petugas ditetapkan."))
     else:
         messages.error(request, _("Pilih petugas dari daftar."))
+    return redirect("cases:detail", reference=reference)
+
+
+@login_required
+@require_POST
+def case_link(request, reference):
+    """Link the case to another by its reference. A reference the user may not see gets the same answer as
+    one that does not exist (policy.visible_cases), so the form cannot be used to probe for cases."""
+    case = policy.get_case_or_404(request.user, reference)
+    if not policy.can_link_from(request.user, case):
+        raise PermissionDenied
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tuliskan nomor kasus yang akan ditautkan dan pilih hubungannya."))
+        return redirect("cases:detail", reference=reference)
+    target = policy.visible_cases(request.user).filter(reference=form.cleaned_data["reference"]).first()
+    if target is None:
+        messages.error(
+            request,
+            _("Kasus %(ref)s tidak ditemukan atau tidak dapat Anda lihat.") % {"ref": form.cleaned_data["reference"]},
+        )
+        return redirect("cases:detail", reference=reference)
+    try:
+        services.link_cases(source=case, target=target, relation=form.cleaned_data["relation"], actor=request.user)
+    except services.CaseError as exc:  # NotAllowed included: a refusal is said on the page, not a 403
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Kasus ditautkan ke %(ref)s.") % {"ref": target.reference})
     return redirect("cases:detail", reference=reference)
 
 

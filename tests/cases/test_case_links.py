@@ -52,9 +52,10 @@ def test_the_same_link_twice_and_a_self_link_are_refused(make_widget, handler):
     assert CaseLink.objects.count() == 1 and len(linked_events(source)) == 1
 
 
-def test_someone_who_does_not_handle_the_case_may_not_link_it(make_widget, pegawai, inspektur, handler):
+def test_someone_who_does_not_handle_the_case_may_not_link_it(make_widget, pegawai, outsider, handler):
+    """(An inspektur, who sees every case, may: tests/cases/test_link_form.py.)"""
     source, target = make_widget("submitted"), make_widget("submitted")
-    for actor in (pegawai, inspektur):
+    for actor in (pegawai, outsider):
         with pytest.raises(services.NotAllowed):
             services.link_cases(source=source, target=target, relation=Relation.RELATED, actor=actor)
     assert not CaseLink.objects.exists() and not linked_events(source)
