@@ -25,7 +25,7 @@ def test_seed_demo_makes_the_benturan_data(capsys):
     assert "Benturan kepentingan" in output
     units = {unit.code: unit for unit in Unit.objects.select_related("head")}
     assert units["SEKR"].head.username == "atasan"
-    assert units["KANTOR"].head.username == "inspektur" and units["INSP"].head.username == "inspektur"
+    assert units["KANTOR"].head.username == "kepala" and units["INSP"].head.username == "inspektur"
     year = workdays.today().year
     assert MainFunction.objects.filter(unit=units["SEKR"]).count() == 4
     risk_map = RiskMap.objects.get(unit=units["SEKR"], year=year)
