@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext
 
 from benturan import selectors
 from benturan.models import RiskMap
@@ -46,7 +46,7 @@ def map_pdf(risk_map: RiskMap) -> bytes:
 
 def _map_columns() -> list[Column]:
     return [
-        Column(_("No"), NUMBER, name="number", width=5, value=lambda r: r[0]),
+        Column(pgettext("nomor urut", "No"), NUMBER, name="number", width=5, value=lambda r: r[0]),
         Column(_("Tugas/fungsi utama"), name="function", value=lambda r: r[1].function.name if r[1].function else ""),
         Column(_("Jabatan/kelompok jabatan"), name="position", value=lambda r: r[1].position),
         Column(_("Bentuk benturan kepentingan"), name="conflict_form", width=45, value=lambda r: r[1].conflict_form),
