@@ -76,7 +76,7 @@ def map_xlsx(risk_map: RiskMap) -> bytes:
         title = [
             [_("Identifikasi benturan kepentingan")],
             [_("Unit kerja"), risk_map.unit.name],
-            [_("Tahun"), risk_map.year, _("Versi"), risk_map.version],
+            [_("Tahun"), str(risk_map.year), _("Versi"), str(risk_map.version)],
             [_("Status"), status],
             [
                 _("Cakupan tugas/fungsi utama"),

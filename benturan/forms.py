@@ -203,8 +203,8 @@ class RiskMapEntryForm(forms.Form):
     conflict_form = text_field(_("Bentuk benturan kepentingan"))
     situation = text_field(_("Situasi yang menimbulkan"))
     source = forms.ChoiceField(label=_("Sumber"), choices=Source.choices)
-    likelihood = forms.TypedChoiceField(label=_("Kemungkinan"), choices=Level.choices, coerce=int)
-    impact = forms.TypedChoiceField(label=_("Dampak"), choices=Level.choices, coerce=int)
+    likelihood = forms.TypedChoiceField(label=_("Kemungkinan"), choices=Level.choices, coerce=int, initial=Level.SEDANG)
+    impact = forms.TypedChoiceField(label=_("Dampak"), choices=Level.choices, coerce=int, initial=Level.SEDANG)
     control = text_field(_("Strategi pengendalian"))
 
     def __init__(self, *args, unit, function=None, **kwargs):

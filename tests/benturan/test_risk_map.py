@@ -355,6 +355,7 @@ def test_the_maps_list_and_the_map_page_show_the_coverage(client, pegawai, make_
     client.force_login(pegawai)
     listing = client.get(reverse("benturan:maps")).content.decode()
     assert "2/4 (50%)" in listing and "Sebagian besar" in listing
+    assert ">2027<" in listing
     page = client.get(detail(risk_map)).content.decode()
     assert "Sebagian besar" in page and "C" in page  # an unmapped function is named
 
@@ -383,6 +384,7 @@ def test_the_pdf_is_the_units_identification_document(client, head, make_map):
         pytest.skip("pdftotext (poppler-utils) not installed")
     assert "IDENTIFIKASI BENTURAN KEPENTINGAN" in text and "Pejabat Pengadaan" in text
     assert "Siti Rahma" in text and "KONSEP" not in text
+    assert "Tahun 2027" in text  # a year, not the number 2.027
 
 
 def test_a_drafts_pdf_says_it_is_a_draft(client, head, make_map):
