@@ -36,12 +36,14 @@ def map_pdf(risk_map: RiskMap) -> bytes:
     """The unit's "identifikasi benturan kepentingan" (PermenPANRB 17/2024: mapping per position), A4 landscape:
     header with unit, year and version, the identification table, the head's approval — or a DRAFT mark on
     every page while it is not approved."""
-    from weasyprint import HTML  # heavy (cairo, fonts): loaded only when a PDF is made
+    from weasyprint import CSS, HTML  # heavy (cairo, fonts): loaded only when a PDF is made
 
     with override("id"):
         html = render_to_string("benturan/map_pdf.html", _map_context(risk_map))
-    # No base_url: the template embeds its styles and loads nothing, so nothing can be fetched.
-    return HTML(string=html).write_pdf()
+    # The styles come as a stylesheet, not a <style> in the template (no template carries inline styles). No
+    # base_url: the document loads nothing, so nothing can be fetched.
+    stylesheet = CSS(string=render_to_string("benturan/map_pdf.css"))
+    return HTML(string=html).write_pdf(stylesheets=[stylesheet])
 
 
 def _map_columns() -> list[Column]:
