@@ -2,10 +2,11 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benturan.models import NEEDS_REPLACEMENT, ActivityKind, Outcome, Source
+from benturan.models import NEEDS_REPLACEMENT, ActivityKind, Level, MainFunction, Outcome, Source
 from cases import policy, workdays
 from cases.forms import TransitionDataForm
 from cases.textlimits import show_limits
@@ -158,3 +159,65 @@ class StepAsideForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         show_limits(self)
+
+
+# --- Risk map
+
+
+class MainFunctionForm(forms.Form):
+    name = forms.CharField(
+        label=_("Tugas/fungsi utama"),
+        max_length=300,
+        help_text=_("Mis. “Pengadaan barang/jasa”, “Pelayanan perizinan”, “Pengelolaan keuangan”."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        show_limits(self)
+
+
+class RiskMapNewForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None)
+    year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["year"].initial = workdays.today().year
+
+
+class RiskMapEntryForm(forms.Form):
+    """One row of the identification table (the columns of the unit's identifikasi benturan kepentingan)."""
+
+    function = forms.ModelChoiceField(
+        label=_("Tugas/fungsi utama"),
+        queryset=None,
+        required=False,
+        help_text=_("Baris tanpa tugas/fungsi utama tidak dihitung dalam cakupan pemetaan."),
+    )
+    position = forms.CharField(
+        label=_("Jabatan/kelompok jabatan"),
+        max_length=200,
+        help_text=_("Mis. Pejabat Pengadaan, Bendahara Pengeluaran, Auditor, Petugas Pelayanan."),
+    )
+    conflict_form = text_field(_("Bentuk benturan kepentingan"))
+    situation = text_field(_("Situasi yang menimbulkan"))
+    source = forms.ChoiceField(label=_("Sumber"), choices=Source.choices)
+    likelihood = forms.TypedChoiceField(label=_("Kemungkinan"), choices=Level.choices, coerce=int, initial=Level.SEDANG)
+    impact = forms.TypedChoiceField(label=_("Dampak"), choices=Level.choices, coerce=int, initial=Level.SEDANG)
+    control = text_field(_("Strategi pengendalian"))
+
+    def __init__(self, *args, unit, function=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Active functions of the unit, and the row's own one even if it was deactivated since.
+        functions = MainFunction.objects.filter(unit=unit)
+        keep = Q(is_active=True) | Q(pk=function.pk) if function is not None else Q(is_active=True)
+        self.fields["function"].queryset = functions.filter(keep).order_by("order", "name")
+        show_limits(self)
+
+
+class RiskMapApproveForm(forms.Form):
+    confirmed = forms.BooleanField(
+        label=_("Saya telah memeriksa peta risiko ini dan menyetujuinya sebagai dokumen unit"),
+        error_messages={"required": _("Centang pernyataan persetujuan untuk menyetujui peta risiko.")},
+    )

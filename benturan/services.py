@@ -8,13 +8,25 @@ with the reason instead.
 """
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benturan.models import NEEDS_REPLACEMENT, Declaration, Outcome, Status
+from benturan import access
+from benturan.models import (
+    NEEDS_REPLACEMENT,
+    Declaration,
+    MainFunction,
+    MapStatus,
+    Outcome,
+    RiskMap,
+    RiskMapEntry,
+    Status,
+)
 from cases import audit, notifications, policy, services
-from cases.models import Case, CaseExclusion, Confidentiality
+from cases.models import Case, CaseExclusion, Confidentiality, Unit
 from cases.services import CaseError, NotAllowed
 
 User = get_user_model()
@@ -349,4 +361,178 @@ def recommendation_update(*, actor, recommendation, status: str, follow_up: str 
             )
         locked.status, locked.follow_up, locked.completed_on = status, follow_up, completed_on
         locked.save()
+    return locked
+
+
+# --- Risk map
+# The unit's identification of conflict-of-interest risks (PermenPANRB 17/2024: mapping per position), its main
+# functions (the denominator of LKE benturan a) and the approval by the head of the unit. A register, not a
+# case: simple-history keeps who changed which row; an approved version is the unit's document and never
+# changes (a change after approval is a new version, copied from it).
+
+
+class DraftExists(CaseError):
+    """A unit has at most one draft per year (RiskMap's risk_map_one_draft): the refusal names it."""
+
+    def __init__(self, message, draft):
+        super().__init__(message)
+        self.draft = draft
+
+
+def _may_prepare(actor, unit) -> None:
+    if not access.may_prepare_map(actor, unit):
+        raise NotAllowed(_("Hanya inspektur atau kepala unit yang dapat menyusun peta risiko unit ini."))
+
+
+def function_add(*, actor, unit, name: str) -> MainFunction:
+    """Record one of the unit's main functions (tugas dan fungsi utama); a deactivated one of the same name is
+    made active again instead of refused as a duplicate."""
+    _may_prepare(actor, unit)
+    name = " ".join(name.split())
+    if not name:
+        raise CaseError(_("Tuliskan nama tugas/fungsi utama."))
+    with transaction.atomic():
+        existing = MainFunction.objects.select_for_update().filter(unit=unit, name__iexact=name).first()
+        if existing is not None:
+            if existing.is_active:
+                raise CaseError(_("Tugas/fungsi utama “%(name)s” sudah tercatat.") % {"name": existing.name})
+            existing.is_active = True
+            existing.save(update_fields=["is_active"])
+            return existing
+        last = MainFunction.objects.filter(unit=unit).aggregate(last=Max("order"))["last"] or 0
+        return MainFunction.objects.create(unit=unit, name=name, order=last + 1)
+
+
+def function_set_active(*, actor, function: MainFunction, active: bool) -> MainFunction:
+    """Deactivate (or activate again) a main function. Never deleted: approved maps point at it, and the
+    coverage of past years must still read the same."""
+    _may_prepare(actor, function.unit)
+    MainFunction.objects.filter(pk=function.pk).update(is_active=active)
+    function.is_active = active
+    return function
+
+
+def _base_for(unit, year: int) -> RiskMap | None:
+    """What a new draft starts from: the latest approved version of the year, or else of the year before
+    (copying last year's approved map is how a new year starts)."""
+    for candidate_year in (year, year - 1):
+        found = (
+            RiskMap.objects.filter(unit=unit, year=candidate_year, status=MapStatus.APPROVED)
+            .order_by("-version")
+            .first()
+        )
+        if found is not None:
+            return found
+    return None
+
+
+def _draft_exists(draft: RiskMap) -> DraftExists:
+    return DraftExists(
+        _("Sudah ada konsep peta risiko %(unit)s tahun %(year)s (versi %(version)s). Lanjutkan konsep itu.")
+        % {"unit": draft.unit.name, "year": draft.year, "version": draft.version},
+        draft,
+    )
+
+
+def map_create(*, actor, unit, year: int) -> RiskMap:
+    """Open a draft for `unit` and `year`: version 1 when nothing was approved, otherwise the next version
+    with the rows of the latest approved one (this year's, or last year's). Refused while a draft exists."""
+    _may_prepare(actor, unit)
+    with transaction.atomic():
+        # The unit row is the lock that serialises two preparers opening a draft at the same moment.
+        Unit.objects.select_for_update().filter(pk=unit.pk).first()
+        draft = RiskMap.objects.filter(unit=unit, year=year, status=MapStatus.DRAFT).first()
+        if draft is not None:
+            raise _draft_exists(draft)
+        last_version = RiskMap.objects.filter(unit=unit, year=year).aggregate(last=Max("version"))["last"] or 0
+        base = _base_for(unit, year)
+        try:
+            with transaction.atomic():
+                risk_map = RiskMap.objects.create(
+                    unit=unit,
+                    year=year,
+                    version=last_version + 1,
+                    prepared_by=actor,
+                    notes=(
+                        _("Disalin dari versi %(version)s tahun %(year)s.")
+                        % {"version": base.version, "year": base.year}
+                        if base is not None
+                        else ""
+                    ),
+                )
+        except IntegrityError:
+            # Another preparer won the race past the lock (a database without row locks, like SQLite).
+            raise _draft_exists(RiskMap.objects.get(unit=unit, year=year, status=MapStatus.DRAFT)) from None
+        if base is not None:
+            RiskMapEntry.objects.bulk_create(
+                RiskMapEntry(
+                    risk_map=risk_map,
+                    function=entry.function,
+                    position=entry.position,
+                    conflict_form=entry.conflict_form,
+                    situation=entry.situation,
+                    source=entry.source,
+                    likelihood=entry.likelihood,
+                    impact=entry.impact,
+                    control=entry.control,
+                    order=entry.order,
+                )
+                for entry in base.entries.all()
+            )
+    return risk_map
+
+
+def _locked_draft(actor, risk_map: RiskMap) -> RiskMap:
+    """The map, locked for the caller's transaction, if it is still a draft the actor may prepare."""
+    locked = RiskMap.objects.select_for_update().select_related("unit").get(pk=risk_map.pk)
+    _may_prepare(actor, locked.unit)
+    if locked.status != MapStatus.DRAFT:
+        raise CaseError(_("Peta risiko ini sudah disetujui dan tidak dapat diubah. Buat versi baru untuk mengubahnya."))
+    return locked
+
+
+ENTRY_FIELDS = ("function", "position", "conflict_form", "situation", "source", "likelihood", "impact", "control")
+
+
+def entry_save(*, actor, risk_map: RiskMap, fields: dict, entry: RiskMapEntry | None = None) -> RiskMapEntry:
+    """Add a row to a draft map, or change one of its rows."""
+    values = {name: fields[name] for name in ENTRY_FIELDS if name in fields}
+    with transaction.atomic():
+        locked = _locked_draft(actor, risk_map)
+        function = values.get("function")
+        if function is not None and function.unit_id != locked.unit_id:
+            raise CaseError(_("Tugas/fungsi utama itu bukan milik unit ini."))
+        if entry is None:
+            last = locked.entries.aggregate(last=Max("order"))["last"] or 0
+            return RiskMapEntry.objects.create(risk_map=locked, order=last + 1, **values)
+        row = RiskMapEntry.objects.select_for_update().get(pk=entry.pk, risk_map=locked)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
+    return row
+
+
+def entry_delete(*, actor, risk_map: RiskMap, entry: RiskMapEntry) -> None:
+    with transaction.atomic():
+        locked = _locked_draft(actor, risk_map)
+        RiskMapEntry.objects.filter(pk=entry.pk, risk_map=locked).delete()
+
+
+def map_approve(*, actor, risk_map: RiskMap) -> RiskMap:
+    """The head of the unit approves the draft: from now on it is the unit's identification document for the
+    year and never changes. An empty map is refused (it would answer LKE (a) with nothing identified)."""
+    with transaction.atomic():
+        locked = RiskMap.objects.select_for_update().select_related("unit").get(pk=risk_map.pk)
+        if not access.may_approve_map(actor, locked.unit):
+            raise NotAllowed(_("Hanya kepala unit yang dapat menyetujui peta risiko unit ini."))
+        if locked.status != MapStatus.DRAFT:
+            raise CaseError(_("Peta risiko ini sudah disetujui."))
+        if not locked.entries.exists():
+            raise CaseError(_("Peta risiko masih kosong. Tambahkan paling sedikit satu baris sebelum disetujui."))
+        # A register's state, not a case's: there is no transition service for it; the row lock above and
+        # simple-history (who approved, when) are its guard and its audit.
+        locked.status = MapStatus.APPROVED
+        locked.approved_by = actor
+        locked.approved_at = timezone.now()
+        locked.save(update_fields=["status", "approved_by", "approved_at"])
     return locked

@@ -21,7 +21,19 @@ urlpatterns += [
 ]
 
 # The risk map (pemetaan) per unit and year.
-urlpatterns += []
+urlpatterns += [
+    path("peta/", views.maps, name="maps"),
+    path("peta/baru/", views.map_new, name="map_new"),
+    path("peta/fungsi/<str:unit_code>/", views.functions, name="functions"),
+    path("peta/<uuid:uuid>/", views.map_detail, name="map_detail"),
+    path("peta/<uuid:uuid>/setujui/", views.map_approve, name="map_approve"),
+    path("peta/<uuid:uuid>/baris/tambah/", views.entry_add, name="map_entry_add"),
+    # A row is named by its number in the map (RiskMapEntry.order), never by its database id.
+    path("peta/<uuid:uuid>/baris/<int:order>/", views.entry_edit, name="map_entry_edit"),
+    path("peta/<uuid:uuid>/baris/<int:order>/hapus/", views.entry_delete, name="map_entry_delete"),
+    path("peta/<uuid:uuid>/identifikasi.pdf", views.map_pdf, name="map_pdf"),
+    path("peta/<uuid:uuid>/identifikasi.xlsx", views.map_xlsx, name="map_xlsx"),
+]
 
 # Yearly statements and their campaigns.
 urlpatterns += []
