@@ -229,14 +229,11 @@ def statement_statistics(*, units: set[int] | None, start, end) -> dict:
 
 
 def map_statistics(*, unit, year: int) -> dict | None:
-    """The risk map's coverage of the unit's main functions (benturan.selectors.map_coverage, from the risk-map
-    pages); None when that selector is not installed."""
-    import benturan.selectors as selectors
-
-    coverage = getattr(selectors, "map_coverage", None)
-    if coverage is None or unit is None:
+    """The risk map's coverage of the unit's main functions (map_coverage); None for "all units", where one
+    figure would mix units whose functions differ."""
+    if unit is None:
         return None
-    return coverage(unit=unit, year=year)
+    return map_coverage(unit=unit, year=year)
 
 
 # --- Risk map

@@ -779,7 +779,6 @@ def _statistics(user, data: dict, allowed) -> dict:
         "evaluations": evaluations,
         "statements": statements,
         "map": risk_map,
-        "map_installed": hasattr(selectors, "map_coverage"),
     }
     stats["rows"] = _statistics_rows(stats)
     return stats
@@ -839,9 +838,9 @@ def _statistics_rows(stats: dict) -> list[list]:
             [
                 _("Peta risiko"),
                 _("Tugas/fungsi utama yang dipetakan"),
-                risk_map.get("mapped"),
-                risk_map.get("total"),
-                str(risk_map.get("answer", "")),
+                risk_map["mapped_count"],
+                risk_map["total"],
+                str(risk_map["answer_label"]),
             ]
         )
     return rows

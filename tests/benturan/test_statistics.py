@@ -136,13 +136,23 @@ def test_statement_and_evaluation_figures(registers, unit):
     assert one["held"] == 1 and not one["periodic"]
 
 
-def test_the_page_shows_the_figures_and_the_lke_panel(client, registers, inspektur, unit, monkeypatch):
-    monkeypatch.setattr(
-        selectors,
-        "map_coverage",
-        lambda *, unit, year: {"mapped": 3, "unmapped": 1, "total": 4, "percent": 75.0, "answer": "Sebagian"},
-        raising=False,
+def test_the_page_shows_the_figures_and_the_lke_panel(client, registers, inspektur, unit, make_user):
+    from benturan.models import MainFunction, MapStatus, RiskMap, RiskMapEntry
+
+    functions = [MainFunction.objects.create(unit=unit, name=f"Fungsi {n}") for n in range(4)]
+    risk_map = RiskMap.objects.create(
+        unit=unit, year=2026, prepared_by=inspektur, status=MapStatus.APPROVED, approved_by=inspektur
     )
+    for function in functions[:3]:
+        RiskMapEntry.objects.create(
+            risk_map=risk_map,
+            function=function,
+            position="Pejabat Pengadaan",
+            conflict_form="x",
+            situation="y",
+            source="keluarga",
+            control="z",
+        )
     client.force_login(inspektur)
     with on(dt.date(2026, 10, 1)):
         response = client.get(reverse("benturan:statistics"), {"year": 2026, "unit": unit.pk})
@@ -151,17 +161,18 @@ def test_the_page_shows_the_figures_and_the_lke_panel(client, registers, inspekt
     assert 'data-figure="received">3<' in content
     assert 'data-figure="in_time">1 / 2 (50.0%)' in content or 'data-figure="in_time">1 / 2 (50,0%)' in content
     assert 'data-figure="overdue">1<' in content
-    assert "3 dari 4 tugas/fungsi utama" in content
-    assert "Bukti LKE benturan kepentingan a–e" in content and "Sebagian" in content
+    assert "3 dari 4 tugas/fungsi utama sudah dipetakan. (75%)" in content
+    assert "Bukti LKE benturan kepentingan a–e" in content and "Sebagian besar" in content
     assert "2 / 3" in content  # recommendations followed up
     assert "paling sedikit dua evaluasi" in content
 
 
-def test_without_the_map_selector_the_page_says_not_available(client, registers, inspektur, unit, monkeypatch):
-    monkeypatch.delattr(selectors, "map_coverage", raising=False)
+def test_without_an_approved_map_the_page_says_so(client, registers, inspektur, unit):
     client.force_login(inspektur)
     response = client.get(reverse("benturan:statistics"), {"year": 2026, "unit": unit.pk})
-    assert "Cakupan peta risiko belum tersedia." in response.content.decode()
+    content = response.content.decode()
+    assert "Belum ada peta yang disetujui untuk tahun ini." in content
+    assert "Belum ada" in content
 
 
 def test_a_unit_head_reads_only_their_units(client, figures, make_user, other_unit, unit):
