@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Lower, Trim
 
 from benturan.models import InterestStatement, StatementCampaign
 from cases.models import Unit
@@ -18,7 +18,7 @@ def campaign_population(campaign: StatementCampaign) -> QuerySet:
     users = get_user_model().objects.filter(is_active=True, profile__unit_id__in=campaign.unit.descendant_ids())
     positions = [position.lower() for position in campaign.position_list()]
     if campaign.population == "positions":
-        users = users.annotate(position_lower=Lower("profile__position")).filter(position_lower__in=positions)
+        users = users.annotate(position_lower=Lower(Trim("profile__position"))).filter(position_lower__in=positions)
     return users
 
 
@@ -27,11 +27,18 @@ def _filed(campaign: StatementCampaign):
 
 
 def population_with_status(campaign: StatementCampaign) -> QuerySet:
-    """The population annotated with `has_filed` and `declared_interest` (their current statement in the
-    campaign declares an interest)."""
-    filed = _filed(campaign)
-    declared = filed.filter(has_interests=True, superseded_by__isnull=True)
-    return campaign_population(campaign).annotate(has_filed=Exists(filed), declared_interest=Exists(declared))
+    """The population annotated with `has_filed`, `declared_interest` (their latest statement in the campaign
+    declares an interest: a correction that withdraws an interest counts as the truth now) and `filed_at` (when
+    that latest statement was filed).
+
+    "Latest in the campaign", not "not superseded": a statement filed in next year's campaign supersedes this
+    one in the employee's history, and must not change this campaign's figures after the fact."""
+    latest = _filed(campaign).order_by("-filed_at", "-pk")
+    return campaign_population(campaign).annotate(
+        has_filed=Exists(_filed(campaign)),
+        declared_interest=Subquery(latest.values("has_interests")[:1]),
+        filed_at=Subquery(latest.values("filed_at")[:1]),
+    )
 
 
 @dataclass
@@ -81,3 +88,57 @@ def coverage_totals(rows: list[CoverageRow]) -> CoverageRow | None:
         sum(row.filed for row in rows),
         sum(row.declared for row in rows),
     )
+
+
+def campaign_includes(campaign: StatementCampaign, employee) -> bool:
+    return campaign_population(campaign).filter(pk=employee.pk).exists()
+
+
+def open_campaigns_for(employee, today) -> list[StatementCampaign]:
+    """The campaigns open on `today` whose population includes `employee`, each with `my_statement` (their
+    latest statement in it, or None) and `days_left` (calendar days to the closing date)."""
+    found = []
+    campaigns = StatementCampaign.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("unit")
+    for campaign in campaigns.order_by("closes_on", "pk"):
+        if not campaign_includes(campaign, employee):
+            continue
+        campaign.my_statement = (
+            InterestStatement.objects.filter(campaign=campaign, employee=employee).order_by("-filed_at", "-pk").first()
+        )
+        campaign.days_left = (campaign.closes_on - today).days
+        found.append(campaign)
+    return found
+
+
+def current_statement(employee) -> InterestStatement | None:
+    """The employee's statement in force: the latest one, which no later one supersedes."""
+    return (
+        InterestStatement.objects.filter(employee=employee, superseded_by__isnull=True)
+        .select_related("campaign", "unit")
+        .order_by("-filed_at", "-pk")
+        .first()
+    )
+
+
+def statement_history(employee) -> QuerySet:
+    return (
+        InterestStatement.objects.filter(employee=employee)
+        .select_related("campaign", "unit")
+        .annotate(interest_count=Count("interests"))
+        .order_by("-filed_at", "-pk")
+    )
+
+
+def campaign_people(campaign: StatementCampaign, unit_ids: set[int] | None = None, status: str = "") -> QuerySet:
+    """The population of `campaign` with their filing status, for the list under the coverage table: `status`
+    "belum" (not filed), "sudah" (filed), "kepentingan" (declared an interest), or anything else for all."""
+    people = population_with_status(campaign).select_related("profile__unit")
+    if unit_ids is not None:
+        people = people.filter(profile__unit_id__in=unit_ids)
+    if status == "belum":
+        people = people.filter(has_filed=False)
+    elif status == "sudah":
+        people = people.filter(has_filed=True)
+    elif status == "kepentingan":
+        people = people.filter(declared_interest=True)
+    return people.order_by("profile__unit__code", "first_name", "last_name", "username")
