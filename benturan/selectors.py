@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Lower, Trim
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Lower, Trim
 
 from benturan.models import InterestStatement, StatementCampaign
 from cases.models import Unit
@@ -12,32 +12,43 @@ from cases.models import Unit
 # --- Campaigns and statements
 
 
+def campaign_unit_ids(campaign: StatementCampaign) -> list[int]:
+    """The campaign's unit and every unit below it, walked once per campaign object (a page asks several times)."""
+    cached = getattr(campaign, "_unit_ids", None)
+    if cached is None or cached[0] != campaign.unit_id:
+        cached = campaign._unit_ids = (campaign.unit_id, campaign.unit.descendant_ids())
+    return cached[1]
+
+
 def campaign_population(campaign: StatementCampaign) -> QuerySet:
     """Who must file in `campaign`: active employees of its unit and the units below, or only those whose
     profile position is one of the listed positions (compared without regard to case or surrounding spaces)."""
-    users = get_user_model().objects.filter(is_active=True, profile__unit_id__in=campaign.unit.descendant_ids())
+    users = get_user_model().objects.filter(is_active=True, profile__unit_id__in=campaign_unit_ids(campaign))
     positions = [position.lower() for position in campaign.position_list()]
     if campaign.population == "positions":
         users = users.annotate(position_lower=Lower(Trim("profile__position"))).filter(position_lower__in=positions)
     return users
 
 
-def _filed(campaign: StatementCampaign):
-    return InterestStatement.objects.filter(campaign=campaign, employee=OuterRef("pk"))
+def _latest(campaign: StatementCampaign, field: str) -> Subquery:
+    """`field` of the employee's latest statement in the campaign (NULL when they have filed none). "Latest in
+    the campaign", not "not superseded": a statement filed in next year's campaign supersedes this one in the
+    employee's history and must not change this campaign's figures after the fact; a correction that withdraws
+    an interest is the truth now. Served by the index statement_campaign_employee."""
+    statements = InterestStatement.objects.filter(campaign=campaign, employee=OuterRef("pk"))
+    return Subquery(statements.order_by("-filed_at", "-pk").values(field)[:1])
 
 
 def population_with_status(campaign: StatementCampaign) -> QuerySet:
-    """The population annotated with `has_filed`, `declared_interest` (their latest statement in the campaign
-    declares an interest: a correction that withdraws an interest counts as the truth now) and `filed_at` (when
-    that latest statement was filed).
-
-    "Latest in the campaign", not "not superseded": a statement filed in next year's campaign supersedes this
-    one in the employee's history, and must not change this campaign's figures after the fact."""
-    latest = _filed(campaign).order_by("-filed_at", "-pk")
-    return campaign_population(campaign).annotate(
-        has_filed=Exists(_filed(campaign)),
-        declared_interest=Subquery(latest.values("has_interests")[:1]),
-        filed_at=Subquery(latest.values("filed_at")[:1]),
+    """The population annotated with `filed_at` (of their latest statement in the campaign, or None),
+    `has_filed` and `declared_interest` (that latest statement declares an interest)."""
+    return (
+        campaign_population(campaign)
+        .annotate(filed_at=_latest(campaign, "filed_at"), latest_interests=_latest(campaign, "has_interests"))
+        .annotate(
+            has_filed=ExpressionWrapper(Q(filed_at__isnull=False), output_field=BooleanField()),
+            declared_interest=Coalesce("latest_interests", False),
+        )
     )
 
 
@@ -60,16 +71,14 @@ class CoverageRow:
 def campaign_coverage(campaign: StatementCampaign, unit_ids: set[int] | None = None) -> list[CoverageRow]:
     """Per unit: how many must file, how many have, how many declared an interest. One grouped query; `unit_ids`
     limits it to the units the reader may see (benturan.access.coverage_unit_ids)."""
-    people = population_with_status(campaign)
+    # One correlated look-up per person (their latest statement's has_interests, NULL when none): COUNT of it
+    # is who filed, COUNT where true is who declared. The page's list uses population_with_status instead.
+    people = campaign_population(campaign).annotate(latest=_latest(campaign, "has_interests"))
     if unit_ids is not None:
         people = people.filter(profile__unit_id__in=unit_ids)
     counts = (
         people.values("profile__unit_id")
-        .annotate(
-            population=Count("pk"),
-            filed=Count("pk", filter=Q(has_filed=True)),
-            declared=Count("pk", filter=Q(declared_interest=True)),
-        )
+        .annotate(population=Count("pk"), filed=Count("latest"), declared=Count("pk", filter=Q(latest=True)))
         .order_by()
     )
     units = Unit.objects.in_bulk([row["profile__unit_id"] for row in counts])
@@ -136,9 +145,9 @@ def campaign_people(campaign: StatementCampaign, unit_ids: set[int] | None = Non
     if unit_ids is not None:
         people = people.filter(profile__unit_id__in=unit_ids)
     if status == "belum":
-        people = people.filter(has_filed=False)
+        people = people.filter(filed_at__isnull=True)
     elif status == "sudah":
-        people = people.filter(has_filed=True)
+        people = people.filter(filed_at__isnull=False)
     elif status == "kepentingan":
-        people = people.filter(declared_interest=True)
+        people = people.filter(latest_interests=True)
     return people.order_by("profile__unit__code", "first_name", "last_name", "username")

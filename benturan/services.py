@@ -473,11 +473,8 @@ def campaign_remind(*, today) -> dict:
                 "dedupe_key", flat=True
             )
         }
-        people = [
-            person
-            for person in selectors.population_with_status(campaign).filter(has_filed=False).select_related("profile")
-            if person.pk not in already
-        ]
+        not_filed = selectors.population_with_status(campaign).filter(filed_at__isnull=True)
+        people = [person for person in not_filed.select_related("profile") if person.pk not in already]
         if not people:
             continue
         link = reverse("benturan:statement_new") + f"?kampanye={campaign.uuid}"

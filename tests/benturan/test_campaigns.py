@@ -230,7 +230,7 @@ def test_coverage_matches_counts_made_independently(tree, which):
 
 
 def test_coverage_is_one_query(tree, django_assert_num_queries):
-    campaign = tree["everyone"]
+    campaign = StatementCampaign.objects.select_related("unit").get(pk=tree["everyone"].pk)
     with django_assert_num_queries(5):  # 3 levels of the tree walk, the grouped count, the units
         selectors.campaign_coverage(campaign)
 
