@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Lower, Trim
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Lower, Trim
 
 from benturan.models import InterestStatement, StatementCampaign
 from cases.models import Unit
@@ -30,25 +30,38 @@ def campaign_population(campaign: StatementCampaign) -> QuerySet:
     return users
 
 
-def _latest(campaign: StatementCampaign, field: str) -> Subquery:
-    """`field` of the employee's latest statement in the campaign (NULL when they have filed none). "Latest in
-    the campaign", not "not superseded": a statement filed in next year's campaign supersedes this one in the
-    employee's history and must not change this campaign's figures after the fact; a correction that withdraws
-    an interest is the truth now. Served by the index statement_campaign_employee."""
-    statements = InterestStatement.objects.filter(campaign=campaign, employee=OuterRef("pk"))
-    return Subquery(statements.order_by("-filed_at", "-pk").values(field)[:1])
+def _statements(campaign: StatementCampaign) -> QuerySet:
+    return InterestStatement.objects.filter(campaign=campaign)
+
+
+def _filed_ids(campaign: StatementCampaign) -> QuerySet:
+    """Who has filed in the campaign, as an uncorrelated `IN (…)`: PostgreSQL hashes it once (a hashed SubPlan)
+    instead of looking each person up, which is what keeps the counts near a hand-written join."""
+    return _statements(campaign).values("employee_id")
+
+
+def _declared_ids(campaign: StatementCampaign) -> QuerySet:
+    """Whose latest statement in the campaign declares an interest. "Latest in the campaign", not "not
+    superseded": a statement filed in next year's campaign supersedes this one in the employee's history and must
+    not change this campaign's figures after the fact; a correction that withdraws an interest is the truth now."""
+    later = (
+        _statements(campaign)
+        .filter(employee_id=OuterRef("employee_id"))
+        .filter(Q(filed_at__gt=OuterRef("filed_at")) | Q(filed_at=OuterRef("filed_at"), pk__gt=OuterRef("pk")))
+    )
+    return _statements(campaign).filter(has_interests=True).exclude(Exists(later)).values("employee_id")
 
 
 def population_with_status(campaign: StatementCampaign) -> QuerySet:
-    """The population annotated with `filed_at` (of their latest statement in the campaign, or None),
-    `has_filed` and `declared_interest` (that latest statement declares an interest)."""
-    return (
-        campaign_population(campaign)
-        .annotate(filed_at=_latest(campaign, "filed_at"), latest_interests=_latest(campaign, "has_interests"))
-        .annotate(
-            has_filed=ExpressionWrapper(Q(filed_at__isnull=False), output_field=BooleanField()),
-            declared_interest=Coalesce("latest_interests", False),
-        )
+    """The population annotated with `has_filed`, `declared_interest` (their latest statement in the campaign
+    declares an interest) and `filed_at` (when that latest statement was filed, or None)."""
+    latest_filed_at = (
+        _statements(campaign).filter(employee=OuterRef("pk")).order_by("-filed_at", "-pk").values("filed_at")[:1]
+    )
+    return campaign_population(campaign).annotate(
+        has_filed=ExpressionWrapper(Q(pk__in=_filed_ids(campaign)), output_field=BooleanField()),
+        declared_interest=ExpressionWrapper(Q(pk__in=_declared_ids(campaign)), output_field=BooleanField()),
+        filed_at=Subquery(latest_filed_at),
     )
 
 
@@ -71,14 +84,16 @@ class CoverageRow:
 def campaign_coverage(campaign: StatementCampaign, unit_ids: set[int] | None = None) -> list[CoverageRow]:
     """Per unit: how many must file, how many have, how many declared an interest. One grouped query; `unit_ids`
     limits it to the units the reader may see (benturan.access.coverage_unit_ids)."""
-    # One correlated look-up per person (their latest statement's has_interests, NULL when none): COUNT of it
-    # is who filed, COUNT where true is who declared. The page's list uses population_with_status instead.
-    people = campaign_population(campaign).annotate(latest=_latest(campaign, "has_interests"))
+    people = campaign_population(campaign)
     if unit_ids is not None:
         people = people.filter(profile__unit_id__in=unit_ids)
     counts = (
         people.values("profile__unit_id")
-        .annotate(population=Count("pk"), filed=Count("latest"), declared=Count("pk", filter=Q(latest=True)))
+        .annotate(
+            population=Count("pk"),
+            filed=Count("pk", filter=Q(pk__in=_filed_ids(campaign))),
+            declared=Count("pk", filter=Q(pk__in=_declared_ids(campaign))),
+        )
         .order_by()
     )
     units = Unit.objects.in_bulk([row["profile__unit_id"] for row in counts])
@@ -145,9 +160,9 @@ def campaign_people(campaign: StatementCampaign, unit_ids: set[int] | None = Non
     if unit_ids is not None:
         people = people.filter(profile__unit_id__in=unit_ids)
     if status == "belum":
-        people = people.filter(filed_at__isnull=True)
+        people = people.exclude(pk__in=_filed_ids(campaign))
     elif status == "sudah":
-        people = people.filter(filed_at__isnull=False)
+        people = people.filter(pk__in=_filed_ids(campaign))
     elif status == "kepentingan":
-        people = people.filter(latest_interests=True)
+        people = people.filter(pk__in=_declared_ids(campaign))
     return people.order_by("profile__unit__code", "first_name", "last_name", "username")

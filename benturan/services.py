@@ -473,7 +473,7 @@ def campaign_remind(*, today) -> dict:
                 "dedupe_key", flat=True
             )
         }
-        not_filed = selectors.population_with_status(campaign).filter(filed_at__isnull=True)
+        not_filed = selectors.campaign_people(campaign, status="belum")
         people = [person for person in not_filed.select_related("profile") if person.pk not in already]
         if not people:
             continue
