@@ -166,3 +166,15 @@ def campaign_people(campaign: StatementCampaign, unit_ids: set[int] | None = Non
     elif status == "kepentingan":
         people = people.filter(pk__in=_declared_ids(campaign))
     return people.order_by("profile__unit__code", "first_name", "last_name", "username")
+
+
+def flagged_for_supervisor(user) -> QuerySet:
+    """Subordinates' statements in force that touch their position on the risk map: the supervisor's to act on
+    (the notification links to one; this lists them all)."""
+    return (
+        InterestStatement.objects.filter(
+            employee__profile__supervisor=user, employee__is_active=True, flagged=True, superseded_by__isnull=True
+        )
+        .select_related("employee", "campaign")
+        .order_by("-filed_at", "-pk")
+    )

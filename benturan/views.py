@@ -87,6 +87,7 @@ def statement(request):
         "campaigns": selectors.open_campaigns_for(request.user, today),
         "current": selectors.current_statement(request.user),
         "history": selectors.statement_history(request.user),
+        "flagged": selectors.flagged_for_supervisor(request.user)[:100],
     }
     return render(request, "benturan/statement_page.html", context)
 

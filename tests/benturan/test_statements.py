@@ -356,3 +356,16 @@ def test_pages_need_a_sign_in(client, campaign):
     for url in (reverse("benturan:statement"), reverse("benturan:statement_new")):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_supervisor_sees_flagged_statements_of_subordinates_only(client, pegawai, atasan, rekan, unit, inspektur):
+    risk_map(unit, inspektur)
+    flagged = file(pegawai, None, has_interests=True, interests=INTEREST)
+    file(rekan, None, has_interests=True, interests=INTEREST)  # rekan has no mapped position: not flagged
+    assert flagged.flagged
+    client.force_login(atasan)
+    page = client.get(reverse("benturan:statement")).content.decode()
+    assert "perlu perhatian Anda" in page
+    assert reverse("benturan:statement_detail", args=[flagged.uuid]) in page
+    client.force_login(rekan)
+    assert "perlu perhatian Anda" not in client.get(reverse("benturan:statement")).content.decode()
