@@ -66,7 +66,7 @@ def _locked_message(request) -> str:
     }
 
 
-def _statement_campaign(request, is_change: bool):
+def _statement_campaign(request):
     """The campaign a statement is filed in: the one asked for (?kampanye=), else the open campaign that
     includes the employee, else none (a change of circumstances may be filed any time)."""
     wanted = request.POST.get("kampanye") or request.GET.get("kampanye") or ""
@@ -97,7 +97,7 @@ def statement_new(request):
     """File a statement (?kampanye=<uuid>) or a change of circumstances (?perubahan=1): the choice, the
     interests, then the confirmation with the password, all in one POST."""
     is_change = (request.POST.get("perubahan") or request.GET.get("perubahan")) == "1"
-    campaign = _statement_campaign(request, is_change)
+    campaign = _statement_campaign(request)
     if campaign is None and not is_change:
         messages.info(
             request,
