@@ -19,7 +19,12 @@ from benchmarks.measure import note
 
 BENCH_DIR = Path(__file__).resolve().parent
 # name on the command line: module. run.py keeps its name (and its history) as the core benchmark.
-BENCHMARKS = {"core": "benchmarks.run", "wbs": "benchmarks.wbs", "pengaduan": "benchmarks.pengaduan"}
+BENCHMARKS = {
+    "core": "benchmarks.run",
+    "wbs": "benchmarks.wbs",
+    "pengaduan": "benchmarks.pengaduan",
+    "benturan": "benchmarks.benturan",
+}
 
 
 def common_parser(add_help: bool) -> argparse.ArgumentParser:

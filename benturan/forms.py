@@ -6,9 +6,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benturan.models import NEEDS_REPLACEMENT, ActivityKind, Level, MainFunction, Outcome, Source
+from benturan.models import (
+    NEEDS_REPLACEMENT,
+    ActivityKind,
+    InterestCategory,
+    Level,
+    MainFunction,
+    Outcome,
+    Source,
+    StatementCampaign,
+)
 from cases import policy, workdays
 from cases.forms import TransitionDataForm
+from cases.models import Unit
 from cases.textlimits import show_limits
 from cases.validators import not_in_future
 
@@ -221,3 +231,97 @@ class RiskMapApproveForm(forms.Form):
         label=_("Saya telah memeriksa peta risiko ini dan menyetujuinya sebagai dokumen unit"),
         error_messages={"required": _("Centang pernyataan persetujuan untuk menyetujui peta risiko.")},
     )
+
+
+# --- Statements
+
+
+class StatementForm(forms.Form):
+    """The yearly statement: no conflicting interest, or a register of interests (the formset below)."""
+
+    has_interests = forms.TypedChoiceField(
+        label=_("Pernyataan"),
+        choices=[
+            ("0", _("Saya tidak memiliki kepentingan pribadi yang berbenturan")),
+            ("1", _("Saya memiliki kepentingan pribadi berikut")),
+        ],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih salah satu pernyataan.")},
+    )
+
+
+class InterestForm(forms.Form):
+    """One interest. A row left empty is ignored; a row begun needs its category and the party."""
+
+    category = forms.ChoiceField(
+        label=_("Jenis kepentingan"), choices=[("", "—"), *InterestCategory.choices], required=False
+    )
+    party = forms.CharField(
+        label=_("Pihak, badan usaha, atau orang yang terkait"),
+        max_length=300,
+        required=False,
+        help_text=_("Mis. “PT Sinar Laptop (komisaris)” atau “adik kandung, direktur CV Maju”."),
+    )
+    description = forms.CharField(
+        label=_("Uraian (opsional)"),
+        max_length=TEXT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if any((cleaned.get(name) or "").strip() for name in ("category", "party", "description")):
+            if not cleaned.get("category"):
+                self.add_error("category", _("Pilih jenis kepentingan."))
+            if not (cleaned.get("party") or "").strip():
+                self.add_error("party", _("Sebutkan pihak yang terkait."))
+        return cleaned
+
+    def interest(self) -> dict | None:
+        data = getattr(self, "cleaned_data", None) or {}
+        if not data.get("category"):
+            return None
+        return {"category": data["category"], "party": data["party"], "description": data.get("description", "")}
+
+
+# Three empty rows; "Tambah baris" adds three more and keeps what was typed (no script needed).
+INTEREST_ROWS = 3
+InterestFormSet = forms.formset_factory(InterestForm, extra=INTEREST_ROWS, max_num=30, validate_max=True)
+
+
+class ConfirmStatementForm(forms.Form):
+    """The confirmation that makes the statement the employee's own: their password again (re-authentication)
+    and the truth statement."""
+
+    password = forms.CharField(
+        label=_("Kata sandi Anda"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Untuk memastikan pernyataan ini disampaikan oleh Anda sendiri."),
+        error_messages={"required": _("Masukkan kata sandi Anda untuk mengonfirmasi.")},
+    )
+    truthful = forms.BooleanField(
+        label=_("Saya menyatakan dengan sebenarnya"),
+        error_messages={"required": _("Centang pernyataan ini untuk menyampaikan.")},
+    )
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = StatementCampaign
+        fields = ["year", "title", "unit", "population", "positions", "opens_on", "closes_on"]
+        widgets = {
+            "opens_on": DATE,
+            "closes_on": DATE,
+            "population": forms.RadioSelect,
+            "positions": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("code")
+        today = workdays.today()
+        self.fields["year"].initial = today.year
+        self.fields["opens_on"].initial = today

@@ -8,25 +8,33 @@ with the reason instead.
 """
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benturan import access
+from benturan import access, selectors
 from benturan.models import (
+    CATEGORY_SOURCES,
     NEEDS_REPLACEMENT,
     Declaration,
+    DeclaredInterest,
+    InterestCategory,
+    InterestStatement,
     MainFunction,
     MapStatus,
     Outcome,
     RiskMap,
     RiskMapEntry,
+    Source,
+    StatementCampaign,
     Status,
 )
-from cases import audit, notifications, policy, services
-from cases.models import Case, CaseExclusion, Confidentiality, Unit
+from cases import audit, notifications, policy, services, workdays
+from cases.models import Case, CaseExclusion, Confidentiality, OutboxMessage, Unit
 from cases.services import CaseError, NotAllowed
 
 User = get_user_model()
@@ -536,3 +544,217 @@ def map_approve(*, actor, risk_map: RiskMap) -> RiskMap:
         locked.approved_at = timezone.now()
         locked.save(update_fields=["status", "approved_by", "approved_at"])
     return locked
+
+
+# --- Statements
+#
+# The yearly statement (daftar kepentingan pribadi / pernyataan tidak memiliki benturan kepentingan, PermenPANRB
+# 17/2024) and the campaigns that call for it. A statement is never edited: a correction or a later change of
+# circumstances is a new statement that supersedes the employee's current one, so the register keeps what was
+# declared when.
+
+
+class StatementError(CaseError):
+    pass
+
+
+def campaign_create(*, actor, fields: dict) -> StatementCampaign:
+    """An inspector opens a campaign (the population, the dates); they own it."""
+    if not access.may_open_campaign(actor):
+        raise NotAllowed(_("Hanya inspektur yang dapat membuka kampanye pernyataan."))
+    campaign = StatementCampaign(created_by=actor, **fields)
+    try:
+        campaign.full_clean()
+    except ValidationError as exc:
+        raise StatementError(" ".join(exc.messages)) from exc
+    campaign.save()
+    return campaign
+
+
+def _approved_map(unit, year: int) -> RiskMap | None:
+    """The unit's approved risk map for `year`, latest version: a draft is nobody's truth yet."""
+    if unit is None:
+        return None
+    return RiskMap.objects.filter(unit=unit, year=year, status=MapStatus.APPROVED).order_by("-version").first()
+
+
+def statement_flag_reason(*, unit, position: str, interests: list[dict], year: int) -> str:
+    """Why a statement needs the supervisor's attention, or "": a declared interest whose category touches
+    (CATEGORY_SOURCES) a source the unit's approved risk map names for the employee's position (compared
+    without regard to case or surrounding spaces)."""
+    position = (position or "").strip().lower()
+    risk_map = _approved_map(unit, year)
+    if risk_map is None or not position or not interests:
+        return ""
+    sources = set(
+        RiskMapEntry.objects.filter(risk_map=risk_map)
+        .annotate(position_lower=Lower(Trim("position")))
+        .filter(position_lower=position)
+        .values_list("source", flat=True)
+    )
+    touched = sorted({source for interest in interests for source in CATEGORY_SOURCES[interest["category"]]} & sources)
+    if not touched:
+        return ""
+    labels = dict(Source.choices)
+    return _(
+        "Kepentingan yang dinyatakan bersinggungan dengan sumber benturan kepentingan yang dipetakan untuk jabatan "
+        "ini pada peta risiko %(map)s: %(sources)s."
+    ) % {"map": str(risk_map), "sources": "; ".join(str(labels[source]) for source in touched)}
+
+
+def _notify_flagged(statement: InterestStatement, supervisor) -> None:
+    """Tell the supervisor a statement needs their attention. Never what was declared (personal data, UU
+    27/2022): only whose statement it is and where to read it."""
+    name = statement.employee.get_full_name() or statement.employee.get_username()
+    notifications.queue(
+        recipients=[supervisor],
+        texts=lambda: (
+            _("[SIGAP] Pernyataan kepentingan pribadi bawahan Anda perlu perhatian"),
+            _(
+                "Pernyataan kepentingan pribadi %(name)s memuat kepentingan yang bersinggungan dengan peta risiko "
+                "benturan kepentingan jabatannya. Bacalah di SIGAP dan tentukan apakah perlu pengendalian."
+            )
+            % {"name": name},
+        ),
+        link=reverse("benturan:statement_detail", args=[statement.uuid]),
+        dedupe_key=f"benturan_statement_flagged:{statement.pk}",
+    )
+
+
+def statement_file(
+    *,
+    employee,
+    campaign: StatementCampaign | None,
+    has_interests: bool,
+    interests: list[dict],
+    is_change: bool = False,
+) -> InterestStatement:
+    """File the employee's statement, already confirmed by them (the view re-authenticated them).
+
+    It supersedes the employee's current statement, snapshots their unit and position (a later transfer does
+    not move it to another unit's figures), and is flagged to their supervisor when a declared interest touches
+    their position on the unit's approved risk map for the campaign's year (or this year)."""
+    today = workdays.today()
+    if campaign is not None:
+        if not campaign.is_open_on(today):
+            raise StatementError(
+                _("Kampanye %(title)s tidak sedang dibuka (%(opens)s s.d. %(closes)s).")
+                % {
+                    "title": campaign.title,
+                    "opens": campaign.opens_on.strftime("%d-%m-%Y"),
+                    "closes": campaign.closes_on.strftime("%d-%m-%Y"),
+                }
+            )
+        if not selectors.campaign_includes(campaign, employee):
+            raise StatementError(
+                _("Anda tidak termasuk pegawai yang wajib mengisi pada kampanye %(title)s.") % {"title": campaign.title}
+            )
+    interests = [dict(interest) for interest in interests] if has_interests else []
+    if has_interests and not interests:
+        raise StatementError(_("Sebutkan paling sedikit satu kepentingan, atau pilih pernyataan tidak memiliki."))
+    for interest in interests:
+        if interest.get("category") not in InterestCategory.values or not (interest.get("party") or "").strip():
+            raise StatementError(_("Setiap kepentingan perlu jenis dan pihak yang terkait."))
+    profile = getattr(employee, "profile", None)
+    unit = getattr(profile, "unit", None)
+    position = getattr(profile, "position", "") or ""
+    year = campaign.year if campaign is not None else today.year
+    reason = statement_flag_reason(unit=unit, position=position, interests=interests, year=year)
+    now = timezone.now()
+    with transaction.atomic():
+        # One filing at a time per employee: two at once would both supersede the same statement.
+        User.objects.select_for_update().filter(pk=employee.pk).first()
+        previous = (
+            InterestStatement.objects.filter(employee=employee, superseded_by__isnull=True)
+            .order_by("-filed_at", "-pk")
+            .first()
+        )
+        statement = InterestStatement.objects.create(
+            campaign=campaign,
+            employee=employee,
+            unit=unit,
+            position=position,
+            has_interests=has_interests,
+            filed_at=now,
+            confirmed_at=now,
+            supersedes=previous,
+            is_change=is_change,
+            flagged=bool(reason),
+            flag_reason=reason,
+        )
+        DeclaredInterest.objects.bulk_create(
+            DeclaredInterest(
+                statement=statement,
+                category=interest["category"],
+                party=interest["party"].strip(),
+                description=(interest.get("description") or "").strip(),
+            )
+            for interest in interests
+        )
+        supervisor = _supervisor_of(employee)
+        if reason and supervisor is not None:
+            _notify_flagged(statement, supervisor)
+    return statement
+
+
+# The reminder stages before a campaign closes, in calendar days left (H-7, H-3, H-1, and the closing day).
+REMINDER_STAGES = (7, 3, 1, 0)
+
+
+def _reminder_stage(days_left: int) -> int | None:
+    """The stage a campaign with `days_left` is in: the smallest stage not below it. A day the job did not run
+    (the scheduler down at H-3) is caught up the next day, once, under that stage's dedupe key."""
+    stages = [stage for stage in REMINDER_STAGES if stage >= days_left]
+    return min(stages) if stages and days_left >= 0 else None
+
+
+def _reminder_texts(campaign: StatementCampaign, days: int):
+    title, closes = campaign.title, campaign.closes_on.strftime("%d-%m-%Y")
+
+    def texts() -> tuple[str, str]:
+        subject = _("[SIGAP] Pengingat: pernyataan kepentingan pribadi paling lambat %(date)s") % {"date": closes}
+        if days == 0:
+            body = _("Hari ini hari terakhir untuk menyampaikan pernyataan kepentingan pribadi (%(title)s).") % {
+                "title": title
+            }
+        else:
+            body = _(
+                "Anda belum menyampaikan pernyataan kepentingan pribadi (%(title)s). Batasnya %(date)s, %(days)s "
+                "hari lagi."
+            ) % {"title": title, "date": closes, "days": days}
+        return subject, body
+
+    return texts
+
+
+def campaign_remind(*, today) -> dict:
+    """Remind everyone of every open campaign's population who has not filed yet, at H-7, H-3, H-1 and on the
+    closing day. Idempotent: one dedupe key per campaign, stage and person, so a rerun never sends twice."""
+    counts = {"campaigns": 0, "queued": 0}
+    campaigns = StatementCampaign.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("unit")
+    for campaign in campaigns:
+        days_left = (campaign.closes_on - today).days
+        stage = _reminder_stage(days_left)
+        if stage is None:
+            continue
+        counts["campaigns"] += 1
+        key = f"benturan_remind:{campaign.pk}:h{stage}"
+        already = {
+            int(found.rsplit(":", 1)[1])
+            for found in OutboxMessage.objects.filter(dedupe_key__startswith=key + ":").values_list(
+                "dedupe_key", flat=True
+            )
+        }
+        not_filed = selectors.campaign_people(campaign, status="belum")
+        people = [person for person in not_filed.select_related("profile") if person.pk not in already]
+        if not people:
+            continue
+        link = reverse("benturan:statement_new") + f"?kampanye={campaign.uuid}"
+        with transaction.atomic():
+            counts["queued"] += notifications.queue(
+                recipients=people,
+                texts=_reminder_texts(campaign, days_left),
+                link=link,
+                dedupe_key=key,
+            )
+    return counts

@@ -299,6 +299,8 @@ CELERY_BEAT_SCHEDULE = {
     "wbs-purge": {"task": "wbs.tasks.purge_expired_reports", "schedule": crontab(hour=2, minute=30)},
     # SP4N-LAPOR!: an answered complaint nobody replied to within 10 HK closes (once: the task is idempotent).
     "pengaduan-close-unanswered": {"task": "pengaduan.tasks.close_unanswered", "schedule": crontab(minute="*/15")},
+    # Yearly statements: remind who has not filed at H-7, H-3, H-1 and on the closing day (hourly: idempotent).
+    "benturan-remind-statements": {"task": "benturan.tasks.remind_statements", "schedule": crontab(minute=5)},
 }
 SIGAP_OUTBOX_BATCH = env_int("SIGAP_OUTBOX_BATCH", 100, minimum=1)
 SIGAP_OUTBOX_MAX_ATTEMPTS = env_int("SIGAP_OUTBOX_MAX_ATTEMPTS", 10, minimum=1)
