@@ -169,6 +169,7 @@ def map_xlsx(risk_map: RiskMap) -> bytes:
         sheet = book.sheet(_("Identifikasi"), _map_columns(), title_rows=title)
         for number, entry in enumerate(context["entries"], start=1):
             sheet.write_item((number, entry))
+    return book.close()
 
 
 # --- Statements
