@@ -7,14 +7,14 @@ from uuid import UUID
 from axes import helpers as axes_helpers
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,63 +52,26 @@ from cases import services as case_services
 from cases.models import DeadlineClock, EmployeeProfile, Unit
 from cases.services import CaseError
 
-# Pages of the other parts of benturan kepentingan the hub links to. A link shows only when its URL is installed
-# (reverse succeeds), so the hub renders whatever parts of the module are in place.
-HUB_LINKS = (
-    "declarations",
-    "declare",
-    "open",
-    "maps",
-    "campaigns",
-    "statement",
-    "evaluations",
-    "evaluation_new",
-    "statistics",
-)
-
-
-def _link(name: str, *args) -> str | None:
-    try:
-        return reverse(f"benturan:{name}", args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _available_links() -> dict[str, str]:
-    return {name: link for name in HUB_LINKS if (link := _link(name)) is not None}
-
 
 @login_required
 def home(request):
     """The hub, by who you are: every employee's statements and declarations; a supervisor's declarations
     waiting for their decision; the inspectorate's and unit heads' registers, evaluations and statistics."""
-    from benturan import access, selectors
-
     user = request.user
     today = workdays.today()
-    statements = []
-    for campaign in StatementCampaign.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("unit"):
-        if selectors.campaign_population(campaign).filter(pk=user.pk).exists():
-            filed = InterestStatement.objects.filter(campaign=campaign, employee=user).exists()
-            # The statement page of the campaign, whether it is one page for the open campaign or one per campaign.
-            link = _link("statement") or _link("statement", campaign.uuid)
-            statements.append({"campaign": campaign, "filed": filed, "link": link})
-    is_supervisor = get_user_model().objects.filter(profile__supervisor=user, is_active=True).exists()
     due = DeadlineClock.objects.filter(case_id=OuterRef("pk"), code="decision").values("due_date")[:1]
     waiting = (
         Declaration.objects.filter(assignee=user, status__in=[Status.SUBMITTED, Status.ANALYSING])
         .annotate(due=Subquery(due))
         .order_by("due", "pk")
     )
-    headed = access.headed_unit_ids(user)
     context = {
-        "links": _available_links(),
-        "statements": statements,
-        "is_supervisor": is_supervisor,
-        "waiting": list(waiting) if is_supervisor or waiting.exists() else [],
+        "campaigns": selectors.open_campaigns_for(user, today),
+        "is_supervisor": _has_subordinates(user),
+        "waiting": list(waiting),
         "today": today,
         "is_inspector": access.is_inspector(user),
-        "is_head": bool(headed),
+        "is_head": bool(access.headed_unit_ids(user)),
         "owns_recommendations": Recommendation.objects.filter(owner=user)
         .exclude(status__in=[FollowUp.SELESAI, FollowUp.TIDAK_DAPAT])
         .exists(),
