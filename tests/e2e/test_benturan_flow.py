@@ -44,7 +44,9 @@ def test_statement_declaration_recusal_and_coverage(live_server, chromium_path, 
 
     # All database work before the browser starts (Django refuses ORM calls inside Playwright's event loop).
     kepala = make_user("kepala", policy.ATASAN, policy.PEGAWAI, first_name="Hari", last_name="Prasetyo")
-    atasan = make_user("atasan", policy.ATASAN, policy.PEGAWAI, supervisor=kepala, first_name="Sri", last_name="Wahyuni")
+    atasan = make_user(
+        "atasan", policy.ATASAN, policy.PEGAWAI, supervisor=kepala, first_name="Sri", last_name="Wahyuni"
+    )
     pegawai = make_user("pegawai", policy.PEGAWAI, supervisor=atasan, first_name="Budi", last_name="Santoso")
     for number in range(3):
         make_user(f"staf{number}", policy.PEGAWAI, supervisor=atasan)
@@ -77,7 +79,26 @@ def test_statement_declaration_recusal_and_coverage(live_server, chromium_path, 
             _no_sideways_scroll(page)
             page.get_by_role("link", name="isi pernyataan").first.click()
             page.wait_for_load_state()
-            STATEMENT_STEPS(page, expect, base)
+            expect(page.locator("h1")).to_have_text("Isi pernyataan kepentingan pribadi")
+            page.get_by_label("Saya memiliki kepentingan pribadi berikut").check()
+            page.select_option("#id_kepentingan-0-category", "keluarga")
+            page.fill("#id_kepentingan-0-party", PARTY)
+            page.fill("#id_kepentingan-0-description", "Adik ipar saya direktur perusahaan ini.")
+            # A wrong password: refused, nothing saved, everything typed still there (the password is not).
+            page.fill("#id_password", "bukan-sandi-saya")
+            page.get_by_label("Saya menyatakan dengan sebenarnya").check()
+            page.get_by_role("button", name="Sampaikan pernyataan").click()
+            page.wait_for_load_state()
+            expect(page.locator(".field.has-error", has=page.locator("#id_password"))).to_be_visible()
+            expect(page.locator("#id_kepentingan-0-party")).to_have_value(PARTY)
+            expect(page.get_by_label("Saya memiliki kepentingan pribadi berikut")).to_be_checked()
+            page.fill("#id_password", PASSWORD)
+            page.get_by_label("Saya menyatakan dengan sebenarnya").check()
+            page.get_by_role("button", name="Sampaikan pernyataan").click()
+            page.wait_for_load_state()
+            expect(page.locator(".messages .success")).to_contain_text("Pernyataan Anda tersimpan")
+            expect(page.locator("main")).to_contain_text(PARTY)
+            _no_sideways_scroll(page)
             page.screenshot(path=ARTIFACTS / "benturan-statement-phone.png", full_page=True)
 
             # --- (2) the employee declares a conflict; a missing field first ------------------------------
@@ -156,7 +177,26 @@ def test_statement_declaration_recusal_and_coverage(live_server, chromium_path, 
             view.goto(f"{base}/kasus/{reference}/")
             expect(view.locator(".outcome")).to_have_text(recusal)
             expect(view.locator("section.actions")).to_have_count(0)  # reads, changes nothing
-            COVERAGE_STEPS(view, expect, base, campaign)
+            view.goto(base + "/benturan/")
+            view.get_by_role("link", name="Kampanye pernyataan kepentingan pribadi").click()
+            view.wait_for_load_state()
+            view.get_by_role("link", name=campaign.title).click()
+            view.wait_for_load_state()
+            # Seven people of the unit must file (kepala, atasan, pegawai, three staff, the inspector); pegawai
+            # has, with an interest.
+            sekr = view.locator("#coverage tbody tr", has_text=unit.code)
+            expect(sekr.locator("td").nth(1)).to_have_text("7")
+            expect(sekr.locator("td").nth(2)).to_have_text("1")
+            expect(sekr.locator("td").nth(3)).to_have_text("6")
+            expect(sekr.locator("td").nth(4)).to_have_text("1")
+            # The list opens on who has not filed yet; filtered to those who declared an interest: pegawai.
+            expect(view.locator("#people tbody tr")).to_have_count(6)
+            expect(view.locator("#people")).not_to_contain_text("Budi Santoso")
+            view.locator("select[name=status]").select_option("kepentingan")
+            view.get_by_role("button", name="Saring").click()
+            view.wait_for_load_state()
+            expect(view.locator("#people tbody tr")).to_have_count(1)
+            expect(view.locator("#people")).to_contain_text("Budi Santoso")
             view.screenshot(path=ARTIFACTS / "benturan-coverage-desktop.png", full_page=True)
             inspection.close()
         finally:
