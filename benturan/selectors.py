@@ -1,15 +1,30 @@
 """Reads of benturan kepentingan that several places need (pages, exports, statistics, benchmarks)."""
 
+import statistics
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext_lazy as _
 
 from benturan import access
-from benturan.models import InterestStatement, MainFunction, MapStatus, RiskMap, RiskMapEntry, StatementCampaign
-from cases.models import Unit
+from benturan.models import (
+    Declaration,
+    Evaluation,
+    FollowUp,
+    InterestStatement,
+    MainFunction,
+    MapStatus,
+    Outcome,
+    Recommendation,
+    RiskMap,
+    RiskMapEntry,
+    Source,
+    StatementCampaign,
+)
+from cases import workdays
+from cases.models import DeadlineClock, Unit
 
 # --- Campaigns and statements
 
@@ -188,8 +203,6 @@ def flagged_for_supervisor(user) -> QuerySet:
 def readable_evaluations(user, queryset: QuerySet | None = None) -> QuerySet:
     """Evaluations `user` may read: all for the inspectorate, those of the units they head, and those with a
     recommendation they own (to follow it up)."""
-    from benturan import access
-    from benturan.models import Evaluation
 
     queryset = Evaluation.objects.all() if queryset is None else queryset
     if user is None or not user.is_authenticated or not user.is_active:
@@ -202,7 +215,6 @@ def readable_evaluations(user, queryset: QuerySet | None = None) -> QuerySet:
 
 def is_late(recommendation, today) -> bool:
     """A recommendation past its due date and neither done nor declared impossible shows "terlambat"."""
-    from benturan.models import FollowUp
 
     return recommendation.due_on < today and recommendation.status in (FollowUp.BELUM, FollowUp.PROSES)
 
@@ -210,7 +222,6 @@ def is_late(recommendation, today) -> bool:
 def statistics_units(user) -> set[int] | None:
     """The units whose figures `user` may read: all (None) for the inspectorate, the units they head (with the
     units below) for a unit head, nothing (an empty set) for anyone else."""
-    from benturan import access
 
     if access.is_inspector(user):
         return None
@@ -236,13 +247,6 @@ def declaration_statistics(*, units: set[int] | None, start, end, today=None) ->
     the supervisor) in `units` (None: every unit): by outcome and source, decided inside the 7 HK (clock met on
     or before its due date), decided late, undecided and overdue today, and the median calendar days from
     receipt to decision. Grouped queries; the median reads one column of the decided ones."""
-    import statistics
-
-    from django.db.models import F, OuterRef, Subquery
-
-    from benturan.models import Declaration, Outcome, Source
-    from cases import workdays
-    from cases.models import DeadlineClock
 
     today = today or workdays.today()
     clocks = DeadlineClock.objects.filter(case_id=OuterRef("pk"), code="decision")
@@ -279,8 +283,6 @@ def evaluation_statistics(*, units: set[int] | None, start, end, today=None) -> 
     """Evaluations held in [start, end] in `units` (LKE benturan d: "berkala" when at least two were held in a
     calendar year of the period), and the follow-up of their units' recommendations (LKE benturan e): of the
     recommendations due by the end of the period (or today, if earlier), how many are done (selesai)."""
-    from benturan.models import Evaluation, FollowUp, Recommendation
-    from cases import workdays
 
     today = today or workdays.today()
     evaluations = Evaluation.objects.filter(held_on__gte=start, held_on__lte=end)

@@ -22,11 +22,14 @@ from benturan.models import (
     NEEDS_REPLACEMENT,
     Declaration,
     DeclaredInterest,
+    Evaluation,
+    FollowUp,
     InterestCategory,
     InterestStatement,
     MainFunction,
     MapStatus,
     Outcome,
+    Recommendation,
     RiskMap,
     RiskMapEntry,
     Source,
@@ -283,7 +286,6 @@ def may_follow_up(user, recommendation) -> bool:
     """Who updates a recommendation's follow-up: its owner, the inspectorate, or the head of the evaluated unit."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    from benturan import access
 
     return (
         recommendation.owner_id == user.pk
@@ -305,9 +307,6 @@ def evaluation_record(
 ):
     """Record a periodic evaluation (LKE benturan d) with its recommendations (text, owner, due_on), each to be
     followed up (LKE benturan e). Only the inspectorate and the heads of the unit (or a unit above it) record."""
-    from benturan import access
-    from benturan.models import Evaluation, Recommendation
-    from cases import workdays
 
     if not access.may_record_evaluation(actor, unit):
         raise NotAllowed(_("Hanya inspektur atau kepala unit kerja yang dapat mencatat evaluasi."))
@@ -346,8 +345,6 @@ def evaluation_record(
 def recommendation_update(*, actor, recommendation, status: str, follow_up: str = "", completed_on=None):
     """Record how far a recommendation has been followed up. "Tidak dapat ditindaklanjuti" needs the reason;
     "selesai" needs the day it was completed, not in the future; other states carry no completion date."""
-    from benturan.models import FollowUp, Recommendation
-    from cases import workdays
 
     if status not in FollowUp.values:
         raise CaseError(_("Pilih status tindak lanjut."))

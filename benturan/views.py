@@ -22,17 +22,22 @@ from django.views.decorators.http import require_POST
 
 from benturan import access, exports, selectors, services
 from benturan.forms import (
+    EXTRA_ROWS,
     INTEREST_ROWS,
     CampaignForm,
     ConfirmStatementForm,
     DeclarationForm,
+    EvaluationForm,
     InterestFormSet,
     MainFunctionForm,
     ProactiveDeclarationForm,
+    RecommendationFormSet,
+    RecommendationUpdateForm,
     RiskMapApproveForm,
     RiskMapEntryForm,
     RiskMapNewForm,
     StatementForm,
+    StatisticsForm,
     StepAsideForm,
 )
 from benturan.kind import DECISION_DAYS
@@ -49,6 +54,7 @@ from benturan.models import (
 )
 from cases import policy, workdays
 from cases import services as case_services
+from cases.exports import recap_filename
 from cases.models import DeadlineClock, EmployeeProfile, Unit
 from cases.services import CaseError
 
@@ -772,8 +778,6 @@ def campaign_xlsx(request, uuid):
 
 def _recording_units(user):
     """The units `user` may record an evaluation for: all for the inspectorate, the units they head otherwise."""
-    from benturan import access
-    from cases.models import Unit
 
     units = Unit.objects.filter(is_active=True)
     if access.is_inspector(user):
@@ -782,8 +786,6 @@ def _recording_units(user):
 
 
 def _may_read_evaluations(user) -> bool:
-    from benturan import access
-
     return (
         access.is_inspector(user)
         or bool(access.headed_unit_ids(user))
@@ -794,7 +796,6 @@ def _may_read_evaluations(user) -> bool:
 @login_required
 def evaluations(request):
     """Evaluations the reader may read, by unit and year (LKE benturan d)."""
-    from benturan import selectors
 
     if not _may_read_evaluations(request.user):
         raise PermissionDenied(
@@ -804,8 +805,6 @@ def evaluations(request):
     units = _recording_units(request.user)
     unit_id, year = request.GET.get("unit", ""), request.GET.get("year", "")
     if unit_id.isdigit():
-        from cases.models import Unit
-
         unit = Unit.objects.filter(pk=int(unit_id)).first()
         found = found.filter(unit_id__in=unit.descendant_ids()) if unit else found.none()
     if year.isdigit():
@@ -824,7 +823,6 @@ def evaluations(request):
 
 def _more_rows(data, prefix: str):
     """The posted data with EXTRA_ROWS more empty recommendation rows, everything typed kept."""
-    from benturan.evaluation_forms import EXTRA_ROWS
 
     data = data.copy()
     key = f"{prefix}-TOTAL_FORMS"
@@ -840,8 +838,6 @@ def _more_rows(data, prefix: str):
 def evaluation_new(request):
     """Record an evaluation and its recommendations. No script: "Tambah baris" posts the form back with two more
     empty rows and nothing typed lost."""
-    from benturan import services
-    from benturan.evaluation_forms import EvaluationForm, RecommendationFormSet
 
     units = _recording_units(request.user)
     if not units.exists():
@@ -883,9 +879,6 @@ def evaluation_new(request):
 
 @login_required
 def evaluation_detail(request, uuid):
-    from benturan import selectors, services
-    from benturan.evaluation_forms import RecommendationUpdateForm
-
     evaluation = get_object_or_404(
         selectors.readable_evaluations(request.user)
         .select_related("unit", "created_by")
@@ -914,9 +907,6 @@ def evaluation_detail(request, uuid):
 @login_required
 @require_POST
 def recommendation_update(request, uuid):
-    from benturan import selectors, services
-    from benturan.evaluation_forms import RecommendationUpdateForm
-
     recommendation = Recommendation.objects.filter(
         uuid=uuid, evaluation__in=selectors.readable_evaluations(request.user)
     ).first()
@@ -956,8 +946,6 @@ def recommendation_update(request, uuid):
 
 def _statistics_access(user):
     """The units the reader may see (queryset) and whether they see all of them; 403 for anyone else."""
-    from benturan import selectors
-    from cases.models import Unit
 
     allowed = selectors.statistics_units(user)
     if allowed is not None and not allowed:
@@ -970,7 +958,6 @@ def _statistics_access(user):
 
 def _statistics(user, data: dict, allowed) -> dict:
     """Every figure of the statistics page and its export, for the period and unit chosen."""
-    from benturan import selectors
 
     start, end, unit = data["start"], data["end"], data.get("unit")
     if unit is not None:
@@ -1060,8 +1047,6 @@ def _statistics_rows(stats: dict) -> list[list]:
 
 
 def _statistics_form(request, allowed, units):
-    from benturan.evaluation_forms import StatisticsForm
-
     return StatisticsForm(request.GET or None, units=units, all_units=allowed is None)
 
 
@@ -1077,16 +1062,11 @@ def statistics(request):
 
 
 def _statistics_form_default(allowed, units):
-    from benturan.evaluation_forms import StatisticsForm
-
     return StatisticsForm({"year": workdays.today().year}, units=units, all_units=allowed is None)
 
 
 @login_required
 def statistics_xlsx(request):
-    from benturan import exports
-    from cases.exports import recap_filename
-
     allowed, units = _statistics_access(request.user)
     form = _statistics_form(request, allowed, units)
     if not form.is_bound:
