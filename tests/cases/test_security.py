@@ -166,6 +166,7 @@ INLINE = [
 NOT_SERVED = {
     "gratifikasi/templates/gratifikasi/report_pdf.html",
     "pengaduan/templates/pengaduan/answer_letter_pdf.html",
+    "benturan/templates/benturan/declaration_letter_pdf.html",
 }
 
 
