@@ -2,8 +2,17 @@
 
 from django.contrib import admin
 
-from benturan.models import MainFunction, RiskMap, RiskMapEntry
-from cases.admin import ReadOnlyAdmin
+from benturan.models import Declaration, MainFunction, RiskMap, RiskMapEntry, StatementCampaign
+from cases.admin import CaseRegisterAdmin, ReadOnlyAdmin
+
+# --- Declarations
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(CaseRegisterAdmin):
+    """Reference, status, unit and dates (CaseRegisterAdmin); nothing of the interest, the people or the decision:
+    an admin manages users and settings, and a declaration is personal data."""
+
 
 # --- Risk map
 # A unit's main functions are a setting (the denominator of LKE benturan a): admins may keep them. The maps and
@@ -51,3 +60,16 @@ class RiskMapEntryAdmin(ReadOnlyAdmin):
     list_filter = ["source"]
     list_select_related = ["risk_map__unit", "function"]
     search_fields = ["position", "risk_map__unit__code"]
+
+
+# --- Statements
+# Campaigns are opened and read on their pages by the inspectorate; Pengaturan lists them and nothing more. The
+# statements themselves (personal data) are not registered here at all.
+
+
+@admin.register(StatementCampaign)
+class StatementCampaignAdmin(ReadOnlyAdmin):
+    list_display = ["title", "year", "unit", "population", "opens_on", "closes_on", "created_by"]
+    list_filter = ["year", "population"]
+    list_select_related = ["unit", "created_by"]
+    search_fields = ["title", "unit__code"]

@@ -234,6 +234,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class CaseRegisterAdmin(ReadOnlyAdmin):
+    """A kind's register of its cases without their content: where each case stands (its reference, status,
+    unit, dates) — enough for an admin to find a stuck case and hand it to the right person, nothing of what it
+    says or who it is about. What a case holds is read on its page, through cases.policy."""
+
+    REGISTER_FIELDS = ["reference", "status", "unit", "confidentiality", "submitted_at", "closed_at", "due_date"]
+
+    list_display = ["reference", "status_name", "unit", "confidentiality", "submitted_at", "due_date", "closed_at"]
+    list_filter = ["status", "confidentiality"]
+    list_select_related = ["unit"]
+    search_fields = ["reference"]
+    fields = REGISTER_FIELDS
+    readonly_fields = REGISTER_FIELDS
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_name(self, case):
+        return case.status_label
+
+
 @admin.register(CaseEvent)
 class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ["case", "seq", "action_name", "actor_name", "created_at", "from_label", "to_label"]

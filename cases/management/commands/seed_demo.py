@@ -45,7 +45,14 @@ DEMO_USERS = [
         "inspektur",
         "198506062010122007",
     ),
-    ("inspektur", "Ir. Bambang Wijaya, M.M.", [policy.INSPEKTUR, policy.PEGAWAI], "INSP", "kepala", "196812121993031008"),
+    (
+        "inspektur",
+        "Ir. Bambang Wijaya, M.M.",
+        [policy.INSPEKTUR, policy.PEGAWAI],
+        "INSP",
+        "kepala",
+        "196812121993031008",
+    ),
     ("admin", "Admin SIGAP", [policy.ADMIN], "SEKR", None, None),
 ]
 

@@ -1,0 +1,39 @@
+"""Pengaturan (the admin) lists where declarations stand and which campaigns exist, never what anyone declared."""
+
+import pytest
+from django.urls import reverse
+
+from benturan.models import Status
+from tests.benturan.conftest import DECLARATION
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_admin_reads_where_a_declaration_stands_but_not_what_it_says(
+    client, login_verified, admin_user, make_declaration
+):
+    declaration = make_declaration(Status.ANALYSING)
+    login_verified(admin_user)
+    listing = client.get(reverse("admin:benturan_declaration_changelist")).content.decode()
+    page = client.get(reverse("admin:benturan_declaration_change", args=[declaration.pk])).content.decode()
+    assert declaration.reference in listing and declaration.reference in page
+    for secret in (DECLARATION["interest"], DECLARATION["people_involved"], DECLARATION["subject"]):
+        assert secret not in listing and secret not in page
+
+
+def test_the_admin_changes_no_declaration(client, login_verified, admin_user, make_declaration):
+    declaration = make_declaration(Status.SUBMITTED)
+    login_verified(admin_user)
+    response = client.post(reverse("admin:benturan_declaration_change", args=[declaration.pk]), {"status": "closed"})
+    assert response.status_code == 403
+    declaration.refresh_from_db()
+    assert declaration.status == Status.SUBMITTED
+
+
+def test_statements_are_not_in_the_admin():
+    from django.contrib import admin
+
+    from benturan.models import DeclaredInterest, InterestStatement
+
+    assert not admin.site.is_registered(InterestStatement)
+    assert not admin.site.is_registered(DeclaredInterest)
