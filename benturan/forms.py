@@ -74,17 +74,44 @@ class DeclarationForm(forms.Form):
         show_limits(self)
 
 
+def employees():
+    """The people a form may name (a replacement official, a subordinate, an owner): active employees with a
+    profile — never django-guardian's AnonymousUser or another account that is nobody's employee record."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__isnull=False)
+        .select_related("profile")
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class EmployeeChoiceField(forms.ModelChoiceField):
+    """Names people as a letter would: full name, position and NIP, not a username."""
+
+    def label_from_instance(self, user):
+        profile = user.profile
+        label = user.get_full_name() or user.get_username()
+        if profile.position:
+            label += f" — {profile.position}"
+        if profile.nip:
+            label += f" (NIP {profile.nip})"
+        return label
+
+
 class ProactiveDeclarationForm(DeclarationForm):
-    employee = forms.ModelChoiceField(label=_("Bawahan"), queryset=get_user_model().objects.none())
+    employee = EmployeeChoiceField(label=_("Bawahan"), queryset=get_user_model().objects.none())
 
     def __init__(self, *args, supervisor, **kwargs):
         super().__init__(*args, proactive=True, **kwargs)
-        self.fields["employee"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, profile__supervisor=supervisor)
-            .order_by("first_name", "username")
-        )
+        self.fields["employee"].queryset = employees().filter(profile__supervisor=supervisor)
         self.order_fields(["employee"])
+        # The supervisor writes this one about a subordinate: the help texts speak of "the employee".
+        self.fields["interest"].help_text = _(
+            "Kepentingan pribadi bawahan yang Anda ketahui dan mengapa dapat memengaruhi keputusan atau kegiatan itu."
+        )
+        self.fields["people_involved"].help_text = _(
+            "Nama orang atau badan usaha yang terkait, dan hubungannya dengan bawahan."
+        )
 
 
 class DecisionForm(TransitionDataForm):
@@ -99,7 +126,7 @@ class DecisionForm(TransitionDataForm):
         required=False,
         help_text=_("Wajib bila ada benturan: siapa melakukan apa, dan kapan."),
     )
-    replacement = forms.ModelChoiceField(
+    replacement = EmployeeChoiceField(
         label=_("Pejabat atau anggota tim pengganti"),
         queryset=get_user_model().objects.none(),
         required=False,
@@ -109,12 +136,7 @@ class DecisionForm(TransitionDataForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, case=case, **kwargs)
-        self.fields["replacement"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .exclude(pk__in=policy.conflicted_ids(case))
-            .order_by("first_name", "username")
-        )
+        self.fields["replacement"].queryset = employees().exclude(pk__in=policy.conflicted_ids(case))
         self.fields["decided_on"].initial = workdays.today()
 
     def clean_decided_on(self):
@@ -359,14 +381,12 @@ class EvaluationForm(forms.Form):
 
 class RecommendationForm(forms.Form):
     text = text_field(_("Rekomendasi"), rows=2)
-    owner = forms.ModelChoiceField(label=_("Penanggung jawab"), queryset=get_user_model().objects.none())
+    owner = EmployeeChoiceField(label=_("Penanggung jawab"), queryset=get_user_model().objects.none())
     due_on = forms.DateField(label=_("Batas waktu"), widget=DATE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
-            get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-        )
+        self.fields["owner"].queryset = employees()
 
 
 RecommendationFormSet = forms.formset_factory(RecommendationForm, extra=EXTRA_ROWS, max_num=50, validate_max=True)

@@ -25,6 +25,9 @@ KIND = CaseKind(
     handler_group=policy.ATASAN,
     manual_assignment=False,
     supervisor_sees=True,
+    # Notes, reasons and messages are personal (why a supervisor steps aside, how a conflict is watched): kept
+    # encrypted (CaseText), never in the audit log's plain data that Pengaturan lists.
+    encrypted_texts=True,
     status_labels=tuple(Status.choices),
     final_states=FINAL_STATES,
     notify=lambda case, name: [case.reporter],

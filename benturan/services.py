@@ -88,12 +88,20 @@ def _route(declaration: Declaration, decider, actor, *, reason: str) -> None:
     policy.grant_handling(decider, declaration)
     Case.objects.filter(pk=declaration.pk).update(assignee=decider)
     declaration.assignee = decider
-    audit.record(declaration, "routed", actor, data={"decider": decider.pk, "reason": reason})
+    # `route` names the rule that chose the decider (supervisor, supervisor_involved, decider_stepped_aside,
+    # opened_by_supervisor); not a `reason`, which the timeline shows as free text.
+    audit.record(declaration, "routed", actor, data={"decider": decider.pk, "route": reason})
 
 
-def _exclude(declaration: Declaration, user, reason: str) -> None:
-    CaseExclusion.objects.get_or_create(case_id=declaration.pk, user=user, defaults={"reason": reason[:200]})
-    audit.record(declaration, "excluded", None, data={"user": user.pk, "reason": reason[:200]})
+def _exclude(declaration: Declaration, user, reason: str, actor=None) -> None:
+    """Keep `user` out of the declaration. The reason is the person's own account of their conflict: it goes into
+    the log encrypted (services.text_data), and the exclusion row keeps only that they are part of it."""
+    CaseExclusion.objects.get_or_create(
+        case_id=declaration.pk, user=user, defaults={"reason": _("Pihak dalam benturan kepentingan")}
+    )
+    audit.record(
+        declaration, "excluded", actor, data={"user": user.pk, **services.text_data(declaration, "reason", reason)}
+    )
 
 
 def _notify_decider(declaration: Declaration, decider) -> None:
@@ -235,7 +243,7 @@ def decider_step_aside(*, declaration: Declaration, actor, reason: str) -> Decla
                 )
             )
         _route(locked, decider, actor, reason="decider_stepped_aside")
-        _exclude(locked, actor, reason)
+        _exclude(locked, actor, reason, actor=actor)
         _notify_decider(locked, decider)
     return locked
 
@@ -245,6 +253,8 @@ def declaration_decide(case: Case, name: str, actor, *, replacement=None, outcom
     if outcome in NEEDS_REPLACEMENT:
         if replacement is None:
             raise CaseError(_("Sebutkan pejabat atau anggota tim pengganti."))
+        if not replacement.is_active or not hasattr(replacement, "profile"):
+            raise CaseError(_("Pengganti harus pegawai aktif yang terdaftar di SIGAP."))
         if replacement.pk in policy.conflicted_ids(case):
             raise CaseError(_("Pengganti tidak boleh pegawai yang menyatakan atau pihak yang terlibat."))
     return services.transition(
@@ -317,10 +327,13 @@ def evaluation_record(
     for row in recommendations:
         if not (row.get("text") or "").strip():
             raise CaseError(_("Setiap rekomendasi perlu isinya."))
-        if row.get("owner") is None or not row["owner"].is_active:
+        owner = row.get("owner")
+        if owner is None or not owner.is_active or not hasattr(owner, "profile"):
             raise CaseError(_("Penanggung jawab rekomendasi harus pegawai aktif."))
         if row.get("due_on") is None:
             raise CaseError(_("Setiap rekomendasi perlu batas waktu."))
+        if row["due_on"] < held_on:
+            raise CaseError(_("Batas waktu rekomendasi tidak boleh sebelum tanggal evaluasi."))
     with transaction.atomic():
         evaluation = Evaluation.objects.create(
             unit=unit,

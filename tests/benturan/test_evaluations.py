@@ -29,9 +29,9 @@ def evaluation(inspektur, unit, pegawai, atasan):
     return services.evaluation_record(
         actor=inspektur,
         unit=unit,
-        period_start=dt.date(today.year, 1, 1),
-        period_end=today,
-        held_on=today,
+        period_start=today - dt.timedelta(days=60),
+        period_end=today - dt.timedelta(days=10),
+        held_on=today - dt.timedelta(days=10),
         participants="Inspektur; Kepala Bagian Umum",
         findings="Peta risiko belum mencakup layanan umum.",
         recommendations=[
@@ -241,3 +241,39 @@ def test_others_may_not_update(client, evaluation, pegawai, atasan, rekan, outsi
     assert client.get(update_url(theirs)).status_code == 405
     response = client.post(reverse("benturan:recommendation_update", args=[uuid.uuid4()]), {})
     assert response.status_code == 404
+
+
+def test_a_recommendation_cannot_fall_due_before_the_evaluation(inspektur, unit, pegawai):
+    today = workdays.today()
+    with pytest.raises(CaseError):
+        services.evaluation_record(
+            actor=inspektur,
+            unit=unit,
+            period_start=today - dt.timedelta(days=30),
+            period_end=today,
+            held_on=today,
+            participants="Inspektur",
+            findings="Temuan.",
+            recommendations=[{"text": "Lakukan.", "owner": pegawai, "due_on": today - dt.timedelta(days=1)}],
+        )
+
+
+def test_nobody_without_an_employee_record_owns_a_recommendation(inspektur, unit):
+    from benturan.forms import RecommendationForm
+
+    from guardian.utils import get_anonymous_user
+
+    anonymous = get_anonymous_user()  # django-guardian's account: active, and nobody's employee record
+    assert anonymous not in RecommendationForm().fields["owner"].queryset
+    today = workdays.today()
+    with pytest.raises(CaseError):
+        services.evaluation_record(
+            actor=inspektur,
+            unit=unit,
+            period_start=today - dt.timedelta(days=30),
+            period_end=today,
+            held_on=today,
+            participants="Inspektur",
+            findings="Temuan.",
+            recommendations=[{"text": "Lakukan.", "owner": anonymous, "due_on": today}],
+        )

@@ -107,3 +107,39 @@ def test_another_supervisor_sees_nothing_of_it(make_declaration, make_user):
     declaration = make_declaration(Status.SUBMITTED)
     assert not policy.can_view(other, declaration)
     assert not policy.visible_cases(other).filter(pk=declaration.pk).exists()
+
+
+def test_the_replacement_is_a_real_employee_named_as_in_a_letter(make_declaration, kepala, rekan, atasan):
+    from guardian.utils import get_anonymous_user
+
+    from benturan.forms import DecisionForm
+
+    declaration = make_declaration(Status.ANALYSING)
+    choices = DecisionForm(case=declaration).fields["replacement"]
+    people = set(choices.queryset)
+    assert get_anonymous_user() not in people
+    assert rekan in people and declaration.reporter not in people
+    rekan.first_name, rekan.last_name = "Rina", "Rekan"
+    rekan.profile.position, rekan.profile.nip = "Analis Keuangan", "199001012015031001"
+    assert choices.label_from_instance(rekan) == "Rina Rekan — Analis Keuangan (NIP 199001012015031001)"
+    with pytest.raises(CaseError):
+        services.declaration_decide(
+            declaration,
+            "decide",
+            atasan,
+            outcome="moved",
+            replacement=get_anonymous_user(),
+            facts="f",
+            impact="i",
+            reasoning="r",
+            controls="c",
+            decided_on=declaration.submitted_at.date(),
+        )
+
+
+def test_a_step_aside_reason_is_kept_encrypted_out_of_the_plain_log(make_declaration, atasan):
+    declaration = make_declaration(Status.ANALYSING)
+    services.decider_step_aside(declaration=declaration, actor=atasan, reason="Saya kerabat direktur peserta.")
+    for event in CaseEvent.objects.filter(case=declaration):
+        assert "kerabat" not in str(event.data)
+    assert CaseExclusion.objects.get(case=declaration, user=atasan).reason == "Pihak dalam benturan kepentingan"
