@@ -259,9 +259,9 @@ def test_a_recommendation_cannot_fall_due_before_the_evaluation(inspektur, unit,
 
 
 def test_nobody_without_an_employee_record_owns_a_recommendation(inspektur, unit):
-    from benturan.forms import RecommendationForm
-
     from guardian.utils import get_anonymous_user
+
+    from benturan.forms import RecommendationForm
 
     anonymous = get_anonymous_user()  # django-guardian's account: active, and nobody's employee record
     assert anonymous not in RecommendationForm().fields["owner"].queryset
