@@ -2,7 +2,7 @@
 statements and their coverage, evaluations and statistics. Thin: resolve through the policy, validate a form,
 call one service, redirect."""
 
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from axes import helpers as axes_helpers
 from axes.handlers.proxy import AxesProxyHandler
@@ -117,6 +117,31 @@ def declaration_list(request):
     return render(request, "benturan/declaration_list.html", context)
 
 
+# A form sent twice (the Back button after sending, a double click) files once: each new form carries a
+# one-time token, and the session remembers the tokens already used and the page each one led to.
+SENT_SESSION_KEY = "benturan_sent_forms"
+SENT_REMEMBERED = 20
+
+
+def _form_token(request) -> str:
+    posted = request.POST.get("form_token", "")
+    return posted if len(posted) == 32 and posted.isalnum() else uuid4().hex
+
+
+def _sent_before(request) -> str | None:
+    """Where this form's first sending led, when it was sent before; else None."""
+    return request.session.get(SENT_SESSION_KEY, {}).get(request.POST.get("form_token", ""))
+
+
+def _remember_sent(request, url: str) -> None:
+    token = request.POST.get("form_token", "")
+    if not token:
+        return
+    sent = dict(request.session.get(SENT_SESSION_KEY, {}))
+    sent[token] = url
+    request.session[SENT_SESSION_KEY] = dict(list(sent.items())[-SENT_REMEMBERED:])
+
+
 def _declaration_form_page(request, declaration: Declaration | None = None):
     """The declaration form: "Simpan draf" keeps a draft; "Ajukan kepada atasan" keeps it and submits it.
     A refusal (no supervisor, no unit in the profile) is shown above the form with everything typed kept; the
@@ -126,6 +151,9 @@ def _declaration_form_page(request, declaration: Declaration | None = None):
         initial = {name: getattr(declaration, name) for name in services.DECLARATION_FIELDS}
         initial["supervisor_involved"] = declaration.supervisor_involved
     form = DeclarationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and declaration is None and (earlier := _sent_before(request)):
+        messages.info(request, _("Formulir ini sudah dikirim sebelumnya; deklarasi tidak dibuat dua kali."))
+        return redirect(earlier)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -140,6 +168,7 @@ def _declaration_form_page(request, declaration: Declaration | None = None):
                 messages.error(request, exc.message)
             else:
                 if declaration.status == Status.DRAFT:
+                    _remember_sent(request, reverse("benturan:declaration_edit", args=[declaration.reference]))
                     messages.success(
                         request,
                         _("Draf deklarasi tersimpan. Anda dapat melanjutkannya kapan saja."),
@@ -156,10 +185,19 @@ def _declaration_form_page(request, declaration: Declaration | None = None):
                         "name": declaration.assignee.get_full_name() or declaration.assignee.username,
                     },
                 )
+                _remember_sent(request, reverse("cases:detail", args=[declaration.reference]))
                 return redirect("cases:detail", reference=declaration.reference)
         else:
             messages.error(request, _("Periksa kembali isian yang ditandai. Semua yang sudah Anda ketik tetap ada."))
-    return render(request, "benturan/declaration_form.html", {"form": form, "declaration": declaration})
+    context = {"form": form, "declaration": declaration, "form_token": _form_token(request)}
+    return render(request, "benturan/declaration_form.html", context)
+
+
+def _submitted_draft(user, reference: str):
+    if not case_services.is_provisional_reference(reference):
+        return None
+    pk = Declaration.history.filter(reference=reference).values_list("case_id", flat=True).first()
+    return policy.visible_cases(user).filter(pk=pk).first() if pk else None
 
 
 @login_required
@@ -169,7 +207,16 @@ def declaration_create(request):
 
 @login_required
 def declaration_edit(request, reference):
-    declaration = policy.get_case_or_404(request.user, reference, Declaration.objects.all())
+    try:
+        declaration = policy.get_case_or_404(request.user, reference, Declaration.objects.all())
+    except Http404:
+        # A draft's provisional number (DRAF-…) gives way to the register number at submission; a bookmark or
+        # the Back button still leads to the declaration, if the user may see it.
+        submitted = _submitted_draft(request.user, reference)
+        if submitted is None:
+            raise
+        messages.info(request, _("Draf ini sudah diajukan sebagai %(ref)s.") % {"ref": submitted.reference})
+        return redirect("cases:detail", reference=submitted.reference)
     if not policy.is_reporter(request.user, declaration):
         raise PermissionDenied(_("Hanya pegawai yang menyatakan yang dapat mengubah drafnya."))
     if declaration.status != Status.DRAFT:
@@ -599,13 +646,25 @@ def statement_new(request):
         )
         return redirect("benturan:statement")
     bound = request.method == "POST"
+    if bound and (earlier := _sent_before(request)):
+        messages.info(request, _("Pernyataan ini sudah disampaikan sebelumnya; tidak disimpan dua kali."))
+        return redirect(earlier)
     adding_rows = bound and "tambah_baris" in request.POST
     data = request.POST.copy() if bound else None
+    current = selectors.current_statement(request.user)
     if adding_rows:
         total = int(data.get("kepentingan-TOTAL_FORMS") or 0)
         data["kepentingan-TOTAL_FORMS"] = str(min(total + INTEREST_ROWS, InterestFormSet.max_num))
-    form = StatementForm(data)
-    formset = InterestFormSet(data, prefix="kepentingan")
+    initial, rows = None, None
+    if not bound and current is not None:
+        # A correction starts from what is in force, not from an empty form.
+        initial = {"has_interests": "1" if current.has_interests else "0"}
+        rows = [
+            {"category": item.category, "party": item.party, "description": item.description}
+            for item in current.interests.all()
+        ]
+    form = StatementForm(data, initial=initial)
+    formset = InterestFormSet(data, prefix="kepentingan", initial=rows)
     confirm = ConfirmStatementForm(None if adding_rows else data)
     if bound and not adding_rows:
         valid = all([form.is_valid(), formset.is_valid(), confirm.is_valid()])
@@ -613,6 +672,17 @@ def statement_new(request):
         if valid and form.cleaned_data["has_interests"] and not interests:
             formset._non_form_errors = formset.error_class(
                 [_("Isi paling sedikit satu kepentingan, atau pilih pernyataan tidak memiliki kepentingan.")]
+            )
+            valid = False
+        if valid and not form.cleaned_data["has_interests"] and interests:
+            # Filled rows under "no interest" are a contradiction, not something to drop silently.
+            formset._non_form_errors = formset.error_class(
+                [
+                    _(
+                        "Anda memilih tidak memiliki kepentingan tetapi mengisi daftar kepentingan. Kosongkan "
+                        "barisnya, atau pilih “Saya memiliki kepentingan pribadi berikut”."
+                    )
+                ]
             )
             valid = False
         if valid:
@@ -633,6 +703,7 @@ def statement_new(request):
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("Pernyataan Anda tersimpan. Terima kasih."))
+                _remember_sent(request, reverse("benturan:statement_detail", args=[filed.uuid]))
                 return redirect("benturan:statement_detail", uuid=filed.uuid)
         else:
             messages.error(request, _("Periksa kembali isian yang ditandai. Semua yang sudah Anda ketik tetap ada."))
@@ -647,7 +718,8 @@ def statement_new(request):
         "confirm": confirm,
         "campaign": campaign,
         "is_change": is_change,
-        "current": selectors.current_statement(request.user),
+        "current": current,
+        "form_token": _form_token(request),
     }
     return render(request, "benturan/statement_form.html", context)
 
