@@ -605,8 +605,9 @@ def _locked_message(request) -> str:
 
 
 def _statement_campaign(request):
-    """The campaign a statement is filed in: the one asked for (?kampanye=), else the open campaign that
-    includes the employee, else none (a change of circumstances may be filed any time)."""
+    """The campaign a statement is filed in: the one asked for (?kampanye=), else the open campaign of the
+    statement in force, else the open campaign that closes first, else none (a change of circumstances may be
+    filed any time)."""
     wanted = request.POST.get("kampanye") or request.GET.get("kampanye") or ""
     if wanted:
         try:
@@ -614,7 +615,10 @@ def _statement_campaign(request):
         except (ValueError, StatementCampaign.DoesNotExist):
             raise Http404 from None
     found = selectors.open_campaigns_for(request.user, workdays.today())
-    return found[0] if found else None
+    # A change of circumstances belongs with the statement it changes, while that campaign is still open.
+    current = selectors.current_statement(request.user)
+    same = [campaign for campaign in found if current is not None and campaign.pk == current.campaign_id]
+    return (same or found or [None])[0]
 
 
 @login_required

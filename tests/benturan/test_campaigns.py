@@ -68,13 +68,50 @@ def test_the_service_refuses_a_non_inspector(pegawai, unit):
 def test_closing_before_opening_is_refused_and_the_input_kept(client, inspektur, unit):
     client.force_login(inspektur)
     today = workdays.today()
-    data = campaign_fields(unit, closes_on=(today - dt.timedelta(days=1)).isoformat(), title="Kampanye salah tanggal")
+    data = campaign_fields(
+        unit,
+        opens_on=(today + dt.timedelta(days=10)).isoformat(),
+        closes_on=(today + dt.timedelta(days=5)).isoformat(),
+        title="Kampanye salah tanggal",
+    )
     response = client.post(reverse("benturan:campaign_new"), data)
     page = response.content.decode()
     assert response.status_code == 200
     assert "Tanggal tutup tidak boleh sebelum tanggal buka." in page
     assert 'value="Kampanye salah tanggal"' in page
     assert not StatementCampaign.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"closes_on": "2020-01-31", "opens_on": "2020-01-01", "year": "2020"}, "Tanggal tutup sudah lewat"),
+        ({"year": "2031"}, "Tahun kampanye harus tahun tanggal buka atau tanggal tutupnya."),
+        ({"population": "positions", "positions": "Jabatan Fiktif"}, "Tidak ada pegawai aktif di unit ini dengan"),
+    ],
+)
+def test_what_an_inspector_mistypes_is_refused(client, inspektur, unit, changes, message):
+    client.force_login(inspektur)
+    response = client.post(reverse("benturan:campaign_new"), campaign_fields(unit, **changes))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not StatementCampaign.objects.exists()
+
+
+def test_the_same_campaign_twice_is_refused(client, inspektur, unit):
+    client.force_login(inspektur)
+    assert client.post(reverse("benturan:campaign_new"), campaign_fields(unit)).status_code == 302
+    response = client.post(reverse("benturan:campaign_new"), campaign_fields(unit))
+    assert "sudah ada untuk unit dan tahun yang sama" in response.content.decode()
+    assert StatementCampaign.objects.count() == 1
+
+
+def test_a_listed_position_someone_holds_is_accepted(client, inspektur, unit, pegawai):
+    pegawai.profile.position = "Analis Pengadaan Barang/Jasa"
+    pegawai.profile.save()
+    client.force_login(inspektur)
+    data = campaign_fields(unit, population="positions", positions="  analis pengadaan barang/jasa ")
+    assert client.post(reverse("benturan:campaign_new"), data).status_code == 302
 
 
 def test_listed_positions_need_a_position(client, inspektur, unit):
