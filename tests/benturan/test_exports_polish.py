@@ -1,13 +1,10 @@
 """Exports of benturan kepentingan an outside tester found wanting: spreadsheet figures Excel can compute with
 (numbers, not texts), and a short decision letter that fits one A4 page with its signature."""
 
-import io
 import shutil
 import subprocess
 
-import openpyxl
 import pytest
-from django.urls import reverse
 
 from benturan import exports
 from benturan.models import Status
