@@ -116,18 +116,9 @@ def statistics_xlsx(stats: dict) -> bytes:
     percent = _percent_format(book)
     for section, indicator, value, of, note in stats["rows"]:
         fraction = value / of if value is not None and of else None
-        sheet.write([section, indicator, value, of, None, _text_note(note, of)])
+        sheet.write([section, indicator, value, of, None, note])
         _write_percent(sheet, 4, fraction, percent)
     return book.close()
-
-
-def _text_note(note: str, of) -> str:
-    """The row's note without the percentage the statistics rows carry as text ("50.0%", or "–" for no share):
-    that figure has its own number column now."""
-    text = str(note or "")
-    if of is not None and (text == "–" or (text.endswith("%") and text[:-1].replace(".", "", 1).isdigit())):
-        return ""
-    return text
 
 
 # --- Risk map

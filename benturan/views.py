@@ -1060,10 +1060,6 @@ def _statistics(user, data: dict, allowed) -> dict:
     return stats
 
 
-def _percent_note(ratio) -> str:
-    return "–" if ratio.percent is None else f"{ratio.percent}%"
-
-
 def _statistics_rows(stats: dict) -> list[list]:
     """The figures as rows (section, indicator, count, out of, note), for the export."""
     declarations, evaluations, statements = stats["declarations"], stats["evaluations"], stats["statements"]
@@ -1075,7 +1071,7 @@ def _statistics_rows(stats: dict) -> list[list]:
             _("Diputuskan dalam 7 hari kerja"),
             declarations["in_time"],
             declarations["decided"],
-            _percent_note(declarations["in_time_ratio"]),
+            "",
         ],
         [section, _("Diputuskan terlambat"), declarations["late"], declarations["decided"], ""],
         [section, _("Belum diputuskan"), declarations["undecided"], None, ""],
@@ -1097,7 +1093,7 @@ def _statistics_rows(stats: dict) -> list[list]:
             _("Pegawai yang sudah menyampaikan pernyataan"),
             statements["filed"],
             statements["population"],
-            _percent_note(statements["coverage"]),
+            "",
         ],
         [_("Evaluasi"), _("Evaluasi dilaksanakan"), evaluations["held"], None, ""],
         [
@@ -1105,7 +1101,7 @@ def _statistics_rows(stats: dict) -> list[list]:
             _("Rekomendasi selesai ditindaklanjuti"),
             evaluations["follow_up"].numerator,
             evaluations["follow_up"].denominator,
-            _percent_note(evaluations["follow_up"]),
+            "",
         ],
     ]
     risk_map = stats["map"]

@@ -82,10 +82,10 @@ def test_the_statistics_xlsx_has_shares_in_their_own_number_column(client, inspe
         "scope_label": "Semua unit",
         "rows": [
             ["Deklarasi", "Deklarasi diterima", 4, None, ""],
-            ["Deklarasi", "Diputuskan dalam 7 hari kerja", 2, 3, "66.7%"],
+            ["Deklarasi", "Diputuskan dalam 7 hari kerja", 2, 3, ""],
             ["Deklarasi", "Diputuskan terlambat", 1, 3, ""],
             ["Deklarasi", "Median hari kalender sampai keputusan", None, None, "5"],
-            ["Pernyataan", "Pegawai yang sudah menyampaikan pernyataan", 0, 0, "–"],
+            ["Pernyataan", "Pegawai yang sudah menyampaikan pernyataan", 0, 0, ""],
             ["Peta risiko", "Tugas/fungsi utama yang dipetakan", 3, 4, "Sebagian"],
         ],
     }
@@ -97,12 +97,12 @@ def test_the_statistics_xlsx_has_shares_in_their_own_number_column(client, inspe
     found = {row[1].value: row for row in rows[header_index + 1 :]}
     in_time = found["Diputuskan dalam 7 hari kerja"]
     assert in_time[4].data_type == "n" and in_time[4].value == pytest.approx(2 / 3)
-    assert in_time[4].number_format == "0.0%" and in_time[5].value is None  # no "66.7%" text left
+    assert in_time[4].number_format == "0.0%" and in_time[5].value is None
     assert found["Diputuskan terlambat"][4].value == pytest.approx(1 / 3)
     assert found["Deklarasi diterima"][4].value is None  # no "out of": no share
     assert found["Median hari kalender sampai keputusan"][5].value == "5"  # a text note stays
     no_one = found["Pegawai yang sudah menyampaikan pernyataan"]
-    assert no_one[4].value is None and no_one[5].value is None  # 0 of 0: no share, no "–" text
+    assert no_one[4].value is None and no_one[5].value is None  # 0 of 0: no share
     mapped = found["Tugas/fungsi utama yang dipetakan"]
     assert mapped[4].value == pytest.approx(0.75) and mapped[5].value == "Sebagian"
     assert not any(cell.data_type == "s" and str(cell.value).endswith("%") for row in rows for cell in row)
