@@ -177,7 +177,7 @@ def _declaration_form_page(request, declaration: Declaration | None = None):
                 messages.success(
                     request,
                     _(
-                        "Deklarasi %(ref)s diajukan kepada %(name)s. Keputusan atau kegiatan terkait dibekukan "
+                        "Deklarasi %(ref)s diajukan kepada %(name)s; keputusan atau kegiatan terkait dibekukan "
                         "sampai atasan memutuskan."
                     )
                     % {

@@ -259,6 +259,9 @@ class CaseEventAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     list_select_related = ["case", "actor"]
     search_fields = ["case__reference"]
+    # The event as the list shows it, in words; `data` holds ids and pointers to encrypted texts, never content.
+    fields = ["case", "seq", "action_name", "actor_name", "created_at", "from_label", "to_label", "hash"]
+    readonly_fields = fields
 
     @admin.display(description=_("tindakan"), ordering="action")
     def action_name(self, event):

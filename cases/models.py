@@ -263,8 +263,8 @@ class CaseEvent(models.Model):
     to_status = models.CharField(max_length=40, blank=True)
     # Never identity or report content: this log is read by auditors who may not see either.
     data = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(_("hash sebelumnya"), max_length=64, blank=True)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
         ordering = ["case_id", "seq"]

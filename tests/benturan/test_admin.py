@@ -37,3 +37,18 @@ def test_statements_are_not_in_the_admin():
 
     assert not admin.site.is_registered(InterestStatement)
     assert not admin.site.is_registered(DeclaredInterest)
+
+
+def test_the_admin_reads_a_declarations_log_in_words_without_its_texts(
+    client, login_verified, admin_user, make_declaration, atasan
+):
+    from benturan import services
+    from cases.models import CaseEvent
+
+    declaration = make_declaration(Status.ANALYSING)
+    services.decider_step_aside(declaration=declaration, actor=atasan, reason="Saya kerabat direktur peserta.")
+    login_verified(admin_user)
+    for event in CaseEvent.objects.filter(case=declaration):
+        page = client.get(reverse("admin:cases_caseevent_change", args=[event.pk])).content.decode()
+        assert page.count("kerabat") == 0
+        assert "Prev hash" not in page and "From status" not in page
