@@ -49,8 +49,9 @@ KIND = CaseKind(
             # A declaration the supervisor opens is received when it is created; an employee's, when submitted.
             start_on=("submit", "create"),
             applies=lambda case: case.status != Status.DRAFT,
+            # Met on the day the decision is recorded, not on the date typed for the letter: the supervisor is
+            # the one measured, so the measure is not theirs to move (decision 0014).
             stop_on=("decide",),
-            stop_from="decided_on",
         ),
     ),
 )

@@ -79,18 +79,27 @@ def _no_decider_message(employee) -> str:
     )
 
 
-def _route(declaration: Declaration, decider, actor, *, reason: str) -> None:
+def _hand_to(declaration: Declaration, decider) -> None:
     """Give the declaration to `decider` (inside the caller's transaction): the handling permission moves to
-    them and the log says why."""
+    them. Done before the step that submits it, so the step's notice reaches the decider and the case is never,
+    even for a moment, without anyone able to handle it."""
     previous = declaration.assignee
     if previous is not None and previous.pk != decider.pk:
         policy.revoke_handling(previous, declaration)
     policy.grant_handling(decider, declaration)
     Case.objects.filter(pk=declaration.pk).update(assignee=decider)
     declaration.assignee = decider
+
+
+def _record_route(declaration: Declaration, decider, actor, *, route: str) -> None:
     # `route` names the rule that chose the decider (supervisor, supervisor_involved, decider_stepped_aside,
     # opened_by_supervisor); not a `reason`, which the timeline shows as free text.
-    audit.record(declaration, "routed", actor, data={"decider": decider.pk, "route": reason})
+    audit.record(declaration, "routed", actor, data={"decider": decider.pk, "route": route})
+
+
+def _route(declaration: Declaration, decider, actor, *, reason: str) -> None:
+    _hand_to(declaration, decider)
+    _record_route(declaration, decider, actor, route=reason)
 
 
 def _exclude(declaration: Declaration, user, reason: str, actor=None) -> None:
@@ -99,9 +108,9 @@ def _exclude(declaration: Declaration, user, reason: str, actor=None) -> None:
     CaseExclusion.objects.get_or_create(
         case_id=declaration.pk, user=user, defaults={"reason": _("Pihak dalam benturan kepentingan")}
     )
-    audit.record(
-        declaration, "excluded", actor, data={"user": user.pk, **services.text_data(declaration, "reason", reason)}
-    )
+    # Who is excluded stays in the exclusion row: the plain log never names a person as party to a conflict
+    # (as WBS records only how many were excluded).
+    audit.record(declaration, "excluded", actor, data={"count": 1, **services.text_data(declaration, "reason", reason)})
 
 
 def _notify_decider(declaration: Declaration, decider) -> None:
@@ -172,11 +181,13 @@ def declaration_submit(case: Case, name: str, actor, **options) -> Case:
         decider = decider_for(declaration.reporter, skip=skip)
         if decider is None:
             raise CaseError(_no_decider_message(declaration.reporter))
-        submitted = services.transition(declaration, name, actor, **options)
         if skip:
-            _exclude(submitted, supervisor, _("Atasan langsung terlibat dalam benturan kepentingan"))
-        _route(submitted, decider, actor, reason="supervisor_involved" if skip else "supervisor")
-        _notify_decider(submitted, decider)
+            _exclude(declaration, supervisor, _("Atasan langsung terlibat dalam benturan kepentingan"))
+        # The decider first: the submission's own notice then goes to them (not an alarm that nobody can
+        # handle it), with the reporter's, and the log reads routed → submitted in one transaction.
+        _hand_to(declaration, decider)
+        submitted = services.transition(declaration, name, actor, **options)
+        _record_route(submitted, decider, actor, route="supervisor_involved" if skip else "supervisor")
     return submitted
 
 
@@ -248,8 +259,22 @@ def decider_step_aside(*, declaration: Declaration, actor, reason: str) -> Decla
     return locked
 
 
-def declaration_decide(case: Case, name: str, actor, *, replacement=None, outcome: str, **options) -> Case:
-    """The supervisor decides (the case page's "Tetapkan keputusan"); the decision records who decided."""
+def declaration_decide(
+    case: Case, name: str, actor, *, replacement=None, outcome: str, decided_on, controls: str = "", **options
+) -> Case:
+    """The supervisor decides (the case page's "Tetapkan keputusan"); the decision records who decided.
+
+    The decision's date is the one on the letter, and it may be a day or two before it is recorded; it cannot
+    be before the declaration came in or after today. Whether the 7 HK were kept is measured on the day the
+    decision is recorded (the clock stops then), so the person measured cannot move it with the date they type."""
+    today = workdays.today()
+    received = timezone.localdate(case.submitted_at) if case.submitted_at else today
+    if decided_on > today:
+        raise CaseError(_("Tanggal keputusan tidak boleh di masa depan."))
+    if decided_on < received:
+        raise CaseError(_("Tanggal keputusan tidak boleh sebelum deklarasi diajukan."))
+    if outcome != Outcome.NO_CONFLICT and not controls.strip():
+        raise CaseError(_("Tuliskan langkah pengendalian untuk keputusan ini."))
     if outcome in NEEDS_REPLACEMENT:
         if replacement is None:
             raise CaseError(_("Sebutkan pejabat atau anggota tim pengganti."))
@@ -263,6 +288,8 @@ def declaration_decide(case: Case, name: str, actor, *, replacement=None, outcom
         actor,
         outcome=outcome,
         replacement=replacement if outcome in NEEDS_REPLACEMENT else None,
+        decided_on=decided_on,
+        controls=controls,
         decided_by=actor,
         **options,
     )

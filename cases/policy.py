@@ -101,16 +101,19 @@ def visible_cases(user, queryset: QuerySet | None = None) -> QuerySet:
         allowed = Q(reporter=user) | submitted
     else:
         kinds = handled_kinds(user)
+        # Kinds routed to one person (CaseKind.manual_assignment off: benturan's decider) open nothing to their
+        # handler group as a group, coordinator or not: only the assignment does.
+        shared = [code for code in kinds if registry.get(code).manual_assignment]
         if kinds:
             allowed = Q(reporter=user) | (_assigned(user) & submitted)
         else:
             # Most users (pegawai, atasan) see a handful of cases: one indexed UNION instead of an OR that
             # keeps PostgreSQL from using the reporter index (benchmarks/: 490 ms -> a few ms at 200k cases).
             allowed = Q(pk__in=_own_case_ids(user))
-        if kinds and is_coordinator(user):
-            allowed |= Q(kind__in=kinds) & submitted
-        elif kinds:
-            allowed |= Q(kind__in=kinds, confidentiality=Confidentiality.BIASA) & submitted
+        if shared and is_coordinator(user):
+            allowed |= Q(kind__in=shared) & submitted
+        elif shared:
+            allowed |= Q(kind__in=shared, confidentiality=Confidentiality.BIASA) & submitted
         supervised = [kind.code for kind in registry.all_kinds() if kind.supervisor_sees]
         if supervised:
             allowed |= Q(kind__in=supervised, reporter__profile__supervisor=user) & submitted
@@ -202,7 +205,7 @@ def can_handle(user, case: Case) -> bool:
         return False
     if is_assigned(user, case):
         return True
-    if case.kind_def.handler_group not in roles(user):
+    if case.kind_def.handler_group not in roles(user) or not case.kind_def.manual_assignment:
         return False
     return case.confidentiality == Confidentiality.BIASA or is_coordinator(user)
 

@@ -82,9 +82,10 @@ class CaseKind:
     final_states: frozenset[str] = frozenset()
     # The reporter's supervisor (atasan) sees the case too, e.g. a conflict-of-interest declaration.
     supervisor_sees: bool = False
-    # Whether the handler group assigns cases by hand (the case page's assignment form). A kind that routes each
-    # case to one person by a rule of its own (benturan: the declarant's supervisor) says False, so no handler
-    # can pass a case to someone the rule did not choose.
+    # Whether the handler group shares the kind's cases and assigns them by hand (the case page's assignment
+    # form). A kind that routes each case to one person by a rule of its own (benturan: the declarant's
+    # supervisor) says False: no handler can pass a case to someone the rule did not choose, and being in the
+    # handler group — or its coordinator — opens no case; only the routing (an assignment) does.
     manual_assignment: bool = True
     # Admins manage users and settings but must not read this kind's content (WBS).
     restricted_content: bool = False

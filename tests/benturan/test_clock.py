@@ -17,7 +17,7 @@ import pytest
 import time_machine
 
 from benturan import services
-from benturan.models import Status
+from benturan.models import Declaration, Status
 from cases import deadlines, policy, workdays
 from cases import services as case_services
 from cases.models import OutboxMessage
@@ -92,15 +92,26 @@ def test_a_decision_the_next_working_day_is_late(make_declaration, atasan, recei
     assert services.decided_in_time(decided) is False
 
 
-def test_the_decision_date_entered_is_what_meets_the_clock(make_declaration, atasan):
-    """A decision taken on the last day and recorded two days later is in time (the clock stops on the date of
-    the decision, not on the day of data entry)."""
+def test_a_backdated_decision_does_not_meet_the_clock(make_declaration, atasan):
+    """The supervisor is the one measured: a decision recorded after the deadline is late whatever date is typed
+    for the letter (it keeps that date, but the clock stops on the day the decision is recorded)."""
     with at(LEBARAN_RECEIVED):
         declaration = make_declaration(Status.SUBMITTED)
     with at(D(2027, 3, 24)):
         decided = decide(declaration, atasan, LEBARAN_DUE)
-    assert decision_clock(decided).met_on == LEBARAN_DUE
-    assert services.decided_in_time(decided) is True
+    assert decided.decided_on == LEBARAN_DUE
+    assert decision_clock(decided).met_on == D(2027, 3, 24)
+    assert services.decided_in_time(decided) is False
+
+
+def test_a_decision_dated_before_the_declaration_is_refused(make_declaration, atasan):
+    from cases.services import CaseError
+
+    with at(LEBARAN_RECEIVED):
+        declaration = make_declaration(Status.SUBMITTED)
+        with pytest.raises(CaseError):
+            decide(declaration, atasan, LEBARAN_RECEIVED - dt.timedelta(days=1))
+    assert Declaration.objects.get(pk=declaration.pk).status == Status.ANALYSING  # analysed, not decided
 
 
 def test_a_proactive_declaration_counts_from_its_opening(atasan, pegawai):

@@ -143,3 +143,38 @@ def test_a_step_aside_reason_is_kept_encrypted_out_of_the_plain_log(make_declara
     for event in CaseEvent.objects.filter(case=declaration):
         assert "kerabat" not in str(event.data)
     assert CaseExclusion.objects.get(case=declaration, user=atasan).reason == "Pihak dalam benturan kepentingan"
+
+
+def test_a_coordinator_in_the_atasan_group_opens_no_one_elses_declaration(make_declaration, make_user):
+    """The coordinator permission (e.g. of a UPG or WBS coordinator who is also a supervisor) is not a key to
+    declarations: a declaration is opened only by being routed to it."""
+    from django.contrib.auth.models import Permission
+
+    from cases import services as case_services
+
+    boss = make_user("koordinator", policy.ATASAN, policy.PETUGAS_UPG)
+    boss.user_permissions.add(Permission.objects.get(codename="coordinate_confidential"))
+    declaration = make_declaration(Status.ANALYSING)
+    assert not policy.can_view(boss, declaration)
+    assert not policy.can_handle(boss, declaration)
+    assert not policy.visible_cases(boss).filter(pk=declaration.pk).exists()
+    with pytest.raises(NotAllowed):
+        case_services.transition(declaration, "decide", boss)
+
+
+def test_submitting_tells_the_decider_and_raises_no_alarm(make_declaration, atasan, inspektur):
+    from cases.models import OutboxMessage
+
+    declaration = make_declaration(Status.SUBMITTED)
+    assert not OutboxMessage.objects.filter(dedupe_key__startswith="no_handler:").exists()
+    assert OutboxMessage.objects.filter(recipient=atasan, case_id=declaration.pk).exists()
+    assert not OutboxMessage.objects.filter(recipient=inspektur).exists()
+
+
+def test_the_plain_log_never_names_the_conflicted_supervisor(make_declaration, atasan):
+    declaration = make_declaration(Status.SUBMITTED, supervisor_involved=True)
+    excluded = CaseEvent.objects.get(case=declaration, action="excluded")
+    assert excluded.data.get("count") == 1 and "user" not in excluded.data
+    assert atasan.pk not in [
+        value for event in CaseEvent.objects.filter(case=declaration) for value in event.data.values()
+    ]
