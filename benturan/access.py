@@ -12,7 +12,7 @@ The declaration is a case and answers to cases.policy like every kind. The regis
 from django.db.models import Q, QuerySet
 
 from cases import policy
-from cases.models import Unit
+from cases.models import EmployeeProfile, Unit
 
 
 def head_of(unit: Unit):
@@ -64,29 +64,40 @@ def may_open_campaign(user) -> bool:
 
 
 def may_see_coverage(user, campaign) -> bool:
-    return (
-        is_inspector(user)
-        or campaign.created_by_id == getattr(user, "pk", None)
-        or bool(headed_unit_ids(user) & set(campaign.unit.descendant_ids()))
-    )
+    """The inspectorate (a campaign's owner is an inspector; one who leaves the role loses it), and the heads of
+    the campaign's units."""
+    return is_inspector(user) or bool(headed_unit_ids(user) & set(campaign.unit.descendant_ids()))
 
 
 def coverage_unit_ids(user, campaign) -> set[int] | None:
-    """The units of the campaign whose figures `user` may read: all of them (None) for the inspectorate and
-    the campaign's owner, the units they head for a unit head."""
-    if is_inspector(user) or campaign.created_by_id == getattr(user, "pk", None):
+    """The units of the campaign whose figures `user` may read: all of them (None) for the inspectorate, the
+    units they head for a unit head."""
+    if is_inspector(user):
         return None
     return headed_unit_ids(user) & set(campaign.unit.descendant_ids())
 
 
+def may_see_who_declared(user) -> bool:
+    """Who declared an interest, by name: the inspectorate only. A unit head reads how many did, and who has
+    not filed yet (to remind them), not whose register holds an interest."""
+    return is_inspector(user)
+
+
+def has_subordinates(user) -> bool:
+    """A supervisor: someone an active employee's profile names as their atasan."""
+    return EmployeeProfile.objects.filter(supervisor=user, user__is_active=True).exists()
+
+
 def readable_statements(user, queryset: QuerySet) -> QuerySet:
-    """Statements `user` may read: their own, their subordinates' (as the supervisor in the profile), and all
-    for the inspectorate."""
+    """Statements `user` may read: their own; all for the inspectorate; and, for the supervisor in the profile,
+    a subordinate's statement in force that was flagged to them (an interest touching the position's risks) —
+    not every statement a subordinate ever filed, which is personal data the supervisor has no need of."""
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     if is_inspector(user):
         return queryset
-    return queryset.filter(Q(employee=user) | Q(employee__profile__supervisor=user))
+    flagged_to_me = Q(employee__profile__supervisor=user, flagged=True, superseded_by__isnull=True)
+    return queryset.filter(Q(employee=user) | flagged_to_me)
 
 
 def may_record_evaluation(user, unit: Unit | None = None) -> bool:

@@ -219,20 +219,24 @@ def _coverage_columns() -> list[Column]:
     ]
 
 
-def _people_columns() -> list[Column]:
+def _people_columns(*, who_declared: bool) -> list[Column]:
     yes, no = _("ya"), _("tidak")
-    return [
+    columns = [
         Column(_("Kode unit"), name="unit_code", value=lambda p: p.profile.unit.code if p.profile.unit else ""),
         Column(_("Nama"), name="name", value=lambda p: p.get_full_name() or p.get_username()),
         Column(_("NIP"), name="nip", value=lambda p: p.profile.nip or ""),
         Column(_("Jabatan"), name="position", value=lambda p: p.profile.position),
         Column(_("Sudah mengisi"), name="filed", value=lambda p: yes if p.has_filed else no),
-        Column(_("Menyatakan kepentingan"), name="declared", value=lambda p: yes if p.declared_interest else no),
         Column(_("Disampaikan"), DATETIME, name="filed_at", value=lambda p: p.filed_at),
     ]
+    if who_declared:  # the inspectorate only (benturan.access.may_see_who_declared)
+        columns.insert(
+            5, Column(_("Menyatakan kepentingan"), name="declared", value=lambda p: yes if p.declared_interest else no)
+        )
+    return columns
 
 
-def campaign_coverage_xlsx(campaign: StatementCampaign, unit_ids: set[int] | None) -> bytes:
+def campaign_coverage_xlsx(campaign: StatementCampaign, unit_ids: set[int] | None, *, who_declared: bool) -> bytes:
     """A campaign's coverage: one sheet per unit figures, one of the people (who filed, who declared an
     interest — never what they declared). `unit_ids` limits both to what the reader may see."""
     book = XlsxBook()
@@ -263,7 +267,7 @@ def campaign_coverage_xlsx(campaign: StatementCampaign, unit_ids: set[int] | Non
         _percent_format(book, bold=True),
         sums[filed] / sums[population] if sums[population] else 0,
     )
-    people = _sheet(book, _("Pegawai"), _people_columns(), title)
+    people = _sheet(book, _("Pegawai"), _people_columns(who_declared=who_declared), title)
     for person in selectors.campaign_people(campaign, unit_ids, "semua").iterator(chunk_size=1000):
         people.write_item(person)
     return book.close()

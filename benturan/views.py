@@ -55,7 +55,7 @@ from benturan.models import (
 from cases import policy, workdays
 from cases import services as case_services
 from cases.exports import recap_filename
-from cases.models import DeadlineClock, EmployeeProfile, Unit
+from cases.models import DeadlineClock, Unit
 from cases.services import CaseError
 
 
@@ -73,7 +73,7 @@ def home(request):
     )
     context = {
         "campaigns": selectors.open_campaigns_for(user, today),
-        "is_supervisor": _has_subordinates(user),
+        "is_supervisor": access.has_subordinates(user),
         "waiting": list(waiting),
         "today": today,
         "is_inspector": access.is_inspector(user),
@@ -112,7 +112,7 @@ def declaration_list(request):
         "own": _with_decision_clock(own),
         "to_decide": _with_decision_clock(to_decide),
         "today": workdays.today(),
-        "may_open": _has_subordinates(request.user),
+        "may_open": access.has_subordinates(request.user),
     }
     return render(request, "benturan/declaration_list.html", context)
 
@@ -242,14 +242,10 @@ def declaration_delete(request, reference):
     return redirect("benturan:declarations")
 
 
-def _has_subordinates(user) -> bool:
-    return EmployeeProfile.objects.filter(supervisor=user, user__is_active=True).exists()
-
-
 @login_required
 def declaration_open(request):
     """A supervisor opens a declaration about a subordinate (DESIGN §5); only someone with subordinates."""
-    if not _has_subordinates(request.user):
+    if not access.has_subordinates(request.user):
         raise PermissionDenied(_("Hanya atasan yang memiliki bawahan yang dapat membuka deklarasi."))
     form = ProactiveDeclarationForm(request.POST or None, supervisor=request.user)
     if request.method == "POST":
@@ -811,8 +807,10 @@ def campaign_detail(request, uuid):
     campaign = _campaign_or_404(request, uuid)
     unit_ids = access.coverage_unit_ids(request.user, campaign)
     rows = selectors.campaign_coverage(campaign, unit_ids)
+    who_declared = access.may_see_who_declared(request.user)
+    filters = [(value, label) for value, label in STATUS_FILTERS if who_declared or value != "kepentingan"]
     status = request.GET.get("status") or "belum"
-    if status not in dict(STATUS_FILTERS):
+    if status not in dict(filters):
         status = "belum"
     shown_units = unit_ids
     unit_filter = None
@@ -828,7 +826,8 @@ def campaign_detail(request, uuid):
         "totals": selectors.coverage_totals(rows),
         "page": people.get_page(request.GET.get("page")),
         "status": status,
-        "status_filters": STATUS_FILTERS,
+        "status_filters": filters,
+        "who_declared": who_declared,
         "unit_filter": unit_filter,
         "today": workdays.today(),
     }
@@ -839,7 +838,7 @@ def campaign_detail(request, uuid):
 def campaign_xlsx(request, uuid):
     campaign = _campaign_or_404(request, uuid)
     unit_ids = access.coverage_unit_ids(request.user, campaign)
-    data = exports.campaign_coverage_xlsx(campaign, unit_ids)
+    data = exports.campaign_coverage_xlsx(campaign, unit_ids, who_declared=access.may_see_who_declared(request.user))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = (
         f'attachment; filename="cakupan-pernyataan-{campaign.year}-{slugify(campaign.unit.code)}.xlsx"'

@@ -377,3 +377,26 @@ def test_the_xlsx_of_a_unit_head_holds_their_units_only(client, tree, make_user)
     assert codes == {"ITJ-B", "Jumlah"}  # its row and the totals row
     assert {row[0].value for row in people.iter_rows(min_row=6)} == {"ITJ-B"}
     assert InterestStatement.objects.exists()
+
+
+def test_a_unit_head_counts_interests_but_does_not_learn_whose(client, tree, make_user, inspektur):
+    """How many declared an interest is the unit's figure; who did is the inspectorate's to know."""
+    campaign = tree["everyone"]
+    bagian_a = tree["units"][1]
+    head = make_user("kepala_c", policy.PEGAWAI)
+    bagian_a.head = head
+    bagian_a.save()
+    client.force_login(head)
+    page = client.get(reverse("benturan:campaign_detail", args=[campaign.uuid]), {"status": "kepentingan"})
+    assert page.context["status"] == "belum"
+    assert "kepentingan" not in dict(page.context["status_filters"])
+    assert sum(row.declared for row in page.context["rows"]) > 0  # the count stays
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("benturan:campaign_xlsx", args=[campaign.uuid])).content)
+    )
+    assert "Menyatakan kepentingan" not in [cell.value for cell in book.worksheets[1][5]]
+    client.force_login(inspektur)
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("benturan:campaign_xlsx", args=[campaign.uuid])).content)
+    )
+    assert "Menyatakan kepentingan" in [cell.value for cell in book.worksheets[1][5]]

@@ -325,9 +325,11 @@ def test_an_unflagged_statement_tells_nobody(pegawai, unit, inspektur, campaign)
 
 @pytest.mark.parametrize(
     ("reader", "status"),
-    [("pegawai", 200), ("atasan", 200), ("inspektur", 200), ("rekan", 404), ("admin_user", 404), ("outsider", 404)],
+    [("pegawai", 200), ("atasan", 404), ("inspektur", 200), ("rekan", 404), ("admin_user", 404), ("outsider", 404)],
 )
 def test_who_may_read_a_statement(request, client, login_verified, pegawai, campaign, reader, status):
+    """An unflagged statement is the employee's and the inspectorate's; the supervisor reads a flagged one only
+    (test_the_supervisor_reads_only_what_was_flagged_to_them)."""
     statement = file(pegawai, campaign, has_interests=True, interests=INTEREST)
     user = request.getfixturevalue(reader)
     login_verified(user)
@@ -369,3 +371,18 @@ def test_the_supervisor_sees_flagged_statements_of_subordinates_only(client, peg
     assert reverse("benturan:statement_detail", args=[flagged.uuid]) in page
     client.force_login(rekan)
     assert "perlu perhatian Anda" not in client.get(reverse("benturan:statement")).content.decode()
+
+
+def test_the_supervisor_reads_only_what_was_flagged_to_them(client, pegawai, atasan, campaign, monkeypatch):
+    from benturan import services
+
+    monkeypatch.setattr(
+        services, "statement_flag_reason", lambda **kwargs: "Bersinggungan." if kwargs["interests"] else ""
+    )
+    flagged = file(pegawai, campaign, has_interests=True, interests=INTEREST)
+    client.force_login(atasan)
+    assert client.get(reverse("benturan:statement_detail", args=[flagged.uuid])).status_code == 200
+    newer = file(pegawai, campaign, has_interests=False, interests=[])
+    # Superseded, and the new one is not flagged: neither is the supervisor's to read any more.
+    assert client.get(reverse("benturan:statement_detail", args=[flagged.uuid])).status_code == 404
+    assert client.get(reverse("benturan:statement_detail", args=[newer.uuid])).status_code == 404
