@@ -1,19 +1,16 @@
 """Demo data for benturan kepentingan, for `manage.py seed_demo` (never in production: the command refuses there).
 
-The core's command makes the units and users and calls this through the registry (`CaseKind.demo_data`). The
-core's command sets the heads of the units (kepala the office, atasan the Sekretariat, inspektur the
-inspectorate); this adds the Sekretariat's main functions and an approved risk map, an open statement campaign with a
-few statements, one declaration waiting for the atasan's decision and one evaluation with its recommendations.
-
-The risk map, the campaign and the statements are created as rows here: they are registers without a workflow
-of their own in this file's reach. The declaration and the evaluation go through the real services, so the
-declaration is routed to the atasan with its 7 HK clock running.
+The core's command makes the units and users, sets the heads of the units (kepala the office, atasan the
+Sekretariat, inspektur the inspectorate) and calls this through the registry (`CaseKind.demo_data`). This adds,
+through the same services as the pages: the Sekretariat's main functions and its risk map approved by its head,
+an open statement campaign with two statements, one declaration waiting for the atasan's decision, and one
+evaluation with its recommendations.
 """
 
 import datetime as dt
 
-from django.utils import timezone
-
+from benturan import services
+from cases import services as case_services
 from cases import workdays
 
 MAIN_FUNCTIONS = [
@@ -89,89 +86,55 @@ MAP_ENTRIES = [
 
 
 def seed(units: dict, users: dict) -> list[str]:
-    from benturan import services
-    from benturan.models import (
-        DeclaredInterest,
-        InterestStatement,
-        MainFunction,
-        MapStatus,
-        RiskMap,
-        RiskMapEntry,
-        StatementCampaign,
-    )
-    from cases import services as case_services
-
     today = workdays.today()
-    now = timezone.now()
     atasan, pegawai, inspektur, upg = users["atasan"], users["pegawai"], users["inspektur"], users["upg"]
-    sekr, kantor, insp = units["SEKR"], units["KANTOR"], units["INSP"]
+    sekr, kantor = units["SEKR"], units["KANTOR"]
 
-    # The Sekretariat's main functions and its approved risk map for this year.
-    functions = [
-        MainFunction.objects.create(unit=sekr, name=name, order=number)
-        for number, name in enumerate(MAIN_FUNCTIONS, start=1)
-    ]
-    risk_map = RiskMap.objects.create(
-        unit=sekr,
-        year=today.year,
-        status=MapStatus.APPROVED,
-        prepared_by=pegawai,
-        approved_by=atasan,
-        approved_at=now,
-        notes="Disusun bersama pejabat pengadaan, bendahara, dan petugas layanan.",
-    )
-    RiskMapEntry.objects.bulk_create(
-        [
-            RiskMapEntry(
-                risk_map=risk_map,
-                function=functions[function],
-                position=position,
-                conflict_form=form,
-                situation=situation,
-                source=source,
-                likelihood=likelihood,
-                impact=impact,
-                control=control,
-                order=number,
-            )
-            for number, (function, position, form, situation, source, likelihood, impact, control) in enumerate(
-                MAP_ENTRIES, start=1
-            )
-        ]
-    )
+    # The Sekretariat's main functions and its risk map for this year, prepared and approved by its head (the
+    # atasan), through the same services as the pages.
+    functions = [services.function_add(actor=atasan, unit=sekr, name=name) for name in MAIN_FUNCTIONS]
+    risk_map = services.map_create(actor=atasan, unit=sekr, year=today.year)
+    for function, position, form, situation, source, likelihood, impact, control in MAP_ENTRIES:
+        services.entry_save(
+            actor=atasan,
+            risk_map=risk_map,
+            fields={
+                "function": functions[function],
+                "position": position,
+                "conflict_form": form,
+                "situation": situation,
+                "source": source,
+                "likelihood": likelihood,
+                "impact": impact,
+                "control": control,
+            },
+        )
+    services.map_approve(actor=atasan, risk_map=risk_map)
 
-    # The yearly statements: an open campaign over the whole office, opened by the inspektur.
-    campaign = StatementCampaign.objects.create(
-        year=today.year,
-        title=f"Pernyataan kepentingan pribadi {today.year}",
-        unit=kantor,
-        opens_on=today - dt.timedelta(days=7),
-        closes_on=today + dt.timedelta(days=30),
-        created_by=inspektur,
+    # The yearly statements: an open campaign over the whole office, opened by the inspektur; the atasan has
+    # filed a statement of no conflict, the UPG officer one with an interest.
+    campaign = services.campaign_create(
+        actor=inspektur,
+        fields={
+            "year": today.year,
+            "title": f"Pernyataan kepentingan pribadi {today.year}",
+            "unit": kantor,
+            "opens_on": today - dt.timedelta(days=7),
+            "closes_on": today + dt.timedelta(days=30),
+        },
     )
-    InterestStatement.objects.create(
-        campaign=campaign,
-        employee=atasan,
-        unit=sekr,
-        position=atasan.profile.position,
-        has_interests=False,
-        filed_at=now,
-        confirmed_at=now,
-    )
-    with_interest = InterestStatement.objects.create(
-        campaign=campaign,
+    services.statement_file(employee=atasan, campaign=campaign, has_interests=False, interests=[])
+    services.statement_file(
         employee=upg,
-        unit=insp,
-        position=upg.profile.position,
+        campaign=campaign,
         has_interests=True,
-        filed_at=now,
-        confirmed_at=now,
-    )
-    DeclaredInterest.objects.create(
-        statement=with_interest,
-        category="keluarga",
-        party="CV Sinar Abadi (milik kakak kandung)",
-        description="Kakak kandung pemilik CV yang kadang menjadi penyedia alat tulis kantor.",
+        interests=[
+            {
+                "category": "keluarga",
+                "party": "CV Sinar Abadi (milik kakak kandung)",
+                "description": "Kakak kandung pemilik CV yang kadang menjadi penyedia alat tulis kantor.",
+            }
+        ],
     )
 
     # A declaration by the pegawai, routed to the atasan and under analysis, its 7 HK clock running.

@@ -16,13 +16,13 @@ from benturan.models import (
     Level,
     MainFunction,
     Outcome,
-    Population,
     Source,
     StatementCampaign,
 )
+from benturan.services import campaign_problems
 from cases import policy, workdays
 from cases.forms import TransitionDataForm
-from cases.models import EmployeeProfile, Unit
+from cases.models import Unit
 from cases.textlimits import show_limits
 from cases.validators import not_in_future
 
@@ -353,34 +353,10 @@ class CampaignForm(forms.ModelForm):
         self.fields["opens_on"].initial = today
 
     def clean(self):
-        """What an inspector mistypes: a campaign closed before it opens, a year its dates do not touch, the same
-        campaign twice, positions nobody holds (a campaign nobody must answer)."""
         data = super().clean()
-        year, opens, closes = data.get("year"), data.get("opens_on"), data.get("closes_on")
-        if closes and closes < workdays.today():
-            self.add_error("closes_on", _("Tanggal tutup sudah lewat: kampanye ini tidak akan pernah dibuka."))
-        if year and opens and closes and year not in (opens.year, closes.year):
-            self.add_error("year", _("Tahun kampanye harus tahun tanggal buka atau tanggal tutupnya."))
-        unit, title = data.get("unit"), (data.get("title") or "").strip()
-        if unit and year and title:
-            same = StatementCampaign.objects.filter(unit=unit, year=year, title__iexact=title)
-            if same.exclude(pk=self.instance.pk).exists():
-                self.add_error("title", _("Kampanye dengan judul ini sudah ada untuk unit dan tahun yang sama."))
-        if unit and data.get("population") == Population.POSITIONS:
-            held = {
-                (position or "").strip().lower()
-                for position in EmployeeProfile.objects.filter(
-                    unit_id__in=unit.descendant_ids(), user__is_active=True
-                ).values_list("position", flat=True)
-            }
-            listed = [line.strip() for line in (data.get("positions") or "").splitlines() if line.strip()]
-            unknown = [position for position in listed if position.lower() not in held]
-            if unknown:
-                self.add_error(
-                    "positions",
-                    _("Tidak ada pegawai aktif di unit ini dengan jabatan: %(positions)s. Periksa penulisannya.")
-                    % {"positions": "; ".join(unknown)},
-                )
+        for field, message in campaign_problems(data).items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
         return data
 
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 from simple_history.models import HistoricalRecords
@@ -223,6 +224,10 @@ class StatementCampaign(models.Model):
 
     class Meta:
         ordering = ["-year", "-opens_on"]
+        constraints = [
+            # The same campaign twice would split one year's statements between two coverages.
+            models.UniqueConstraint(Lower("title"), "unit", "year", name="campaign_title_unique_per_unit_year")
+        ]
         verbose_name = _("kampanye pernyataan")
         verbose_name_plural = _("kampanye pernyataan")
 

@@ -29,6 +29,7 @@ from benturan.models import (
     MainFunction,
     MapStatus,
     Outcome,
+    Population,
     Recommendation,
     RiskMap,
     RiskMapEntry,
@@ -37,7 +38,7 @@ from benturan.models import (
     Status,
 )
 from cases import audit, notifications, policy, services, workdays
-from cases.models import Case, CaseExclusion, Confidentiality, OutboxMessage, Unit
+from cases.models import Case, CaseExclusion, Confidentiality, EmployeeProfile, OutboxMessage, Unit
 from cases.services import CaseError, NotAllowed
 
 User = get_user_model()
@@ -452,9 +453,12 @@ def function_set_active(*, actor, function: MainFunction, active: bool) -> MainF
     """Deactivate (or activate again) a main function. Never deleted: approved maps point at it, and the
     coverage of past years must still read the same."""
     _may_prepare(actor, function.unit)
-    MainFunction.objects.filter(pk=function.pk).update(is_active=active)
-    function.is_active = active
-    return function
+    with transaction.atomic():
+        locked = MainFunction.objects.select_for_update().get(pk=function.pk)
+        locked.is_active = active
+        # save(), not update(): the field history records who turned it off, which changes the coverage.
+        locked.save(update_fields=["is_active"])
+    return locked
 
 
 def _base_for(unit, year: int) -> RiskMap | None:
@@ -595,16 +599,53 @@ class StatementError(CaseError):
     pass
 
 
+def campaign_problems(fields: dict) -> dict[str, str]:
+    """What an inspector mistypes, by field: a campaign that closes before today (it would never be open), a year
+    its dates miss, the same campaign twice, positions nobody in the unit holds (a campaign nobody must answer).
+    The form shows these beside the fields; campaign_create refuses them whatever calls it."""
+    problems = {}
+    year, opens, closes = fields.get("year"), fields.get("opens_on"), fields.get("closes_on")
+    if closes and closes < workdays.today():
+        problems["closes_on"] = _("Tanggal tutup sudah lewat: kampanye ini tidak akan pernah dibuka.")
+    if year and opens and closes and year not in (opens.year, closes.year):
+        problems["year"] = _("Tahun kampanye harus tahun tanggal buka atau tanggal tutupnya.")
+    unit, title = fields.get("unit"), (fields.get("title") or "").strip()
+    if unit and year and title and StatementCampaign.objects.filter(unit=unit, year=year, title__iexact=title).exists():
+        problems["title"] = _("Kampanye dengan judul ini sudah ada untuk unit dan tahun yang sama.")
+    if unit and fields.get("population") == Population.POSITIONS:
+        held = {
+            (position or "").strip().lower()
+            for position in EmployeeProfile.objects.filter(
+                unit_id__in=unit.descendant_ids(), user__is_active=True
+            ).values_list("position", flat=True)
+        }
+        listed = [line.strip() for line in (fields.get("positions") or "").splitlines() if line.strip()]
+        unknown = [position for position in listed if position.lower() not in held]
+        if unknown:
+            problems["positions"] = _(
+                "Tidak ada pegawai aktif di unit ini dengan jabatan: %(positions)s. Periksa penulisannya."
+            ) % {"positions": "; ".join(unknown)}
+    return problems
+
+
 def campaign_create(*, actor, fields: dict) -> StatementCampaign:
     """An inspector opens a campaign (the population, the dates); they own it."""
     if not access.may_open_campaign(actor):
         raise NotAllowed(_("Hanya inspektur yang dapat membuka kampanye pernyataan."))
+    problems = campaign_problems(fields)
+    if problems:
+        raise StatementError(" ".join(str(message) for message in problems.values()))
     campaign = StatementCampaign(created_by=actor, **fields)
     try:
         campaign.full_clean()
     except ValidationError as exc:
         raise StatementError(" ".join(exc.messages)) from exc
-    campaign.save()
+    try:
+        # Two inspectors sending the same campaign at once: the unique constraint lets one through.
+        with transaction.atomic():
+            campaign.save()
+    except IntegrityError as exc:
+        raise StatementError(_("Kampanye dengan judul ini sudah ada untuk unit dan tahun yang sama.")) from exc
     return campaign
 
 

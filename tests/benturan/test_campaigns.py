@@ -400,3 +400,18 @@ def test_a_unit_head_counts_interests_but_does_not_learn_whose(client, tree, mak
         io.BytesIO(client.get(reverse("benturan:campaign_xlsx", args=[campaign.uuid])).content)
     )
     assert "Menyatakan kepentingan" in [cell.value for cell in book.worksheets[1][5]]
+
+
+def test_the_service_refuses_what_the_form_refuses(inspektur, unit):
+    """Whatever calls it (a page, a script, the API to come), campaign_create checks the same rules."""
+    today = workdays.today()
+    fields = {"year": today.year, "title": "Kampanye", "unit": unit, "opens_on": today, "closes_on": today}
+    services.campaign_create(actor=inspektur, fields=fields)
+    with pytest.raises(services.StatementError):
+        services.campaign_create(actor=inspektur, fields={**fields, "title": "KAMPANYE"})
+    with pytest.raises(services.StatementError):
+        services.campaign_create(
+            actor=inspektur,
+            fields={**fields, "title": "Lama", "opens_on": dt.date(2020, 1, 1), "closes_on": dt.date(2020, 1, 2)},
+        )
+    assert StatementCampaign.objects.count() == 1
