@@ -9,6 +9,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
@@ -117,10 +118,12 @@ def declaration_list(request):
     return render(request, "benturan/declaration_list.html", context)
 
 
-# A form sent twice (the Back button after sending, a double click) files once: each new form carries a
-# one-time token, and the session remembers the tokens already used and the page each one led to.
-SENT_SESSION_KEY = "benturan_sent_forms"
-SENT_REMEMBERED = 20
+# A form sent twice (the Back button after sending, a double click) files once. Each new form carries a
+# one-time token; the request that files with it first claims it in the shared cache (cache.add is atomic in
+# Redis and in the embedded server's memory, so two clicks at once cannot both claim it) and leaves there the
+# page it led to. A refused attempt releases it, so the corrected form can be sent again.
+SENT_SECONDS = 24 * 3600
+PENDING = "…"
 
 
 def _form_token(request) -> str:
@@ -128,18 +131,35 @@ def _form_token(request) -> str:
     return posted if len(posted) == 32 and posted.isalnum() else uuid4().hex
 
 
-def _sent_before(request) -> str | None:
-    """Where this form's first sending led, when it was sent before; else None."""
-    return request.session.get(SENT_SESSION_KEY, {}).get(request.POST.get("form_token", ""))
-
-
-def _remember_sent(request, url: str) -> None:
+def _sent_key(request) -> str | None:
     token = request.POST.get("form_token", "")
-    if not token:
-        return
-    sent = dict(request.session.get(SENT_SESSION_KEY, {}))
-    sent[token] = url
-    request.session[SENT_SESSION_KEY] = dict(list(sent.items())[-SENT_REMEMBERED:])
+    return f"benturan:sent:{request.user.pk}:{token}" if len(token) == 32 and token.isalnum() else None
+
+
+def _claim(request) -> str | None:
+    """None when this request may file; else where the earlier sending led (PENDING while it is still running)."""
+    key = _sent_key(request)
+    if key is None or cache.add(key, PENDING, SENT_SECONDS):
+        return None
+    return cache.get(key) or PENDING
+
+
+def _settle(request, url: str) -> None:
+    if key := _sent_key(request):
+        cache.set(key, url, SENT_SECONDS)
+
+
+def _release(request) -> None:
+    if key := _sent_key(request):
+        cache.delete(key)
+
+
+def _sent_before(request, earlier: str, fallback: str, message: str):
+    if earlier == PENDING:
+        messages.info(request, _("Formulir ini sedang dikirim. Tunggu sebentar, lalu muat ulang halaman ini."))
+        return redirect(fallback)
+    messages.info(request, message)
+    return redirect(earlier)
 
 
 def _declaration_form_page(request, declaration: Declaration | None = None):
@@ -151,11 +171,15 @@ def _declaration_form_page(request, declaration: Declaration | None = None):
         initial = {name: getattr(declaration, name) for name in services.DECLARATION_FIELDS}
         initial["supervisor_involved"] = declaration.supervisor_involved
     form = DeclarationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and declaration is None and (earlier := _sent_before(request)):
-        messages.info(request, _("Formulir ini sudah dikirim sebelumnya; deklarasi tidak dibuat dua kali."))
-        return redirect(earlier)
     if request.method == "POST":
         if form.is_valid():
+            if declaration is None and (earlier := _claim(request)):
+                return _sent_before(
+                    request,
+                    earlier,
+                    reverse("benturan:declarations"),
+                    _("Formulir ini sudah dikirim sebelumnya; deklarasi tidak dibuat dua kali."),
+                )
             try:
                 declaration = services.declaration_save(
                     actor=request.user, fields=form.cleaned_data, declaration=declaration
@@ -163,12 +187,19 @@ def _declaration_form_page(request, declaration: Declaration | None = None):
                 if "submit" in request.POST:
                     declaration = services.declaration_submit(declaration, "submit", request.user)
             except case_services.NotAllowed as exc:
+                _release(request)
                 raise PermissionDenied(exc.message) from exc
             except case_services.CaseError as exc:
+                # A draft may exist now (saved before the submission was refused): the form posts to it next,
+                # so the token stays claimed for the page it leads to.
+                if declaration is None:
+                    _release(request)
+                else:
+                    _settle(request, reverse("benturan:declaration_edit", args=[declaration.reference]))
                 messages.error(request, exc.message)
             else:
                 if declaration.status == Status.DRAFT:
-                    _remember_sent(request, reverse("benturan:declaration_edit", args=[declaration.reference]))
+                    _settle(request, reverse("benturan:declaration_edit", args=[declaration.reference]))
                     messages.success(
                         request,
                         _("Draf deklarasi tersimpan. Anda dapat melanjutkannya kapan saja."),
@@ -185,7 +216,7 @@ def _declaration_form_page(request, declaration: Declaration | None = None):
                         "name": declaration.assignee.get_full_name() or declaration.assignee.username,
                     },
                 )
-                _remember_sent(request, reverse("cases:detail", args=[declaration.reference]))
+                _settle(request, reverse("cases:detail", args=[declaration.reference]))
                 return redirect("cases:detail", reference=declaration.reference)
         else:
             messages.error(request, _("Periksa kembali isian yang ditandai. Semua yang sudah Anda ketik tetap ada."))
@@ -646,9 +677,6 @@ def statement_new(request):
         )
         return redirect("benturan:statement")
     bound = request.method == "POST"
-    if bound and (earlier := _sent_before(request)):
-        messages.info(request, _("Pernyataan ini sudah disampaikan sebelumnya; tidak disimpan dua kali."))
-        return redirect(earlier)
     adding_rows = bound and "tambah_baris" in request.POST
     data = request.POST.copy() if bound else None
     current = selectors.current_statement(request.user)
@@ -690,6 +718,13 @@ def statement_new(request):
             if problem:
                 confirm.add_error("password", problem)
                 valid = False
+        if valid and (earlier := _claim(request)):
+            return _sent_before(
+                request,
+                earlier,
+                reverse("benturan:statement"),
+                _("Pernyataan ini sudah disampaikan sebelumnya; tidak disimpan dua kali."),
+            )
         if valid:
             try:
                 filed = services.statement_file(
@@ -700,10 +735,11 @@ def statement_new(request):
                     is_change=is_change,
                 )
             except CaseError as exc:
+                _release(request)
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("Pernyataan Anda tersimpan. Terima kasih."))
-                _remember_sent(request, reverse("benturan:statement_detail", args=[filed.uuid]))
+                _settle(request, reverse("benturan:statement_detail", args=[filed.uuid]))
                 return redirect("benturan:statement_detail", uuid=filed.uuid)
         else:
             messages.error(request, _("Periksa kembali isian yang ditandai. Semua yang sudah Anda ketik tetap ada."))

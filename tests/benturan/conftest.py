@@ -4,6 +4,7 @@ the inspectorate, and a declaration walked to any state by the real services."""
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 
 from benturan import services
 from benturan.models import Declaration, Status
@@ -27,6 +28,14 @@ DECISION = {
     "controls": "Pegawai keluar dari pokja; penilaian oleh anggota lain.",
     "decided_on": None,
 }
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The forms' one-time tokens live in the cache (benturan.views._claim); each test starts without any."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

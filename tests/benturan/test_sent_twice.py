@@ -117,3 +117,28 @@ def test_the_supervisors_waiting_list_says_each_status(client, make_declaration,
     client.force_login(atasan)
     page = client.get(reverse("benturan:home")).content.decode()
     assert declaration.reference in page and "Dianalisis atasan" in page
+
+
+def test_a_second_click_while_the_first_is_filing_files_nothing(client, pegawai, atasan):
+    """Two clicks at once: the first claims the form's token; the second finds it claimed and files nothing."""
+    from django.core.cache import cache
+
+    cache.add(f"benturan:sent:{pegawai.pk}:{TOKEN}", "…", 60)  # the first request, still running
+    client.force_login(pegawai)
+    response = client.post(reverse("benturan:declare"), declaration_post())
+    assert response["Location"] == reverse("benturan:declarations")
+    assert not Declaration.objects.filter(reporter=pegawai).exists()
+
+
+def test_a_refused_sending_can_be_sent_again_once_corrected(client, make_user):
+    """No supervisor in the profile: refused, the draft kept; sending the same form again goes to that draft."""
+    from cases import policy
+
+    lonely = make_user("lonely", policy.PEGAWAI)
+    client.force_login(lonely)
+    first = client.post(reverse("benturan:declare"), declaration_post())
+    assert first.status_code == 200 and "atasan langsung" in first.content.decode()
+    draft = Declaration.objects.get(reporter=lonely)
+    again = client.post(reverse("benturan:declare"), declaration_post())
+    assert again["Location"] == reverse("benturan:declaration_edit", args=[draft.reference])
+    assert Declaration.objects.filter(reporter=lonely).count() == 1
