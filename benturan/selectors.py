@@ -1,11 +1,12 @@
 """Reads of benturan kepentingan that several places need (pages, exports, statistics, benchmarks)."""
 
-import statistics
 from dataclasses import dataclass
+from statistics import median
 
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower, Trim
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from benturan import access
@@ -275,7 +276,7 @@ def declaration_statistics(*, units: set[int] | None, start, end, today=None) ->
         "in_time_ratio": Ratio(totals["in_time"], totals["decided"]),
         "per_outcome": [(code, label, by_outcome.get(code, 0)) for code, label in Outcome.choices],
         "per_source": [(code, label, by_source.get(code, 0)) for code, label in Source.choices],
-        "median_days": statistics.median(days) if days else None,
+        "median_days": median(days) if days else None,
     }
 
 
@@ -333,6 +334,91 @@ def map_statistics(*, unit, year: int) -> dict | None:
     if unit is None:
         return None
     return map_coverage(unit=unit, year=year)
+
+
+def figures(*, start, end, unit=None, allowed: set[int] | None, **_ignored) -> dict:
+    """Every figure of the statistics page and its export, for the period and unit chosen (`unit` None: every
+    unit the reader may see, `allowed`; None there means all)."""
+    if unit is not None:
+        unit_ids = set(unit.descendant_ids())
+        if allowed is not None:
+            unit_ids &= allowed
+    else:
+        unit_ids = allowed  # None: every unit
+    declarations = declaration_statistics(units=unit_ids, start=start, end=end)
+    evaluations = evaluation_statistics(units=unit_ids, start=start, end=end)
+    statements = statement_statistics(units=unit_ids, start=start, end=end)
+    risk_map = map_statistics(unit=unit, year=end.year)
+    stats = {
+        "start": start,
+        "end": end,
+        "unit": unit,
+        "scope_label": gettext("Semua unit") if allowed is None else gettext("Semua unit yang Anda pimpin"),
+        "declarations": declarations,
+        "evaluations": evaluations,
+        "statements": statements,
+        "map": risk_map,
+    }
+    stats["rows"] = statistics_rows(stats)
+    return stats
+
+
+def statistics_rows(stats: dict) -> list[list]:
+    """The figures as rows (section, indicator, count, out of, note), for the export."""
+    declarations, evaluations, statements = stats["declarations"], stats["evaluations"], stats["statements"]
+    section = gettext("Deklarasi")
+    rows = [
+        [section, gettext("Deklarasi diterima"), declarations["received"], None, ""],
+        [
+            section,
+            gettext("Diputuskan dalam 7 hari kerja"),
+            declarations["in_time"],
+            declarations["decided"],
+            "",
+        ],
+        [section, gettext("Diputuskan terlambat"), declarations["late"], declarations["decided"], ""],
+        [section, gettext("Belum diputuskan"), declarations["undecided"], None, ""],
+        [section, gettext("Belum diputuskan dan lewat tenggat hari ini"), declarations["overdue"], None, ""],
+        [
+            section,
+            gettext("Median hari kalender sampai keputusan"),
+            None,
+            None,
+            "–" if declarations["median_days"] is None else str(declarations["median_days"]),
+        ],
+    ]
+    rows += [[gettext("Keputusan"), label, count, None, ""] for _code, label, count in declarations["per_outcome"]]
+    rows += [[gettext("Sumber"), label, count, None, ""] for _code, label, count in declarations["per_source"]]
+    rows += [
+        [gettext("Pernyataan"), gettext("Kampanye pernyataan dibuka"), statements["campaigns"], None, ""],
+        [
+            gettext("Pernyataan"),
+            gettext("Pegawai yang sudah menyampaikan pernyataan"),
+            statements["filed"],
+            statements["population"],
+            "",
+        ],
+        [gettext("Evaluasi"), gettext("Evaluasi dilaksanakan"), evaluations["held"], None, ""],
+        [
+            gettext("Evaluasi"),
+            gettext("Rekomendasi selesai ditindaklanjuti"),
+            evaluations["follow_up"].numerator,
+            evaluations["follow_up"].denominator,
+            "",
+        ],
+    ]
+    risk_map = stats["map"]
+    if risk_map is not None:
+        rows.append(
+            [
+                gettext("Peta risiko"),
+                gettext("Tugas/fungsi utama yang dipetakan"),
+                risk_map["mapped_count"],
+                risk_map["total"],
+                str(risk_map["answer_label"]),
+            ]
+        )
+    return rows
 
 
 # --- Risk map

@@ -1067,92 +1067,6 @@ def _statistics_access(user):
     return allowed, units
 
 
-def _statistics(user, data: dict, allowed) -> dict:
-    """Every figure of the statistics page and its export, for the period and unit chosen."""
-
-    start, end, unit = data["start"], data["end"], data.get("unit")
-    if unit is not None:
-        unit_ids = set(unit.descendant_ids())
-        if allowed is not None:
-            unit_ids &= allowed
-    else:
-        unit_ids = allowed  # None: every unit
-    declarations = selectors.declaration_statistics(units=unit_ids, start=start, end=end)
-    evaluations = selectors.evaluation_statistics(units=unit_ids, start=start, end=end)
-    statements = selectors.statement_statistics(units=unit_ids, start=start, end=end)
-    risk_map = selectors.map_statistics(unit=unit, year=end.year)
-    stats = {
-        "start": start,
-        "end": end,
-        "unit": unit,
-        "scope_label": _("Semua unit") if allowed is None else _("Semua unit yang Anda pimpin"),
-        "declarations": declarations,
-        "evaluations": evaluations,
-        "statements": statements,
-        "map": risk_map,
-    }
-    stats["rows"] = _statistics_rows(stats)
-    return stats
-
-
-def _statistics_rows(stats: dict) -> list[list]:
-    """The figures as rows (section, indicator, count, out of, note), for the export."""
-    declarations, evaluations, statements = stats["declarations"], stats["evaluations"], stats["statements"]
-    section = _("Deklarasi")
-    rows = [
-        [section, _("Deklarasi diterima"), declarations["received"], None, ""],
-        [
-            section,
-            _("Diputuskan dalam 7 hari kerja"),
-            declarations["in_time"],
-            declarations["decided"],
-            "",
-        ],
-        [section, _("Diputuskan terlambat"), declarations["late"], declarations["decided"], ""],
-        [section, _("Belum diputuskan"), declarations["undecided"], None, ""],
-        [section, _("Belum diputuskan dan lewat tenggat hari ini"), declarations["overdue"], None, ""],
-        [
-            section,
-            _("Median hari kalender sampai keputusan"),
-            None,
-            None,
-            "–" if declarations["median_days"] is None else str(declarations["median_days"]),
-        ],
-    ]
-    rows += [[_("Keputusan"), label, count, None, ""] for _code, label, count in declarations["per_outcome"]]
-    rows += [[_("Sumber"), label, count, None, ""] for _code, label, count in declarations["per_source"]]
-    rows += [
-        [_("Pernyataan"), _("Kampanye pernyataan dibuka"), statements["campaigns"], None, ""],
-        [
-            _("Pernyataan"),
-            _("Pegawai yang sudah menyampaikan pernyataan"),
-            statements["filed"],
-            statements["population"],
-            "",
-        ],
-        [_("Evaluasi"), _("Evaluasi dilaksanakan"), evaluations["held"], None, ""],
-        [
-            _("Evaluasi"),
-            _("Rekomendasi selesai ditindaklanjuti"),
-            evaluations["follow_up"].numerator,
-            evaluations["follow_up"].denominator,
-            "",
-        ],
-    ]
-    risk_map = stats["map"]
-    if risk_map is not None:
-        rows.append(
-            [
-                _("Peta risiko"),
-                _("Tugas/fungsi utama yang dipetakan"),
-                risk_map["mapped_count"],
-                risk_map["total"],
-                str(risk_map["answer_label"]),
-            ]
-        )
-    return rows
-
-
 def _statistics_form(request, allowed, units):
     return StatisticsForm(request.GET or None, units=units, all_units=allowed is None)
 
@@ -1164,7 +1078,7 @@ def statistics(request):
     form = _statistics_form(request, allowed, units)
     if not form.is_bound:
         form = _statistics_form_default(allowed, units)
-    stats = _statistics(request.user, form.cleaned_data, allowed) if form.is_valid() else None
+    stats = selectors.figures(**form.cleaned_data, allowed=allowed) if form.is_valid() else None
     return render(request, "benturan/statistics.html", {"form": form, "stats": stats, "query": request.GET.urlencode()})
 
 
@@ -1181,7 +1095,7 @@ def statistics_xlsx(request):
     if not form.is_valid():
         messages.error(request, _("Periksa kembali periode atau unit yang dipilih."))
         return redirect("benturan:statistics")
-    stats = _statistics(request.user, form.cleaned_data, allowed)
+    stats = selectors.figures(**form.cleaned_data, allowed=allowed)
     response = HttpResponse(
         exports.statistics_xlsx(stats),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
