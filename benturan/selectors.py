@@ -336,7 +336,7 @@ def map_statistics(*, unit, year: int) -> dict | None:
     return map_coverage(unit=unit, year=year)
 
 
-def figures(*, start, end, unit=None, allowed: set[int] | None, **_ignored) -> dict:
+def figures(*, start, end, unit=None, allowed: set[int] | None) -> dict:
     """Every figure of the statistics page and its export, for the period and unit chosen (`unit` None: every
     unit the reader may see, `allowed`; None there means all)."""
     if unit is not None:

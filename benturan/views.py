@@ -1067,6 +1067,10 @@ def _statistics_access(user):
     return allowed, units
 
 
+def _figures(data: dict, allowed) -> dict:
+    return selectors.figures(start=data["start"], end=data["end"], unit=data.get("unit"), allowed=allowed)
+
+
 def _statistics_form(request, allowed, units):
     return StatisticsForm(request.GET or None, units=units, all_units=allowed is None)
 
@@ -1078,7 +1082,7 @@ def statistics(request):
     form = _statistics_form(request, allowed, units)
     if not form.is_bound:
         form = _statistics_form_default(allowed, units)
-    stats = selectors.figures(**form.cleaned_data, allowed=allowed) if form.is_valid() else None
+    stats = _figures(form.cleaned_data, allowed) if form.is_valid() else None
     return render(request, "benturan/statistics.html", {"form": form, "stats": stats, "query": request.GET.urlencode()})
 
 
@@ -1095,7 +1099,7 @@ def statistics_xlsx(request):
     if not form.is_valid():
         messages.error(request, _("Periksa kembali periode atau unit yang dipilih."))
         return redirect("benturan:statistics")
-    stats = selectors.figures(**form.cleaned_data, allowed=allowed)
+    stats = _figures(form.cleaned_data, allowed)
     response = HttpResponse(
         exports.statistics_xlsx(stats),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
