@@ -727,7 +727,12 @@ def statement_file(
             raise StatementError(
                 _("Anda tidak termasuk pegawai yang wajib mengisi pada kampanye %(title)s.") % {"title": campaign.title}
             )
-    interests = [dict(interest) for interest in interests] if has_interests else []
+    interests = [dict(interest) for interest in interests]
+    if not has_interests and interests:
+        # A contradiction to ask about, never interests to drop without a word.
+        raise StatementError(
+            _("Pernyataan tidak memiliki kepentingan tidak dapat disertai daftar kepentingan. Pilih salah satu.")
+        )
     if has_interests and not interests:
         raise StatementError(_("Sebutkan paling sedikit satu kepentingan, atau pilih pernyataan tidak memiliki."))
     for interest in interests:

@@ -142,3 +142,16 @@ def test_a_refused_sending_can_be_sent_again_once_corrected(client, make_user):
     again = client.post(reverse("benturan:declare"), declaration_post())
     assert again["Location"] == reverse("benturan:declaration_edit", args=[draft.reference])
     assert Declaration.objects.filter(reporter=lonely).count() == 1
+
+
+def test_the_service_refuses_no_interest_with_interests(pegawai, campaign):
+    from benturan import services
+
+    with pytest.raises(services.StatementError):
+        services.statement_file(
+            employee=pegawai,
+            campaign=campaign,
+            has_interests=False,
+            interests=[{"category": "keluarga", "party": "PT Sinar Laptop"}],
+        )
+    assert not InterestStatement.objects.exists()
