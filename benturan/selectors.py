@@ -1,11 +1,13 @@
 """Reads of benturan kepentingan that several places need (pages, exports, statistics, benchmarks)."""
 
+import datetime as dt
 from dataclasses import dataclass
 from statistics import median
 
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower, Trim
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -198,6 +200,17 @@ def flagged_for_supervisor(user) -> QuerySet:
     )
 
 
+def recent_twin(employee, subject: str, declaration=None):
+    """The employee's declaration about the same matter (same subject, ignoring case and spaces) submitted in the
+    last 24 hours, if any: the same declaration sent again, most likely (the Back button)."""
+    since = timezone.now() - dt.timedelta(hours=24)
+    subject = " ".join(subject.split())
+    twins = Declaration.objects.filter(reporter=employee, submitted_at__gte=since, subject__iexact=subject)
+    if declaration is not None:
+        twins = twins.exclude(pk=declaration.pk)
+    return twins.exclude(status="draft").order_by("-submitted_at").first()
+
+
 # --- Statistics
 
 
@@ -328,12 +341,26 @@ def statement_statistics(*, units: set[int] | None, start, end) -> dict:
     }
 
 
-def map_statistics(*, unit, year: int) -> dict | None:
-    """The risk map's coverage of the unit's main functions (map_coverage); None for "all units", where one
-    figure would mix units whose functions differ."""
-    if unit is None:
-        return None
-    return map_coverage(unit=unit, year=year)
+def map_statistics(*, unit_ids: set[int] | None, year: int) -> dict:
+    """The risk maps' coverage of the main functions of every unit in scope (`unit_ids`, None: all), each unit on
+    its latest approved map of `year`: per unit, and together — the LKE (a) answer for the scope is counted over
+    all their functions, so a sub-unit without a map lowers it instead of being left out."""
+    units = Unit.objects.filter(
+        pk__in=MainFunction.objects.filter(is_active=True).values("unit_id"), is_active=True
+    ).order_by("code")
+    if unit_ids is not None:
+        units = units.filter(pk__in=unit_ids)
+    rows = [map_coverage(unit=unit, year=year) for unit in units]
+    mapped, total = sum(row["mapped_count"] for row in rows), sum(row["total"] for row in rows)
+    answer = lke_answer(mapped, total, approved=any(row["risk_map"] for row in rows))
+    return {
+        "rows": rows,
+        "mapped_count": mapped,
+        "total": total,
+        "percent": (mapped * 100 // total) if total else 0,
+        "answer": answer,
+        "answer_label": LKE_ANSWERS[answer],
+    }
 
 
 def figures(*, start, end, unit=None, allowed: set[int] | None) -> dict:
@@ -348,7 +375,7 @@ def figures(*, start, end, unit=None, allowed: set[int] | None) -> dict:
     declarations = declaration_statistics(units=unit_ids, start=start, end=end)
     evaluations = evaluation_statistics(units=unit_ids, start=start, end=end)
     statements = statement_statistics(units=unit_ids, start=start, end=end)
-    risk_map = map_statistics(unit=unit, year=end.year)
+    risk_map = map_statistics(unit_ids=unit_ids, year=end.year)
     stats = {
         "start": start,
         "end": end,
@@ -408,7 +435,7 @@ def statistics_rows(stats: dict) -> list[list]:
         ],
     ]
     risk_map = stats["map"]
-    if risk_map is not None:
+    if risk_map["total"]:
         rows.append(
             [
                 gettext("Peta risiko"),

@@ -612,6 +612,13 @@ def campaign_problems(fields: dict) -> dict[str, str]:
     unit, title = fields.get("unit"), (fields.get("title") or "").strip()
     if unit and year and title and StatementCampaign.objects.filter(unit=unit, year=year, title__iexact=title).exists():
         problems["title"] = _("Kampanye dengan judul ini sudah ada untuk unit dan tahun yang sama.")
+    elif unit and year and (overlap := _overlapping_campaign(fields)) is not None:
+        # One statement a year per person: two campaigns calling the same people would count them twice and
+        # show those who filed in the first as not filed in the second.
+        problems["unit"] = _(
+            "Kampanye %(title)s (%(unit)s) tahun ini sudah mencakup pegawai unit ini. Satu pegawai cukup satu "
+            "pernyataan setahun: gunakan kampanye itu."
+        ) % {"title": overlap.title, "unit": overlap.unit.name}
     if unit and fields.get("population") == Population.POSITIONS:
         held = {
             (position or "").strip().lower()
@@ -626,6 +633,26 @@ def campaign_problems(fields: dict) -> dict[str, str]:
                 "Tidak ada pegawai aktif di unit ini dengan jabatan: %(positions)s. Periksa penulisannya."
             ) % {"positions": "; ".join(unknown)}
     return problems
+
+
+def _overlapping_campaign(fields: dict) -> StatementCampaign | None:
+    """A campaign of the same year whose people overlap the new one's: its unit is above, below or the same as
+    the new unit, and — when both list positions — they share a position."""
+    unit, year = fields["unit"], fields["year"]
+    below = set(unit.descendant_ids())
+    listed = (
+        {line.strip().lower() for line in (fields.get("positions") or "").splitlines() if line.strip()}
+        if fields.get("population") == Population.POSITIONS
+        else None
+    )
+    for campaign in StatementCampaign.objects.filter(year=year).select_related("unit"):
+        if campaign.unit_id not in below and unit.pk not in set(campaign.unit.descendant_ids()):
+            continue
+        theirs = {p.lower() for p in campaign.position_list()} if campaign.population == Population.POSITIONS else None
+        if listed is not None and theirs is not None and not listed & theirs:
+            continue
+        return campaign
+    return None
 
 
 def campaign_create(*, actor, fields: dict) -> StatementCampaign:

@@ -115,6 +115,14 @@ def declaration_list(request):
         "today": workdays.today(),
         "may_open": access.has_subordinates(request.user),
     }
+    if access.is_inspector(request.user):
+        # The evidence behind the statistics: every declaration, read-only, newest first, 50 a page.
+        every = Declaration.objects.exclude(status=Status.DRAFT).select_related("reporter", "unit", "assignee")
+        page = Paginator(every.order_by("-submitted_at", "-pk"), PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = _with_decision_clock(
+            Declaration.objects.filter(pk__in=[d.pk for d in page.object_list]).order_by("-submitted_at", "-pk")
+        )
+        context["every"] = page
     return render(request, "benturan/declaration_list.html", context)
 
 
@@ -173,6 +181,26 @@ def _declaration_form_page(request, declaration: Declaration | None = None):
     form = DeclarationForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
+            if declaration is None and (key := _sent_key(request)) and (earlier := cache.get(key)):
+                return _sent_before(
+                    request,
+                    earlier,
+                    reverse("benturan:declarations"),
+                    _("Formulir ini sudah dikirim sebelumnya; deklarasi tidak dibuat dua kali."),
+                )
+            twin = selectors.recent_twin(request.user, form.cleaned_data["subject"], declaration)
+            if twin is not None and not request.POST.get("separate"):
+                # The Back button reloads the form empty of its token: the same matter again is asked about.
+                messages.warning(
+                    request,
+                    _(
+                        "Anda sudah menyatakan benturan kepentingan untuk kegiatan yang sama (%(ref)s) dalam 24 jam "
+                        "terakhir. Bila ini deklarasi yang berbeda, centang “Ini deklarasi terpisah” lalu kirim lagi."
+                    )
+                    % {"ref": twin.reference},
+                )
+                context = {"form": form, "declaration": declaration, "form_token": _form_token(request), "twin": twin}
+                return render(request, "benturan/declaration_form.html", context)
             if declaration is None and (earlier := _claim(request)):
                 return _sent_before(
                     request,

@@ -415,3 +415,24 @@ def test_the_service_refuses_what_the_form_refuses(inspektur, unit):
             fields={**fields, "title": "Lama", "opens_on": dt.date(2020, 1, 1), "closes_on": dt.date(2020, 1, 2)},
         )
     assert StatementCampaign.objects.count() == 1
+
+
+def test_a_campaign_overlapping_another_of_the_year_is_refused(inspektur, unit, pegawai):
+    """One statement a year per person: a Sekretariat campaign under an office-wide one would count its people
+    twice. Campaigns for different listed positions may run side by side."""
+    pegawai.profile.position = "Bendahara"
+    pegawai.profile.save()
+    today = workdays.today()
+    base = {"year": today.year, "opens_on": today, "closes_on": today + dt.timedelta(days=10)}
+    services.campaign_create(actor=inspektur, fields={**base, "title": "Kantor", "unit": unit.parent})
+    with pytest.raises(services.StatementError):
+        services.campaign_create(actor=inspektur, fields={**base, "title": "Sekretariat", "unit": unit})
+    assert StatementCampaign.objects.count() == 1
+    StatementCampaign.objects.all().delete()
+    services.campaign_create(
+        actor=inspektur,
+        fields={**base, "title": "Bendahara", "unit": unit, "population": "positions", "positions": "Bendahara"},
+    )
+    assert "unit" in services.campaign_problems(
+        {**base, "title": "Bendahara lagi", "unit": unit.parent, "population": "positions", "positions": "bendahara"}
+    )

@@ -30,9 +30,17 @@ def test_a_declaration_sent_twice_is_filed_once(client, pegawai, atasan):
     again = client.post(reverse("benturan:declare"), declaration_post())
     assert again["Location"] == first["Location"]
     assert Declaration.objects.filter(reporter=pegawai).count() == 1
-    # A new form (a new token) is a new declaration.
-    client.post(reverse("benturan:declare"), declaration_post(form_token="f" * 32))
+    # The Back button may reload the form with a new token: the same matter again is asked about first...
+    asked = client.post(reverse("benturan:declare"), declaration_post(form_token="f" * 32))
+    assert asked.status_code == 200 and "Ini deklarasi terpisah" in asked.content.decode()
+    assert declaration.reference in asked.content.decode()
+    assert Declaration.objects.filter(reporter=pegawai).count() == 1
+    # ...and filed when the employee says it is a separate one.
+    client.post(reverse("benturan:declare"), declaration_post(form_token="e" * 32, separate="1"))
     assert Declaration.objects.filter(reporter=pegawai).count() == 2
+    # Another matter needs no question.
+    client.post(reverse("benturan:declare"), declaration_post(form_token="d" * 32, subject="Seleksi pegawai 2027"))
+    assert Declaration.objects.filter(reporter=pegawai).count() == 3
 
 
 def test_the_form_page_carries_a_fresh_token(client, pegawai):

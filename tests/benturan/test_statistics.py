@@ -168,11 +168,38 @@ def test_the_page_shows_the_figures_and_the_lke_panel(client, registers, inspekt
 
 
 def test_without_an_approved_map_the_page_says_so(client, registers, inspektur, unit):
+    from benturan.models import MainFunction
+
+    MainFunction.objects.create(unit=unit, name="Pengadaan")
     client.force_login(inspektur)
     response = client.get(reverse("benturan:statistics"), {"year": 2026, "unit": unit.pk})
     content = response.content.decode()
-    assert "Belum ada peta yang disetujui untuk tahun ini." in content
-    assert "Belum ada" in content
+    assert "0 dari 1 tugas/fungsi utama sudah dipetakan" in content
+    assert "belum ada" in content and "Belum ada (0/1)" in content
+
+
+def test_a_sub_unit_without_a_map_lowers_the_units_answer(client, inspektur, unit, other_unit):
+    """The scope is the unit with the units below it: a sub-unit's functions count, mapped or not."""
+    from benturan.models import MainFunction, MapStatus, RiskMap, RiskMapEntry
+
+    sub = type(unit).objects.create(code="SUB", name="Subbagian", parent=unit)
+    mapped = MainFunction.objects.create(unit=unit, name="Pengadaan")
+    MainFunction.objects.create(unit=sub, name="Kepegawaian")
+    risk_map = RiskMap.objects.create(
+        unit=unit, year=2026, prepared_by=inspektur, status=MapStatus.APPROVED, approved_by=inspektur
+    )
+    RiskMapEntry.objects.create(
+        risk_map=risk_map,
+        function=mapped,
+        position="PPK",
+        conflict_form="x",
+        situation="y",
+        source="keluarga",
+        control="z",
+    )
+    figures = selectors.map_statistics(unit_ids=set(unit.descendant_ids()), year=2026)
+    assert (figures["mapped_count"], figures["total"], figures["answer"]) == (1, 2, "sebagian_besar")
+    assert [row["unit"].code for row in figures["rows"]] == ["SEKR", "SUB"]
 
 
 def test_a_unit_head_reads_only_their_units(client, figures, make_user, other_unit, unit):
