@@ -76,6 +76,7 @@ def home(request):
         "campaigns": selectors.open_campaigns_for(user, today),
         "is_supervisor": access.has_subordinates(user),
         "waiting": list(waiting),
+        "flagged": list(selectors.flagged_for_supervisor(user)[:20]),
         "today": today,
         "is_inspector": access.is_inspector(user),
         "is_head": bool(access.headed_unit_ids(user)),
@@ -797,7 +798,13 @@ def statement_detail(request, uuid):
     context = {
         "statement": found,
         "interests": found.interests.all(),
-        "superseded_by": InterestStatement.objects.filter(supersedes=found).first(),
+        # Links only to what this reader may open (a supervisor reads the flagged statement, not its history).
+        "superseded_by": access.readable_statements(
+            request.user, InterestStatement.objects.filter(supersedes=found)
+        ).first(),
+        "previous": access.readable_statements(
+            request.user, InterestStatement.objects.filter(pk=found.supersedes_id)
+        ).first(),
         "own": found.employee_id == request.user.pk,
     }
     return render(request, "benturan/statement_detail.html", context)

@@ -273,7 +273,10 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("peristiwa kasus")
 
     def __str__(self) -> str:
-        return f"{self.case_id}#{self.seq} {self.action}"
+        # Read in Pengaturan's breadcrumbs: the case's number and the action in words, not ids and codes.
+        from cases.audit import action_label  # cases.audit imports this module
+
+        return f"{self.case.reference} #{self.seq} {action_label(self.action)}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -98,3 +98,15 @@ def test_the_inspectorate_and_unit_heads_get_the_registers(client, inspektur, ke
     unit.save()
     assert reverse("benturan:statistics") in hub(client, kepala)
     assert 'id="pengelola"' not in hub(client, rekan)
+
+
+def test_the_supervisor_finds_a_flagged_statement_on_the_hub(client, pegawai, atasan, monkeypatch):
+    from benturan import services
+
+    monkeypatch.setattr(services, "statement_flag_reason", lambda **kwargs: "Bersinggungan.")
+    statement = services.statement_file(
+        employee=pegawai, campaign=None, has_interests=True, interests=[{"category": "keluarga", "party": "CV X"}]
+    )
+    content = hub(client, atasan)
+    assert reverse("benturan:statement_detail", args=[statement.uuid]) in content
+    assert "CV X" not in content  # the hub names whose, never what
