@@ -213,8 +213,8 @@ class StatementCampaign(models.Model):
     positions = models.TextField(
         _("jabatan yang wajib mengisi"), blank=True, help_text=_("Satu jabatan per baris, sama dengan profil pegawai.")
     )
-    opens_on = models.DateField(_("dibuka"))
-    closes_on = models.DateField(_("ditutup"))
+    opens_on = models.DateField(_("tanggal buka"))
+    closes_on = models.DateField(_("tanggal tutup"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("pemilik"), on_delete=models.PROTECT, related_name="+"
     )

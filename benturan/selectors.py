@@ -308,7 +308,12 @@ def evaluation_statistics(*, units: set[int] | None, start, end, today=None) -> 
     by_status = dict(recommendations.values_list("status").annotate(n=Count("pk")).order_by())
     due = sum(by_status.values())
     late = recommendations.filter(status__in=[FollowUp.BELUM, FollowUp.PROSES], due_on__lt=today).count()
+    # Open work not yet due: not part of the ratio, but not to be hidden behind "0 / 0" either.
+    not_due = Recommendation.objects.filter(
+        due_on__gt=min(end, today), status__in=[FollowUp.BELUM, FollowUp.PROSES], evaluation__in=evaluations
+    ).count()
     return {
+        "not_due": not_due,
         "held": sum(per_year.values()),
         "per_year": sorted(per_year.items()),
         # The rule used for "berkala": at least two evaluations in every calendar year of the period.

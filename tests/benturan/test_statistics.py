@@ -163,7 +163,8 @@ def test_the_page_shows_the_figures_and_the_lke_panel(client, registers, inspekt
     assert 'data-figure="overdue">1<' in content
     assert "3 dari 4 tugas/fungsi utama sudah dipetakan. (75%)" in content
     assert "Bukti LKE benturan kepentingan a–e" in content and "Sebagian besar" in content
-    assert "2 / 3" in content  # recommendations followed up
+    assert "2 dari 3 rekomendasi yang jatuh tempo selesai" in content  # recommendations followed up
+    assert "1 rekomendasi terbuka belum jatuh tempo" in content
     assert "paling sedikit dua evaluasi" in content
 
 
