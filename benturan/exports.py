@@ -6,36 +6,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override, pgettext
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from benturan import selectors
 from benturan.models import RiskMap, StatementCampaign
-from cases.exports import DATETIME, NUMBER, Column, XlsxBook, XlsxSheet
-
-# --- Spreadsheet figures: percentages and whole numbers in title lines
-
-
-def _sheet(book: XlsxBook, name: str, columns: list[Column], title: list[list]) -> XlsxSheet:
-    """book.sheet, with the whole numbers of the title lines (a year) written as numbers without the thousands
-    separator cases.exports gives amounts, so a year reads "2026", not "2.026"."""
-    money_bold, book.money_bold = book.money_bold, book.number_bold
-    try:
-        return book.sheet(name, columns, title_rows=title)
-    finally:
-        book.money_bold = money_bold
-
-
-def _percent_format(book: XlsxBook, bold: bool = False):
-    """A share as Excel keeps it: a fraction (0.273) shown as a percentage with one decimal (27,3% in an
-    Indonesian Excel), so it sorts, filters and computes."""
-    return book.workbook.add_format({"num_format": "0.0%", "bold": bold})
-
-
-def _write_percent(sheet: XlsxSheet, col: int, fraction: float | None, fmt) -> None:
-    """The share in column `col` of the row just written (a number cell: nothing to guard against formulas)."""
-    if fraction is not None:
-        sheet.sheet.write_number(sheet.row - 1, col, fraction, fmt)
-
+from cases.exports import DATETIME, NUMBER, PERCENT, Column, XlsxBook
 
 # --- Declarations (letter)
 
@@ -100,7 +74,7 @@ def statistics_xlsx(stats: dict) -> bytes:
         Column(_("Indikator"), name="indicator"),
         Column(_("Jumlah"), NUMBER, name="value"),
         Column(_("Dari"), NUMBER, name="of"),
-        Column(_("Persentase"), NUMBER, name="percent", width=12),
+        Column(_("Persentase"), PERCENT, name="percent", width=12),
         Column(_("Keterangan"), name="note"),
     ]
     unit = stats["unit"]
@@ -113,11 +87,9 @@ def statistics_xlsx(stats: dict) -> bytes:
     ]
     book = XlsxBook()
     sheet = book.sheet(_("Statistik"), columns, title_rows=title)
-    percent = _percent_format(book)
     for section, indicator, value, of, note in stats["rows"]:
         fraction = value / of if value is not None and of else None
-        sheet.write([section, indicator, value, of, None, note])
-        _write_percent(sheet, 4, fraction, percent)
+        sheet.write([section, indicator, value, of, fraction, note])
     return book.close()
 
 
@@ -197,7 +169,7 @@ def map_xlsx(risk_map: RiskMap) -> bytes:
             ],
         ]
         book = XlsxBook()
-        sheet = _sheet(book, _("Identifikasi"), _map_columns(), title)
+        sheet = book.sheet(_("Identifikasi"), _map_columns(), title_rows=title)
         for number, entry in enumerate(context["entries"], start=1):
             sheet.write_item((number, entry))
     return book.close()
@@ -214,8 +186,14 @@ def _coverage_columns() -> list[Column]:
         Column(_("Sudah mengisi"), NUMBER, total=True, name="filed", value=lambda r: r.filed),
         Column(_("Belum mengisi"), NUMBER, total=True, name="not_filed", value=lambda r: r.not_filed),
         Column(_("Menyatakan kepentingan"), NUMBER, total=True, name="declared", value=lambda r: r.declared),
-        # A number cell written by campaign_coverage_xlsx (a fraction shown as a percentage).
-        Column(_("Cakupan"), NUMBER, name="percent", width=12, value=lambda r: None),
+        Column(
+            _("Cakupan"),
+            PERCENT,
+            name="percent",
+            width=12,
+            ratio=("filed", "population"),
+            value=lambda r: r.filed / r.population if r.population else 0.0,
+        ),
     ]
 
 
@@ -245,29 +223,11 @@ def campaign_coverage_xlsx(campaign: StatementCampaign, unit_ids: set[int] | Non
         [_("Tahun"), campaign.year],
         [_("Periode"), f"{campaign.opens_on:%d-%m-%Y} – {campaign.closes_on:%d-%m-%Y}"],
     ]
-    rows = selectors.campaign_coverage(campaign, unit_ids)
-    columns = _coverage_columns()
-    names = [column.name for column in columns]
-    population, filed, share = names.index("population"), names.index("filed"), names.index("percent")
-    sheet = _sheet(book, _("Per unit"), columns, title)
-    percent = _percent_format(book)
-    for row in rows:
+    sheet = book.sheet(_("Per unit"), _coverage_columns(), title_rows=title)
+    for row in selectors.campaign_coverage(campaign, unit_ids):
         sheet.write_item(row)
-        _write_percent(sheet, share, row.filed / row.population if row.population else 0.0, percent)
-    sums = sheet.totals(_("Jumlah"))
-    # The total's share follows the filtered totals beside it (a formula over the SUBTOTAL cells), its value
-    # cached for readers that do not recalculate.
-    total_row = sheet.row - 1
-    population_cell = xl_rowcol_to_cell(total_row, population)
-    filed_cell = xl_rowcol_to_cell(total_row, filed)
-    sheet.sheet.write_formula(
-        total_row,
-        share,
-        f"=IF({population_cell}=0,0,{filed_cell}/{population_cell})",
-        _percent_format(book, bold=True),
-        sums[filed] / sums[population] if sums[population] else 0,
-    )
-    people = _sheet(book, _("Pegawai"), _people_columns(who_declared=who_declared), title)
+    sheet.totals(_("Jumlah"))
+    people = book.sheet(_("Pegawai"), _people_columns(who_declared=who_declared), title_rows=title)
     for person in selectors.campaign_people(campaign, unit_ids, "semua").iterator(chunk_size=1000):
         people.write_item(person)
     return book.close()

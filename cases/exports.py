@@ -43,7 +43,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d"
 XLSX_MAX_TEXT = 32_767
 MIN_WIDTH, MAX_WIDTH = 6, 60
 
-TEXT, DATE, DATETIME, MONEY, NUMBER = "text", "date", "datetime", "money", "number"
+TEXT, DATE, DATETIME, MONEY, NUMBER, PERCENT = "text", "date", "datetime", "money", "number", "percent"
 
 
 def recap_filename(kind: str, params: dict, extension: str = "xlsx") -> str:
@@ -68,13 +68,17 @@ def csv_text(value) -> str:
 @dataclass(frozen=True)
 class Column:
     """One column of an export, declared once: what the header says, the cell type (TEXT, DATE, DATETIME,
-    MONEY, NUMBER), its width, and how its value is read from the item a row shows. An export is a list of
+    MONEY, NUMBER, PERCENT — a fraction shown as a percentage), its width, and how its value is read from the
+    item a row shows. An export is a list of
     these; the writers below turn it into typed, guarded cells in XLSX and CSV alike."""
 
     header: str
     kind: str = TEXT
     # Summed in the totals row (money and number columns).
     total: bool = False
+    # A PERCENT column's figure in the totals row: the names of the numerator and denominator columns, whose
+    # totals it divides (a formula, so it follows the reader's filter too).
+    ratio: tuple[str, str] | None = None
     # A stable name for code and tests (the header is translated).
     name: str = ""
     # Width in characters; None fits the column to its content (capped at MAX_WIDTH).
@@ -114,6 +118,8 @@ def _display_length(value, kind: str) -> int:
         return 10
     if kind == DATETIME:
         return 16
+    if kind == PERCENT:
+        return 6
     if kind in (MONEY, NUMBER):
         # Digits plus the thousands separators of "#,##0".
         digits = len(str(int(value)))
@@ -129,7 +135,8 @@ class XlsxSheet:
         self.sheet = book.workbook.add_worksheet(name[:31])
         self.row = 0
         for values in title_rows:
-            self._write_cells(values, bold=True)
+            # A whole number in a title line is a year or a version, not an amount: no thousands separator.
+            self._write_cells(values, bold=True, whole=book.number_bold)
             self.row += 1
         if title_rows:
             self.row += 1  # a blank line between the title and the table
@@ -155,13 +162,15 @@ class XlsxSheet:
         else:
             self.sheet.write_string(row, col, text, self.book.bold if bold else None)
 
-    def _write_cells(self, values: Iterable, bold: bool = False) -> None:
+    def _write_cells(self, values: Iterable, bold: bool = False, whole=None) -> None:
         for col, value in enumerate(values):
             if value is None or value == "":
                 continue
             if isinstance(value, bool):
                 value = str(value)
-            if isinstance(value, int | Decimal | float):
+            if whole is not None and isinstance(value, int):
+                self.sheet.write_number(self.row, col, value, whole)
+            elif isinstance(value, int | Decimal | float):
                 self.sheet.write_number(self.row, col, value, self.book.money_bold if bold else self.book.money)
             elif isinstance(value, dt.datetime):
                 self.sheet.write_datetime(self.row, col, _as_local(value), self.book.datetime)
@@ -183,6 +192,8 @@ class XlsxSheet:
             elif column.kind in (MONEY, NUMBER):
                 self.sheet.write_number(self.row, col, value, book.money if column.kind == MONEY else book.number)
                 self.sums[col] += value
+            elif column.kind == PERCENT:
+                self.sheet.write_number(self.row, col, value, book.percent)
             else:
                 self._write_text(self.row, col, value)
             self.widths[col] = max(self.widths[col], _display_length(value, column.kind))
@@ -200,7 +211,15 @@ class XlsxSheet:
         self.row += 1
         self._write_text(self.row, 0, label, bold=True)
         found = {}
+        names = {column.name: col for col, column in enumerate(self.columns) if column.name}
         for col, column in enumerate(self.columns):
+            if column.ratio is not None:
+                top, bottom = (names[name] for name in column.ratio)
+                top_cell, bottom_cell = (xl_rowcol_to_cell(self.row, other) for other in (top, bottom))
+                cached = self.sums[top] / self.sums[bottom] if self.sums[bottom] else 0
+                formula = f"=IF({bottom_cell}=0,0,{top_cell}/{bottom_cell})"
+                self.sheet.write_formula(self.row, col, formula, self.book.percent_bold, cached)
+                continue
             if not column.total:
                 continue
             first = xl_rowcol_to_cell(self.first_data_row, col)
@@ -255,6 +274,9 @@ class XlsxBook:
         self.money_bold = add({"num_format": "#,##0", "bold": True})
         self.number = add({"num_format": "0"})
         self.number_bold = add({"num_format": "0", "bold": True})
+        # A share kept as a fraction (0.273) and shown as a percentage with one decimal, so it sorts and computes.
+        self.percent = add({"num_format": "0.0%"})
+        self.percent_bold = add({"num_format": "0.0%", "bold": True})
         self.date = add({"num_format": "dd-mm-yyyy"})
         self.datetime = add({"num_format": "dd-mm-yyyy hh:mm"})
         self.sheets: list[XlsxSheet] = []
@@ -286,7 +308,7 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
                 cells.append(value.isoformat())
             elif column.kind == DATETIME:
                 cells.append(_as_local(value).isoformat(sep=" ", timespec="minutes"))
-            elif column.kind in (MONEY, NUMBER):
+            elif column.kind in (MONEY, NUMBER, PERCENT):
                 cells.append(str(value))
             else:
                 cells.append(csv_text(value))

@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pytest
 
-from cases.exports import DATE, DATETIME, MONEY, TEXT, Column, XlsxBook, csv_bytes, is_formula_like
+from cases.exports import DATE, DATETIME, MONEY, NUMBER, PERCENT, TEXT, Column, XlsxBook, csv_bytes, is_formula_like
 
 RISKY = ["=1+1", "+1", "-1", "@A1", "\t=1", "\r=1", "\uff1d1+1", "=cmd|' /C calc'!A0"]
 HARMLESS = ["Budi", "1-2", "a=b", " =1", "", "Rp 1.000"]
@@ -56,6 +56,27 @@ def test_it_writes_real_dates_and_numbers_with_totals_that_follow_the_filter():
     assert formulas["C7"].value == "=SUBTOTAL(109,C4:C5)"
     assert formulas.freeze_panes == "A4"
     assert formulas.auto_filter.ref == "A3:C5"
+
+
+def test_it_writes_shares_as_percentages_with_a_total_that_divides_the_totals():
+    book = XlsxBook()
+    columns = [
+        Column("Wajib", NUMBER, total=True, name="all"),
+        Column("Sudah", NUMBER, total=True, name="done"),
+        Column("Cakupan", PERCENT, name="share", ratio=("done", "all")),
+    ]
+    sheet = book.sheet("Data", columns, title_rows=[["Tahun", 2026]])
+    sheet.write([4, 1, 0.25])
+    sheet.write([6, 3, 0.5])
+    sheet.totals("Jumlah")
+    data = book.close()
+
+    values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Data"]
+    assert values["B1"].value == 2026 and values["B1"].number_format == "0"  # a year, not "2.026"
+    assert values["C4"].value == 0.25 and values["C4"].number_format == "0.0%"
+    assert values["C7"].value == pytest.approx(0.4)
+    formulas = openpyxl.load_workbook(io.BytesIO(data))["Data"]
+    assert formulas["C7"].value == "=IF(A7=0,0,B7/A7)"
 
 
 def test_it_fits_column_widths_to_the_content_within_a_cap():
