@@ -21,8 +21,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import transition
+from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from cases import policy
@@ -95,15 +96,18 @@ class MapStatus(models.TextChoices):
     APPROVED = "approved", _("Disetujui")
 
 
-class RiskMap(models.Model):
+class RiskMap(FSMModelMixin, models.Model):
     """A unit's identification of conflict-of-interest risks for one year, in numbered versions. An approved
-    version is the unit's document and never changes; a change after approval is a new version."""
+    version is the unit's document and never changes; a change after approval is a new version.
+
+    Its one step, draft → approved, is a django-fsm transition like a case's (protected status): only
+    benturan.services.map_approve runs it, under the map's row lock, and simple-history records who and when."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     unit = models.ForeignKey(Unit, verbose_name=_("unit kerja"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     version = models.PositiveSmallIntegerField(_("versi"), default=1)
-    status = models.CharField(_("status"), max_length=16, choices=MapStatus.choices, default=MapStatus.DRAFT)
+    status = FSMField(_("status"), max_length=16, choices=MapStatus.choices, default=MapStatus.DRAFT, protected=True)
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("disusun oleh"), on_delete=models.PROTECT, related_name="+"
     )
@@ -139,6 +143,11 @@ class RiskMap(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == MapStatus.APPROVED
+
+    @transition("status", source=MapStatus.DRAFT, target=MapStatus.APPROVED)
+    def approve(self, *, by) -> None:
+        self.approved_by = by
+        self.approved_at = timezone.now()
 
 
 class RiskMapEntry(models.Model):

@@ -578,11 +578,9 @@ def map_approve(*, actor, risk_map: RiskMap) -> RiskMap:
             raise CaseError(_("Peta risiko ini sudah disetujui."))
         if not locked.entries.exists():
             raise CaseError(_("Peta risiko masih kosong. Tambahkan paling sedikit satu baris sebelum disetujui."))
-        # A register's state, not a case's: there is no transition service for it; the row lock above and
-        # simple-history (who approved, when) are its guard and its audit.
-        locked.status = MapStatus.APPROVED
-        locked.approved_by = actor
-        locked.approved_at = timezone.now()
+        # A register's step, not a case's (no case log, no clock): the map's own transition under the row lock
+        # above; simple-history records who approved and when.
+        locked.approve(by=actor)
         locked.save(update_fields=["status", "approved_by", "approved_at"])
     return locked
 
