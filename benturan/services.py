@@ -674,19 +674,13 @@ def campaign_create(*, actor, fields: dict) -> StatementCampaign:
     return campaign
 
 
-def _approved_map(unit, year: int) -> RiskMap | None:
-    """The unit's approved risk map for `year`, latest version: a draft is nobody's truth yet."""
-    if unit is None:
-        return None
-    return RiskMap.objects.filter(unit=unit, year=year, status=MapStatus.APPROVED).order_by("-version").first()
-
-
 def statement_flag_reason(*, unit, position: str, interests: list[dict], year: int) -> str:
     """Why a statement needs the supervisor's attention, or "": a declared interest whose category touches
     (CATEGORY_SOURCES) a source the unit's approved risk map names for the employee's position (compared
     without regard to case or surrounding spaces)."""
     position = (position or "").strip().lower()
-    risk_map = _approved_map(unit, year)
+    # A draft is nobody's truth yet: only the approved map flags.
+    risk_map = selectors.latest_approved_map(unit=unit, year=year) if unit is not None else None
     if risk_map is None or not position or not interests:
         return ""
     sources = set(
