@@ -7,9 +7,10 @@ Imported by `BenturanConfig.ready()`, once the models are loaded; `cases.checks`
 from django.utils.translation import gettext_lazy as _
 
 from benturan import demo, services
+from benturan import statistics as benturan_statistics
 from benturan.models import FINAL_STATES, Status
 from cases import policy
-from cases.registry import CaseKind, ClockRule
+from cases.registry import Breakdown, CaseKind, ClockRule, KindStatistics
 
 # The ministry rules implementing PermenPANRB 17/2024 give the supervisor 7 working days from receiving a
 # declaration to decide it (DESIGN §5).
@@ -53,5 +54,15 @@ KIND = CaseKind(
             # the one measured, so the measure is not theirs to move (decision 0014).
             stop_on=("decide",),
         ),
+    ),
+    statistics=KindStatistics(
+        received_on="submitted_at",
+        breakdowns=(
+            Breakdown("outcome", _("Keputusan"), "outcome"),
+            Breakdown("source", _("Sumber benturan"), "source"),
+            Breakdown("activity_kind", _("Jenis kegiatan"), "activity_kind"),
+        ),
+        figures=benturan_statistics.figures,
+        filters=benturan_statistics.FILTERS,
     ),
 )

@@ -7,8 +7,11 @@ def navigation(request):
     user = request.user
     if not user.is_authenticated:
         return {}
+    roles = policy.roles(user)
     return {
-        "user_roles": policy.roles(user),
+        "user_roles": roles,
+        # The evaluation pages: the inspectorate, and unit heads for their units (evaluasi.access).
+        "reads_evaluation": policy.INSPEKTUR in roles or user.headed_units.exists(),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }
 

@@ -27,7 +27,14 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases import registry
-from cases.models import Case, CaseExclusion, CaseGroupObjectPermission, CaseUserObjectPermission, Confidentiality
+from cases.models import (
+    Case,
+    CaseExclusion,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    Confidentiality,
+    Unit,
+)
 
 PEGAWAI = "pegawai"
 PETUGAS_UPG = "petugas_upg"
@@ -461,3 +468,28 @@ def system(instance: Case, user) -> bool:
 
 # `by` → the only permission callable a transition run with that `by` and no actor may declare.
 ACTORLESS_PERMISSIONS = {"reporter": public_reporter, "system": system}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Unit heads (Unit.head): they approve a unit's documents and read its figures (benturan, evaluasi).
+
+
+def head_of(unit: Unit):
+    """The head responsible for `unit`: its own head, or the nearest one above it."""
+    seen = set()
+    while unit is not None and unit.pk not in seen:
+        seen.add(unit.pk)
+        if unit.head_id is not None and unit.head.is_active:
+            return unit.head
+        unit = unit.parent
+    return None
+
+
+def headed_unit_ids(user) -> set[int]:
+    """The units `user` heads and every unit below them (a sub-unit's own head reads that sub-unit too)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    found: set[int] = set()
+    for unit in Unit.objects.filter(head=user):
+        found.update(unit.descendant_ids())
+    return found

@@ -71,6 +71,36 @@ class PublicIntake:
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """A field of the kind's detail model whose values the inspectorate's statistics count cases by
+    ("kategori", "saluran"). ``field`` is a field with choices; its labels are read from the model."""
+
+    code: str
+    label: str
+    field: str
+
+
+@dataclass(frozen=True)
+class KindStatistics:
+    """What the evaluation statistics (evaluasi/) count for a kind beside what every case has (status, clocks,
+    handling time).
+
+    ``received_on`` is the date or datetime field of the detail model that puts a case in a period (the day the
+    office received it). ``breakdowns`` are counted per value. ``min_cell`` hides counts below it in every cell
+    finer than a unit's total (WBS: 3, so no cell narrows a reporter down). ``figures`` is
+    ``(cases, period) -> list[evaluasi.statistics.Figure]``, the kind's own figures over the period's cases
+    (gratifikasi's total value, a complaint's satisfaction); ``filters`` names the case filters such a figure
+    links to (``{"name": (queryset) -> queryset}``), so every figure leads to the cases behind it.
+    """
+
+    received_on: str = "submitted_at"
+    breakdowns: tuple[Breakdown, ...] = ()
+    min_cell: int = 0
+    figures: Callable[..., list] | None = None
+    filters: dict[str, Callable[[Any], Any]] | None = None
+
+
+@dataclass(frozen=True)
 class CaseKind:
     code: str
     prefix: str
@@ -126,6 +156,8 @@ class CaseKind:
     # depends on the reader (e.g. a complainant's identity only the complaint coordinator may read). The kind
     # decides and records what it shows (an audit event for an identity read); the core only passes it on.
     detail_context: Callable[[Any, Any], dict] | None = None
+    # What the inspectorate's statistics count for this kind (evaluasi/); None counts only what every case has.
+    statistics: KindStatistics | None = None
 
     @property
     def model(self) -> type["Model"]:

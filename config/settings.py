@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "wbs",
     "pengaduan",
     "benturan",
+    "evaluasi",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("pengaduan/", include((pengaduan_urls.public_urlpatterns, "pengaduan_publik"))),
     path("kelola/pengaduan/", include("pengaduan.urls")),
     path("benturan/", include("benturan.urls")),
+    path("evaluasi/", include("evaluasi.urls")),
     path("admin/", admin.site.urls),
 ]

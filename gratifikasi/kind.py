@@ -7,8 +7,9 @@ Imported by `GratifikasiConfig.ready()`, once the models are loaded; `cases.chec
 from django.utils.translation import gettext_lazy as _
 
 from cases import policy
-from cases.registry import CaseKind, ClockRule
+from cases.registry import Breakdown, CaseKind, ClockRule, KindStatistics
 from gratifikasi import demo
+from gratifikasi import statistics as gratifikasi_statistics
 from gratifikasi.legal import (
     AMENDMENT_2026,
     COMPLETION_DAYS,
@@ -109,5 +110,15 @@ KIND = CaseKind(
             stop_from="handover_on",
             applies=lambda report: report.needs_handover(),
         ),
+    ),
+    statistics=KindStatistics(
+        received_on="submitted_at",
+        breakdowns=(
+            Breakdown("report_type", _("Jenis laporan"), "report_type"),
+            Breakdown("occasion", _("Peristiwa"), "occasion"),
+            Breakdown("kpk_decision", _("Keputusan KPK"), "kpk_decision"),
+        ),
+        figures=gratifikasi_statistics.figures,
+        filters=gratifikasi_statistics.FILTERS,
     ),
 )

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases import policy, workdays
-from cases.registry import CaseKind, ClockRule, PublicIntake
+from cases.registry import Breakdown, CaseKind, ClockRule, KindStatistics, PublicIntake
 from pengaduan import demo, services
+from pengaduan import statistics as pengaduan_statistics
 from pengaduan.models import FINAL_STATES, Complaint, HandlingRule, IdentityMode, ResolutionUnit, Status
 
 # PermenPANRB 62/2018 (Pedoman Nasional Pengelolaan Pengaduan Pelayanan Publik, SP4N-LAPOR!).
@@ -123,5 +124,15 @@ KIND = CaseKind(
             stop_on=("send_answer", "convert_to_wbs"),
             stop_from="answered_on",
         ),
+    ),
+    statistics=KindStatistics(
+        received_on="received_at",
+        breakdowns=(
+            Breakdown("category", _("Kategori masalah"), "category"),
+            Breakdown("channel", _("Saluran"), "channel"),
+            Breakdown("closure", _("Cara selesai"), "closure"),
+        ),
+        figures=pengaduan_statistics.figures,
+        filters=pengaduan_statistics.FILTERS,
     ),
 )

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases import policy, workdays
-from cases.registry import CaseKind, ClockRule, PublicIntake
+from cases.registry import Breakdown, CaseKind, ClockRule, KindStatistics, PublicIntake
 from wbs import demo, services
+from wbs import statistics as wbs_statistics
 from wbs.models import FINAL_STATES, Status
 
 
@@ -118,5 +119,16 @@ KIND = CaseKind(
             start_on=("create",),
             stop_on=("message_to_reporter", "request_info", "reject", "refer", "close_not_proven"),
         ),
+    ),
+    statistics=KindStatistics(
+        received_on="submitted_at",
+        breakdowns=(
+            Breakdown("category", _("Kategori"), "category"),
+            Breakdown("outcome", _("Hasil"), "outcome"),
+        ),
+        # No count under 3 below a unit's total: a small cell can narrow a reporter down.
+        min_cell=3,
+        figures=wbs_statistics.figures,
+        filters=wbs_statistics.FILTERS,
     ),
 )

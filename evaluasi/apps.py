@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluasiConfig(AppConfig):
+    """The inspectorate's layer over every case kind: statistics, follow-up, evaluations, the LKE worksheet."""
+
+    name = "evaluasi"
+    verbose_name = _("Evaluasi")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,452 @@
+"""The inspectorate's statistics over every case kind (DESIGN §6), per period and unit.
+
+Every figure is counted over the cases *received* in the period (each kind says which date that is:
+``KindStatistics.received_on``) in the chosen unit and the units below it. Each figure that is a number of
+cases carries the filter of the cases behind it (``Figure.link``); ``cases_behind`` turns that filter back into
+the queryset, so a figure and the list it links to are one definition and cannot disagree.
+
+Per kind, whatever the number of cases: one query for the statuses, one per breakdown, one for the clocks, one
+for the median handling time and one for overdue cases, plus the kind's own figures. A kind with
+``min_cell`` (WBS) gets every count below the unit's total that is under it hidden, with a second cell hidden
+where the hidden one could be worked out from the total (``suppress``).
+"""
+
+import datetime as dt
+import statistics as pystats
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import registry, workdays
+from cases.models import DeadlineClock, Unit
+from evaluasi.periods import Period
+
+DRAFT = "draft"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What a dashboard shows
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number on the dashboard.
+
+    ``value`` over ``denominator`` is a share (shown with its percentage); ``link`` / ``denominator_link`` are
+    the case filters behind them (``cases_behind``), None when the number is not a set of cases (a sum of
+    Rupiah, an average). ``suppressed``: hidden because it could narrow a reporter down (shown "< 3").
+    """
+
+    code: str
+    label: str
+    value: int | float | Decimal | None
+    denominator: int | None = None
+    unit: str = ""  # "" (a count), "rp", "days", "score"
+    link: dict | None = None
+    denominator_link: dict | None = None
+    suppressed: bool = False
+    note: str = ""
+
+    @property
+    def percent(self) -> float | None:
+        if self.denominator is None or not self.denominator or self.value is None or self.suppressed:
+            return None
+        return round(100 * float(self.value) / self.denominator, 1)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Figures that belong together (statuses, categories, clocks); ``chart`` draws them as bars."""
+
+    code: str
+    title: str
+    figures: list[Figure]
+    chart: bool = False
+
+
+@dataclass
+class KindPanel:
+    kind: registry.CaseKind
+    received: Figure
+    groups: list[Group] = field(default_factory=list)
+
+    @property
+    def min_cell(self) -> int:
+        return self.kind.statistics.min_cell if self.kind.statistics else 0
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A period and the units it covers: ``unit`` and every unit below it; no unit: every unit."""
+
+    period: Period
+    unit: Unit | None = None
+    unit_ids: tuple[int, ...] | None = None
+
+    @classmethod
+    def of(cls, period: Period, unit: Unit | None) -> "Scope":
+        return cls(period, unit, tuple(unit.descendant_ids()) if unit is not None else None)
+
+    def with_period(self, period: Period) -> "Scope":
+        return replace(self, period=period)
+
+
+def stat_kinds() -> list[registry.CaseKind]:
+    """The kinds the statistics cover: every registered kind (one without its own figures still counts)."""
+    return registry.all_kinds()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The cases of a scope, and the cases behind a figure
+
+
+def _received_on(kind: registry.CaseKind) -> str:
+    return kind.statistics.received_on if kind.statistics else "submitted_at"
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def period_filter(kind: registry.CaseKind, start: dt.date, end: dt.date) -> Q:
+    """Received from `start` to `end` (both included), in the office's time zone."""
+    name = _received_on(kind)
+    if kind.model._meta.get_field(name).get_internal_type() == "DateTimeField":
+        return Q(**{f"{name}__gte": _day_start(start), f"{name}__lt": _day_start(end + dt.timedelta(days=1))})
+    return Q(**{f"{name}__gte": start, f"{name}__lte": end})
+
+
+def scope_cases(kind: registry.CaseKind, scope: Scope) -> QuerySet:
+    """The kind's cases received in the scope's period in its units (drafts are never received)."""
+    cases = kind.model.objects.exclude(status=DRAFT).filter(period_filter(kind, scope.period.start, scope.period.end))
+    if scope.unit_ids is not None:
+        cases = cases.filter(unit_id__in=scope.unit_ids)
+    return cases
+
+
+def _clock_q(code: str, state: str, today: dt.date) -> Q:
+    """Clocks of `code` in a state: decided (met, or running past due), on_time, late, overdue (running past
+    due now)."""
+    return Q(code=code) & _clock_q_state(state, today)
+
+
+LINK_KEYS = ("status", "final", "breakdown", "value", "clock", "state", "overdue", "filter")
+
+
+def cases_behind(kind: registry.CaseKind, scope: Scope, link: dict, *, today: dt.date | None = None) -> QuerySet:
+    """The cases a figure counts. ``link`` is what ``Figure.link`` holds (or a URL's query, checked here): a
+    status, the final states, a breakdown value, a clock state, overdue now, or a filter the kind names.
+    Anything else is a ValueError (a forged address), never a silently wider list."""
+    today = today or workdays.today()
+    cases = scope_cases(kind, scope)
+    if "status" in link:
+        if link["status"] not in dict(kind.status_labels):
+            raise ValueError("status")
+        return cases.filter(status=link["status"])
+    if link.get("final"):
+        return cases.filter(status__in=kind.final_states)
+    if "breakdown" in link:
+        breakdown = next((b for b in _breakdowns(kind) if b.code == link["breakdown"]), None)
+        if breakdown is None:
+            raise ValueError("breakdown")
+        value = link.get("value", "")
+        if value not in {str(code) for code, _label in _choices(kind, breakdown)}:
+            raise ValueError("value")
+        return cases.filter(**{breakdown.field: value})
+    if "clock" in link:
+        if link["clock"] not in {rule.code for rule in kind.clocks} or link.get("state") not in (
+            "decided",
+            "on_time",
+            "late",
+            "overdue",
+        ):
+            raise ValueError("clock")
+        clocks = DeadlineClock.objects.filter(case=OuterRef("pk")).filter(_clock_q(link["clock"], link["state"], today))
+        return cases.filter(Exists(clocks))
+    if link.get("overdue"):
+        return cases.exclude(status__in=kind.final_states).filter(due_date__lt=today)
+    if "filter" in link:
+        filters = (kind.statistics.filters or {}) if kind.statistics else {}
+        if link["filter"] not in filters:
+            raise ValueError("filter")
+        return filters[link["filter"]](cases)
+    if link.get("all"):
+        return cases
+    raise ValueError("link")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Counting
+
+
+def _breakdowns(kind: registry.CaseKind) -> tuple[registry.Breakdown, ...]:
+    return kind.statistics.breakdowns if kind.statistics else ()
+
+
+def _choices(kind: registry.CaseKind, breakdown: registry.Breakdown) -> list:
+    return list(kind.model._meta.get_field(breakdown.field).choices or [])
+
+
+class _Median(Aggregate):
+    """percentile_cont(0.5) on PostgreSQL; elsewhere the caller takes the median in Python."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def median_days(cases: QuerySet) -> float | None:
+    """Median calendar days from receipt (submitted) to closing, over the closed cases of `cases`."""
+    closed = cases.filter(closed_at__isnull=False, submitted_at__isnull=False)
+    duration = F("closed_at") - F("submitted_at")
+    if connection.vendor == "postgresql":
+        from django.db.models.functions import Extract  # noqa: PLC0415 - only PostgreSQL reads an interval's epoch
+
+        seconds = Extract(duration, "epoch", output_field=FloatField())
+        result = closed.aggregate(median=_Median(seconds))["median"]
+        return round(result / 86400, 1) if result is not None else None
+    spans = [
+        span.total_seconds()
+        for span in closed.annotate(span=duration).values_list("span", flat=True).order_by().iterator(chunk_size=5000)
+        if span is not None
+    ]
+    if not spans:
+        return None
+    return round(pystats.median(spans) / 86400, 1)
+
+
+def _clock_rows(cases: QuerySet, today: dt.date) -> dict[str, dict]:
+    """Per clock code: how many have a verdict, how many were met on time, how many run past due now."""
+    return {
+        row["code"]: row
+        for row in DeadlineClock.objects.filter(case__in=cases.values("pk"))
+        .values("code")
+        .annotate(
+            decided=Count("pk", filter=_clock_q_state("decided", today)),
+            on_time=Count("pk", filter=_clock_q_state("on_time", today)),
+            overdue=Count("pk", filter=_clock_q_state("overdue", today)),
+        )
+        .order_by()
+    }
+
+
+def _clock_q_state(state: str, today: dt.date) -> Q:
+    met = Q(met_on__isnull=False)
+    overdue = Q(met_on__isnull=True, stopped_on__isnull=True, paused_on__isnull=True, due_date__lt=today)
+    return {
+        "decided": met | overdue,
+        "on_time": met & Q(met_on__lte=F("due_date")),
+        "late": (met & Q(met_on__gt=F("due_date"))) | overdue,
+        "overdue": overdue,
+    }[state]
+
+
+def _clock_figures(kind: registry.CaseKind, cases: QuerySet, today: dt.date) -> list[Figure]:
+    rows = _clock_rows(cases, today)
+    figures = []
+    for rule in kind.clocks:
+        row = rows.get(rule.code, {"decided": 0, "on_time": 0, "overdue": 0})
+        figures.append(
+            Figure(
+                code=f"clock.{rule.code}",
+                label=str(rule.label),
+                value=row["on_time"],
+                denominator=row["decided"],
+                link={"clock": rule.code, "state": "on_time"},
+                denominator_link={"clock": rule.code, "state": "decided"},
+                note=str(rule.basis),
+            )
+        )
+    return figures
+
+
+def suppress(figures: list[Figure], min_cell: int, *, complementary: bool = True) -> list[Figure]:
+    """Hide every count from 1 to `min_cell` - 1 (a zero says nothing about anyone). When the cells add up to a
+    total shown elsewhere and exactly one is hidden, the next smallest is hidden too, so the hidden one cannot be
+    worked out by subtraction. A share is hidden when its numerator or denominator is."""
+    if not min_cell:
+        return figures
+
+    def small(number) -> bool:
+        return number is not None and 0 < number < min_cell
+
+    hidden = [small(figure.value) or small(figure.denominator) for figure in figures]
+    if complementary and sum(hidden) == 1:
+        candidates = [
+            (figure.value, index)
+            for index, figure in enumerate(figures)
+            if not hidden[index] and figure.value and figure.denominator is None
+        ]
+        if candidates:
+            hidden[min(candidates)[1]] = True
+    return [
+        replace(figure, suppressed=True, link=None, denominator_link=None) if hide else figure
+        for figure, hide in zip(figures, hidden, strict=True)
+    ]
+
+
+def kind_panel(kind: registry.CaseKind, scope: Scope, *, today: dt.date | None = None) -> KindPanel:
+    """Everything the dashboard shows for one kind in one scope."""
+    today = today or workdays.today()
+    cases = scope_cases(kind, scope)
+    statuses = dict(cases.values_list("status").annotate(n=Count("pk")).order_by())
+    received = sum(statuses.values())
+    min_cell = kind.statistics.min_cell if kind.statistics else 0
+    closed = sum(statuses.get(code, 0) for code in kind.final_states)
+    overdue = cases.exclude(status__in=kind.final_states).filter(due_date__lt=today).count()
+
+    panel = KindPanel(
+        kind=kind,
+        received=Figure("received", _("Diterima"), received, link={"all": 1}),
+    )
+    handling = [
+        Figure(
+            "closed",
+            _("Selesai / ditutup"),
+            closed,
+            denominator=received,
+            link={"final": 1},
+            denominator_link={"all": 1},
+        ),
+        Figure("overdue", _("Melewati batas waktu saat ini"), overdue, link={"overdue": 1}),
+        Figure("median_days", _("Median lama penanganan (hari kalender)"), median_days(cases), unit="days"),
+    ]
+    panel.groups.append(Group("handling", _("Penanganan"), suppress(handling, min_cell, complementary=False)))
+    status_figures = [
+        Figure(f"status.{code}", str(label), statuses.get(code, 0), link={"status": code})
+        for code, label in kind.status_labels
+        if code != DRAFT
+    ]
+    panel.groups.append(Group("status", _("Menurut status"), suppress(status_figures, min_cell), chart=True))
+    for breakdown in _breakdowns(kind):
+        counts = dict(cases.values_list(breakdown.field).annotate(n=Count("pk")).order_by())
+        figures = [
+            Figure(
+                f"{breakdown.code}.{code}",
+                str(label),
+                counts.get(code, 0),
+                link={"breakdown": breakdown.code, "value": str(code)},
+            )
+            for code, label in _choices(kind, breakdown)
+        ]
+        panel.groups.append(Group(breakdown.code, str(breakdown.label), suppress(figures, min_cell), chart=True))
+    if kind.clocks:
+        panel.groups.append(
+            Group(
+                "clocks",
+                _("Tepat waktu per tenggat"),
+                suppress(_clock_figures(kind, cases, today), min_cell, complementary=False),
+            )
+        )
+    if kind.statistics and kind.statistics.figures:
+        for group in kind.statistics.figures(cases, scope):
+            panel.groups.append(replace(group, figures=suppress(group.figures, min_cell, complementary=False)))
+    return panel
+
+
+def dashboard(scope: Scope, *, kinds: list[registry.CaseKind] | None = None, today: dt.date | None = None):
+    """One panel per kind."""
+    return [kind_panel(kind, scope, today=today) for kind in (kinds or stat_kinds())]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Trends and comparisons
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    points: list[tuple[str, int | None]]  # (period label, count or None when hidden)
+
+
+def trend(kind: registry.CaseKind, scope: Scope, *, count: int = 12) -> tuple[list[Period], list[Series]]:
+    """Received and closed per period, for the `count` periods ending with the scope's: two queries."""
+    periods = scope.period.series(count)
+    base = kind.model.objects.exclude(status=DRAFT)
+    if scope.unit_ids is not None:
+        base = base.filter(unit_id__in=scope.unit_ids)
+    span = period_filter(kind, periods[0].start, periods[-1].end)
+    received = base.filter(span).aggregate(
+        **{f"p{i}": Count("pk", filter=period_filter(kind, p.start, p.end)) for i, p in enumerate(periods)}
+    )
+    closed_at = {
+        f"p{i}": Count(
+            "pk",
+            filter=Q(closed_at__gte=_day_start(p.start), closed_at__lt=_day_start(p.end + dt.timedelta(days=1))),
+        )
+        for i, p in enumerate(periods)
+    }
+    closed = base.filter(
+        closed_at__gte=_day_start(periods[0].start), closed_at__lt=_day_start(periods[-1].end + dt.timedelta(days=1))
+    ).aggregate(**closed_at)
+    min_cell = kind.statistics.min_cell if kind.statistics else 0
+
+    def points(counts: dict) -> list[tuple[str, int | None]]:
+        return [
+            (p.short_label, None if min_cell and 0 < counts[f"p{i}"] < min_cell else counts[f"p{i}"])
+            for i, p in enumerate(periods)
+        ]
+
+    return periods, [Series(_("Diterima"), points(received)), Series(_("Selesai"), points(closed))]
+
+
+def compare_units(kind: registry.CaseKind, scope: Scope) -> list[tuple[Unit, int | None]]:
+    """Received per unit directly below the scope's unit (each with its own sub-units), or per top unit when
+    the scope is every unit: one query, rolled up over the (small) unit tree in Python."""
+    units = list(Unit.objects.filter(parent=scope.unit) if scope.unit is not None else Unit.objects.filter(parent=None))
+    parent_of = dict(Unit.objects.values_list("pk", "parent_id"))
+    top = {unit.pk for unit in units}
+
+    def branch(unit_id):
+        seen = set()
+        while unit_id is not None and unit_id not in top and unit_id not in seen:
+            seen.add(unit_id)
+            unit_id = parent_of.get(unit_id)
+        return unit_id if unit_id in top else None
+
+    counts: dict[int, int] = {}
+    for unit_id, n in scope_cases(kind, scope).values_list("unit_id").annotate(n=Count("pk")).order_by():
+        key = branch(unit_id)
+        if key is not None:
+            counts[key] = counts.get(key, 0) + n
+    min_cell = kind.statistics.min_cell if kind.statistics else 0
+    return [
+        (unit, None if min_cell and 0 < counts.get(unit.pk, 0) < min_cell else counts.get(unit.pk, 0)) for unit in units
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Follow-up of recommendations
+
+
+def follow_up(scope: Scope, *, module: str | None = None) -> Group:
+    """ "Persentase tindak lanjut": the recommendations issued in the period (on cases of the scope's units and on
+    their evaluations) by status; the share is sesuai/selesai over all (REFERENCE, BPK practice). One query."""
+    from evaluasi.models import FollowUp, Recommendation  # noqa: PLC0415 - models import this module's callers
+
+    recommendations = Recommendation.objects.filter(issued_on__gte=scope.period.start, issued_on__lte=scope.period.end)
+    if scope.unit_ids is not None:
+        recommendations = recommendations.filter(unit_id__in=scope.unit_ids)
+    if module:
+        recommendations = recommendations.filter(Q(case__kind=module) | Q(evaluation__module=module))
+    counts = dict(recommendations.values_list("status").annotate(n=Count("pk")).order_by())
+    total = sum(counts.values())
+    figures = [
+        Figure(
+            "follow_up.percent",
+            _("Persentase tindak lanjut (sesuai ÷ seluruh rekomendasi)"),
+            counts.get(FollowUp.SELESAI, 0),
+            denominator=total,
+            link={"status": FollowUp.SELESAI},
+            denominator_link={},
+        )
+    ]
+    figures += [
+        Figure(f"follow_up.{code}", str(label), counts.get(code, 0), link={"status": code})
+        for code, label in FollowUp.choices
+    ]
+    return Group("follow_up", _("Tindak lanjut rekomendasi"), figures, chart=True)
