@@ -1,0 +1,88 @@
+"""Charts drawn on the server as SVG (matplotlib, no JavaScript, no assets from elsewhere).
+
+Text is drawn as paths (``svg.fonttype = "path"``), so a unit name typed in Pengaturan can never become markup,
+and the chart looks the same in every browser and in the PDF report. Every chart has a table beside it on the
+page: the chart is for the eye, the table is the record.
+"""
+
+import io
+import threading
+
+# matplotlib's pyplot state is global: one chart at a time per process.
+_lock = threading.Lock()
+
+WIDTH, HEIGHT = 6.4, 3.2  # inches; the SVG scales to the width of a phone
+COLOURS = ("#1f5f8b", "#c8553d", "#588b5b", "#8c6bb1", "#d9a21b")
+
+
+def _pyplot():
+    import matplotlib  # noqa: PLC0415 - a heavy import only the chart pages need
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update({"svg.fonttype": "path", "font.size": 9, "svg.hashsalt": "sigap"})
+    from matplotlib import pyplot  # noqa: PLC0415
+
+    return pyplot
+
+
+def _svg(figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def bar_svg(title: str, labels: list[str], values: list[float | None], *, horizontal: bool = True) -> str:
+    """Bars, one per label; a value of None (hidden, e.g. a WBS cell under 3) is left out and labelled so."""
+    pyplot = _pyplot()
+    with _lock:
+        height = max(HEIGHT, 0.35 * len(labels) + 1) if horizontal else HEIGHT
+        figure, axes = pyplot.subplots(figsize=(WIDTH, height))
+        try:
+            shown = [value if value is not None else 0 for value in values]
+            positions = range(len(labels))
+            short = [label if len(label) <= 40 else label[:39] + "…" for label in labels]
+            if horizontal:
+                axes.barh(positions, shown, color=COLOURS[0])
+                axes.set_yticks(list(positions), short)
+                axes.invert_yaxis()
+                for position, value in zip(positions, values, strict=True):
+                    axes.annotate(
+                        "< 3" if value is None else f"{value:g}",
+                        (shown[position], position),
+                        xytext=(3, 0),
+                        textcoords="offset points",
+                        va="center",
+                    )
+            else:
+                axes.bar(positions, shown, color=COLOURS[0])
+                axes.set_xticks(list(positions), short, rotation=45, ha="right")
+            axes.set_title(title)
+            axes.spines[["top", "right"]].set_visible(False)
+            return _svg(figure)
+        finally:
+            pyplot.close(figure)
+
+
+def line_svg(title: str, x_labels: list[str], series: list[tuple[str, list[float | None]]]) -> str:
+    """One line per series over the periods; hidden points (None) break the line."""
+    pyplot = _pyplot()
+    with _lock:
+        figure, axes = pyplot.subplots(figsize=(WIDTH, HEIGHT))
+        try:
+            positions = list(range(len(x_labels)))
+            for index, (label, values) in enumerate(series):
+                axes.plot(
+                    positions,
+                    [float("nan") if value is None else value for value in values],
+                    marker="o",
+                    color=COLOURS[index % len(COLOURS)],
+                    label=label,
+                )
+            axes.set_xticks(positions, x_labels, rotation=45, ha="right")
+            axes.set_ylim(bottom=0)
+            axes.set_title(title)
+            axes.legend(loc="upper left", frameon=False)
+            axes.spines[["top", "right"]].set_visible(False)
+            return _svg(figure)
+        finally:
+            pyplot.close(figure)
