@@ -18,6 +18,7 @@ from pathlib import Path
 from django import forms
 from django.apps import apps
 from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.module_loading import import_string
 
 from cases import audit, policy, registry
@@ -333,6 +334,56 @@ def _is_audit_record(node: ast.AST) -> bool:
     )
 
 
+def statistics_errors(kinds: Iterable[registry.CaseKind]) -> list[checks.CheckMessage]:
+    """KindStatistics (evaluasi's dashboard): the received date is a date field of the model, every breakdown a
+    field with choices, the figures and filters callables. A misspelt field would otherwise surface only as a
+    500 on the inspectorate's dashboard."""
+    errors = []
+    for kind in kinds:
+        stats, model = kind.statistics, _model(kind)
+        if stats is None or model is None:
+            continue
+        try:
+            received = model._meta.get_field(stats.received_on)
+        except FieldDoesNotExist:
+            received = None
+        if received is None or received.get_internal_type() not in ("DateField", "DateTimeField"):
+            errors.append(
+                _error(
+                    f"statistics.received_on {stats.received_on!r} is not a date field of {kind.model_label}.",
+                    kind,
+                    "sigap.E040",
+                )
+            )
+        for breakdown in stats.breakdowns:
+            try:
+                field = model._meta.get_field(breakdown.field)
+            except FieldDoesNotExist:
+                field = None
+            if field is None or not field.choices:
+                errors.append(
+                    _error(
+                        f"Breakdown {breakdown.code!r} names {breakdown.field!r}, not a field with choices of "
+                        f"{kind.model_label}.",
+                        kind,
+                        "sigap.E041",
+                    )
+                )
+        callables = [stats.figures] if stats.figures is not None else []
+        callables += list((stats.filters or {}).values())
+        if not all(callable(item) for item in callables):
+            errors.append(
+                _error("statistics.figures and every statistics.filters value must be callable.", kind, "sigap.E042")
+            )
+    return errors
+
+
 def check_case_kinds(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     kinds = registry.all_kinds()
-    return registry_errors(kinds) + transition_errors(kinds) + clock_errors(kinds) + audit_action_errors(kinds)
+    return (
+        registry_errors(kinds)
+        + transition_errors(kinds)
+        + clock_errors(kinds)
+        + statistics_errors(kinds)
+        + audit_action_errors(kinds)
+    )

@@ -146,3 +146,26 @@ def test_every_detail_model_names_its_parent_link_case(monkeypatch):
     errors = checks.registry_errors([wbs])
     assert ids(errors) == ["sigap.E007"] and "'case_ptr'" in errors[0].msg
     assert checks.registry_errors([registry.get("gratifikasi"), UJI]) == []
+
+
+def _with_statistics(**fields) -> registry.CaseKind:
+    return dataclasses.replace(UJI, statistics=registry.KindStatistics(**fields))
+
+
+def test_the_statistics_of_a_kind_name_real_fields():
+    good = _with_statistics(received_on="submitted_at")
+    assert checks.statistics_errors([good]) == []
+    assert ids(checks.statistics_errors([_with_statistics(received_on="submited_at")])) == ["sigap.E040"]
+    # A field that is not a date cannot put a case in a period.
+    assert ids(checks.statistics_errors([_with_statistics(received_on="reference")])) == ["sigap.E040"]
+
+
+def test_a_breakdown_must_be_a_field_with_choices():
+    no_choices = _with_statistics(breakdowns=(registry.Breakdown("ref", "Nomor", "reference"),))
+    misspelt = _with_statistics(breakdowns=(registry.Breakdown("st", "Status", "statuss"),))
+    assert ids(checks.statistics_errors([no_choices])) == ["sigap.E041"]
+    assert ids(checks.statistics_errors([misspelt])) == ["sigap.E041"]
+
+
+def test_figures_and_filters_must_be_callable():
+    assert ids(checks.statistics_errors([_with_statistics(filters={"x": "not a function"})])) == ["sigap.E042"]
