@@ -10,8 +10,9 @@ def navigation(request):
     roles = policy.roles(user)
     return {
         "user_roles": roles,
-        # The evaluation pages: the inspectorate, and unit heads for their units (evaluasi.access).
-        "reads_evaluation": policy.INSPEKTUR in roles or user.headed_units.exists(),
+        # The evaluation pages: the inspectorate, and unit heads for their units (evaluasi.access). A unit head
+        # is a supervisor (atasan): asking only them keeps every other page at the queries it had.
+        "reads_evaluation": policy.INSPEKTUR in roles or (policy.ATASAN in roles and user.headed_units.exists()),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }
 
