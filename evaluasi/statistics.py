@@ -265,9 +265,9 @@ def _clock_figures(kind: registry.CaseKind, cases: QuerySet, today: dt.date) -> 
 
 
 def suppress(figures: list[Figure], min_cell: int, *, complementary: bool = True) -> list[Figure]:
-    """Hide every count from 1 to `min_cell` - 1 (a zero says nothing about anyone). When the cells add up to a
-    total shown elsewhere and exactly one is hidden, the next smallest is hidden too, so the hidden one cannot be
-    worked out by subtraction. A share is hidden when its numerator or denominator is."""
+    """Hide every count from 1 to `min_cell` - 1 (a zero alone says nothing about anyone). When the cells add up
+    to a total shown elsewhere and exactly one is hidden, the smallest other cell is hidden too, so the hidden one
+    cannot be worked out by subtraction. A share is hidden when its numerator or denominator is."""
     if not min_cell:
         return figures
 
@@ -276,10 +276,11 @@ def suppress(figures: list[Figure], min_cell: int, *, complementary: bool = True
 
     hidden = [small(figure.value) or small(figure.denominator) for figure in figures]
     if complementary and sum(hidden) == 1:
+        # The smallest other cell, a zero included: with 2 = "< 3" + 0 + 0 the zeros would give it away.
         candidates = [
             (figure.value, index)
             for index, figure in enumerate(figures)
-            if not hidden[index] and figure.value and figure.denominator is None
+            if not hidden[index] and figure.value is not None and figure.denominator is None
         ]
         if candidates:
             hidden[min(candidates)[1]] = True
