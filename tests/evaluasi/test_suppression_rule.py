@@ -23,8 +23,11 @@ def test_small_cells_are_hidden_and_lose_their_link():
 
 
 def test_one_hidden_cell_takes_the_next_smallest_with_it():
-    # Total 10 = 2 + 3 + 5: hiding only the 2 would let anyone compute it as 10 - 3 - 5.
-    assert hidden(suppress(cells(2, 3, 5, 0), 3)) == [True, True, False, False]
+    # Total 10 = 2 + 3 + 5 + 0: hiding only the 2 would let anyone compute it as 10 - 3 - 5 - 0. With the zero
+    # hidden too, the two hidden cells are (2, 0), (1, 1) or (0, 2).
+    assert hidden(suppress(cells(2, 3, 5, 0), 3)) == [True, False, False, True]
+    # Without a zero, the next smallest count goes.
+    assert hidden(suppress(cells(2, 4, 3), 3)) == [True, False, True]
 
 
 def test_zeros_do_not_give_a_lone_hidden_cell_away():
