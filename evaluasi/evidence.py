@@ -35,7 +35,7 @@ def pack_filename(worksheet: LkeWorksheet) -> str:
 
 
 def _folder(line: lke.Line) -> str:
-    return f"{line.question.order:02d}-{slugify(line.question.code)}"
+    return f"{line.question.order:02d}-{slugify(line.question.code.replace('.', '-'))}"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -170,7 +170,7 @@ def recap_xlsx(line: lke.Line, ws: lke.WorksheetScope, user) -> bytes | None:
             .order_by("submitted_at", "pk")
         )
         for case in rows.iterator(chunk_size=2000):
-            table.write((link["label"], case))
+            table.write_item((link["label"], case))
     return book.close()
 
 
