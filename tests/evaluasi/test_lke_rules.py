@@ -209,3 +209,47 @@ def test_suggest_uses_the_questions_option_label(unit, inspektur):
     assert (suggestion.value, suggestion.label) == (Decimal("1"), "Berkala")
     assert lke.suggest(LkeQuestion.objects.get(edition__code="permenpanrb-90-2021", code="spip.a"), scope(unit)) is None
     assert Unit.objects.count() >= 2
+
+
+# --- Benturan kepentingan
+
+
+def test_conflicts_mapped_from_the_approved_map(unit, inspektur):
+    from benturan.models import MainFunction, MapStatus, RiskMap, RiskMapEntry, Source
+
+    ws = scope(unit)
+    assert lke.conflicts_mapped(ws).value is None  # no main function recorded: SIGAP cannot say
+    functions = [MainFunction.objects.create(unit=unit, name=f"Fungsi {i}") for i in range(4)]
+    assert lke.conflicts_mapped(ws).label == "Belum"
+    draft = RiskMap.objects.create(unit=unit, year=2025, prepared_by=inspektur)
+    entry = {"position": "Staf", "conflict_form": "-", "situation": "-", "source": Source.choices[0][0], "control": "-"}
+    for function in functions[:3]:
+        RiskMapEntry.objects.create(risk_map=draft, function=function, **entry)
+    assert lke.conflicts_mapped(ws).label == "Belum"  # a draft is not the unit's identification yet
+    approved = RiskMap.objects.create(unit=unit, year=2025, version=2, prepared_by=inspektur, status=MapStatus.APPROVED)
+    RiskMapEntry.objects.create(risk_map=approved, function=functions[0], **entry)
+    suggestion = lke.conflicts_mapped(ws)
+    assert (suggestion.label, suggestion.value) == ("Sebagian kecil", Decimal("0.33"))  # 1 of 4
+    for function in functions[1:3]:
+        RiskMapEntry.objects.create(risk_map=approved, function=function, **entry)
+    assert lke.conflicts_mapped(ws).value == Decimal("0.67")  # 3 of 4
+    RiskMapEntry.objects.create(risk_map=approved, function=functions[3], **entry)
+    assert lke.conflicts_mapped(ws).label == "Semua"
+
+
+def test_benturan_evaluations_kept_in_the_benturan_app_count_too(unit, inspektur):
+    from benturan.models import Evaluation as BenturanEvaluation
+
+    for quarter in (1, 2, 3, 4):
+        period = Period.quarter(2025, quarter)
+        BenturanEvaluation.objects.create(
+            unit=unit,
+            period_start=period.start,
+            period_end=period.end,
+            held_on=period.end,
+            participants="Tim",
+            findings="-",
+            created_by=inspektur,
+        )
+    assert lke.periodic_evaluation("benturan", scope(unit)).label == "Berkala"
+    assert lke.periodic_evaluation("wbs", scope(unit)).label == "Belum"

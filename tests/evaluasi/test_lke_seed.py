@@ -88,3 +88,26 @@ def test_the_seed_is_reversible():
     assert not LkeEdition.objects.filter(code="permenpanrb-90-2021").exists()
     migration.seed(apps, None)
     assert len(questions()) == len(EXPECTED_WEIGHTS)
+
+
+def test_the_admin_refuses_an_unknown_rule_and_bad_options():
+    from evaluasi.admin_lke import LkeQuestionForm
+
+    edition = LkeEdition.objects.get(code="permenpanrb-90-2021")
+    data = {
+        "order": 99,
+        "code": "baru.a",
+        "section": "pemenuhan",
+        "indicator": "Baru",
+        "text": "Pertanyaan baru",
+        "options": '[{"label": "Ya", "value": 1}, {"label": "Tidak", "value": 0}]',
+        "weight": "0.5",
+        "rule": "wbs.diterapkan",
+        "evidence": "",
+    }
+    form = LkeQuestionForm(data, instance=LkeQuestion(edition=edition))
+    assert form.is_valid(), form.errors
+    form = LkeQuestionForm({**data, "rule": "wbs.salah_ketik"}, instance=LkeQuestion(edition=edition))
+    assert not form.is_valid() and "rule" in form.errors
+    form = LkeQuestionForm({**data, "options": '[{"label": "Ya", "value": 2}]'}, instance=LkeQuestion(edition=edition))
+    assert not form.is_valid() and "options" in form.errors
