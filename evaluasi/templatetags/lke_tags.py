@@ -20,3 +20,14 @@ def score(value) -> str:
         return "0"
     text = f"{Decimal(value).quantize(Decimal('0.001')).normalize():f}"
     return text.replace(".", ",")
+
+
+@register.filter
+def same_value(option_value, answer_value) -> bool:
+    """Whether an option's value (a JSON number) is the answer's value (a Decimal with four places)."""
+    if option_value is None or answer_value in (None, ""):
+        return False
+    try:
+        return Decimal(str(option_value)) == Decimal(str(answer_value))
+    except ArithmeticError:
+        return False

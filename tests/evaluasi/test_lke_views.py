@@ -175,3 +175,27 @@ def test_scores_per_indicator_section_and_total(client, inspektur, worksheet):
     assert gratifikasi.score == Decimal("0.75")
     page = client.get(reverse("evaluasi:lke_worksheet", kwargs={"uuid": worksheet.uuid})).content.decode()
     assert "17 pertanyaan belum dijawab" in page
+
+
+def test_a_unit_head_lists_only_their_units_worksheets(client, make_user, unit, other_unit, inspektur, worksheet):
+    other = lke.open_worksheet(unit=other_unit, period=Period.year(2025), actor=inspektur)[0]
+    head = make_user("kepala")
+    unit.head = head
+    unit.save()
+    client.force_login(head)
+    response = client.get(reverse("evaluasi:lke_list"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert str(worksheet.uuid) in body and str(other.uuid) not in body
+    assert "Buka lembar kerja" not in body  # a unit head opens none
+    assert client.post(reverse("evaluasi:lke_list"), {"unit": unit.code, "periode": "2026"}).status_code == 403
+
+
+def test_the_answer_form_shows_the_current_answer(client, inspektur, worksheet):
+    client.force_login(inspektur)
+    post_answer(client, worksheet, "spip.a", "answer", "0", "Belum ada dokumen.")
+    post_answer(client, worksheet, "reform.lhkasn", "answer", "92.5")
+    body = client.get(reverse("evaluasi:lke_worksheet", kwargs={"uuid": worksheet.uuid})).content.decode()
+    article = body.split('id="q-spip.a"')[1].split("</article>")[0]
+    assert '<option value="0" selected>' in article
+    assert 'name="value" value="92,5"' in body.split('id="q-reform.lhkasn"')[1].split("</article>")[0]
