@@ -622,27 +622,40 @@ def _snapshot(answer: LkeAnswer) -> dict:
 def recompute(worksheet: LkeWorksheet, *, today: dt.date | None = None) -> int:
     """Compute every suggestion again from the data, keeping the confirmed answers (each remembers the suggestion
     it was confirmed against, so the page marks those whose suggestion has since changed). Returns how many
-    suggestions changed."""
+    suggestions changed.
+
+    Under the worksheet's row lock, like answer_question: a confirmation made while the suggestions are being
+    recomputed waits, instead of being written over by a row read before it. Only the suggestion's fields are
+    written, and only for answers whose suggestion changed (each save is a history row)."""
     ws = WorksheetScope.of(worksheet, today)
-    answers = {answer.question_id: answer for answer in worksheet.answers.all()}
+    questions = list(worksheet.edition.questions.all())
+    suggestions = {question.pk: suggest(question, ws) for question in questions}
     changed = 0
     now = timezone.now()
-    for question in worksheet.edition.questions.all():
-        suggestion = suggest(question, ws)
-        answer = answers.get(question.pk) or LkeAnswer(worksheet=worksheet, question=question)
-        before = _snapshot(answer) if answer.pk else None
-        kept = (answer.basis or {}).get("confirmed_suggestion")
-        if suggestion is None:
-            answer.suggested_value, answer.suggested_label, answer.basis = None, "", {}
-        else:
-            answer.suggested_value, answer.suggested_label = suggestion.value, suggestion.label
-            answer.basis = dict(suggestion.basis)
-            answer.suggested_at = now
-        if kept is not None:
-            answer.basis["confirmed_suggestion"] = kept
-        if before is not None and before != _snapshot(answer):
-            changed += 1
-        answer.save()
+    with transaction.atomic():
+        LkeWorksheet.objects.select_for_update().filter(pk=worksheet.pk).first()
+        answers = {answer.question_id: answer for answer in worksheet.answers.all()}
+        for question in questions:
+            suggestion = suggestions[question.pk]
+            answer = answers.get(question.pk) or LkeAnswer(worksheet=worksheet, question=question)
+            before = (_snapshot(answer), (answer.basis or {}).get("counts")) if answer.pk else None
+            kept = (answer.basis or {}).get("confirmed_suggestion")
+            if suggestion is None:
+                answer.suggested_value, answer.suggested_label, answer.basis = None, "", {}
+            else:
+                answer.suggested_value, answer.suggested_label = suggestion.value, suggestion.label
+                answer.basis = dict(suggestion.basis)
+                answer.suggested_at = now
+            if kept is not None:
+                answer.basis["confirmed_suggestion"] = kept
+            if before is None:
+                answer.save()
+                continue
+            if before[0] != _snapshot(answer):
+                changed += 1
+            elif before[1] == answer.basis.get("counts"):
+                continue  # nothing new: no write, no history row
+            answer.save(update_fields=["suggested_value", "suggested_label", "basis", "suggested_at"])
     return changed
 
 
@@ -661,28 +674,34 @@ def answer_question(*, answer: LkeAnswer, actor, confirm: bool, value: Decimal |
     """Confirm the suggestion, or answer with `value` (an option's value, or a percentage 0–100). An answer that
     differs from a suggestion is an override and needs a note saying why (the LKE evaluator asks)."""
     question, note = answer.question, (note or "").strip()
-    if confirm:
-        if answer.suggested_value is None:
-            raise AnswerRefused(_("Pertanyaan ini tidak memiliki saran untuk dikonfirmasi; pilih jawaban."))
-        value, label = answer.suggested_value, answer.suggested_label
-    else:
-        if value is None:
-            raise AnswerRefused(_("Pilih jawaban."))
-        if question.options:
-            label = _option_label(question, value)
-            if label is None:
-                raise AnswerRefused(_("Jawaban tidak ada pada pilihan pertanyaan ini."))
+    with transaction.atomic():
+        # The worksheet's row lock orders this after a recompute running now (recompute's docstring), and the
+        # answer is read again under it: the suggestion confirmed is the one stored, not the one on the page.
+        LkeWorksheet.objects.select_for_update().filter(pk=answer.worksheet_id).first()
+        answer.refresh_from_db()
+        if confirm:
+            if answer.suggested_value is None:
+                raise AnswerRefused(_("Pertanyaan ini tidak memiliki saran untuk dikonfirmasi; pilih jawaban."))
+            value, label = answer.suggested_value, answer.suggested_label
         else:
-            if not Decimal(0) <= value <= Decimal(100):
-                raise AnswerRefused(_("Persentase harus antara 0 dan 100."))
-            label = f"{value.normalize():f}%"
-        overrides = answer.suggested_value is not None and value != answer.suggested_value
-        if overrides and not note:
-            raise AnswerRefused(_("Jawaban berbeda dari saran: tuliskan catatan alasannya."))
-    answer.value, answer.label, answer.note = value, label, note
-    answer.confirmed_by, answer.confirmed_at = actor, timezone.now()
-    answer.basis = {**(answer.basis or {}), "confirmed_suggestion": _snapshot(answer)}
-    answer.save()
+            if value is None:
+                raise AnswerRefused(_("Pilih jawaban."))
+            if question.options:
+                label = _option_label(question, value)
+                if label is None:
+                    raise AnswerRefused(_("Jawaban tidak ada pada pilihan pertanyaan ini."))
+            else:
+                if not Decimal(0) <= value <= Decimal(100):
+                    raise AnswerRefused(_("Persentase harus antara 0 dan 100."))
+                value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                label = f"{value.normalize():f}%"
+            overrides = answer.suggested_value is not None and value != answer.suggested_value
+            if overrides and not note:
+                raise AnswerRefused(_("Jawaban berbeda dari saran: tuliskan catatan alasannya."))
+        answer.value, answer.label, answer.note = value, label, note
+        answer.confirmed_by, answer.confirmed_at = actor, timezone.now()
+        answer.basis = {**(answer.basis or {}), "confirmed_suggestion": _snapshot(answer)}
+        answer.save(update_fields=["value", "label", "note", "confirmed_by", "confirmed_at", "basis"])
 
 
 def suggestion_changed(answer: LkeAnswer) -> bool:

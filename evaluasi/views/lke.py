@@ -122,9 +122,12 @@ def _value(text: str) -> Decimal | None:
     if not text:
         return None
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
-        raise lke.AnswerRefused(_("Jawaban harus berupa angka.")) from None
+        number = None
+    if number is None or not number.is_finite():
+        raise lke.AnswerRefused(_("Jawaban harus berupa angka."))
+    return number
 
 
 @login_required

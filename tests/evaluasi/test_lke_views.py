@@ -120,7 +120,8 @@ def test_confirming_takes_the_suggestion(client, inspektur, worksheet):
     # A value that is not an option, or a percentage outside 0–100, is refused.
     assert post_answer(client, worksheet, "spip.b", "answer", "0.7").status_code == 400
     assert post_answer(client, worksheet, "reform.lhkpn", "answer", "101").status_code == 400
-    assert post_answer(client, worksheet, "reform.lhkpn", "answer", "abc").status_code == 400
+    for bad in ("abc", "NaN", "Infinity", "1e400"):
+        assert post_answer(client, worksheet, "reform.lhkpn", "answer", bad).status_code == 400, bad
     assert post_answer(client, worksheet, "reform.lhkpn", "answer", "87,5").status_code == 302
     assert answer_of(worksheet, "reform.lhkpn").value == Decimal("87.5")
 
