@@ -35,6 +35,7 @@ from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from benturan import models as benturan_models
 from benturan import selectors as benturan_selectors
@@ -439,7 +440,7 @@ def _complaint_counts_basis(counts: ComplaintCounts) -> list[dict]:
     ]
 
 
-HANDLING_TEXT = (
+HANDLING_TEXT = gettext_lazy(
     "Harus ditindaklanjuti = pengaduan yang diterima dalam periode kecuali yang bukan kewenangan, diteruskan ke "
     "instansi lain, diarsipkan, duplikat atau dialihkan ke WBS. Selesai = status selesai; dalam proses = "
     "didisposisikan, ditindaklanjuti, dijawab."
@@ -457,7 +458,7 @@ def complaint_handling_percent(ws: WorksheetScope) -> Suggestion:
         )
     links = [dashboard_link(ws), cases_link(_("Pengaduan diterima"), "pengaduan", ws, {"all": 1})]
     links += _status_links(ws, counts, (*WAITING, *IN_PROCESS, *FINISHED))
-    text = _("Persentase = selesai ÷ harus ditindaklanjuti × 100. ") + _(HANDLING_TEXT)
+    text = _("Persentase = selesai ÷ harus ditindaklanjuti × 100. ") + str(HANDLING_TEXT)
     return Suggestion(
         value, f"{value}%" if value is not None else "", _basis(text, _complaint_counts_basis(counts), links)
     )
@@ -504,7 +505,7 @@ def complaints_followed_up(ws: WorksheetScope) -> Suggestion:
     text = _(
         "Ya bila tidak ada pengaduan periode ini yang melewati batas verifikasi (3 HK) atau tindak lanjut pertama "
         "(5 HK) tanpa ditindaklanjuti (PermenPANRB 62/2018); Tidak bila ada. "
-    ) + _(HANDLING_TEXT)
+    ) + str(HANDLING_TEXT)
     return Suggestion(value, label, _basis(text, basis_counts, links))
 
 
