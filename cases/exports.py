@@ -44,6 +44,8 @@ XLSX_MAX_TEXT = 32_767
 MIN_WIDTH, MAX_WIDTH = 6, 60
 
 TEXT, DATE, DATETIME, MONEY, NUMBER, PERCENT = "text", "date", "datetime", "money", "number", "percent"
+# A number with decimals (an LKE weight 0.375, a score 1.125): shown with up to four decimals.
+DECIMAL = "decimal"
 
 
 def recap_filename(kind: str, params: dict, extension: str = "xlsx") -> str:
@@ -118,7 +120,7 @@ def _display_length(value, kind: str) -> int:
         return 10
     if kind == DATETIME:
         return 16
-    if kind == PERCENT:
+    if kind in (PERCENT, DECIMAL):
         return 6
     if kind in (MONEY, NUMBER):
         # Digits plus the thousands separators of "#,##0".
@@ -194,6 +196,8 @@ class XlsxSheet:
                 self.sums[col] += value
             elif column.kind == PERCENT:
                 self.sheet.write_number(self.row, col, value, book.percent)
+            elif column.kind == DECIMAL:
+                self.sheet.write_number(self.row, col, value, book.decimal)
             else:
                 self._write_text(self.row, col, value)
             self.widths[col] = max(self.widths[col], _display_length(value, column.kind))
@@ -277,6 +281,7 @@ class XlsxBook:
         # A share kept as a fraction (0.273) and shown as a percentage with one decimal, so it sorts and computes.
         self.percent = add({"num_format": "0.0%"})
         self.percent_bold = add({"num_format": "0.0%", "bold": True})
+        self.decimal = add({"num_format": "0.0###"})
         self.date = add({"num_format": "dd-mm-yyyy"})
         self.datetime = add({"num_format": "dd-mm-yyyy hh:mm"})
         self.sheets: list[XlsxSheet] = []

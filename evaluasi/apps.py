@@ -8,3 +8,7 @@ class EvaluasiConfig(AppConfig):
     name = "evaluasi"
     verbose_name = _("Evaluasi")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # i12-lke: the LKE admin and the evidence pack's exporter register themselves on import.
+        from evaluasi import admin_lke, evidence  # noqa: F401, PLC0415
