@@ -53,12 +53,14 @@ FILTERS: dict = {
 
 def figures(cases: QuerySet, scope) -> list:
     scale = _scale()
-    totals = cases.annotate(converted=_converted()).aggregate(
+    totals = cases.aggregate(
         total=Count("pk"),
         average=Avg("satisfaction"),
         rated=Count("pk", filter=Q(satisfaction__isnull=False)),
         disputed=Count("pk", filter=Q(dispute_count__gt=0)),
-        converted=Count("pk", filter=Q(converted=True)),
+        # An Exists straight in the filter: an annotation used only inside an aggregate's filter is dropped from
+        # the inner query by Django 5.2 ("WHERE converted" on a column that is not there, which SQLite reads as 0).
+        converted=Count("pk", filter=_converted()),
         **{f"score_{score}": Count("pk", filter=Q(satisfaction=score)) for score in range(1, scale + 1)},
     )
     average = round(totals["average"], 2) if totals["average"] is not None else None
