@@ -429,9 +429,10 @@ def compare_units(kind: registry.CaseKind, scope: Scope) -> list[tuple[Unit, int
         if key is not None:
             counts[key] = counts.get(key, 0) + n
     min_cell = kind.statistics.min_cell if kind.statistics else 0
-    return [
-        (unit, None if min_cell and 0 < counts.get(unit.pk, 0) < min_cell else counts.get(unit.pk, 0)) for unit in units
-    ]
+    # The units add up to (nearly always exactly) the scope's total, which the dashboard shows: hide the
+    # complementary cell too, or a single hidden unit is the total minus the others (suppress, above).
+    cells = suppress([Figure(str(unit.pk), "", counts.get(unit.pk, 0)) for unit in units], min_cell)
+    return [(unit, None if cell.suppressed else cell.value) for unit, cell in zip(units, cells, strict=True)]
 
 
 # ---------------------------------------------------------------------------------------------------------

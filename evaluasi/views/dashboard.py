@@ -52,10 +52,13 @@ class BadQuery(Exception):
 
 
 def _period_from(query) -> Period:
-    """The period of the address: a custom range (``mulai``/``sampai``) when either is filled, else ``periode``,
-    moved to the kind chosen in ``jenis`` when that differs ("Triwulan" with "Juli 2026": triwulan III)."""
+    """The period of the address: the range ``mulai``/``sampai`` when ``jenis`` is "custom" (or, without
+    ``jenis``, when either date is filled), else ``periode``, moved to the kind chosen in ``jenis`` when that
+    differs ("Triwulan" with "Juli 2026": triwulan III). Without JavaScript the two selects cannot follow each
+    other, so each choice is read for what it can mean."""
     start, end = query.get("mulai", "").strip(), query.get("sampai", "").strip()
-    if query.get("jenis") == "custom" or start or end:
+    kind = query.get("jenis", "")
+    if kind == "custom" or (not kind and (start or end)):
         if not (start and end):
             raise PeriodError(_("Isi tanggal awal dan tanggal akhir rentang, atau pilih periode."))
         try:
@@ -65,7 +68,6 @@ def _period_from(query) -> Period:
                 raise
             raise PeriodError(_("Tanggal rentang tidak dikenal; tulis seperti 2026-01-31.")) from None
     period = Period.parse(query["periode"]) if query.get("periode") else default_period(workdays.today())
-    kind = query.get("jenis", "")
     if kind in KINDS and kind not in ("custom", period.kind):
         period = Period.containing(kind, period.start)
     return period
