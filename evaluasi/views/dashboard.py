@@ -177,8 +177,9 @@ def _row(figure: statistics.Figure, min_cell: int, link_href) -> Row:
         _number(figure.value, figure.unit),
         _number(figure.denominator) if figure.denominator is not None else "",
         formats.number_format(figure.percent, 1, use_l10n=True) + " %" if figure.percent is not None else "",
-        link_href(figure.link) if figure.link is not None else "",
-        link_href(figure.denominator_link) if figure.denominator_link is not None else "",
+        # A zero opens nothing: no link, so the links on the page are the numbers worth following.
+        link_href(figure.link) if figure.link is not None and figure.value else "",
+        link_href(figure.denominator_link) if figure.denominator_link is not None and figure.denominator else "",
     )
 
 
@@ -376,15 +377,20 @@ def _same(link: dict | None, other: dict) -> bool:
     return link is not None and {k: str(v) for k, v in link.items()} == other
 
 
-def _figure_for(panel: statistics.KindPanel, link: dict) -> tuple[statistics.Figure | None, bool]:
-    """The figure of the panel whose cases (or whose denominator's cases) `link` asks for, and which of the two."""
-    figures = [panel.received] + [figure for group in panel.groups for figure in group.figures]
-    for figure in figures:
-        if _same(figure.link, link):
-            return figure, False
-        if _same(figure.denominator_link, link):
-            return figure, True
-    return None, False
+def _figure_for(panel: statistics.KindPanel, link: dict) -> tuple[str, statistics.Figure | None]:
+    """How the dashboard names the figure whose cases (or whose denominator's cases) `link` asks for, and the
+    figure; ("", None) when no figure shown has that link."""
+    if _same(panel.received.link, link):
+        return str(panel.received.label), panel.received
+    for group in panel.groups:
+        for figure in group.figures:
+            if _same(figure.link, link):
+                return f"{group.title}: {figure.label}", figure
+    for group in panel.groups:
+        for figure in group.figures:
+            if _same(figure.denominator_link, link):
+                return _("%(label)s — seluruhnya") % {"label": f"{group.title}: {figure.label}"}, figure
+    return "", None
 
 
 @dataclass
@@ -407,7 +413,7 @@ def cases(request):
         scope = _strict_scope(request)
         today = workdays.today()
         panel = statistics.kind_panel(kind, scope, today=today)
-        figure, is_denominator = _figure_for(panel, link)
+        label, figure = _figure_for(panel, link)
         if panel.min_cell and figure is None:
             # A suppressed cell has no link, so an address that matches no shown figure is one of them (or
             # forged): its list would tell the hidden number.
@@ -437,9 +443,6 @@ def cases(request):
         rows.append(CaseRow(case, str(labels.get(case.status, case.status)), received, overdue))
     query = request.GET.copy()
     query.pop("page", None)
-    label = figure.label if figure is not None else ""
-    if figure is not None and is_denominator:
-        label = _("%(label)s — seluruhnya") % {"label": label}
     return render(
         request,
         "evaluasi/cases.html",

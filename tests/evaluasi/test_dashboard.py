@@ -460,7 +460,7 @@ def test_every_linked_figure_opens_exactly_its_cases(client, data, inspektur):
     client.force_login(inspektur)
     body = client.get("/evaluasi/", {"periode": "2026-Q3", "unit": "ROOT"}).content.decode()
     links = re.findall(r'<a href="(/evaluasi/kasus/\?[^"]+)">([^<]+)</a>', body)
-    assert len(links) > 60
+    assert len(links) > 40
     for href, shown in links:
         response = client.get(html.unescape(href))
         assert response.status_code == 200, href
@@ -479,6 +479,18 @@ def test_the_list_shows_no_content_and_no_reporter(client, data, inspektur, pega
     page = client.get("/evaluasi/kasus/", {"kind": "gratifikasi", "periode": "2026-Q3", "all": 1}).content.decode()
     assert data["gratifikasi"][0].reference in page
     assert "Sutini" not in page and "pegawai" not in page
+    page = client.get(
+        "/evaluasi/kasus/", {"kind": "gratifikasi", "periode": "2026-Q3", "unit": "ROOT", "filter": "object_uang"}
+    ).content.decode()
+    assert "Laporan menurut jenis objek: Uang" in page
+    assert page.count('href="/kasus/GRT-') == 2
+
+
+def test_a_zero_links_nowhere(client, data, inspektur):
+    client.force_login(inspektur)
+    body = client.get("/evaluasi/", {"periode": "2026-Q3", "unit": "ROOT"}).content.decode()
+    assert re.search(r'data-figure="gratifikasi.object.tiket">0<', body)
+    assert re.search(r'data-figure="gratifikasi.object.uang"><a href="[^"]+filter=object_uang">2<', body)
 
 
 # ---------------------------------------------------------------------------------------------------------
