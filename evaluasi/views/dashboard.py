@@ -262,7 +262,7 @@ def _picker(request, scope: statistics.Scope) -> dict:
         "period_groups": [(KINDS[kind], options) for kind, options in groups.items()],
         "period_kinds": list(KINDS.items()),
         "chosen_kind": request.GET.get("jenis") or scope.period.kind,
-        "chosen_period": scope.period.code,
+        "chosen_period": request.GET.get("periode") or scope.period.code,
         "typed_start": request.GET.get("mulai", scope.period.start.isoformat() if custom else ""),
         "typed_end": request.GET.get("sampai", scope.period.end.isoformat() if custom else ""),
         "units": list(units),
@@ -318,6 +318,8 @@ def chart(request, kind: str, chart: str):
     try:
         scope = _strict_scope(request)
         if kind == "tindak-lanjut":
+            if chart != "status":
+                raise Http404
             group = statistics.follow_up(scope)
             return _svg(
                 charts.bar_svg(group.title, [f.label for f in group.figures[1:]], [f.value for f in group.figures[1:]])
