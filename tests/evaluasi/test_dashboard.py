@@ -580,6 +580,7 @@ def test_the_dashboard_works_without_any_case(client, inspektur, units):
     body = response.content.decode()
     for kind in ("gratifikasi", "wbs", "pengaduan", "benturan"):
         assert f'id="kind-{kind}"' in body
+    assert 'id="follow-up"' in body and 'data-figure="follow_up.percent">0<' in body
     for src in re.findall(r'<img class="chart" src="([^"]+)"', body)[:4]:
         assert client.get(html.unescape(src)).status_code == 200
 
