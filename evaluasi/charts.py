@@ -8,6 +8,8 @@ page: the chart is for the eye, the table is the record.
 import io
 import threading
 
+from django.utils.translation import gettext as _
+
 # matplotlib's pyplot state is global: one chart at a time per process.
 _lock = threading.Lock()
 
@@ -19,10 +21,26 @@ def _pyplot():
     import matplotlib  # noqa: PLC0415 - a heavy import only the chart pages need
 
     matplotlib.use("Agg")
-    matplotlib.rcParams.update({"svg.fonttype": "path", "font.size": 9, "svg.hashsalt": "sigap"})
+    # text.parse_math off: a "$" in a unit's name is a dollar sign, not TeX (an unbalanced one would fail the chart).
+    matplotlib.rcParams.update(
+        {"svg.fonttype": "path", "font.size": 9, "svg.hashsalt": "sigap", "text.parse_math": False}
+    )
     from matplotlib import pyplot  # noqa: PLC0415
 
     return pyplot
+
+
+def _number(value: float) -> str:
+    """A number as the office writes it: 1.250.000 and 4,5."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _no_data(axes, values) -> None:
+    """Say so when there is nothing to draw, rather than an empty frame that looks broken."""
+    if not any(values):
+        axes.text(0.5, 0.5, _("Belum ada data"), transform=axes.transAxes, ha="center", va="center", color="#5b6675")
 
 
 def _svg(figure) -> str:
@@ -47,7 +65,7 @@ def bar_svg(title: str, labels: list[str], values: list[float | None], *, horizo
                 axes.invert_yaxis()
                 for position, value in zip(positions, values, strict=True):
                     axes.annotate(
-                        "< 3" if value is None else f"{value:g}",
+                        "< 3" if value is None else _number(value),
                         (shown[position], position),
                         xytext=(3, 0),
                         textcoords="offset points",
@@ -56,6 +74,9 @@ def bar_svg(title: str, labels: list[str], values: list[float | None], *, horizo
             else:
                 axes.bar(positions, shown, color=COLOURS[0])
                 axes.set_xticks(list(positions), short, rotation=45, ha="right")
+            # Counts: no tick at 2,5 cases.
+            (axes.xaxis if horizontal else axes.yaxis).get_major_locator().set_params(integer=True)
+            _no_data(axes, [value is None or value for value in values])
             axes.set_title(title)
             axes.spines[["top", "right"]].set_visible(False)
             return _svg(figure)
@@ -80,8 +101,11 @@ def line_svg(title: str, x_labels: list[str], series: list[tuple[str, list[float
                 )
             axes.set_xticks(positions, x_labels, rotation=45, ha="right")
             axes.set_ylim(bottom=0)
+            axes.yaxis.get_major_locator().set_params(integer=True)
+            _no_data(axes, [value for _label, values in series for value in values if value is not None])
             axes.set_title(title)
-            axes.legend(loc="upper left", frameon=False)
+            if series:
+                axes.legend(loc="upper left", frameon=False)
             axes.spines[["top", "right"]].set_visible(False)
             return _svg(figure)
         finally:

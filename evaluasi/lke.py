@@ -135,8 +135,8 @@ def dashboard_link(ws: WorksheetScope) -> dict:
 
 def cases_link(label: str, kind: str, ws: WorksheetScope, link: dict) -> dict:
     """The list of cases behind a figure (evaluasi.statistics link dict), and the dict itself for the pack."""
-    base = _reverse("evaluasi:cases", "/evaluasi/kasus/")
-    return {"label": label, "url": f"{base}?{_query(ws, jenis=kind, **link)}", "kind": kind, "link": link}
+    base = reverse("evaluasi:cases")
+    return {"label": label, "url": f"{base}?{_query(ws, kind=kind, **link)}", "kind": kind, "link": link}
 
 
 def evaluations_link(module: str, ws: WorksheetScope) -> dict:

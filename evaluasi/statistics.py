@@ -60,12 +60,15 @@ class Figure:
 
 @dataclass(frozen=True)
 class Group:
-    """Figures that belong together (statuses, categories, clocks); ``chart`` draws them as bars."""
+    """Figures that belong together (statuses, categories, clocks); ``chart`` draws them as bars. ``page`` names
+    (a URL name) the page with the details of figures that are not cases (benturan's statement coverage), which
+    the dashboard links with the period's ``start``/``end`` and the unit's ``unit`` (pk)."""
 
     code: str
     title: str
     figures: list[Figure]
     chart: bool = False
+    page: str = ""
 
 
 @dataclass
@@ -245,6 +248,18 @@ def _clock_q_state(state: str, today: dt.date) -> Q:
     }[state]
 
 
+def _clock_label(rule: registry.ClockRule) -> str:
+    """The clock's name with its length, so "Lapor ke UPG" reads "Lapor ke UPG (10 HK)" on the dashboard: the
+    share met means nothing without the length it was measured against."""
+    if rule.length_label:
+        length = str(rule.length_label)
+    elif isinstance(rule.working_days, int) and rule.working_days:
+        length = _("%(n)d HK") % {"n": rule.working_days}
+    else:
+        return str(rule.label)
+    return _("%(label)s (%(length)s)") % {"label": rule.label, "length": length}
+
+
 def _clock_figures(kind: registry.CaseKind, cases: QuerySet, today: dt.date) -> list[Figure]:
     rows = _clock_rows(cases, today)
     figures = []
@@ -253,7 +268,7 @@ def _clock_figures(kind: registry.CaseKind, cases: QuerySet, today: dt.date) -> 
         figures.append(
             Figure(
                 code=f"clock.{rule.code}",
-                label=str(rule.label),
+                label=_clock_label(rule),
                 value=row["on_time"],
                 denominator=row["decided"],
                 link={"clock": rule.code, "state": "on_time"},
@@ -415,9 +430,10 @@ def compare_units(kind: registry.CaseKind, scope: Scope) -> list[tuple[Unit, int
         if key is not None:
             counts[key] = counts.get(key, 0) + n
     min_cell = kind.statistics.min_cell if kind.statistics else 0
-    return [
-        (unit, None if min_cell and 0 < counts.get(unit.pk, 0) < min_cell else counts.get(unit.pk, 0)) for unit in units
-    ]
+    # The units add up to (nearly always exactly) the scope's total, which the dashboard shows: hide the
+    # complementary cell too, or a single hidden unit is the total minus the others (suppress, above).
+    cells = suppress([Figure(str(unit.pk), "", counts.get(unit.pk, 0)) for unit in units], min_cell)
+    return [(unit, None if cell.suppressed else cell.value) for unit, cell in zip(units, cells, strict=True)]
 
 
 # ---------------------------------------------------------------------------------------------------------
