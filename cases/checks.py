@@ -341,7 +341,7 @@ def statistics_errors(kinds: Iterable[registry.CaseKind]) -> list[checks.CheckMe
     errors = []
     for kind in kinds:
         stats, model = kind.statistics, _model(kind)
-        if stats is None or model is None:
+        if model is None:
             continue
         try:
             received = model._meta.get_field(stats.received_on)

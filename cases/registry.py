@@ -88,7 +88,7 @@ class KindStatistics:
     ``received_on`` is the date or datetime field of the detail model that puts a case in a period (the day the
     office received it). ``breakdowns`` are counted per value. ``min_cell`` hides counts below it in every cell
     finer than a unit's total (WBS: 3, so no cell narrows a reporter down). ``figures`` is
-    ``(cases, period) -> list[evaluasi.statistics.Figure]``, the kind's own figures over the period's cases
+    ``(cases, scope) -> list[evaluasi.statistics.Group]``, the kind's own figures over the period's cases
     (gratifikasi's total value, a complaint's satisfaction); ``filters`` names the case filters such a figure
     links to (``{"name": (queryset) -> queryset}``), so every figure leads to the cases behind it.
     """
@@ -98,6 +98,8 @@ class KindStatistics:
     min_cell: int = 0
     figures: Callable[..., list] | None = None
     filters: dict[str, Callable[[Any], Any]] | None = None
+    # Figure codes only the inspectorate reads (unit heads do not): a complaint converted into a WBS report.
+    inspectorate_only: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,8 +158,9 @@ class CaseKind:
     # depends on the reader (e.g. a complainant's identity only the complaint coordinator may read). The kind
     # decides and records what it shows (an audit event for an identity read); the core only passes it on.
     detail_context: Callable[[Any, Any], dict] | None = None
-    # What the inspectorate's statistics count for this kind (evaluasi/); None counts only what every case has.
-    statistics: KindStatistics | None = None
+    # What the inspectorate's statistics count for this kind (evaluasi/); the default counts only what every
+    # case has.
+    statistics: KindStatistics = KindStatistics()
 
     @property
     def model(self) -> type["Model"]:

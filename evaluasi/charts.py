@@ -65,7 +65,7 @@ def bar_svg(title: str, labels: list[str], values: list[float | None], *, horizo
                 axes.invert_yaxis()
                 for position, value in zip(positions, values, strict=True):
                     axes.annotate(
-                        "< 3" if value is None else _number(value),
+                        "*" if value is None else _number(value),
                         (shown[position], position),
                         xytext=(3, 0),
                         textcoords="offset points",

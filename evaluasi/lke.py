@@ -350,7 +350,7 @@ def wbs_applied(ws: WorksheetScope) -> Suggestion:
     reports is shown as "< 3" under WBS's minimum cell (no cell narrows a reporter down)."""
     kind = registry.get("wbs")
     received = statistics.scope_cases(kind, ws.scope).count()
-    min_cell = kind.statistics.min_cell if kind.statistics else 0
+    min_cell = kind.statistics.min_cell
     shown = f"< {min_cell}" if min_cell and 0 < received < min_cell else received
     officers = _active_officers(policy.PENGELOLA_WBS)
     value, label = _yes_no(officers > 0)

@@ -76,10 +76,11 @@ class KindPanel:
     kind: registry.CaseKind
     received: Figure
     groups: list[Group] = field(default_factory=list)
+    note: str = ""  # why figures are missing (WBS details only per year for the whole office)
 
     @property
     def min_cell(self) -> int:
-        return self.kind.statistics.min_cell if self.kind.statistics else 0
+        return self.kind.statistics.min_cell
 
 
 @dataclass(frozen=True)
@@ -89,18 +90,30 @@ class Scope:
     period: Period
     unit: Unit | None = None
     unit_ids: tuple[int, ...] | None = None
+    # False for a unit head: kinds with small-cell protection and inspectorate-only figures are left out.
+    inspectorate: bool = True
 
     @classmethod
-    def of(cls, period: Period, unit: Unit | None) -> "Scope":
-        return cls(period, unit, tuple(unit.descendant_ids()) if unit is not None else None)
+    def of(cls, period: Period, unit: Unit | None, *, inspectorate: bool = True) -> "Scope":
+        return cls(period, unit, tuple(unit.descendant_ids()) if unit is not None else None, inspectorate)
+
+    @property
+    def whole_office(self) -> bool:
+        """Every unit, or a unit at the top of the tree (the office itself)."""
+        return self.unit is None or self.unit.parent_id is None
 
     def with_period(self, period: Period) -> "Scope":
         return replace(self, period=period)
 
 
-def stat_kinds() -> list[registry.CaseKind]:
-    """The kinds the statistics cover: every registered kind (one without its own figures still counts)."""
-    return registry.all_kinds()
+def stat_kinds(scope: "Scope | None" = None) -> list[registry.CaseKind]:
+    """The kinds the statistics cover: every registered kind (one without its own figures still counts), but
+    for a unit head not the kinds with small-cell protection: a head may be the person a WBS report is about,
+    and "one report reached your unit this week" is already too much (DESIGN §3)."""
+    kinds = registry.all_kinds()
+    if scope is not None and not scope.inspectorate:
+        kinds = [kind for kind in kinds if not kind.statistics.min_cell]
+    return kinds
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -108,7 +121,7 @@ def stat_kinds() -> list[registry.CaseKind]:
 
 
 def _received_on(kind: registry.CaseKind) -> str:
-    return kind.statistics.received_on if kind.statistics else "submitted_at"
+    return kind.statistics.received_on
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -150,7 +163,9 @@ def cases_behind(kind: registry.CaseKind, scope: Scope, link: dict, *, today: dt
         if link["status"] not in dict(kind.status_labels):
             raise ValueError("status")
         return cases.filter(status=link["status"])
-    if link.get("final"):
+    if "final" in link:
+        if str(link["final"]) != "1":
+            raise ValueError("final")
         return cases.filter(status__in=kind.final_states)
     if "breakdown" in link:
         breakdown = next((b for b in _breakdowns(kind) if b.code == link["breakdown"]), None)
@@ -173,11 +188,13 @@ def cases_behind(kind: registry.CaseKind, scope: Scope, link: dict, *, today: dt
     if link.get("overdue"):
         return cases.exclude(status__in=kind.final_states).filter(due_date__lt=today)
     if "filter" in link:
-        filters = (kind.statistics.filters or {}) if kind.statistics else {}
+        filters = kind.statistics.filters or {}
         if link["filter"] not in filters:
             raise ValueError("filter")
         return filters[link["filter"]](cases)
-    if link.get("all"):
+    if "all" in link:
+        if str(link["all"]) != "1":
+            raise ValueError("all")
         return cases
     raise ValueError("link")
 
@@ -187,7 +204,7 @@ def cases_behind(kind: registry.CaseKind, scope: Scope, link: dict, *, today: dt
 
 
 def _breakdowns(kind: registry.CaseKind) -> tuple[registry.Breakdown, ...]:
-    return kind.statistics.breakdowns if kind.statistics else ()
+    return kind.statistics.breakdowns
 
 
 def _choices(kind: registry.CaseKind, breakdown: registry.Breakdown) -> list:
@@ -202,10 +219,10 @@ class _Median(Aggregate):
     output_field = FloatField()
 
 
-def median_days(cases: QuerySet) -> float | None:
-    """Median calendar days from receipt (submitted) to closing, over the closed cases of `cases`."""
-    closed = cases.filter(closed_at__isnull=False, submitted_at__isnull=False)
-    duration = F("closed_at") - F("submitted_at")
+def median_days(cases: QuerySet, received_on: str = "submitted_at") -> float | None:
+    """Median calendar days from receipt (the kind's received_on) to closing, over the closed cases of `cases`."""
+    closed = cases.filter(closed_at__isnull=False, **{f"{received_on}__isnull": False})
+    duration = F("closed_at") - F(received_on)
     if connection.vendor == "postgresql":
         from django.db.models.functions import Extract  # noqa: PLC0415 - only PostgreSQL reads an interval's epoch
 
@@ -238,12 +255,16 @@ def _clock_rows(cases: QuerySet, today: dt.date) -> dict[str, dict]:
 
 
 def _clock_q_state(state: str, today: dt.date) -> Q:
+    """A clock's verdict: met (on time or late), running past its due date today (late already), or stopped
+    unmet by the case's closing after its due date (it was late when it stopped). A clock stopped unmet on or
+    before its due date, or paused, has no verdict: the case left that path before anything was owed."""
     met = Q(met_on__isnull=False)
     overdue = Q(met_on__isnull=True, stopped_on__isnull=True, paused_on__isnull=True, due_date__lt=today)
+    stopped_late = Q(met_on__isnull=True, stopped_on__isnull=False, stopped_on__gt=F("due_date"))
     return {
-        "decided": met | overdue,
+        "decided": met | overdue | stopped_late,
         "on_time": met & Q(met_on__lte=F("due_date")),
-        "late": (met & Q(met_on__gt=F("due_date"))) | overdue,
+        "late": (met & Q(met_on__gt=F("due_date"))) | overdue | stopped_late,
         "overdue": overdue,
     }[state]
 
@@ -289,7 +310,14 @@ def suppress(figures: list[Figure], min_cell: int, *, complementary: bool = True
     def small(number) -> bool:
         return number is not None and 0 < number < min_cell
 
-    hidden = [small(figure.value) or small(figure.denominator) for figure in figures]
+    def exposes(figure: Figure) -> bool:
+        if figure.unit:  # Rupiah, days, a score: not a number of people
+            return False
+        rest = figure.denominator - figure.value if figure.denominator is not None and figure.value is not None else 0
+        # A share exposes its numerator, its denominator and what is left (3 of 4 on time: 1 late).
+        return small(figure.value) or small(figure.denominator) or small(rest)
+
+    hidden = [exposes(figure) for figure in figures]
     if complementary and sum(hidden) == 1:
         # The smallest other cell, a zero included: with 2 = "< 3" + 0 + 0 the zeros would give it away.
         candidates = [
@@ -306,31 +334,52 @@ def suppress(figures: list[Figure], min_cell: int, *, complementary: bool = True
 
 
 def kind_panel(kind: registry.CaseKind, scope: Scope, *, today: dt.date | None = None) -> KindPanel:
-    """Everything the dashboard shows for one kind in one scope."""
+    """Everything the dashboard shows for one kind in one scope.
+
+    A kind with ``min_cell`` (WBS) shows, below the whole office or for a period other than a year, only the
+    number received (hidden when small): a breakdown by status or category of a month, a custom range or a
+    sub-unit could be subtracted from the year's or the office's to single out a report. For the whole office
+    and a year it shows statuses, categories, overdue and the clocks with small cells hidden; never a median
+    (a median of one closed report is that report's handling time) and never "closed" beside the statuses
+    (the sum of the final statuses would give a hidden one away)."""
     today = today or workdays.today()
     cases = scope_cases(kind, scope)
     statuses = dict(cases.values_list("status").annotate(n=Count("pk")).order_by())
     received = sum(statuses.values())
-    min_cell = kind.statistics.min_cell if kind.statistics else 0
-    closed = sum(statuses.get(code, 0) for code in kind.final_states)
-    overdue = cases.exclude(status__in=kind.final_states).filter(due_date__lt=today).count()
+    min_cell = kind.statistics.min_cell
+    received_figure = Figure("received", _("Diterima"), received, link={"all": 1})
+    if min_cell and not scope.whole_office:
+        received_figure = suppress([received_figure], min_cell)[0]
+    panel = KindPanel(kind=kind, received=received_figure)
+    if min_cell and not (scope.whole_office and scope.period.kind == "year"):
+        panel.note = _(
+            "Rincian %(kind)s hanya ditampilkan per tahun untuk seluruh kantor, agar tidak ada angka yang dapat "
+            "menunjuk pelapor."
+        ) % {"kind": kind.label}
+        return panel
 
-    panel = KindPanel(
-        kind=kind,
-        received=Figure("received", _("Diterima"), received, link={"all": 1}),
-    )
-    handling = [
-        Figure(
-            "closed",
-            _("Selesai / ditutup"),
-            closed,
-            denominator=received,
-            link={"final": 1},
-            denominator_link={"all": 1},
-        ),
-        Figure("overdue", _("Melewati batas waktu saat ini"), overdue, link={"overdue": 1}),
-        Figure("median_days", _("Median lama penanganan (hari kalender)"), median_days(cases), unit="days"),
-    ]
+    overdue = cases.exclude(status__in=kind.final_states).filter(due_date__lt=today).count()
+    handling = [Figure("overdue", _("Melewati batas waktu saat ini"), overdue, link={"overdue": 1})]
+    if not min_cell:
+        closed = sum(statuses.get(code, 0) for code in kind.final_states)
+        handling[:0] = [
+            Figure(
+                "closed",
+                _("Selesai / ditutup"),
+                closed,
+                denominator=received,
+                link={"final": 1},
+                denominator_link={"all": 1},
+            )
+        ]
+        handling.append(
+            Figure(
+                "median_days",
+                _("Median lama penanganan (hari kalender)"),
+                median_days(cases, _received_on(kind)),
+                unit="days",
+            )
+        )
     panel.groups.append(Group("handling", _("Penanganan"), suppress(handling, min_cell, complementary=False)))
     status_figures = [
         Figure(f"status.{code}", str(label), statuses.get(code, 0), link={"status": code})
@@ -358,15 +407,21 @@ def kind_panel(kind: registry.CaseKind, scope: Scope, *, today: dt.date | None =
                 suppress(_clock_figures(kind, cases, today), min_cell, complementary=False),
             )
         )
-    if kind.statistics and kind.statistics.figures:
+    if kind.statistics.figures:
         for group in kind.statistics.figures(cases, scope):
             panel.groups.append(replace(group, figures=suppress(group.figures, min_cell, complementary=False)))
+    if not scope.inspectorate and kind.statistics.inspectorate_only:
+        hidden = set(kind.statistics.inspectorate_only)
+        panel.groups = [
+            replace(group, figures=[figure for figure in group.figures if figure.code not in hidden])
+            for group in panel.groups
+        ]
     return panel
 
 
 def dashboard(scope: Scope, *, kinds: list[registry.CaseKind] | None = None, today: dt.date | None = None):
     """One panel per kind."""
-    return [kind_panel(kind, scope, today=today) for kind in (kinds or stat_kinds())]
+    return [kind_panel(kind, scope, today=today) for kind in (kinds or stat_kinds(scope))]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -380,8 +435,13 @@ class Series:
 
 
 def trend(kind: registry.CaseKind, scope: Scope, *, count: int = 12) -> tuple[list[Period], list[Series]]:
-    """Received and closed per period, for the `count` periods ending with the scope's: two queries."""
-    periods = scope.period.series(count)
+    """Received and closed per period, for the `count` periods ending with the scope's: two queries. A kind
+    with small-cell protection (WBS) is drawn per year only, the last five: months or quarters beside the year
+    would let a hidden one be found by subtraction."""
+    if kind.statistics.min_cell:
+        periods = Period.year(scope.period.end.year).series(min(count, 5))
+    else:
+        periods = scope.period.series(count)
     base = kind.model.objects.exclude(status=DRAFT)
     if scope.unit_ids is not None:
         base = base.filter(unit_id__in=scope.unit_ids)
@@ -399,7 +459,7 @@ def trend(kind: registry.CaseKind, scope: Scope, *, count: int = 12) -> tuple[li
     closed = base.filter(
         closed_at__gte=_day_start(periods[0].start), closed_at__lt=_day_start(periods[-1].end + dt.timedelta(days=1))
     ).aggregate(**closed_at)
-    min_cell = kind.statistics.min_cell if kind.statistics else 0
+    min_cell = kind.statistics.min_cell
 
     def points(counts: dict) -> list[tuple[str, int | None]]:
         return [
@@ -407,12 +467,15 @@ def trend(kind: registry.CaseKind, scope: Scope, *, count: int = 12) -> tuple[li
             for i, p in enumerate(periods)
         ]
 
-    return periods, [Series(_("Diterima"), points(received)), Series(_("Selesai"), points(closed))]
+    # "Closed in the period" counts older cases closed then too, unlike the panel's "Selesai / ditutup" (cases
+    # received in the period that are closed now): the label says which.
+    return periods, [Series(_("Diterima"), points(received)), Series(_("Ditutup pada periode"), points(closed))]
 
 
 def compare_units(kind: registry.CaseKind, scope: Scope) -> list[tuple[Unit, int | None]]:
     """Received per unit directly below the scope's unit (each with its own sub-units), or per top unit when
-    the scope is every unit: one query, rolled up over the (small) unit tree in Python."""
+    the scope is every unit: one query, rolled up over the (small) unit tree in Python. The scope's unit comes
+    first with the cases filed on it directly, so the bars add up to the total."""
     units = list(Unit.objects.filter(parent=scope.unit) if scope.unit is not None else Unit.objects.filter(parent=None))
     parent_of = dict(Unit.objects.values_list("pk", "parent_id"))
     top = {unit.pk for unit in units}
@@ -427,9 +490,13 @@ def compare_units(kind: registry.CaseKind, scope: Scope) -> list[tuple[Unit, int
     counts: dict[int, int] = {}
     for unit_id, n in scope_cases(kind, scope).values_list("unit_id").annotate(n=Count("pk")).order_by():
         key = branch(unit_id)
+        if key is None and scope.unit is not None:
+            key = scope.unit.pk  # filed on the scope's unit itself (a WBS report naming no unit goes to the top)
         if key is not None:
             counts[key] = counts.get(key, 0) + n
-    min_cell = kind.statistics.min_cell if kind.statistics else 0
+    if scope.unit is not None:
+        units.insert(0, scope.unit)
+    min_cell = kind.statistics.min_cell
     # The units add up to (nearly always exactly) the scope's total, which the dashboard shows: hide the
     # complementary cell too, or a single hidden unit is the total minus the others (suppress, above).
     cells = suppress([Figure(str(unit.pk), "", counts.get(unit.pk, 0)) for unit in units], min_cell)
@@ -450,6 +517,10 @@ def follow_up(scope: Scope, *, module: str | None = None) -> Group:
         recommendations = recommendations.filter(unit_id__in=scope.unit_ids)
     if module:
         recommendations = recommendations.filter(Q(case__kind=module) | Q(evaluation__module=module))
+    if not scope.inspectorate:
+        # A recommendation on a WBS case says a report exists and where: not for a unit head.
+        protected = [kind.code for kind in registry.all_kinds() if kind.statistics.min_cell]
+        recommendations = recommendations.exclude(case__kind__in=protected)
     counts = dict(recommendations.values_list("status").annotate(n=Count("pk")).order_by())
     total = sum(counts.values())
     figures = [

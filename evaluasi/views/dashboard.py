@@ -103,7 +103,7 @@ def _strict_scope(request) -> statistics.Scope:
         period = _period_from(request.GET)
     except PeriodError as problem:
         raise BadQuery(str(problem)) from None
-    return statistics.Scope.of(period, _unit_from(request))
+    return statistics.Scope.of(period, _unit_from(request), inspectorate=access.is_inspector(request.user))
 
 
 def _kind_from(request, code: str | None = None) -> registry.CaseKind:
@@ -168,10 +168,13 @@ def _number(value, unit: str = "") -> str:
     return formats.number_format(value, 0, use_l10n=True, force_grouping=True)
 
 
+HIDDEN = "*"
+
+
 def _row(figure: statistics.Figure, min_cell: int, link_href) -> Row:
     if figure.suppressed:
-        hidden = f"< {min_cell}"
-        return Row(figure, hidden, hidden if figure.denominator is not None else "")
+        # One mark for every hidden cell, small or hidden beside a small one: which is which is not said.
+        return Row(figure, HIDDEN, HIDDEN if figure.denominator is not None else "")
     return Row(
         figure,
         _number(figure.value, figure.unit),
@@ -283,7 +286,7 @@ def dashboard(request):
         unit = _unit_from(request)
     except BadQuery as problem:
         return _bad_request(request, str(problem))
-    scope = statistics.Scope.of(period, unit)
+    scope = statistics.Scope.of(period, unit, inspectorate=access.is_inspector(request.user))
     compare = Unit.objects.filter(parent=unit).exists() if unit is not None else True
     panels = [_panel_view(panel, scope, compare=compare) for panel in statistics.dashboard(scope)]
     return render(
@@ -332,7 +335,7 @@ def chart(request, kind: str, chart: str):
         periods, series = statistics.trend(case_kind, scope)
         return _svg(
             charts.line_svg(
-                _("%(kind)s: diterima dan selesai per periode") % {"kind": case_kind.label},
+                _("%(kind)s: diterima dan ditutup per periode") % {"kind": case_kind.label},
                 [period.short_label for period in periods],
                 [(line.label, [value for _label, value in line.points]) for line in series],
             )
@@ -342,7 +345,10 @@ def chart(request, kind: str, chart: str):
         return _svg(
             charts.bar_svg(
                 _("%(title)s: diterima per unit") % {"title": title},
-                [unit.name for unit, _n in rows],
+                [
+                    _("%(unit)s (langsung)") % {"unit": unit.name} if unit == scope.unit else unit.name
+                    for unit, _n in rows
+                ],
                 [n for _unit, n in rows],
             )
         )
@@ -432,7 +438,7 @@ def cases(request):
 
     total = behind.count()
     visible = policy.visible_cases(request.user, behind)
-    received_on = kind.statistics.received_on if kind.statistics else "submitted_at"
+    received_on = kind.statistics.received_on
     paginator = Paginator(visible.select_related("unit").order_by(f"-{received_on}", "-pk"), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     labels = dict(kind.status_labels)

@@ -334,9 +334,9 @@ def data(units, pegawai, inspektur):
     return made
 
 
-def panel_of(kind: str, unit_code: str | None = "ROOT") -> statistics.KindPanel:
+def panel_of(kind: str, unit_code: str | None = "ROOT", period: Period = Q3) -> statistics.KindPanel:
     unit = Unit.objects.get(code=unit_code) if unit_code else None
-    return statistics.kind_panel(registry.get(kind), statistics.Scope.of(Q3, unit), today=TODAY)
+    return statistics.kind_panel(registry.get(kind), statistics.Scope.of(period, unit), today=TODAY)
 
 
 def figures_of(panel) -> dict:
@@ -422,8 +422,19 @@ def test_benturan_figures_are_the_known_answers(data):
     assert figures["risk_map.functions"].denominator == 0
 
 
+def test_wbs_details_only_per_year_for_the_whole_office(data):
+    quarter = panel_of("wbs")
+    assert quarter.received.value == len(WBS) and quarter.groups == [] and quarter.note
+    # A sub-unit is below the office: its total is hidden when small (HUMAS has one report), and no details.
+    humas = panel_of("wbs", "HUMAS", Period.year(2026))
+    assert humas.received.suppressed and humas.received.link is None and humas.groups == []
+    sekr = panel_of("wbs", "SEKR", Period.year(2026))
+    assert sekr.received.value == 9 and not sekr.received.suppressed and sekr.groups == []
+
+
 def test_wbs_hides_small_cells_and_the_one_that_would_give_them_away(data):
-    panel = panel_of("wbs")
+    # All the WBS reports of the data set are in Q3 2026: the year of the whole office shows its details.
+    panel = panel_of("wbs", "ROOT", Period.year(2026))
     figures = figures_of(panel)
     assert figures["received"].value == len(WBS)  # the unit's total is shown
     assert figures["category.korupsi"].value == 5 and not figures["category.korupsi"].suppressed
@@ -436,19 +447,21 @@ def test_wbs_hides_small_cells_and_the_one_that_would_give_them_away(data):
     assert len(hidden_cells) == 2 and all(figure.link is None for figure in hidden_cells)
     assert sorted(figure.value for figure in hidden_cells) == [0, 1]
     assert figures["category.pengadaan"].value == 4 and not figures["category.pengadaan"].suppressed
-    # Nothing of WBS's own (no knowledge, no identity): only what every case has, and its two breakdowns.
+    # Nothing of WBS's own (no knowledge, no identity): only what every case has, and its two breakdowns; no
+    # median (one closed report's handling time) and no "closed" beside the statuses.
     assert [group.code for group in panel.groups] == ["handling", "status", "category", "outcome", "clocks"]
+    assert [figure.code for figure in panel.groups[0].figures] == ["overdue"]
 
 
 def test_wbs_page_shows_less_than_three_and_refuses_the_hidden_list(client, data, inspektur):
     client.force_login(inspektur)
-    body = client.get("/evaluasi/", {"periode": "2026-Q3", "unit": "ROOT"}).content.decode()
+    body = client.get("/evaluasi/", {"periode": "2026", "unit": "ROOT"}).content.decode()
     cell = re.search(r'data-figure="wbs.category.suap_pungli">([^<]*)<', body)
-    assert cell and html.unescape(cell.group(1)) == "< 3"
+    assert cell and html.unescape(cell.group(1)) == "*"
     assert "breakdown=category&amp;value=suap_pungli" not in body
     forged = client.get(
         "/evaluasi/kasus/",
-        {"kind": "wbs", "periode": "2026-Q3", "unit": "ROOT", "breakdown": "category", "value": "suap_pungli"},
+        {"kind": "wbs", "periode": "2026", "unit": "ROOT", "breakdown": "category", "value": "suap_pungli"},
     )
     assert forged.status_code == 400
     assert "kurang dari 3" in forged.content.decode()

@@ -42,11 +42,13 @@ def test_one_small_unit_hides_the_next_smallest_too(unit, other_unit):
     )
     assert rows[unit] == 6
     assert rows[other_unit] is None  # 1 < 3
-    assert rows[third] is None  # else 11 - 6 - 4 = 1
+    # Else 11 - 6 - 4 - 0 = 1: the smallest other bar goes too — the office's own (none filed on it directly).
+    assert rows[unit.parent] is None
+    assert rows[third] == 4
 
 
 def test_no_suppression_for_a_kind_without_min_cell(unit, other_unit):
     rows = dict(
         statistics.compare_units(registry.get("gratifikasi"), statistics.Scope.of(Period.quarter(2026, 3), unit.parent))
     )
-    assert rows == {unit: 0, other_unit: 0}
+    assert rows == {unit.parent: 0, unit: 0, other_unit: 0}
