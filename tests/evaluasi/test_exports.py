@@ -11,12 +11,10 @@ from django.core.exceptions import PermissionDenied
 
 from cases import services
 from cases.models import Unit
-from evaluasi import exports, jobs
+from evaluasi import exports, jobs  # noqa: F401 - importing exports registers the exporters
 from evaluasi.periods import Period
 
 pytestmark = pytest.mark.django_db
-
-TODAY_PERIOD = None  # set by the fixture: the month the cases were submitted in
 
 
 @pytest.fixture
