@@ -62,7 +62,7 @@ LABELS = {
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=20261202, help="random seed of the generated data")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement, alternating (default 3)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each measurement, alternating (default 5)")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -162,16 +162,22 @@ def run_child(which: str) -> None:
     except OSError:
         pass
     before = _status_kb("VmRSS")
+    cpu_started = time.process_time()
     started = time.perf_counter()
     result = WRITERS[which](path)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     peak = _status_kb("VmHWM")
     if which == "job":
         job = ExportJob.objects.get(pk=result)
         with open(path, "wb") as out:
             out.write(jobs.read(job))
         default_storage.delete(job.blob)
-    print(json.dumps({"seconds": seconds, "rss_before_kb": before, "peak_kb": peak, "size": os.path.getsize(path)}))
+    print(
+        json.dumps(
+            {"seconds": seconds, "cpu": cpu, "rss_before_kb": before, "peak_kb": peak, "size": os.path.getsize(path)}
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -229,7 +235,8 @@ def run(args, db_url: str) -> str:
                 results[name].append(result)
                 growth = max(0, result["peak_kb"] - result["rss_before_kb"]) * 1024
                 note(
-                    f"{name} #{attempt + 1}: {secs(result['seconds'])}, peak RSS {mib(result['peak_kb'] * 1024)} "
+                    f"{name} #{attempt + 1}: {secs(result['seconds'])} (CPU {secs(result['cpu'])}), "
+                    f"peak RSS {mib(result['peak_kb'] * 1024)} "
                     f"(growth {mib(growth)}), {mib(result['size'])}, {rows:,} rows checked"
                 )
                 os.remove(path)
@@ -240,7 +247,7 @@ def run(args, db_url: str) -> str:
     def growth(name: str) -> float:
         return statistics.median(max(0, r["peak_kb"] - r["rss_before_kb"]) * 1024 for r in results[name])
 
-    bare = median("bare", "seconds")
+    bare, bare_cpu = median("bare", "seconds"), median("bare", "cpu")
     server = server_info()
     lines = [
         f"# Evaluasi export: XLSX of {expected:,} cases — {dt.date.today().isoformat()}",
@@ -257,25 +264,32 @@ def run(args, db_url: str) -> str:
         f"{expected:,} case rows. Targets: ≤ {TARGET_RATIO}× the baseline's time, peak memory < "
         f"{mib(TARGET_PEAK)}.",
         "",
-        "| what | time (median) | × baseline | peak RSS of the process | peak RSS growth during the export | file |",
-        "|---|---|---|---|---|---|",
+        "| what | wall time (median) | × baseline | CPU time of the process (median) | × baseline | peak RSS of "
+        "the process | peak RSS growth during the export | file |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, label in LABELS.items():
         seconds = median(name, "seconds")
         lines.append(
-            f"| {label} | {secs(seconds)} | {seconds / bare:.2f}× | {mib(median(name, 'peak_kb') * 1024)} | "
+            f"| {label} | {secs(seconds)} | {seconds / bare:.2f}× | {secs(median(name, 'cpu'))} | "
+            f"{median(name, 'cpu') / bare_cpu:.2f}× | {mib(median(name, 'peak_kb') * 1024)} | "
             f"{mib(growth(name))} | {mib(median(name, 'size'))} |"
         )
     ratio = median("exporter", "seconds") / bare
+    cpu_ratio = median("exporter", "cpu") / bare_cpu
     peak = median("exporter", "peak_kb") * 1024
     lines += [
         "",
-        f"Exporter against the baseline: **{ratio:.2f}×** the time (target ≤ {TARGET_RATIO}×: "
-        f"{'met' if ratio <= TARGET_RATIO else 'NOT met'}); process peak **{mib(peak)}** (target < "
+        f"Exporter against the baseline: **{ratio:.2f}×** the wall time, **{cpu_ratio:.2f}×** the CPU time "
+        f"(target ≤ {TARGET_RATIO}×: {'met' if max(ratio, cpu_ratio) <= TARGET_RATIO else 'NOT met'}); "
+        f"process peak **{mib(peak)}** (target < "
         f"{mib(TARGET_PEAK)}: {'met' if peak < TARGET_PEAK else 'NOT met'}).",
         "",
-        "Runs (seconds): "
-        + "; ".join(f"{name} " + ", ".join(f"{r['seconds']:.2f}" for r in results[name]) for name in LABELS)
-        + ".",
+        "Runs, wall (CPU) seconds: "
+        + "; ".join(
+            f"{name} " + ", ".join(f"{r['seconds']:.2f} ({r['cpu']:.2f})" for r in results[name]) for name in LABELS
+        )
+        + ". CPU time is the benchmark process's own (user + system), without PostgreSQL's: it moves far less "
+        "than the wall clock with the load of the machine, which is shared.",
     ]
     return "\n".join(lines)

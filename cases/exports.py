@@ -124,7 +124,10 @@ def _display_length(value, kind: str) -> int:
         # Digits plus the thousands separators of "#,##0".
         digits = len(str(int(value)))
         return digits + (digits - 1) // 3
-    return max((len(line) for line in str(value).splitlines()), default=0)
+    text = str(value)
+    if "\n" not in text and "\r" not in text:  # the usual one-line cell, without splitting it
+        return len(text)
+    return max((len(line) for line in text.splitlines()), default=0)
 
 
 class XlsxSheet:
@@ -201,7 +204,9 @@ class XlsxSheet:
                 self.sheet.write_number(self.row, col, value, book.percent)
             else:
                 self._write_text(self.row, col, value)
-            self.widths[col] = max(self.widths[col], _display_length(value, column.kind))
+            length = _display_length(value, column.kind)
+            if length > self.widths[col]:
+                self.widths[col] = length
         self.row += 1
         self.count += 1
 

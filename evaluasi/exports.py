@@ -324,20 +324,21 @@ def may_list_cases(user, params: dict) -> bool:
     return True
 
 
-def _local_date(value) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
-
-
 def case_rows(kind: registry.CaseKind, cases, today: dt.date) -> Iterator[list]:
-    """The kind's cases as rows, read as plain values in chunks (no model objects: 100,000 rows stay cheap)."""
+    """The kind's cases as rows, read as plain values in chunks (no model objects: 100,000 rows stay cheap).
+    Labels are translated once, not once per row (a lazy string is translated every time it is read)."""
     received_on = statistics._received_on(kind)
-    statuses = dict(kind.status_labels)
+    statuses = {code: str(label) for code, label in kind.status_labels}
     final = kind.final_states
+    label = str(kind.label)
     yes, no = _("Ya"), _("Tidak")
+    zone = timezone.get_current_timezone()
+
+    def local_date(value):
+        if isinstance(value, dt.datetime):
+            return value.astimezone(zone).date()
+        return value
+
     rows = (
         cases.order_by(received_on, "pk")
         .values_list("reference", "unit__code", "status", received_on, "closed_at", "due_date")
@@ -347,11 +348,11 @@ def case_rows(kind: registry.CaseKind, cases, today: dt.date) -> Iterator[list]:
         overdue = status not in final and due is not None and due < today
         yield [
             reference,
-            kind.label,
+            label,
             unit,
-            str(statuses.get(status, status)),
-            _local_date(received),
-            _local_date(closed),
+            statuses.get(status, status),
+            local_date(received),
+            None if closed is None else closed.astimezone(zone).date(),
             yes if overdue else no,
         ]
 
