@@ -108,6 +108,7 @@ def write_bare(path: str) -> int:
     final = kind.final_states
     period = the_period()
     today = workdays.today()
+    zone = timezone.get_current_timezone()
     start = timezone.make_aware(dt.datetime.combine(period.start, dt.time.min))
     end = timezone.make_aware(dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min))
     rows = (
@@ -128,9 +129,9 @@ def write_bare(path: str) -> int:
         sheet.write_string(row, 1, kind.label)
         sheet.write_string(row, 2, unit)
         sheet.write_string(row, 3, labels.get(status, status))
-        sheet.write_datetime(row, 4, timezone.localtime(received).replace(tzinfo=None), date)
+        sheet.write_datetime(row, 4, received.astimezone(zone).date(), date)
         if closed is not None:
-            sheet.write_datetime(row, 5, timezone.localtime(closed).replace(tzinfo=None), date)
+            sheet.write_datetime(row, 5, closed.astimezone(zone).date(), date)
         overdue = status not in final and due is not None and due < today
         sheet.write_string(row, 6, "Ya" if overdue else "Tidak")
         row += 1

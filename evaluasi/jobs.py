@@ -124,8 +124,9 @@ def make_now(user, what: str, params: dict, title: str) -> tuple[ExportJob, byte
         raise
     finished = timezone.now()
     job.status, job.filename, job.content_type, job.size = ExportStatus.DONE, filename, content_type, len(data)
-    job.finished_at, job.expires_at = finished, finished
-    job.save(update_fields=["status", "filename", "content_type", "size", "finished_at", "expires_at"])
+    # No stored file and no download window: "Ekspor saya" lists it as downloaded directly, the sweep skips it.
+    job.finished_at = finished
+    job.save(update_fields=["status", "filename", "content_type", "size", "finished_at"])
     if found.done is not None:
         found.done(job)
     return job, data
@@ -134,13 +135,18 @@ def make_now(user, what: str, params: dict, title: str) -> tuple[ExportJob, byte
 def dispatch(job_id: int) -> None:
     """Hand the job to a Celery worker, or, in the embedded default (tasks run eagerly), to a daemon thread:
     an eager task would run inside the request and make the requester wait for the whole file."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        threading.Thread(target=_run_in_thread, args=(job_id,), name=f"sigap-export-{job_id}", daemon=True).start()
-        return
-    # Imported here: evaluasi.tasks_export imports this module (the task only loads the job and calls run()).
-    from evaluasi.tasks_export import run_export  # noqa: PLC0415
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        # Imported here: evaluasi.tasks_export imports this module (the task only loads the job and calls run()).
+        from evaluasi.tasks_export import run_export  # noqa: PLC0415
 
-    run_export.delay(job_id)
+        try:
+            run_export.delay(job_id)
+            return
+        except Exception:
+            # The broker is down (the publish retries once, settings.CELERY_TASK_PUBLISH_RETRY_POLICY): make the
+            # file in this process rather than leave the requester with a job nobody will run.
+            logger.warning("export job %s: broker unavailable, running it in the web process", job_id, exc_info=True)
+    threading.Thread(target=_run_in_thread, args=(job_id,), name=f"sigap-export-{job_id}", daemon=True).start()
 
 
 def _run_in_thread(job_id: int) -> None:
