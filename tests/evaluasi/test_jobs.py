@@ -238,3 +238,33 @@ def test_in_the_embedded_default_a_thread_runs_the_job(make_widget, handler, ins
         time.sleep(0.1)
     assert job.status == ExportStatus.DONE
     default_storage.delete(job.blob)
+
+
+def test_with_the_broker_down_the_job_runs_in_the_web_process(settings, monkeypatch):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    def down(job_id):
+        raise ConnectionError("broker down")
+
+    started = []
+    monkeypatch.setattr(tasks_export.run_export, "delay", down)
+    monkeypatch.setattr(jobs, "_run_in_thread", started.append)
+    jobs.dispatch(7)
+    deadline = time.monotonic() + 5
+    while not started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert started == [7]
+
+
+def test_a_direct_download_is_listed_as_such_and_left_alone_by_the_sweep(cases, client, inspektur):
+    client.force_login(inspektur)
+    client.get(reverse("evaluasi:export"), {"what": "cases.csv", **params()})
+    job = ExportJob.objects.get()
+    assert job.expires_at is None and not job.blob
+    listing = client.get(reverse("evaluasi:export_list")).content.decode()
+    assert (
+        "Diunduh langsung" in listing and reverse("evaluasi:export_download", kwargs={"job": job.uuid}) not in listing
+    )
+    jobs.sweep(timezone.now() + dt.timedelta(days=30))
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE
