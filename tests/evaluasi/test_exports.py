@@ -156,3 +156,18 @@ def test_formula_like_cells_stay_text_in_xlsx(risky_units, inspektur):
 def test_formula_like_cells_are_quoted_in_csv(risky_units, inspektur):
     rows = list(csv.reader(io.StringIO(make(inspektur, "cases.csv").decode("utf-8-sig"))))
     assert sorted(row[2] for row in rows[1:]) == sorted(["'=HYPERLINK(1)", "'+1+1", "'-2+3", "'@SUM(1)"])
+
+
+def test_the_dashboards_export_links_carry_the_scope(unit):
+    from django.template.loader import render_to_string
+
+    from evaluasi.statistics import Scope
+
+    html = render_to_string("evaluasi/_export_buttons.html", {"scope": Scope.of(Period.parse("2026-Q3"), unit)})
+    for what in ("dashboard.xlsx", "dashboard.csv", "dashboard.pdf", "cases.xlsx"):
+        assert f"/evaluasi/ekspor/?what={what}&amp;periode=2026-Q3&amp;unit=SEKR" in html
+    assert "audit.xlsx" not in html  # only with may_export_audit
+    html = render_to_string(
+        "evaluasi/_export_buttons.html", {"scope": Scope.of(Period.parse("2026"), None), "may_export_audit": True}
+    )
+    assert "what=audit.xlsx&amp;periode=2026&amp;unit=" in html
