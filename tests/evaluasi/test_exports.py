@@ -171,3 +171,25 @@ def test_the_dashboards_export_links_carry_the_scope(unit):
         "evaluasi/_export_buttons.html", {"scope": Scope.of(Period.parse("2026"), None), "may_export_audit": True}
     )
     assert "what=audit.xlsx&amp;periode=2026&amp;unit=" in html
+
+
+def test_a_hidden_figure_never_reaches_a_file(monkeypatch, inspektur, unit):
+    """A cell WBS hides (a count under 3 below the unit level) is written empty with a note, never its value."""
+    from cases import registry
+    from evaluasi import statistics
+
+    hidden = statistics.Figure("status.x", "Sedikit", 2, suppressed=True)
+    panel = statistics.KindPanel(
+        kind=registry.get("uji"),
+        received=statistics.Figure("received", "Diterima", 10),
+        groups=[statistics.Group("status", "Menurut status", [hidden], chart=True)],
+    )
+    monkeypatch.setattr(statistics, "dashboard", lambda scope, **kwargs: [panel])
+    sheet = openpyxl.load_workbook(io.BytesIO(make(inspektur, "dashboard.xlsx", kind="uji")))["Uji"]
+    _header, rows = sheet_rows(sheet, "Kelompok")
+    row = next(row for row in rows if row[1].value == "status.x")
+    assert row[3].value is None and "< 3" in row[7].value
+    csv_rows = list(csv.reader(io.StringIO(make(inspektur, "dashboard.csv", kind="uji").decode("utf-8-sig"))))
+    found = next(r for r in csv_rows if r[2] == "status.x")
+    assert found[4] == "" and "< 3" in found[7]
+    assert make(inspektur, "dashboard.pdf", kind="uji").startswith(b"%PDF")
