@@ -156,6 +156,13 @@ def dashboard_xlsx(job, out, progress) -> tuple[str, str]:
         )
         for group, figure in panel_figures(panel):
             sheet.write(_figure_row(group.title if group else _("Ringkasan"), figure))
+        # The kind's trend under its figures (after a blank line, outside the table's filter); the "Tren" sheet
+        # has every kind's in one table.
+        _kind, periods, series = trends[index - 1]
+        sheet.row += 1
+        sheet.note(_("Tren 12 periode"), _("Mulai"), *(s.label for s in series))
+        for period, *values in zip(periods, *[[v for _l, v in s.points] for s in series], strict=True):
+            sheet.note(period.label, period.start, *(HIDDEN if value is None else value for value in values))
         progress(index, total)
     trend_columns = [
         Column(_("Jenis"), name="kind"),

@@ -193,3 +193,14 @@ def test_a_hidden_figure_never_reaches_a_file(monkeypatch, inspektur, unit):
     found = next(r for r in csv_rows if r[2] == "status.x")
     assert found[4] == "" and "< 3" in found[7]
     assert make(inspektur, "dashboard.pdf", kind="uji").startswith(b"%PDF")
+
+
+def test_each_kinds_sheet_ends_with_its_trend(cases, inspektur):
+    sheet = openpyxl.load_workbook(io.BytesIO(make(inspektur, "dashboard.xlsx")))["Uji"]
+    rows = list(sheet.iter_rows())
+    start = next(i for i, row in enumerate(rows) if row[0].value == "Tren 12 periode")
+    trend = rows[start + 1 : start + 13]
+    assert [cell.value for cell in rows[start][:4]] == ["Tren 12 periode", "Mulai", "Diterima", "Selesai"]
+    assert len(trend) == 12 and all(row[1].is_date for row in trend)
+    assert trend[-1][0].value == Period.parse(period_code()).label
+    assert (trend[-1][2].value, trend[-1][3].value) == (6, 3) and trend[-1][2].data_type == "n"
