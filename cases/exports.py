@@ -126,7 +126,10 @@ def _display_length(value, kind: str) -> int:
         # Digits plus the thousands separators of "#,##0".
         digits = len(str(int(value)))
         return digits + (digits - 1) // 3
-    return max((len(line) for line in str(value).splitlines()), default=0)
+    text = str(value)
+    if "\n" not in text and "\r" not in text:  # the usual one-line cell, without splitting it
+        return len(text)
+    return max((len(line) for line in text.splitlines()), default=0)
 
 
 class XlsxSheet:
@@ -192,7 +195,12 @@ class XlsxSheet:
             elif column.kind == DATETIME:
                 self.sheet.write_datetime(self.row, col, _as_local(value), book.datetime)
             elif column.kind in (MONEY, NUMBER):
-                self.sheet.write_number(self.row, col, value, book.money if column.kind == MONEY else book.number)
+                if column.kind == MONEY:
+                    fmt = book.money
+                else:
+                    # A NUMBER with a fraction (a median of 4.5 days) keeps its decimals; "0" would show 5.
+                    fmt = book.number if value == int(value) else book.decimal
+                self.sheet.write_number(self.row, col, value, fmt)
                 self.sums[col] += value
             elif column.kind == PERCENT:
                 self.sheet.write_number(self.row, col, value, book.percent)
@@ -200,7 +208,9 @@ class XlsxSheet:
                 self.sheet.write_number(self.row, col, value, book.decimal)
             else:
                 self._write_text(self.row, col, value)
-            self.widths[col] = max(self.widths[col], _display_length(value, column.kind))
+            length = _display_length(value, column.kind)
+            if length > self.widths[col]:
+                self.widths[col] = length
         self.row += 1
         self.count += 1
 
@@ -255,12 +265,15 @@ class XlsxSheet:
 class XlsxBook:
     """An XLSX workbook written row by row: xlsxwriter's constant_memory mode keeps one row per sheet in
     memory and the rest in temporary files (its in_memory option would switch that off), so memory stays
-    bounded however many rows an export has. Rows of a sheet must be written in order."""
+    bounded however many rows an export has. Rows of a sheet must be written in order.
 
-    def __init__(self):
-        self.buffer = io.BytesIO()
+    ``output``: a binary file to write the workbook to (a background export's temporary file), so not even the
+    finished file is held in memory; without it the book is built in memory and ``close()`` returns its bytes."""
+
+    def __init__(self, output=None):
+        self.buffer = io.BytesIO() if output is None else None
         self.workbook = xlsxwriter.Workbook(
-            self.buffer,
+            self.buffer if output is None else output,
             {
                 "constant_memory": True,
                 # Belt and braces: even a stray write() never turns text into a formula, number or link.
@@ -278,6 +291,7 @@ class XlsxBook:
         self.money_bold = add({"num_format": "#,##0", "bold": True})
         self.number = add({"num_format": "0"})
         self.number_bold = add({"num_format": "0", "bold": True})
+        self.decimal = add({"num_format": "0.0##"})
         # A share kept as a fraction (0.273) and shown as a percentage with one decimal, so it sorts and computes.
         self.percent = add({"num_format": "0.0%"})
         self.percent_bold = add({"num_format": "0.0%", "bold": True})
@@ -292,33 +306,55 @@ class XlsxBook:
         return sheet
 
     def close(self) -> bytes:
+        """Finish the sheets and the file; the bytes of a book built in memory (b"" when written to `output`)."""
         for sheet in self.sheets:
             sheet.finish()
         self.workbook.close()
-        return self.buffer.getvalue()
+        return self.buffer.getvalue() if self.buffer is not None else b""
+
+
+def _csv_cells(columns: Sequence[Column], values: Sequence) -> list[str]:
+    cells = []
+    for column, value in zip(columns, values, strict=True):
+        if value is None:
+            cells.append("")
+        elif column.kind == DATE:
+            cells.append(value.isoformat())
+        elif column.kind == DATETIME:
+            cells.append(_as_local(value).isoformat(sep=" ", timespec="minutes"))
+        elif column.kind in (MONEY, NUMBER, PERCENT):
+            cells.append(str(value))
+        else:
+            cells.append(csv_text(value))
+    return cells
 
 
 def csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
     """A CSV file (UTF-8 with a byte-order mark, so Excel reads Indonesian text right), every field quoted,
     risky texts prefixed with a quote, dates in ISO 8601 and numbers as plain digits."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow([csv_text(column.header) for column in columns])
-    for values in rows:
-        cells = []
-        for column, value in zip(columns, values, strict=True):
-            if value is None:
-                cells.append("")
-            elif column.kind == DATE:
-                cells.append(value.isoformat())
-            elif column.kind == DATETIME:
-                cells.append(_as_local(value).isoformat(sep=" ", timespec="minutes"))
-            elif column.kind in (MONEY, NUMBER, PERCENT):
-                cells.append(str(value))
-            else:
-                cells.append(csv_text(value))
-        writer.writerow(cells)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    buffer = io.BytesIO()
+    csv_write(buffer, columns, rows)
+    return buffer.getvalue()
+
+
+def csv_write(output, columns: Sequence[Column], rows: Iterable[Sequence], *, every: int = 0, progress=None) -> int:
+    """csv_bytes written to the binary file `output` as the rows come (a background export of 100,000 rows
+    holds one row at a time); calls ``progress(rows written)`` every `every` rows. Returns the number of rows."""
+    text = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=True)
+    try:
+        text.write("\ufeff")
+        writer = csv.writer(text, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        writer.writerow([csv_text(column.header) for column in columns])
+        count = 0
+        for values in rows:
+            writer.writerow(_csv_cells(columns, values))
+            count += 1
+            if every and progress is not None and count % every == 0:
+                progress(count)
+        text.flush()
+    finally:
+        text.detach()  # leave `output` open: it belongs to the caller
+    return count
 
 
 def csv_items(columns: Sequence[Column], items: Iterable) -> bytes:

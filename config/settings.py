@@ -302,7 +302,17 @@ CELERY_BEAT_SCHEDULE = {
     "pengaduan-close-unanswered": {"task": "pengaduan.tasks.close_unanswered", "schedule": crontab(minute="*/15")},
     # Yearly statements: remind who has not filed at H-7, H-3, H-1 and on the closing day (hourly: idempotent).
     "benturan-remind-statements": {"task": "benturan.tasks.remind_statements", "schedule": crontab(minute=5)},
+    # Evaluasi exports: delete the files of exports past their download window (idempotent).
+    "evaluasi-sweep-exports": {"task": "evaluasi.tasks_export.sweep_exports", "schedule": crontab(minute=20)},
 }
+# --- evaluasi exports (issue 12) ---
+# The export tasks live outside a `tasks` module (evaluasi/tasks_export.py): the worker imports them by name.
+CELERY_IMPORTS = ("evaluasi.tasks_export",)
+# How long a finished export stays downloadable, and the size up to which an export is made in the request
+# itself instead of in the background.
+SIGAP_EXPORT_KEEP_HOURS = env_int("SIGAP_EXPORT_KEEP_HOURS", 24, minimum=1)
+SIGAP_EXPORT_DIRECT_ROWS = env_int("SIGAP_EXPORT_DIRECT_ROWS", 5000, minimum=0)
+# --- end evaluasi exports ---
 SIGAP_OUTBOX_BATCH = env_int("SIGAP_OUTBOX_BATCH", 100, minimum=1)
 SIGAP_OUTBOX_MAX_ATTEMPTS = env_int("SIGAP_OUTBOX_MAX_ATTEMPTS", 10, minimum=1)
 
