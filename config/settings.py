@@ -302,6 +302,8 @@ CELERY_BEAT_SCHEDULE = {
     "pengaduan-close-unanswered": {"task": "pengaduan.tasks.close_unanswered", "schedule": crontab(minute="*/15")},
     # Yearly statements: remind who has not filed at H-7, H-3, H-1 and on the closing day (hourly: idempotent).
     "benturan-remind-statements": {"task": "benturan.tasks.remind_statements", "schedule": crontab(minute=5)},
+    # Follow-up of recommendations: the owner at H-3, H-1 (hari kerja) and on the due day, then one escalation.
+    "evaluasi-remind-follow-ups": {"task": "evaluasi.tasks.remind_follow_ups", "schedule": crontab(minute=20)},
 }
 SIGAP_OUTBOX_BATCH = env_int("SIGAP_OUTBOX_BATCH", 100, minimum=1)
 SIGAP_OUTBOX_MAX_ATTEMPTS = env_int("SIGAP_OUTBOX_MAX_ATTEMPTS", 10, minimum=1)

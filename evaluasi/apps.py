@@ -8,3 +8,24 @@ class EvaluasiConfig(AppConfig):
     name = "evaluasi"
     verbose_name = _("Evaluasi")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Plugged into the core's extension points (cases.registry), so the core never imports evaluasi: the case
+        # page's list of recommendations, the demo data, and the labels of the events a recommendation appends to
+        # its case's audit chain.
+        from cases import audit, registry  # noqa: PLC0415 - app registry must be ready
+        from evaluasi import demo  # noqa: PLC0415
+        from evaluasi.views import followup  # noqa: PLC0415
+
+        registry.register_case_page_section(followup.case_section)
+        registry.register_demo_data(demo.seed)
+        audit.ACTIONS.update(
+            {
+                "recommendation_added": _("Rekomendasi diberikan"),
+                "recommendation_action": _("Tindak lanjut rekomendasi dicatat"),
+                "recommendation_accepted": _("Tindak lanjut rekomendasi dinyatakan sesuai"),
+                "recommendation_cannot": _("Rekomendasi dinyatakan tidak dapat ditindaklanjuti"),
+                "recommendation_reopened": _("Penilaian tindak lanjut rekomendasi dibuka kembali"),
+                "recommendation_document_downloaded": _("Bukti tindak lanjut diunduh"),
+            }
+        )
