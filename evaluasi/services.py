@@ -279,11 +279,11 @@ def _check_expected(locked: Recommendation, expected_status: str | None) -> None
         )
 
 
-def _audit_step(locked: Recommendation, action: str, actor, from_status: str, **data) -> None:
+def _audit_step(locked: Recommendation, name: str, actor, from_status: str, **data) -> None:
     if locked.case is not None:
         audit.record(
             locked.case,
-            action,
+            name,
             actor,
             data={"recommendation": str(locked.uuid), "from": from_status, "to": locked.status, **data},
         )
