@@ -1,7 +1,7 @@
-"""Shared fixtures of the follow-up, evaluation and reminder tests (imported by them; named test_followup_* to sit
-with the files this work owns). Personas and records of the follow-up tests: an inspector, a second one, the owner (pegawai, whose supervisor is
-the atasan), the head of the owner's unit (the atasan), the head of another unit, an evaluation of the test kind
-and a recommendation on it."""
+"""Shared fixtures of the follow-up, evaluation and reminder tests, imported by them (named test_followup_* to
+sit with the files this work owns; it holds no tests). An inspector and a second one, the owner (pegawai, whose
+supervisor is the atasan), the head of the owner's unit (the atasan), the head of another unit, an evaluation of
+the test kind and a recommendation on it."""
 
 import datetime as dt
 
