@@ -224,6 +224,11 @@ case_page_sections: list[Callable[[Any, Any], tuple[str, dict] | None]] = []
 demo_data_hooks: list[Callable[[dict, dict], list[str]]] = []
 
 
+# Models of other apps whose files are stored through cases.attachments.stage (a `blob` and a `name_encrypted`
+# field): cases.attachments.rotate_all re-encrypts them with the cases' own files.
+stored_file_models: list[type["Model"]] = []
+
+
 def register_case_page_section(section: Callable[[Any, Any], tuple[str, dict] | None]) -> None:
     if section not in case_page_sections:
         case_page_sections.append(section)

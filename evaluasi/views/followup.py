@@ -28,7 +28,6 @@ from evaluasi.forms import (
     RecommendationFilterForm,
     RecommendationForm,
 )
-from evaluasi.models import FollowUp
 
 PAGE_SIZE = 25
 
@@ -295,13 +294,13 @@ recommendation_reopen = _judge_view("reopen")
 
 
 @login_required
-@require_POST
 def case_recommendation_add(request, reference):
+    """The form to add a recommendation to a case (linked from the case page's section, which stays one query)."""
     case = policy.get_case_or_404(request.user, reference)
     if not access.may_evaluate(request.user):
         raise PermissionDenied
-    form = RecommendationForm(request.POST)
-    if form.is_valid():
+    form = RecommendationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.recommendation_add(case=case, actor=request.user, **form.cleaned_data)
         except services.FollowUpRefused as refusal:
@@ -309,7 +308,8 @@ def case_recommendation_add(request, reference):
         else:
             messages.success(request, _("Rekomendasi ditambahkan."))
             return redirect("cases:detail", reference=case.reference)
-    return render(request, "evaluasi/recommendation_form.html", {"form": form, "case": case}, status=400)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "evaluasi/recommendation_form.html", {"form": form, "case": case}, status=status)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -318,7 +318,8 @@ def case_recommendation_add(request, reference):
 
 def case_section(case, user):
     """The case's recommendations on its page: for the office all of them, for an owner their own, with the
-    inspectorate's form to add one; nothing for anyone else."""
+    inspectorate's link to add one; nothing for anyone else. One query: the case page's count stays flat
+    (tests/cases/test_case_page.py)."""
     recommendations = list(selectors.case_recommendations(case, user))
     may_add = access.may_evaluate(user) and case.status != services.DRAFT and not policy.is_conflicted(user, case)
     if not recommendations and not may_add:
@@ -327,9 +328,8 @@ def case_section(case, user):
         "evaluasi/_case_recommendations.html",
         {
             "recommendations": recommendations,
-            "recommendation_form": RecommendationForm(auto_id="rec_%s") if may_add else None,
+            "may_add": may_add,
             "today": workdays.today(),
-            "statuses": FollowUp,
         },
     )
 

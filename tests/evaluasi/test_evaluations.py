@@ -189,3 +189,28 @@ def test_the_demo_has_an_evaluation_per_module_and_follow_up_in_every_state():
     case_recommendation = Recommendation.objects.get(case__isnull=False)
     assert CaseEvent.objects.filter(case=case_recommendation.case, action="recommendation_added").exists()
     assert get_user_model().objects.get(username="inspektur").pk == case_recommendation.created_by_id
+
+
+def test_key_rotation_re_encrypts_documents_too(inspektur, unit, settings):
+    from cryptography.fernet import Fernet
+
+    from cases import attachments
+
+    evaluation = services.evaluation_record(
+        module="uji",
+        unit=unit,
+        period=Period.quarter(2026, 3),
+        held_on=dt.date(2026, 10, 5),
+        participants="P",
+        findings="F",
+        actor=inspektur,
+        files=[_pdf()],
+    )
+    old = evaluation.documents.get()
+    settings.DATA_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *settings.DATA_ENCRYPTION_KEYS]
+    assert attachments.rotate_all() >= 1
+    rotated = Document.objects.get(pk=old.pk)
+    assert rotated.blob != old.blob and rotated.name_encrypted != old.name_encrypted
+    settings.DATA_ENCRYPTION_KEYS = settings.DATA_ENCRYPTION_KEYS[:1]  # the old key retired: still readable
+    assert services.document_read(rotated, inspektur) == PDF
+    assert services.document_name(rotated) == "notulen.pdf"

@@ -273,3 +273,17 @@ def test_the_history_keeps_each_version_without_the_text(recommendation, pegawai
     assert statuses == ["belum", "proses", "selesai"]
     names = {field.name for field in recommendation.history.model._meta.fields}
     assert "text" not in names and "reason" not in names
+
+
+def test_every_audit_action_evaluasi_records_has_a_label():
+    """cases.checks reads the kinds' apps only; evaluasi is not a kind, so its actions are checked here."""
+    from pathlib import Path
+
+    import evaluasi
+    from cases import checks
+
+    found = set()
+    for path in Path(evaluasi.__file__).parent.rglob("*.py"):
+        found |= {action for _line, action in checks._recorded_actions(path)}
+    assert found >= {"recommendation_added", "recommendation_action", "recommendation_document_downloaded"}
+    assert found <= set(audit.ACTIONS)
