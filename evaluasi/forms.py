@@ -56,6 +56,16 @@ class EvaluationForm(EvidenceMixin, forms.Form):
             raise ValidationError(str(exc)) from None
 
 
+class DocumentForm(EvidenceMixin, forms.Form):
+    files = _files(_("Dokumen"))
+
+    def clean_files(self):
+        uploads = super().clean_files()
+        if not uploads:
+            raise ValidationError(_("Pilih berkas yang akan diunggah."))
+        return uploads
+
+
 class RecommendationForm(forms.Form):
     text = forms.CharField(label=_("Rekomendasi"), widget=forms.Textarea(attrs={"rows": 4}))
     owner = forms.ModelChoiceField(label=_("Penanggung jawab"), queryset=services.active_users())

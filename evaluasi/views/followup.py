@@ -22,6 +22,7 @@ from evaluasi import access, selectors, services
 from evaluasi.forms import (
     ActionForm,
     CannotForm,
+    DocumentForm,
     EvaluationFilterForm,
     EvaluationForm,
     JudgeForm,
@@ -105,7 +106,7 @@ def evaluation_detail(request, uuid):
     return _evaluation_page(request, evaluation, RecommendationForm())
 
 
-def _evaluation_page(request, evaluation, recommendation_form, status=200):
+def _evaluation_page(request, evaluation, recommendation_form, status=200, document_form=None):
     may_evaluate = access.may_evaluate(request.user)
     documents = list(evaluation.documents.all())
     for document in documents:
@@ -118,6 +119,7 @@ def _evaluation_page(request, evaluation, recommendation_form, status=200):
             "recommendations": evaluation.recommendations.select_related("owner"),
             "documents": documents,
             "recommendation_form": recommendation_form if may_evaluate else None,
+            "document_form": (document_form or DocumentForm()) if may_evaluate else None,
             "today": workdays.today(),
         },
         status=status,
@@ -140,6 +142,25 @@ def evaluation_recommendation_add(request, uuid):
             messages.success(request, _("Rekomendasi ditambahkan."))
             return redirect("evaluasi:evaluation", uuid=evaluation.uuid)
     return _evaluation_page(request, evaluation, form, status=400)
+
+
+@login_required
+@require_POST
+def evaluation_document_add(request, uuid):
+    evaluation = selectors.evaluation_or_404(request.user, uuid)
+    if not access.may_evaluate(request.user):
+        raise PermissionDenied
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            for upload in form.cleaned_data["files"]:
+                services.document_add(evaluation=evaluation, upload=upload, actor=request.user)
+        except services.FollowUpRefused as refusal:
+            _refuse_onto(form, refusal)
+        else:
+            messages.success(request, _("Dokumen disimpan terenkripsi."))
+            return redirect("evaluasi:evaluation", uuid=evaluation.uuid)
+    return _evaluation_page(request, evaluation, RecommendationForm(), status=400, document_form=form)
 
 
 @login_required
@@ -339,6 +360,7 @@ urlpatterns = [
     path("evaluasi-berkala/baru/", evaluation_new, name="evaluation_new"),
     path("evaluasi-berkala/<uuid:uuid>/", evaluation_detail, name="evaluation"),
     path("evaluasi-berkala/<uuid:uuid>/rekomendasi/", evaluation_recommendation_add, name="evaluation_recommendation"),
+    path("evaluasi-berkala/<uuid:uuid>/dokumen/", evaluation_document_add, name="evaluation_document"),
     path("dokumen/<uuid:uuid>/", document_download, name="document"),
     path("rekomendasi/", recommendation_list, name="recommendations"),
     path("tindak-lanjut-saya/", my_follow_ups, name="my_follow_ups"),

@@ -214,3 +214,14 @@ def test_key_rotation_re_encrypts_documents_too(inspektur, unit, settings):
     settings.DATA_ENCRYPTION_KEYS = settings.DATA_ENCRYPTION_KEYS[:1]  # the old key retired: still readable
     assert services.document_read(rotated, inspektur) == PDF
     assert services.document_name(rotated) == "notulen.pdf"
+
+
+def test_documents_are_added_to_an_evaluation_by_the_inspectorate_only(as_user, evaluation, inspektur, unit_head):
+    url = reverse("evaluasi:evaluation_document", args=[evaluation.uuid])
+    assert as_user(unit_head).post(url, {"files": [_pdf()]}).status_code == 403
+    assert as_user(inspektur).get(url).status_code == 405
+    fake = SimpleUploadedFile("x.pdf", b"not a pdf", "application/pdf")
+    refused = as_user(inspektur).post(url, {"files": [fake]})
+    assert refused.status_code == 400 and "tidak dapat diterima" in refused.content.decode()
+    assert as_user(inspektur).post(url, {"files": [_pdf()]}).status_code == 302
+    assert evaluation.documents.count() == 1
