@@ -8,7 +8,7 @@ one recommendation on a demo case.
 
 import datetime as dt
 
-from cases import workdays
+from cases import registry, workdays
 from cases.models import Case
 from evaluasi import services
 from evaluasi.periods import Period
@@ -24,8 +24,6 @@ RECOMMENDATIONS = (
 
 
 def seed(units: dict, users: dict) -> list[str]:
-    from cases import registry  # noqa: PLC0415 - the kinds are registered by the time seed_demo calls this
-
     inspektur, office = users["inspektur"], units["KANTOR"]
     today = workdays.today()
     period = Period.containing("quarter", today).previous().previous()
@@ -70,8 +68,10 @@ def seed(units: dict, users: dict) -> list[str]:
 
 
 def _case_recommendation(inspektur, owners, today: dt.date) -> int:
-    """A recommendation on the first submitted demo case that the inspectorate and an owner may take part in."""
-    for case in Case.objects.exclude(status=services.DRAFT).order_by("pk"):
+    """A recommendation on the first submitted demo case that the inspectorate and an owner may take part in,
+    of a kind whose content is not restricted (a WBS report's recommendation is the inspectorate's to word)."""
+    restricted = [kind.code for kind in registry.all_kinds() if kind.restricted_content]
+    for case in Case.objects.exclude(status=services.DRAFT).exclude(kind__in=restricted).order_by("pk"):
         if services.case_actor_refusal(inspektur, case):
             continue
         owner = next((person for person in owners if not services.owner_refusal(person, case)), None)
