@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import attachments, audit, crypto, notifications, policy, workdays
-from cases.models import Case, Unit
+from cases.models import Case, EmployeeProfile, Unit
 from evaluasi import access
 from evaluasi.models import (
     OPEN_FOLLOW_UP,
@@ -192,6 +192,9 @@ def owner_refusal(owner, case: Case | None) -> str:
     """Why `owner` may not be made responsible for a recommendation (of `case`, if any), or ""."""
     if owner is None or not owner.is_active:
         return _("Penanggung jawab harus pegawai yang masih aktif.")
+    if not EmployeeProfile.objects.filter(user=owner).exists():
+        # An account without an employee record (a service account) has no supervisor to escalate to.
+        return _("Penanggung jawab harus pegawai yang tercatat (memiliki data kepegawaian).")
     if case is not None and policy.is_reporter(owner, case):
         return _("Pelapor kasus tidak dapat menjadi penanggung jawab rekomendasi atas kasusnya sendiri.")
     if case is not None and policy.is_excluded(owner, case):
@@ -556,5 +559,9 @@ _REMINDER_TEXTS = {
 
 
 def active_users():
-    """People who may be made owners: active accounts, by name."""
-    return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+    """People who may be made owners: active employees (with an employee record), by name."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__isnull=False)
+        .order_by("first_name", "last_name", "username")
+    )

@@ -285,3 +285,16 @@ def test_every_audit_action_evaluasi_records_has_a_label():
     found = set(re.findall(r'"(recommendation_[a-z_]+)"', source))
     assert len(found) == 6
     assert found <= set(audit.ACTIONS)
+
+
+def test_nobody_without_an_employee_record_owns_a_recommendation(evaluation, inspektur):
+    from django.contrib.auth import get_user_model
+
+    from evaluasi.forms import RecommendationForm
+
+    service_account = get_user_model().objects.create_user("layanan-sistem")
+    with pytest.raises(services.FollowUpRefused, match="data kepegawaian"):
+        services.recommendation_add(
+            evaluation=evaluation, text="X", owner=service_account, due_on=dt.date(2027, 1, 29), actor=inspektur
+        )
+    assert service_account not in RecommendationForm().fields["owner"].queryset
