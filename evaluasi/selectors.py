@@ -5,7 +5,9 @@ Who reads what (evaluasi.access says the roles):
 - a unit head: the evaluations of their units (sub-units included) and their recommendations, and the
   recommendations of cases in those units that they may open (cases.policy.visible_cases), so a recommendation
   never shows a unit head a case — a WBS report — they could not open themselves;
-- an owner: the recommendations they own, whatever unit (they must follow them up).
+- an owner: the recommendations they own, whatever unit (they must follow them up);
+- an owner's supervisor (EmployeeProfile.supervisor): their subordinates' recommendations, since an overdue one
+  is escalated to them (evaluasi.services.remind_follow_ups) and the message's link must open.
 """
 
 import datetime as dt
@@ -39,7 +41,7 @@ def readable_recommendations(user) -> QuerySet:
     headed = Q(unit_id__in=allowed) & (
         Q(evaluation__isnull=False) | Q(case__in=policy.visible_cases(user, Case.objects.all()).values("pk"))
     )
-    return recommendations.filter(Q(owner=user) | headed)
+    return recommendations.filter(Q(owner=user) | Q(owner__profile__supervisor=user) | headed)
 
 
 def evaluation_or_404(user, uuid) -> Evaluation:

@@ -253,3 +253,10 @@ def test_a_registered_section_is_rendered_and_none_shows_nothing(as_user, make_w
     body = as_user(handler).get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert calls == [(case.pk, handler.pk)]
     assert 'id="case-recommendations"' in body
+
+
+def test_the_owners_supervisor_opens_the_escalated_recommendation(as_user, recommendation, atasan, make_user):
+    """An overdue recommendation is escalated to the owner's supervisor: the link in that message must open."""
+    assert as_user(atasan).get(_url("recommendation", recommendation)).status_code == 200
+    stranger_supervisor = make_user("atasan_lain", "atasan")
+    assert as_user(stranger_supervisor).get(_url("recommendation", recommendation)).status_code == 404
