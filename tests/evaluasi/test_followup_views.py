@@ -260,3 +260,21 @@ def test_the_owners_supervisor_opens_the_escalated_recommendation(as_user, recom
     assert as_user(atasan).get(_url("recommendation", recommendation)).status_code == 200
     stranger_supervisor = make_user("atasan_lain", "atasan")
     assert as_user(stranger_supervisor).get(_url("recommendation", recommendation)).status_code == 404
+
+
+def test_every_page_renders_for_the_inspectorate(as_user, recommendation, evaluation, make_widget, handler, inspektur):
+    case = make_widget(status="submitted")
+    client = as_user(inspektur)
+    for url in (
+        reverse("evaluasi:evaluations"),
+        reverse("evaluasi:evaluation_new"),
+        reverse("evaluasi:evaluation", args=[evaluation.uuid]),
+        reverse("evaluasi:recommendations"),
+        reverse("evaluasi:recommendations") + "?terlambat=on&modul=uji",
+        reverse("evaluasi:my_follow_ups"),
+        _url("recommendation", recommendation),
+        reverse("evaluasi:case_recommendation", args=[case.reference]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "<style" not in response.content.decode() and "style=" not in response.content.decode(), url
