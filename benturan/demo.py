@@ -3,8 +3,8 @@
 The core's command makes the units and users, sets the heads of the units (kepala the office, atasan the
 Sekretariat, inspektur the inspectorate) and calls this through the registry (`CaseKind.demo_data`). This adds,
 through the same services as the pages: the Sekretariat's main functions and its risk map approved by its head,
-an open statement campaign with two statements, one declaration waiting for the atasan's decision, and one
-evaluation with its recommendations.
+an open statement campaign with two statements, and one declaration waiting for the atasan's decision (the
+evaluation of benturan kepentingan with its recommendations is evaluasi's demo data, evaluasi/demo.py).
 """
 
 import datetime as dt
@@ -152,34 +152,9 @@ def seed(units: dict, users: dict) -> list[str]:
     declaration = services.declaration_submit(draft, "submit", pegawai)
     declaration = case_services.transition(declaration, "start_analysis", atasan)
 
-    # One evaluation of the Sekretariat by the inspectorate, with two recommendations to follow up.
-    services.evaluation_record(
-        actor=inspektur,
-        unit=sekr,
-        period_start=dt.date(today.year, 1, 1),
-        period_end=today,
-        held_on=today,
-        participants="Inspektur; Kepala Bagian Umum; Analis Pengadaan Barang/Jasa",
-        findings=(
-            "Peta risiko Sekretariat sudah disetujui, tetapi belum memuat fungsi kepegawaian secara lengkap. "
-            "Belum semua pegawai menyampaikan pernyataan kepentingan pribadi."
-        ),
-        recommendations=[
-            {
-                "text": "Lengkapi peta risiko untuk seleksi dan mutasi pegawai.",
-                "owner": atasan,
-                "due_on": today + dt.timedelta(days=30),
-            },
-            {
-                "text": "Ingatkan pegawai yang belum menyampaikan pernyataan sebelum kampanye ditutup.",
-                "owner": pegawai,
-                "due_on": today + dt.timedelta(days=14),
-            },
-        ],
-    )
     return [
         "Benturan kepentingan: 'pegawai' has a declaration "
         f"({declaration.reference}) waiting for 'atasan' (head of SEKR); 'kepala' decides when 'atasan' is part "
-        "of a conflict; 'inspektur' reads the risk map, the open statement campaign, the evaluation and the "
-        "statistics at /benturan/."
+        "of a conflict; 'inspektur' reads the risk map, the open statement campaign and the statistics at "
+        "/benturan/."
     ]

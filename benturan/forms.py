@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from benturan.models import (
     NEEDS_REPLACEMENT,
     ActivityKind,
-    FollowUp,
     InterestCategory,
     Level,
     MainFunction,
@@ -357,65 +356,6 @@ class CampaignForm(forms.ModelForm):
         for field, message in campaign_problems(data).items():
             if field in self.fields and field not in self.errors:
                 self.add_error(field, message)
-        return data
-
-
-# --- Evaluations
-
-EXTRA_ROWS = 2
-
-
-class EvaluationForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit kerja yang dievaluasi"), queryset=Unit.objects.none())
-    period_start = forms.DateField(label=_("Periode dari"), widget=DATE)
-    period_end = forms.DateField(label=_("Periode sampai"), widget=DATE)
-    held_on = forms.DateField(label=_("Tanggal evaluasi"), widget=DATE, validators=[not_in_future])
-    participants = text_field(_("Peserta"), rows=2, help_text=_("Nama dan jabatan, satu per baris."))
-    findings = text_field(_("Temuan"), rows=5, help_text=_("Apa yang berjalan, apa yang belum, dan mengapa."))
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        today = workdays.today()
-        self.fields["held_on"].initial = today
-        show_limits(self)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
-            self.add_error("period_end", _("Akhir periode tidak boleh sebelum awalnya."))
-        return data
-
-
-class RecommendationForm(forms.Form):
-    text = text_field(_("Rekomendasi"), rows=2)
-    owner = EmployeeChoiceField(label=_("Penanggung jawab"), queryset=get_user_model().objects.none())
-    due_on = forms.DateField(label=_("Batas waktu"), widget=DATE)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = employees()
-
-
-RecommendationFormSet = forms.formset_factory(RecommendationForm, extra=EXTRA_ROWS, max_num=50, validate_max=True)
-
-
-class RecommendationUpdateForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status tindak lanjut"), choices=FollowUp.choices)
-    follow_up = text_field(
-        _("Tindak lanjut"),
-        required=False,
-        help_text=_("Apa yang sudah dilakukan; wajib berisi alasan bila tidak dapat ditindaklanjuti."),
-    )
-    completed_on = forms.DateField(label=_("Tanggal selesai"), required=False, widget=DATE, validators=[not_in_future])
-
-    def clean(self):
-        data = super().clean()
-        status = data.get("status")
-        if status == FollowUp.TIDAK_DAPAT and not (data.get("follow_up") or "").strip():
-            self.add_error("follow_up", _("Tuliskan mengapa rekomendasi ini tidak dapat ditindaklanjuti."))
-        if status == FollowUp.SELESAI and not data.get("completed_on") and "completed_on" not in self.errors:
-            self.add_error("completed_on", _("Isi tanggal rekomendasi selesai ditindaklanjuti."))
         return data
 
 

@@ -14,13 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from benturan import access
 from benturan.models import (
     Declaration,
-    Evaluation,
-    FollowUp,
     InterestStatement,
     MainFunction,
     MapStatus,
     Outcome,
-    Recommendation,
     RiskMap,
     RiskMapEntry,
     Source,
@@ -28,6 +25,7 @@ from benturan.models import (
 )
 from cases import workdays
 from cases.models import DeadlineClock, Unit
+from evaluasi.models import OPEN_FOLLOW_UP, Evaluation, FollowUp, Recommendation
 
 # --- Campaigns and statements
 
@@ -214,25 +212,6 @@ def recent_twin(employee, subject: str, declaration=None):
 # --- Statistics
 
 
-def readable_evaluations(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Evaluations `user` may read: all for the inspectorate, those of the units they head, and those with a
-    recommendation they own (to follow it up)."""
-
-    queryset = Evaluation.objects.all() if queryset is None else queryset
-    if user is None or not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if access.is_inspector(user):
-        return queryset
-    owned = Evaluation.objects.filter(recommendations__owner=user).values("pk")
-    return queryset.filter(Q(unit_id__in=access.headed_unit_ids(user)) | Q(pk__in=owned))
-
-
-def is_late(recommendation, today) -> bool:
-    """A recommendation past its due date and neither done nor declared impossible shows "terlambat"."""
-
-    return recommendation.due_on < today and recommendation.status in (FollowUp.BELUM, FollowUp.PROSES)
-
-
 def statistics_units(user) -> set[int] | None:
     """The units whose figures `user` may read: all (None) for the inspectorate, the units they head (with the
     units below) for a unit head, nothing (an empty set) for anyone else."""
@@ -293,24 +272,30 @@ def declaration_statistics(*, units: set[int] | None, start, end, today=None) ->
     }
 
 
+# Benturan's evaluations in evaluasi's register (evaluasi.models.Evaluation.module).
+MODULE = "benturan"
+
+
 def evaluation_statistics(*, units: set[int] | None, start, end, today=None) -> dict:
     """Evaluations held in [start, end] in `units` (LKE benturan d: "berkala" when at least two were held in a
     calendar year of the period), and the follow-up of their units' recommendations (LKE benturan e): of the
-    recommendations due by the end of the period (or today, if earlier), how many are done (selesai)."""
+    recommendations due by the end of the period (or today, if earlier), how many are done (selesai).
+
+    Read from evaluasi's register, module "benturan" (the evaluations moved there in issue 12)."""
 
     today = today or workdays.today()
-    evaluations = Evaluation.objects.filter(held_on__gte=start, held_on__lte=end)
-    recommendations = Recommendation.objects.filter(due_on__lte=min(end, today))
+    evaluations = Evaluation.objects.filter(module=MODULE, held_on__gte=start, held_on__lte=end)
+    recommendations = Recommendation.objects.filter(evaluation__module=MODULE, due_on__lte=min(end, today))
     if units is not None:
         evaluations = evaluations.filter(unit_id__in=units)
         recommendations = recommendations.filter(evaluation__unit_id__in=units)
     per_year = dict(evaluations.values_list("held_on__year").annotate(n=Count("pk")).order_by())
     by_status = dict(recommendations.values_list("status").annotate(n=Count("pk")).order_by())
     due = sum(by_status.values())
-    late = recommendations.filter(status__in=[FollowUp.BELUM, FollowUp.PROSES], due_on__lt=today).count()
+    late = recommendations.filter(status__in=OPEN_FOLLOW_UP, due_on__lt=today).count()
     # Open work not yet due: not part of the ratio, but not to be hidden behind "0 / 0" either.
     not_due = Recommendation.objects.filter(
-        due_on__gt=min(end, today), status__in=[FollowUp.BELUM, FollowUp.PROSES], evaluation__in=evaluations
+        due_on__gt=min(end, today), status__in=OPEN_FOLLOW_UP, evaluation__in=evaluations
     ).count()
     return {
         "not_due": not_due,

@@ -22,15 +22,12 @@ from benturan.models import (
     NEEDS_REPLACEMENT,
     Declaration,
     DeclaredInterest,
-    Evaluation,
-    FollowUp,
     InterestCategory,
     InterestStatement,
     MainFunction,
     MapStatus,
     Outcome,
     Population,
-    Recommendation,
     RiskMap,
     RiskMapEntry,
     Source,
@@ -315,99 +312,6 @@ def detail_context(case: Case, user) -> dict:
         "no_conflict": declaration.outcome == Outcome.NO_CONFLICT,
         "in_time": decided_in_time(declaration),
     }
-
-
-# --- Evaluations
-
-
-def may_follow_up(user, recommendation) -> bool:
-    """Who updates a recommendation's follow-up: its owner, the inspectorate, or the head of the evaluated unit."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-
-    return (
-        recommendation.owner_id == user.pk
-        or access.is_inspector(user)
-        or recommendation.evaluation.unit_id in access.headed_unit_ids(user)
-    )
-
-
-def evaluation_record(
-    *,
-    actor,
-    unit,
-    period_start,
-    period_end,
-    held_on,
-    participants: str,
-    findings: str,
-    recommendations: list[dict],
-):
-    """Record a periodic evaluation (LKE benturan d) with its recommendations (text, owner, due_on), each to be
-    followed up (LKE benturan e). Only the inspectorate and the heads of the unit (or a unit above it) record."""
-
-    if not access.may_record_evaluation(actor, unit):
-        raise NotAllowed(_("Hanya inspektur atau kepala unit kerja yang dapat mencatat evaluasi."))
-    if period_end < period_start:
-        raise CaseError(_("Akhir periode tidak boleh sebelum awalnya."))
-    if held_on > workdays.today():
-        raise CaseError(_("Tanggal evaluasi tidak boleh di masa depan."))
-    for row in recommendations:
-        if not (row.get("text") or "").strip():
-            raise CaseError(_("Setiap rekomendasi perlu isinya."))
-        owner = row.get("owner")
-        if owner is None or not owner.is_active or not hasattr(owner, "profile"):
-            raise CaseError(_("Penanggung jawab rekomendasi harus pegawai aktif."))
-        if row.get("due_on") is None:
-            raise CaseError(_("Setiap rekomendasi perlu batas waktu."))
-        if row["due_on"] < held_on:
-            raise CaseError(_("Batas waktu rekomendasi tidak boleh sebelum tanggal evaluasi."))
-    with transaction.atomic():
-        evaluation = Evaluation.objects.create(
-            unit=unit,
-            period_start=period_start,
-            period_end=period_end,
-            held_on=held_on,
-            participants=participants.strip(),
-            findings=findings.strip(),
-            created_by=actor,
-        )
-        Recommendation.objects.bulk_create(
-            [
-                Recommendation(
-                    evaluation=evaluation, text=row["text"].strip(), owner=row["owner"], due_on=row["due_on"]
-                )
-                for row in recommendations
-            ]
-        )
-    return evaluation
-
-
-def recommendation_update(*, actor, recommendation, status: str, follow_up: str = "", completed_on=None):
-    """Record how far a recommendation has been followed up. "Tidak dapat ditindaklanjuti" needs the reason;
-    "selesai" needs the day it was completed, not in the future; other states carry no completion date."""
-
-    if status not in FollowUp.values:
-        raise CaseError(_("Pilih status tindak lanjut."))
-    follow_up = (follow_up or "").strip()
-    if status == FollowUp.TIDAK_DAPAT and not follow_up:
-        raise CaseError(_("Tuliskan mengapa rekomendasi ini tidak dapat ditindaklanjuti."))
-    if status == FollowUp.SELESAI:
-        if completed_on is None:
-            raise CaseError(_("Isi tanggal rekomendasi selesai ditindaklanjuti."))
-        if completed_on > workdays.today():
-            raise CaseError(_("Tanggal selesai tidak boleh di masa depan."))
-    else:
-        completed_on = None
-    with transaction.atomic():
-        locked = Recommendation.objects.select_for_update().select_related("evaluation").get(pk=recommendation.pk)
-        if not may_follow_up(actor, locked):
-            raise NotAllowed(
-                _("Hanya penanggung jawab, inspektur, atau kepala unit yang dapat memperbarui tindak lanjut.")
-            )
-        locked.status, locked.follow_up, locked.completed_on = status, follow_up, completed_on
-        locked.save()
-    return locked
 
 
 # --- Risk map

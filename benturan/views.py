@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,17 +23,13 @@ from django.views.decorators.http import require_POST
 
 from benturan import access, exports, selectors, services
 from benturan.forms import (
-    EXTRA_ROWS,
     INTEREST_ROWS,
     CampaignForm,
     ConfirmStatementForm,
     DeclarationForm,
-    EvaluationForm,
     InterestFormSet,
     MainFunctionForm,
     ProactiveDeclarationForm,
-    RecommendationFormSet,
-    RecommendationUpdateForm,
     RiskMapApproveForm,
     RiskMapEntryForm,
     RiskMapNewForm,
@@ -44,10 +40,8 @@ from benturan.forms import (
 from benturan.kind import DECISION_DAYS
 from benturan.models import (
     Declaration,
-    FollowUp,
     InterestStatement,
     MainFunction,
-    Recommendation,
     RiskMap,
     RiskMapEntry,
     StatementCampaign,
@@ -58,6 +52,7 @@ from cases import services as case_services
 from cases.exports import recap_filename
 from cases.models import DeadlineClock, Unit
 from cases.services import CaseError
+from evaluasi.models import OPEN_FOLLOW_UP, Recommendation
 
 
 @login_required
@@ -80,9 +75,9 @@ def home(request):
         "today": today,
         "is_inspector": access.is_inspector(user),
         "is_head": bool(access.headed_unit_ids(user)),
-        "owns_recommendations": Recommendation.objects.filter(owner=user)
-        .exclude(status__in=[FollowUp.SELESAI, FollowUp.TIDAK_DAPAT])
-        .exists(),
+        "owns_recommendations": Recommendation.objects.filter(
+            owner=user, evaluation__module=selectors.MODULE, status__in=OPEN_FOLLOW_UP
+        ).exists(),
         "decision_days": DECISION_DAYS,
     }
     return render(request, "benturan/home.html", context)
@@ -922,172 +917,28 @@ def campaign_xlsx(request, uuid):
 # Monitoring, evaluation and statistics
 
 
-def _recording_units(user):
-    """The units `user` may record an evaluation for: all for the inspectorate, the units they head otherwise."""
-
-    units = Unit.objects.filter(is_active=True)
-    if access.is_inspector(user):
-        return units
-    return units.filter(pk__in=access.headed_unit_ids(user))
-
-
-def _may_read_evaluations(user) -> bool:
-    return (
-        access.is_inspector(user)
-        or bool(access.headed_unit_ids(user))
-        or Recommendation.objects.filter(owner=user).exists()
-    )
+# Benturan's evaluations and their recommendations live in evaluasi's register (module "benturan", moved in issue
+# 12, same uuids): the old addresses lead there, where evaluasi's pages check who may read and change them.
 
 
 @login_required
 def evaluations(request):
-    """Evaluations the reader may read, by unit and year (LKE benturan d)."""
-
-    if not _may_read_evaluations(request.user):
-        raise PermissionDenied(
-            _("Daftar evaluasi hanya untuk inspektur, kepala unit, dan penanggung jawab rekomendasi.")
-        )
-    found = selectors.readable_evaluations(request.user).select_related("unit")
-    units = _recording_units(request.user)
-    unit_id, year = request.GET.get("unit", ""), request.GET.get("year", "")
-    if unit_id.isdigit():
-        unit = Unit.objects.filter(pk=int(unit_id)).first()
-        found = found.filter(unit_id__in=unit.descendant_ids()) if unit else found.none()
-    if year.isdigit():
-        found = found.filter(held_on__year=int(year))
-    years = selectors.readable_evaluations(request.user).dates("held_on", "year", order="DESC")
-    context = {
-        "evaluations": found,
-        "units": units,
-        "years": [day.year for day in years],
-        "selected_unit": unit_id,
-        "selected_year": year,
-        "may_record": units.exists(),
-    }
-    return render(request, "benturan/evaluation_list.html", context)
-
-
-def _more_rows(data, prefix: str):
-    """The posted data with EXTRA_ROWS more empty recommendation rows, everything typed kept."""
-
-    data = data.copy()
-    key = f"{prefix}-TOTAL_FORMS"
-    try:
-        total = int(data.get(key, 0))
-    except ValueError:
-        total = 0
-    data[key] = str(min(total + EXTRA_ROWS, 50))
-    return data
+    return redirect(reverse("evaluasi:evaluations") + "?module=benturan")
 
 
 @login_required
 def evaluation_new(request):
-    """Record an evaluation and its recommendations. No script: "Tambah baris" posts the form back with two more
-    empty rows and nothing typed lost."""
-
-    units = _recording_units(request.user)
-    if not units.exists():
-        raise PermissionDenied(_("Hanya inspektur atau kepala unit kerja yang dapat mencatat evaluasi."))
-    prefix = "rekomendasi"
-    show_errors = False
-    if request.method == "POST":
-        adding = "add_rows" in request.POST
-        data = _more_rows(request.POST, prefix) if adding else request.POST
-        form = EvaluationForm(data, units=units)
-        formset = RecommendationFormSet(data, prefix=prefix)
-        if not adding:
-            show_errors = True
-            if form.is_valid() and formset.is_valid():
-                rows = [row for row in formset.cleaned_data if row and not row.get("DELETE")]
-                try:
-                    evaluation = services.evaluation_record(
-                        actor=request.user,
-                        recommendations=rows,
-                        **{name: form.cleaned_data[name] for name in form.fields},
-                    )
-                except services.NotAllowed as exc:
-                    raise PermissionDenied(exc.message) from exc
-                except services.CaseError as exc:
-                    messages.error(request, exc.message)
-                else:
-                    messages.success(request, _("Evaluasi dicatat."))
-                    return redirect("benturan:evaluation_detail", uuid=evaluation.uuid)
-            else:
-                messages.error(
-                    request, _("Periksa kembali isian yang ditandai. Semua yang sudah Anda ketik tetap ada.")
-                )
-    else:
-        form = EvaluationForm(units=units)
-        formset = RecommendationFormSet(prefix=prefix)
-    context = {"form": form, "formset": formset, "show_errors": show_errors}
-    return render(request, "benturan/evaluation_form.html", context)
+    return redirect("evaluasi:evaluation_new")
 
 
 @login_required
 def evaluation_detail(request, uuid):
-    evaluation = get_object_or_404(
-        selectors.readable_evaluations(request.user)
-        .select_related("unit", "created_by")
-        .prefetch_related(Prefetch("recommendations", Recommendation.objects.select_related("owner"))),
-        uuid=uuid,
-    )
-    today = workdays.today()
-    rows = []
-    for recommendation in evaluation.recommendations.all():
-        recommendation.evaluation = evaluation
-        may_update = services.may_follow_up(request.user, recommendation)
-        form = None
-        if may_update:
-            form = RecommendationUpdateForm(
-                initial={
-                    "status": recommendation.status,
-                    "follow_up": recommendation.follow_up,
-                    "completed_on": recommendation.completed_on,
-                },
-                prefix=str(recommendation.uuid),
-            )
-        rows.append({"recommendation": recommendation, "late": selectors.is_late(recommendation, today), "form": form})
-    return render(request, "benturan/evaluation_detail.html", {"evaluation": evaluation, "rows": rows})
+    return redirect("evaluasi:evaluation", uuid=uuid)
 
 
 @login_required
-@require_POST
 def recommendation_update(request, uuid):
-    recommendation = Recommendation.objects.filter(
-        uuid=uuid, evaluation__in=selectors.readable_evaluations(request.user)
-    ).first()
-    if recommendation is None:
-        raise Http404
-    if not services.may_follow_up(request.user, recommendation):
-        raise PermissionDenied(
-            _("Hanya penanggung jawab, inspektur, atau kepala unit yang dapat memperbarui tindak lanjut.")
-        )
-    form = RecommendationUpdateForm(request.POST, prefix=str(recommendation.uuid))
-    if form.is_valid():
-        try:
-            services.recommendation_update(actor=request.user, recommendation=recommendation, **form.cleaned_data)
-        except services.NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        except services.CaseError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Tindak lanjut rekomendasi diperbarui."))
-            return redirect("benturan:evaluation_detail", uuid=recommendation.evaluation.uuid)
-    evaluation = recommendation.evaluation
-    today = workdays.today()
-    rows = []
-    for other in evaluation.recommendations.select_related("owner"):
-        bound = other.pk == recommendation.pk
-        other_form = form if bound else None
-        if not bound and services.may_follow_up(request.user, other):
-            other_form = RecommendationUpdateForm(
-                initial={"status": other.status, "follow_up": other.follow_up, "completed_on": other.completed_on},
-                prefix=str(other.uuid),
-            )
-        rows.append({"recommendation": other, "late": selectors.is_late(other, today), "form": other_form})
-    if form.errors:
-        messages.error(request, _("Periksa kembali isian tindak lanjut."))
-    return render(request, "benturan/evaluation_detail.html", {"evaluation": evaluation, "rows": rows}, status=400)
+    return redirect("evaluasi:recommendation", uuid=uuid)
 
 
 def _statistics_access(user):

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from cases import audit, crypto
+from cases import audit, crypto, registry
 from cases.models import Attachment, Case
 
 # What libmagic may find in a file, and the names such a file may carry. A file whose content is not on this
@@ -288,19 +288,23 @@ def record_download(attachment: Attachment, actor) -> None:
 
 def rotate_all() -> int:
     """Re-encrypt every stored file and file name under the newest key. Readable throughout: MultiFernet
-    decrypts with any listed key, so the web keeps serving while this runs."""
+    decrypts with any listed key, so the web keeps serving while this runs.
+
+    Besides the cases' attachments, the rows of other apps that store files through `stage` (`blob` and
+    `name_encrypted` fields, e.g. evaluasi's documents), which they list in `registry.stored_file_models`."""
     count = 0
-    for attachment in Attachment.objects.iterator(chunk_size=200):
-        with default_storage.open(attachment.blob, "rb") as handle:
-            rotated = crypto.rotate(handle.read())
-        # Write the new copy first and switch the row to it, so a download never finds the file missing.
-        blob = uuid.uuid4().hex
-        stored = default_storage.save(f"cases/{blob[:2]}/{blob}", ContentFile(rotated))
-        Attachment.objects.filter(pk=attachment.pk).update(
-            blob=stored, name_encrypted=crypto.rotate(attachment.name_encrypted.encode()).decode()
-        )
-        default_storage.delete(attachment.blob)
-        count += 1
+    for model in (Attachment, *registry.stored_file_models):
+        for row in model.objects.iterator(chunk_size=200):
+            with default_storage.open(row.blob, "rb") as handle:
+                rotated = crypto.rotate(handle.read())
+            # Write the new copy first and switch the row to it, so a download never finds the file missing.
+            blob = uuid.uuid4().hex
+            stored = default_storage.save(f"cases/{blob[:2]}/{blob}", ContentFile(rotated))
+            model.objects.filter(pk=row.pk).update(
+                blob=stored, name_encrypted=crypto.rotate(row.name_encrypted.encode()).decode()
+            )
+            default_storage.delete(row.blob)
+            count += 1
     return count
 
 

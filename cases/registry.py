@@ -211,3 +211,32 @@ def public_intake_at(path: str) -> PublicIntake | None:
         if path.startswith(prefix):
             return intake
     return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Extension points for apps that are not case kinds (evaluasi/): they register here at ready(), so the core
+# renders and seeds what they add without importing them.
+
+# `(case, user) -> (template, context) | None`: a section of the office's case page (e.g. the case's
+# recommendations), rendered below the case's files in registration order; None shows nothing. Each callable
+# decides who reads its section; the core passes the case only to users who may open it.
+case_page_sections: list[Callable[[Any, Any], tuple[str, dict] | None]] = []
+
+# `(units, users) -> list[str]`: demo data made by `seed_demo` after every kind's own (same arguments and
+# return as CaseKind.demo_data), for apps whose data hangs on the kinds' demo cases.
+demo_data_hooks: list[Callable[[dict, dict], list[str]]] = []
+
+
+# Models of other apps whose files are stored through cases.attachments.stage (a `blob` and a `name_encrypted`
+# field): cases.attachments.rotate_all re-encrypts them with the cases' own files.
+stored_file_models: list[type["Model"]] = []
+
+
+def register_case_page_section(section: Callable[[Any, Any], tuple[str, dict] | None]) -> None:
+    if section not in case_page_sections:
+        case_page_sections.append(section)
+
+
+def register_demo_data(hook: Callable[[dict, dict], list[str]]) -> None:
+    if hook not in demo_data_hooks:
+        demo_data_hooks.append(hook)

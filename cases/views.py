@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.module_loading import import_string
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from cases import attachments, policy, selectors, services, workdays
+from cases import attachments, policy, registry, selectors, services, workdays
 from cases.forms import (
     AssignForm,
     AttachmentForm,
@@ -120,7 +121,19 @@ def case_detail(request, reference):
     }
     if case.kind_def.detail_context is not None:
         context.update(case.kind_def.detail_context(case, request.user))
+    context["page_sections"] = _page_sections(request, case)
     return render(request, "cases/case_detail.html", context)
+
+
+def _page_sections(request, case) -> list[str]:
+    """The sections other apps add to the case page (registry.case_page_sections), rendered in order."""
+    rendered = []
+    for section in registry.case_page_sections:
+        found = section(case, request.user)
+        if found is not None:
+            template, section_context = found
+            rendered.append(render_to_string(template, {"case": case, **section_context}, request=request))
+    return rendered
 
 
 @login_required

@@ -304,6 +304,8 @@ CELERY_BEAT_SCHEDULE = {
     "benturan-remind-statements": {"task": "benturan.tasks.remind_statements", "schedule": crontab(minute=5)},
     # Evaluasi exports: delete the files of exports past their download window (idempotent).
     "evaluasi-sweep-exports": {"task": "evaluasi.tasks_export.sweep_exports", "schedule": crontab(minute=20)},
+    # Follow-up of recommendations: the owner at H-3, H-1 (hari kerja) and on the due day, then one escalation.
+    "evaluasi-remind-follow-ups": {"task": "evaluasi.tasks.remind_follow_ups", "schedule": crontab(minute=20)},
 }
 # --- evaluasi exports (issue 12) ---
 # The export tasks live outside a `tasks` module (evaluasi/tasks_export.py): the worker imports them by name.

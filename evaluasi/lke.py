@@ -37,7 +37,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from benturan import models as benturan_models
 from benturan import selectors as benturan_selectors
 from cases import policy, registry, workdays
 from cases.models import Unit
@@ -196,19 +195,17 @@ def cadence_periods(cadence: str, period: Period) -> list[Period]:
     return periods
 
 
-def _evaluation_ends(module: str, ws: WorksheetScope, first: Period, last: Period) -> list[dt.date]:
-    """The end of the evaluated period of each evaluation of `module` held by today for the unit or above."""
-    window = {
-        "unit_id__in": ancestor_ids(ws.unit),
-        "held_on__lte": ws.today,
-        "period_end__gte": first.start,
-        "period_end__lte": last.end,
-    }
-    ends = list(Evaluation.objects.filter(module=module, **window).values_list("period_end", flat=True))
-    if module == "benturan":
-        # Benturan kept its own evaluation records before this app (LKE benturan d/e): they count too.
-        ends += list(benturan_models.Evaluation.objects.filter(**window).values_list("period_end", flat=True))
-    return ends
+def module_evaluations(module: str, ws: WorksheetScope):
+    """The evaluations of `module` held by today for the worksheet's unit or a unit above it whose evaluated
+    period ends inside the worksheet's period (an evaluation counts for the period its evaluated period ends in).
+    """
+    return Evaluation.objects.filter(
+        module=module,
+        unit_id__in=ancestor_ids(ws.unit),
+        held_on__lte=ws.today,
+        period_end__gte=ws.period.start,
+        period_end__lte=ws.period.end,
+    )
 
 
 def schedule_cadence(module: str) -> str:
@@ -220,11 +217,17 @@ def periodic_evaluation(module: str, ws: WorksheetScope) -> Suggestion:
     """Berkala / tidak berkala / belum (module docstring)."""
     cadence = schedule_cadence(module)
     periods = cadence_periods(cadence, ws.period)
-    ends = _evaluation_ends(module, ws, periods[0], periods[-1])
+    ends = list(
+        module_evaluations(module, ws)
+        .filter(period_end__gte=periods[0].start, period_end__lte=periods[-1].end)
+        .values_list("period_end", flat=True)
+    )
     covered = [period for period in periods if any(period.contains(end) for end in ends)]
     owed = [period for period in periods if period.end < ws.today]
     missing = [period for period in owed if period not in covered]
-    if not covered:
+    if not covered and not owed:
+        value, label = None, ""  # nothing is owed yet (a worksheet of this year in its first quarter)
+    elif not covered:
         value, label = ZERO, "Belum"
     elif not missing:
         value, label = ONE, "Berkala"
@@ -249,34 +252,13 @@ def periodic_evaluation(module: str, ws: WorksheetScope) -> Suggestion:
 def evaluation_follow_up(module: str, ws: WorksheetScope) -> Suggestion:
     """Semua / sebagian / belum from the follow-up of the module's evaluation recommendations (module docstring)."""
     cutoff = min(ws.period.end, ws.today)
-    window = {
-        "evaluation__unit_id__in": ancestor_ids(ws.unit),
-        "evaluation__held_on__lte": ws.today,
-        "evaluation__period_end__gte": ws.period.start,
-        "evaluation__period_end__lte": ws.period.end,
-    }
-    recommendations = [Recommendation.objects.filter(evaluation__module=module, **window)]
-    evaluations = Evaluation.objects.filter(
-        module=module,
-        unit_id__in=window["evaluation__unit_id__in"],
-        held_on__lte=ws.today,
-        period_end__gte=ws.period.start,
-        period_end__lte=ws.period.end,
-    ).count()
-    if module == "benturan":
-        recommendations.append(benturan_models.Recommendation.objects.filter(**window))
-        evaluations += benturan_models.Evaluation.objects.filter(
-            unit_id__in=window["evaluation__unit_id__in"],
-            held_on__lte=ws.today,
-            period_end__gte=ws.period.start,
-            period_end__lte=ws.period.end,
-        ).count()
-    by_status: dict[str, int] = {}
-    not_due = 0
-    for queryset in recommendations:
-        for status, n in queryset.filter(due_on__lte=cutoff).values_list("status").annotate(n=Count("pk")).order_by():
-            by_status[status] = by_status.get(status, 0) + n
-        not_due += queryset.filter(due_on__gt=cutoff, status__in=[FollowUp.BELUM, FollowUp.PROSES]).count()
+    evaluations = module_evaluations(module, ws)
+    recommendations = Recommendation.objects.filter(evaluation__in=evaluations)
+    # Due by the cut-off, or settled already whatever its due date: a recommendation done early counts as done.
+    owed = Q(due_on__lte=cutoff) | Q(status__in=[FollowUp.SELESAI, FollowUp.TIDAK_DAPAT])
+    by_status = dict(recommendations.filter(owed).values_list("status").annotate(n=Count("pk")).order_by())
+    not_due = recommendations.exclude(owed).count()
+    evaluations = evaluations.count()
     due = sum(by_status.values())
     settled = by_status.get(FollowUp.SELESAI, 0) + by_status.get(FollowUp.TIDAK_DAPAT, 0)
     started = settled + by_status.get(FollowUp.PROSES, 0)

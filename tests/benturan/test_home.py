@@ -92,8 +92,10 @@ def test_nobody_else_sees_the_declaration(client, make_declaration, rekan, kepal
 
 def test_the_inspectorate_and_unit_heads_get_the_registers(client, inspektur, kepala, unit, rekan):
     content = hub(client, inspektur)
-    for name in ("maps", "campaigns", "evaluations", "statistics"):
+    for name in ("maps", "campaigns", "statistics"):
         assert reverse(f"benturan:{name}") in content
+    # Benturan's evaluations are in evaluasi's register since issue 12.
+    assert reverse("evaluasi:evaluations") + "?module=benturan" in content
     unit.head = kepala
     unit.save()
     assert reverse("benturan:statistics") in hub(client, kepala)

@@ -11,9 +11,10 @@ from django.urls import reverse
 from time_machine import travel
 
 from benturan import selectors, services
-from benturan.models import Evaluation, FollowUp, InterestStatement, Recommendation, StatementCampaign
+from benturan.models import InterestStatement, StatementCampaign
 from cases import services as case_services
 from cases.models import EmployeeProfile
+from evaluasi.models import Evaluation, FollowUp, Recommendation
 from tests.benturan.conftest import DECISION
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,7 @@ def registers(inspektur, unit, atasan, pegawai, figures):
     )
     for held_on in (dt.date(2026, 3, 1), dt.date(2026, 9, 1)):
         evaluation = Evaluation.objects.create(
+            module="benturan",
             unit=unit,
             period_start=dt.date(2026, 1, 1),
             period_end=held_on,
@@ -113,12 +115,36 @@ def registers(inspektur, unit, atasan, pegawai, figures):
             findings="f",
             created_by=inspektur,
         )
-        Recommendation.objects.create(
-            evaluation=evaluation, text="r1", owner=atasan, due_on=held_on, status=FollowUp.SELESAI
-        )
-    Recommendation.objects.create(evaluation=evaluation, text="r2", owner=pegawai, due_on=dt.date(2026, 9, 15))
-    Recommendation.objects.create(evaluation=evaluation, text="r3", owner=pegawai, due_on=dt.date(2026, 12, 1))
+        recommendation(evaluation, "r1", atasan, held_on, status=FollowUp.SELESAI)
+    recommendation(evaluation, "r2", pegawai, dt.date(2026, 9, 15))
+    recommendation(evaluation, "r3", pegawai, dt.date(2026, 12, 1))
+    # Another module's evaluation and recommendation in the same unit count for that module, not here.
+    other = Evaluation.objects.create(
+        module="gratifikasi",
+        unit=unit,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 6, 30),
+        held_on=dt.date(2026, 7, 1),
+        participants="p",
+        findings="f",
+        created_by=inspektur,
+    )
+    recommendation(other, "g1", pegawai, dt.date(2026, 7, 15))
     return campaign
+
+
+def recommendation(evaluation, text, owner, due_on, status=FollowUp.BELUM):
+    """A row of evaluasi's register as benturan's evaluations are kept there (evaluasi 0002)."""
+    return Recommendation.objects.create(
+        evaluation=evaluation,
+        unit=evaluation.unit,
+        text=text,
+        owner=owner,
+        issued_on=evaluation.held_on,
+        due_on=due_on,
+        status=status,
+        created_by=evaluation.created_by,
+    )
 
 
 def test_statement_and_evaluation_figures(registers, unit):

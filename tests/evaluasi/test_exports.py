@@ -200,7 +200,7 @@ def test_each_kinds_sheet_ends_with_its_trend(cases, inspektur):
     rows = list(sheet.iter_rows())
     start = next(i for i, row in enumerate(rows) if row[0].value == "Tren 12 periode")
     trend = rows[start + 1 : start + 13]
-    assert [cell.value for cell in rows[start][:4]] == ["Tren 12 periode", "Mulai", "Diterima", "Selesai"]
+    assert [cell.value for cell in rows[start][:4]] == ["Tren 12 periode", "Mulai", "Diterima", "Ditutup pada periode"]
     assert len(trend) == 12 and all(row[1].is_date for row in trend)
     assert trend[-1][0].value == Period.parse(period_code()).label
     assert (trend[-1][2].value, trend[-1][3].value) == (6, 3) and trend[-1][2].data_type == "n"

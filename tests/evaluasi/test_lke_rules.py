@@ -237,19 +237,18 @@ def test_conflicts_mapped_from_the_approved_map(unit, inspektur):
     assert lke.conflicts_mapped(ws).label == "Semua"
 
 
-def test_benturan_evaluations_kept_in_the_benturan_app_count_too(unit, inspektur):
-    from benturan.models import Evaluation as BenturanEvaluation
+def test_nothing_owed_yet_is_no_suggestion_not_belum(unit, inspektur):
+    # A 2026 worksheet looked at in February: no quarter has ended, so no evaluation was owed yet.
+    early = scope(unit, Period.year(2026), today=dt.date(2026, 2, 10))
+    suggestion = lke.periodic_evaluation("pengaduan", early)
+    assert suggestion.value is None and suggestion.label == ""
 
-    for quarter in (1, 2, 3, 4):
-        period = Period.quarter(2025, quarter)
-        BenturanEvaluation.objects.create(
-            unit=unit,
-            period_start=period.start,
-            period_end=period.end,
-            held_on=period.end,
-            participants="Tim",
-            findings="-",
-            created_by=inspektur,
-        )
-    assert lke.periodic_evaluation("benturan", scope(unit)).label == "Berkala"
-    assert lke.periodic_evaluation("wbs", scope(unit)).label == "Belum"
+
+def test_a_recommendation_settled_before_its_due_date_counts_as_done(unit, inspektur):
+    ev = evaluation("wbs", unit, Period.quarter(2025, 1), inspektur)
+    # Both done early, both due after the worksheet's cut-off.
+    recommendation(ev, inspektur, FollowUp.SELESAI, due_on=dt.date(2026, 3, 1))
+    recommendation(ev, inspektur, FollowUp.TIDAK_DAPAT, due_on=dt.date(2026, 3, 1))
+    assert lke.evaluation_follow_up("wbs", scope(unit)).label == "Semua"
+    recommendation(ev, inspektur, FollowUp.BELUM, due_on=dt.date(2026, 3, 1))  # not due yet: not counted
+    assert lke.evaluation_follow_up("wbs", scope(unit)).label == "Semua"

@@ -163,6 +163,9 @@ class Command(BaseCommand):
         for kind in registry.all_kinds():
             if kind.demo_data is not None:
                 self.demo_notes += kind.demo_data(units, users)
+        # Then the apps that build on the kinds' cases (evaluasi's recommendations), registered the same way.
+        for hook in registry.demo_data_hooks:
+            self.demo_notes += hook(units, users)
 
     def print_credentials(self):
         self.stdout.write("")
