@@ -6,7 +6,7 @@ class EvaluasiConfig(AppConfig):
     """The inspectorate's layer over every case kind: statistics, follow-up, evaluations, the LKE worksheet."""
 
     name = "evaluasi"
-    verbose_name = _("Evaluasi")
+    verbose_name = _("Evaluasi pengawasan")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

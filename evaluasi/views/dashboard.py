@@ -297,6 +297,7 @@ def dashboard(request):
             "error": error,
             "panels": panels,
             "follow_up": _follow_up_view(scope),
+            "may_export_audit": access.is_inspector(request.user),
             **_picker(request, scope),
         },
     )

@@ -14,10 +14,11 @@ from cases import workdays
 from cases.models import Case
 
 
-@pytest.mark.django_db(transaction=True)
+# Skipped before the database is set up: a transactional test flushes every table afterwards, the groups the
+# migrations made included, and later tests (the demo) need them. On PostgreSQL the rows are restored.
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the generator loads with PostgreSQL's COPY")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_exporter_and_the_baseline_write_the_same_cases(tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("the generator loads with PostgreSQL's COPY; it runs in the PostgreSQL pass")
     today, last_sweep = sweep_dates(workdays.today())
     generate(120, 7, today, last_sweep, 0.02)
     expected = set(Case.objects.filter(kind=KIND).exclude(status="draft").values_list("reference", flat=True))
