@@ -24,6 +24,7 @@ BENCHMARKS = {
     "wbs": "benchmarks.wbs",
     "pengaduan": "benchmarks.pengaduan",
     "benturan": "benchmarks.benturan",
+    "evaluasi_dashboard": "benchmarks.evaluasi_dashboard",
 }
 
 
