@@ -22,6 +22,7 @@ def test_the_hand_written_sql_counts_what_the_dashboard_counts():
     period = Period.year(today.year)
     expected = bench.comparable(bench.baseline(period, today))
     assert bench.dashboard_figures(bench.dashboard(period, today)) == expected
+    assert bench.comparable(bench.proposed(period, today)) == expected  # the proposal counts the same
     # The data exercises what the figures count: every kind received cases, closed some, has clocks decided.
     for code in bench.KINDS:
         assert expected[code]["received"] > 0 and expected[code]["closed"] > 0
