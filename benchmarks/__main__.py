@@ -25,6 +25,7 @@ BENCHMARKS = {
     "pengaduan": "benchmarks.pengaduan",
     "benturan": "benchmarks.benturan",
     "evaluasi-export": "benchmarks.evaluasi_export",
+    "evaluasi-dashboard": "benchmarks.evaluasi_dashboard",
 }
 
 

@@ -89,6 +89,10 @@ INSTALLED_APPS = [
     "pengaduan",
     "benturan",
     "evaluasi",
+    # --- issue 12: the evaluation statistics' read-only JSON API (evaluasi/views/api.py) ---
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -395,3 +399,27 @@ if PRODUCTION:
 # complaints one partner application may POST per hour.
 SIGAP_OPEN311_JURISDICTION = env_str("SIGAP_OPEN311_JURISDICTION", "sigap.local")
 SIGAP_OPEN311_POSTS_PER_HOUR = env_int("SIGAP_OPEN311_POSTS_PER_HOUR", 60, minimum=1)
+
+# --- issue 12: the evaluation statistics' read-only JSON API (evaluasi/views/api.py) ------------------------
+# Only what applies to every DRF view: the schema class drf-spectacular needs and the per-user rate. The API's
+# views set their own authentication (token, session), permissions and throttle, so these defaults change
+# nothing for the other DRF views (pengaduan/open311.py sets all of its own).
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "evaluasi_api": env_str("SIGAP_EVALUASI_API_RATE", "600/hour"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SIGAP — API statistik evaluasi",
+    "DESCRIPTION": "Statistik pengawasan (hanya baca) untuk perangkat Inspektorat. Autentikasi: "
+    "`Authorization: Token <kunci>`; hak akses sama dengan dasbor evaluasi.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
+}

@@ -43,16 +43,16 @@ HIDDEN = "< 3"
 # Parameters: what a job stores, read back into a scope
 
 
-def scope_of(params: dict) -> statistics.Scope:
-    """The scope a job's parameters name (``periode``, ``unit`` code or ""); PeriodError or LookupError for
-    parameters that do not name one."""
+def scope_of(params: dict, user) -> statistics.Scope:
+    """The scope a job's parameters name (``periode``, ``unit`` code or ""), read as `user` reads it (a unit head
+    gets no WBS: statistics.stat_kinds); PeriodError or LookupError for parameters that do not name one."""
     period = Period.parse(params.get("periode", ""))
     unit = None
     if params.get("unit"):
         unit = Unit.objects.filter(code=params["unit"]).first()
         if unit is None:
             raise LookupError("unit")
-    return statistics.Scope.of(period, unit)
+    return statistics.Scope.of(period, unit, inspectorate=access.is_inspector(user))
 
 
 def _kinds(params: dict) -> list[registry.CaseKind]:
@@ -66,7 +66,7 @@ def may_read_scope(user, params: dict) -> bool:
     if not access.may_read_statistics(user):
         return False
     try:
-        scope = scope_of(params)
+        scope = scope_of(params, user)
         _kinds(params)
     except (PeriodError, LookupError):
         return False
@@ -130,10 +130,12 @@ def panel_figures(panel: statistics.KindPanel) -> Iterator[tuple[statistics.Grou
             yield group, figure
 
 
-def _dashboard_data(params: dict):
-    scope = scope_of(params)
+def _dashboard_data(params: dict, user):
+    scope = scope_of(params, user)
     today = workdays.today()
-    panels = statistics.dashboard(scope, kinds=_kinds(params), today=today)
+    panels = statistics.dashboard(
+        scope, kinds=[kind for kind in _kinds(params) if kind in statistics.stat_kinds(scope)], today=today
+    )
     trends = [(panel.kind, *statistics.trend(panel.kind, scope)) for panel in panels]
     return scope, panels, trends, statistics.follow_up(scope)
 
@@ -145,7 +147,7 @@ def _dashboard_rows(user, params: dict) -> int:
 @jobs.exporter("dashboard.xlsx", allowed=may_read_scope, rows=_dashboard_rows)
 def dashboard_xlsx(job, out, progress) -> tuple[str, str]:
     """A sheet per kind (every figure with its denominator and share), the trends, the follow-up."""
-    scope, panels, trends, follow_up = _dashboard_data(job.params)
+    scope, panels, trends, follow_up = _dashboard_data(job.params, job.requested_by)
     total = len(panels) + 2
     book = XlsxBook(out)
     for index, panel in enumerate(panels, start=1):
@@ -194,7 +196,7 @@ def dashboard_xlsx(job, out, progress) -> tuple[str, str]:
 @jobs.exporter("dashboard.csv", allowed=may_read_scope, rows=_dashboard_rows)
 def dashboard_csv(job, out, progress) -> tuple[str, str]:
     """One row per figure: kind, group, code, label, value, denominator, percent (0–100), and a note."""
-    scope, panels, _trends, follow_up = _dashboard_data(job.params)
+    scope, panels, _trends, follow_up = _dashboard_data(job.params, job.requested_by)
     columns = [
         Column(_("Jenis"), name="kind"),
         Column(_("Kelompok"), name="group"),
@@ -250,7 +252,7 @@ def dashboard_pdf(job, out, progress) -> tuple[str, str]:
     """The dashboard as a report: each kind's figures in tables beside their charts, the trends, the follow-up."""
     from weasyprint import CSS, HTML  # noqa: PLC0415 - heavy (cairo, fonts): loaded only when a PDF is made
 
-    scope, panels, trends, follow_up = _dashboard_data(job.params)
+    scope, panels, trends, follow_up = _dashboard_data(job.params, job.requested_by)
     total = len(panels) + 1
     sections = []
     for index, (panel, (_kind, periods, series)) in enumerate(zip(panels, trends, strict=True), start=1):
@@ -312,7 +314,7 @@ def _link(params: dict) -> dict:
 
 def case_querysets(user, params: dict) -> list[tuple[registry.CaseKind, object]]:
     """Per kind, the cases the export lists: the figure's (``cases_behind``), of those the user may see."""
-    scope = scope_of(params)
+    scope = scope_of(params, user)
     link = _link(params)
     found = []
     for kind in _kinds(params):
@@ -390,7 +392,7 @@ def write_table(out, fmt: str, columns, rows: Iterable, *, total: int, progress,
 
 def _write_cases(job, out, progress, fmt: str) -> tuple[str, str]:
     user, params = job.requested_by, job.params
-    scope = scope_of(params)
+    scope = scope_of(params, user)
     querysets = case_querysets(user, params)
     total = sum(cases.count() for _kind, cases in querysets)
     progress(0, total)
@@ -464,7 +466,7 @@ def may_export_audit(user, params: dict) -> bool:
 
 
 def _events_of_scope(user, params: dict):
-    scope = scope_of(params)
+    scope = scope_of(params, user)
     cases = policy.visible_cases(user, Case.objects.all())
     if scope.unit_ids is not None:
         cases = cases.filter(unit_id__in=scope.unit_ids)

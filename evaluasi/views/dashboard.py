@@ -331,6 +331,8 @@ def chart(request, kind: str, chart: str):
         case_kind = _kind_from(request, kind)
     except BadQuery as problem:
         return HttpResponse(str(problem), status=400, content_type="text/plain; charset=utf-8")
+    if case_kind not in statistics.stat_kinds(scope):
+        raise PermissionDenied  # WBS for a unit head
     title = f"{case_kind.label} · {scope.period.label}"
     if chart == "trend":
         periods, series = statistics.trend(case_kind, scope)
@@ -420,6 +422,8 @@ def cases(request):
         kind = _kind_from(request)
         link = _link_from(request.GET)
         scope = _strict_scope(request)
+        if kind not in statistics.stat_kinds(scope):
+            raise PermissionDenied  # WBS for a unit head: not even how many
         today = workdays.today()
         panel = statistics.kind_panel(kind, scope, today=today)
         label, figure = _figure_for(panel, link)
