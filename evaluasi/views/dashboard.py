@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -273,6 +274,41 @@ def _picker(request, scope: statistics.Scope) -> dict:
     }
 
 
+# The page's charts are drawn from the panels the page just computed, kept a few minutes: two dozen <img>
+# requests would otherwise each count the period's cases again (at 1,000,000 cases, seconds each).
+CHART_PANEL_SECONDS = 300
+
+
+def _panel_key(kind: registry.CaseKind, scope: statistics.Scope) -> str:
+    unit = scope.unit.pk if scope.unit is not None else "all"
+    return ":".join(
+        [
+            "evaluasi-panel",
+            kind.code,
+            scope.period.code,
+            str(unit),
+            str(scope.inspectorate),
+            workdays.today().isoformat(),
+            translation.get_language() or "",
+        ]
+    )
+
+
+def _remember(panel: statistics.KindPanel, scope: statistics.Scope) -> None:
+    cache.set(_panel_key(panel.kind, scope), (panel.received, panel.groups, panel.note), CHART_PANEL_SECONDS)
+
+
+def _recalled(kind: registry.CaseKind, scope: statistics.Scope) -> statistics.KindPanel:
+    """The panel the dashboard computed for this scope a moment ago, or a fresh one."""
+    kept = cache.get(_panel_key(kind, scope))
+    if kept is None:
+        panel = statistics.kind_panel(kind, scope)
+        _remember(panel, scope)
+        return panel
+    received, groups, note = kept
+    return statistics.KindPanel(kind=kind, received=received, groups=groups, note=note)
+
+
 @login_required
 @require_GET
 def dashboard(request):
@@ -288,7 +324,10 @@ def dashboard(request):
         return _bad_request(request, str(problem))
     scope = statistics.Scope.of(period, unit, inspectorate=access.is_inspector(request.user))
     compare = Unit.objects.filter(parent=unit).exists() if unit is not None else True
-    panels = [_panel_view(panel, scope, compare=compare) for panel in statistics.dashboard(scope)]
+    computed = statistics.dashboard(scope)
+    for panel in computed:
+        _remember(panel, scope)
+    panels = [_panel_view(panel, scope, compare=compare) for panel in computed]
     return render(
         request,
         "evaluasi/dashboard.html",
@@ -355,7 +394,7 @@ def chart(request, kind: str, chart: str):
                 [n for _unit, n in rows],
             )
         )
-    panel = statistics.kind_panel(case_kind, scope)
+    panel = _recalled(case_kind, scope)
     group = next((g for g in panel.groups if g.code == chart and g.chart), None)
     if group is None:
         raise Http404

@@ -1,0 +1,28 @@
+"""The dashboard's charts are drawn from the panels the page just computed: a chart after the page counts no
+case again; a chart on its own computes its panel."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases import policy
+
+pytestmark = pytest.mark.django_db
+
+
+def _case_counts(queries) -> int:
+    return sum('"cases_case"' in query["sql"] and "COUNT(" in query["sql"].upper() for query in queries)
+
+
+def test_a_chart_after_the_page_counts_nothing_again(client, make_user):
+    client.force_login(make_user("ins", policy.INSPEKTUR))
+    with CaptureQueriesContext(connection) as alone:
+        assert client.get("/evaluasi/grafik/gratifikasi/status.svg", {"periode": "2026"}).status_code == 200
+    assert _case_counts(alone.captured_queries) > 0
+    cache.clear()
+    assert client.get("/evaluasi/", {"periode": "2026"}).status_code == 200
+    with CaptureQueriesContext(connection) as after:
+        response = client.get("/evaluasi/grafik/gratifikasi/status.svg", {"periode": "2026"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
+    assert _case_counts(after.captured_queries) == 0
