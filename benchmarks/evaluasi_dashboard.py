@@ -71,7 +71,6 @@ CASE_COLUMNS = [
 ]
 DASHBOARD = "dashboard: evaluasi.statistics.dashboard(Scope.of(Period.year(Y), None))"
 BASELINE = "baseline: the same figures in hand-written SQL (3 statements per kind)"
-PROPOSED = "proposal: the dashboard's counts with ONE grouped ORM query per kind for statuses, breakdowns, overdue"
 FLOOR = "floor: one scan of the year's cases (a single count, every kind)"
 # The statements of a dashboard run, by what they count (the profile sums their time per family).
 FAMILIES = (
@@ -336,37 +335,6 @@ def baseline_kind(kind: registry.CaseKind, period: Period, today: dt.date) -> di
     return found
 
 
-def proposed_kind(kind: registry.CaseKind, period: Period, today: dt.date) -> dict:
-    """A proposal for evaluasi.statistics.kind_panel, measured here before anyone changes it: the statuses, every
-    breakdown and the overdue count from ONE grouped ORM query (status × breakdown values, a few hundred groups
-    at most, summed in Python) instead of one query each; the median and the clocks as now. Three statements
-    per kind, like the baseline."""
-    cases = statistics.scope_cases(kind, statistics.Scope.of(period, None))
-    fields = [b.field for b in kind.statistics.breakdowns]
-    overdue_now = Q(due_date__lt=today) & ~Q(status__in=kind.final_states)
-    found: dict = {"status": Counter(), **{b.code: Counter() for b in kind.statistics.breakdowns}}
-    overdue = 0
-    for status, *values, n, late in (
-        cases.values_list("status", *fields).annotate(n=Count("pk"), late=Count("pk", filter=overdue_now)).order_by()
-    ):
-        found["status"][status] += n
-        for b, value in zip(kind.statistics.breakdowns, values, strict=True):
-            found[b.code][value] += n
-        overdue += late
-    found["clocks"] = {
-        code: (row["on_time"], row["decided"]) for code, row in statistics._clock_rows(cases, today).items()
-    }
-    found["received"] = sum(found["status"].values())
-    found["closed"] = sum(found["status"].get(code, 0) for code in kind.final_states)
-    found["overdue"] = overdue
-    found["median_days"] = statistics.median_days(cases)
-    return found
-
-
-def proposed(period: Period, today: dt.date) -> dict:
-    return {kind.code: proposed_kind(kind, period, today) for kind in kinds()}
-
-
 def baseline(period: Period, today: dt.date) -> dict:
     return {kind.code: baseline_kind(kind, period, today) for kind in kinds()}
 
@@ -474,7 +442,6 @@ def measure_both(period: Period, today: dt.date, repeat: int) -> dict:
     return {
         DASHBOARD: measure(lambda: dashboard(period, today), repeat),
         BASELINE: measure(lambda: baseline(period, today), repeat),
-        PROPOSED: measure(lambda: proposed(period, today), repeat),
         FLOOR: measure(lambda: one_pass(period), repeat),
     }
 
@@ -536,8 +503,6 @@ def run(args, db_url: str) -> str:
                     note(f"{code}.{key}: dashboard {found[code][key]!r} ≠ baseline {expected[code].get(key)!r}")
         raise SystemExit("bench: the dashboard's figures differ from the hand-written SQL's")
     in_period = sum(entry["received"] for entry in expected.values())
-    if comparable(proposed(period, today)) != expected:
-        raise SystemExit("bench: the proposed grouped query's figures differ from the hand-written SQL's")
 
     results = measure_both(period, today, args.repeat)
     server = server_info()
