@@ -36,7 +36,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks.generate import CLOCK_COLUMNS, fast_loading, make_units
