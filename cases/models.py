@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -49,12 +50,19 @@ class Unit(models.Model):
         return f"{self.code} — {self.name}"
 
     def descendant_ids(self) -> list[int]:
-        """This unit and every unit below it (a unit tree is small: one query per level is fine)."""
+        """This unit and every unit below it (a unit tree is small: one query per level is fine). A cycle (which
+        clean() refuses, but older data may hold) ends the walk instead of looping forever."""
         found, frontier = [self.pk], [self.pk]
         while frontier:
-            frontier = list(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            frontier = [
+                pk for pk in Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True) if pk not in found
+            ]
             found.extend(frontier)
         return found
+
+    def clean(self):
+        if self.pk is not None and self.parent_id is not None and self.parent_id in self.descendant_ids():
+            raise ValidationError({"parent": _("Unit induk tidak boleh unit ini sendiri atau unit di bawahnya.")})
 
 
 class EmployeeProfile(models.Model):

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy, override
 
 from cases import audit, policy, registry, workdays
 from cases.exports import DATE, DATETIME, NUMBER, PERCENT, TEXT, Column, XlsxBook, csv_write
-from cases.models import Case, CaseEvent, Unit
+from cases.models import Case, CaseEvent
 from evaluasi import access, charts, jobs, statistics
 from evaluasi.periods import Period, PeriodError
 
@@ -49,7 +49,7 @@ def scope_of(params: dict, user) -> statistics.Scope:
     period = Period.parse(params.get("periode", ""))
     unit = None
     if params.get("unit"):
-        unit = Unit.objects.filter(code=params["unit"]).first()
+        unit = statistics.unit_by_code(params["unit"])
         if unit is None:
             raise LookupError("unit")
     return statistics.Scope.of(period, unit, inspectorate=access.is_inspector(user))

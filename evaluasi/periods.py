@@ -80,6 +80,10 @@ class Period:
 
     @classmethod
     def custom(cls, start: dt.date, end: dt.date) -> "Period":
+        if not (FIRST_YEAR <= start.year <= LAST_YEAR and FIRST_YEAR <= end.year <= LAST_YEAR):
+            raise PeriodError(
+                _("Periode harus di antara tahun %(first)d dan %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
         if end < start:
             raise PeriodError(_("Tanggal akhir periode tidak boleh sebelum tanggal awalnya."))
         if (end - start).days > MAX_DAYS:
@@ -171,10 +175,14 @@ class Period:
         return Period.containing(self.kind, day)
 
     def series(self, count: int = 12) -> list["Period"]:
-        """This period and the `count - 1` before it, oldest first (a trend's x axis)."""
+        """This period and the `count - 1` before it, oldest first (a trend's x axis); fewer when the calendar the
+        app reads (FIRST_YEAR on) runs out."""
         periods = [self]
-        while len(periods) < count:
-            periods.append(periods[-1].previous())
+        while len(periods) < count and periods[-1].start.year > FIRST_YEAR:
+            try:
+                periods.append(periods[-1].previous())
+            except PeriodError:
+                break
         return periods[::-1]
 
     def contains(self, day: dt.date) -> bool:

@@ -107,6 +107,14 @@ class Scope:
         return replace(self, period=period)
 
 
+def unit_by_code(code: str) -> Unit | None:
+    """The unit a URL names, or None — also for what no unit code can be (a NUL byte PostgreSQL refuses in text,
+    a code longer than the field), so a forged address is "unknown", never a server error."""
+    if not code or "\x00" in code or len(code) > Unit._meta.get_field("code").max_length:
+        return None
+    return Unit.objects.filter(code=code).select_related("parent").first()
+
+
 def stat_kinds(scope: "Scope | None" = None) -> list[registry.CaseKind]:
     """The kinds the statistics cover: every registered kind (one without its own figures still counts), but
     for a unit head not the kinds with small-cell protection: a head may be the person a WBS report is about,

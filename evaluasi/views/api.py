@@ -85,7 +85,7 @@ def request_scope(request) -> statistics.Scope:
     allowed = access.statistics_unit_ids(request.user)
     code = request.query_params.get("unit", "")
     if code:
-        unit = Unit.objects.filter(code=code).select_related("parent").first()
+        unit = statistics.unit_by_code(code)
         if unit is None:
             if allowed is None:
                 raise ParseError(_("Unit kerja %(code)s tidak dikenal.") % {"code": code[:40]})

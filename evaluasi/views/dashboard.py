@@ -81,7 +81,7 @@ def _unit_from(request) -> Unit | None:
     code = request.GET.get("unit", "")
     unit = None
     if code:
-        unit = Unit.objects.filter(code=code).first()
+        unit = statistics.unit_by_code(code)
         if unit is None:
             if allowed is not None:
                 raise PermissionDenied

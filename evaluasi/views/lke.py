@@ -6,23 +6,22 @@ nobody else reaches these pages. A worksheet is addressed by its UUID; one that 
 reader may not read a 403.
 """
 
-import tempfile
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import workdays
 from cases.models import Unit
-from evaluasi import access, evidence, lke
+from evaluasi import access, lke
 from evaluasi.models import LkeAnswer, LkeWorksheet
 from evaluasi.periods import Period, PeriodError
 
@@ -173,12 +172,11 @@ def recompute(request, uuid):
 
 @login_required
 def pack(request, uuid):
-    """The evidence pack made now, in this request (the background job gives the same file for large ones)."""
+    """The evidence pack is a background export (evaluasi.jobs: one ExportJob record as its audit, progress,
+    the file for the inspector only, for a limited time): this address leads to the page that starts it."""
     worksheet = _evaluable(request, uuid)
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    filename, content_type = evidence.build_pack(worksheet, request.user, out)
-    out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=content_type)
+    query = urlencode({"what": "lke.pack", "worksheet": str(worksheet.uuid)})
+    return redirect(f"{reverse('evaluasi:export')}?{query}")
 
 
 urlpatterns = [

@@ -125,3 +125,18 @@ def test_in_english_the_settings_read_in_english(admin_client, settings):
     admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = text(admin_client.get("/admin/auth/user/")).lower()
     assert "sigap settings" in page and "users and roles" in page and "full name" in page
+
+
+def test_a_unit_cannot_be_put_under_itself_or_below_it(db):
+    from django.core.exceptions import ValidationError
+
+    from cases.models import Unit
+
+    top = Unit.objects.create(code="TOP", name="Top")
+    child = Unit.objects.create(code="CHILD", name="Child", parent=top)
+    top.parent = child
+    with pytest.raises(ValidationError):
+        top.full_clean()
+    # Already stored that way (older data): the walk down ends instead of looping.
+    Unit.objects.filter(pk=top.pk).update(parent=child)
+    assert sorted(top.descendant_ids()) == sorted([top.pk, child.pk])

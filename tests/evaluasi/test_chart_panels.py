@@ -26,3 +26,13 @@ def test_a_chart_after_the_page_counts_nothing_again(client, make_user):
         response = client.get("/evaluasi/grafik/gratifikasi/status.svg", {"periode": "2026"})
     assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
     assert _case_counts(after.captured_queries) == 0
+
+
+@pytest.mark.parametrize("code", ["A\x00", "X" * 200])
+def test_a_unit_no_code_can_be_is_unknown_not_a_server_error(client, make_user, code):
+    client.force_login(make_user("ins2", policy.INSPEKTUR))
+    assert client.get("/evaluasi/", {"periode": "2026", "unit": code}).status_code == 400
+    assert (
+        client.get("/evaluasi/kasus/", {"kind": "gratifikasi", "periode": "2026", "all": "1", "unit": code}).status_code
+        == 400
+    )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from cases import crypto
 from cases.models import DeadlineClock, RolePolicy
 from evaluasi import evidence, jobs, lke
-from evaluasi.models import Document, Evaluation, LkeAnswer
+from evaluasi.models import Document, Evaluation, ExportJob, LkeAnswer
 from evaluasi.periods import Period
 from pengaduan.models import Complaint, IdentityMode, Service
 from pengaduan.services import complaint_file
@@ -84,11 +84,20 @@ def worksheet(unit, inspektur, data):
 
 
 def download(client, worksheet) -> zipfile.ZipFile:
-    response = client.get(reverse("evaluasi:lke_pack", kwargs={"uuid": worksheet.uuid}))
+    """As an inspector does it: the worksheet's button asks for the pack (a background export), its job page
+    offers the file. The job is run here in the test's thread (it starts after the commit in production)."""
+    start = client.get(reverse("evaluasi:lke_pack", kwargs={"uuid": worksheet.uuid}))
+    assert start.status_code == 302 and "what=lke.pack" in start["Location"]
+    asked = client.post(start["Location"])
+    assert asked.status_code == 302
+    job = ExportJob.objects.get(what="lke.pack", requested_by=worksheet.created_by)
+    jobs.run(job.pk)
+    response = client.get(reverse("evaluasi:export_download", kwargs={"job": job.uuid}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert "paket-bukti-lke-sekr-2025.zip" in response["Content-Disposition"]
-    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return zipfile.ZipFile(io.BytesIO(body))
 
 
 def test_the_pack_opens_with_a_typed_worksheet_and_a_pdf(client, inspektur, worksheet):

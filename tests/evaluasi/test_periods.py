@@ -67,3 +67,14 @@ def test_the_dashboard_opens_on_the_current_quarter_and_offers_no_future_period(
     offered = [code for code, _label in choices_around(D(2026, 12, 2))]
     assert "2026-12" in offered and "2024" in offered and "2027" not in offered
     assert all(Period.parse(code).start <= D(2026, 12, 2) for code in offered)
+
+
+def test_a_custom_range_outside_the_calendar_is_refused_not_a_server_error():
+    for start, end in ((D(9999, 12, 1), D(9999, 12, 31)), (D(1, 1, 1), D(1, 12, 31)), (D(1999, 12, 1), D(2000, 1, 5))):
+        with pytest.raises(PeriodError):
+            Period.custom(start, end)
+
+
+def test_a_trend_stops_where_the_calendar_starts():
+    assert [p.code for p in Period.year(2001).series(12)] == ["2000", "2001"]
+    assert Period.custom(D(2000, 1, 1), D(2000, 3, 1)).series(12) == [Period.custom(D(2000, 1, 1), D(2000, 3, 1))]
