@@ -14,9 +14,10 @@ Definitions the regulation leaves open, stated here and in every basis:
   evaluation belongs to the cadence period its evaluated period ends in. All → berkala; some → tidak berkala;
   none → belum. A cadence period not yet over is not yet owed.
 - **Hasil evaluasi ditindaklanjuti**: over the recommendations of those evaluations (evaluated period ending in
-  the worksheet period) due by the period's end (or today, if earlier): semua when every one is sesuai/selesai
-  or accepted as tidak dapat ditindaklanjuti; sebagian when at least one is settled or in process; belum when
-  none is. No evaluation → belum; evaluations without a due recommendation → no suggestion.
+  the worksheet period) due by the period's end (or today, if earlier), or settled already whatever their due
+  date: semua when every one is sesuai/selesai or accepted as tidak dapat ditindaklanjuti; sebagian when at
+  least one is settled or in process; belum when none is. No evaluation → belum; evaluations without such a
+  recommendation → no suggestion.
 - **Pengaduan yang harus ditindaklanjuti**: complaints received in the period, except those that are not the
   unit's to finish — out of scope, forwarded to another agency, archived as invalid, duplicates, converted to
   WBS. Selesai = closed; dalam proses = dispositioned, being followed up, answered (the complainant may still
