@@ -667,6 +667,13 @@ def answer_question(*, answer: LkeAnswer, actor, confirm: bool, value: Decimal |
             if answer.suggested_value is None:
                 raise AnswerRefused(_("Pertanyaan ini tidak memiliki saran untuk dikonfirmasi; pilih jawaban."))
             value, label = answer.suggested_value, answer.suggested_label
+            # A question edited in Pengaturan after its rule was set (a percentage rule on a question with
+            # options, or the other way round) must not put a value the score cannot read.
+            fits = (
+                _option_label(question, value) is not None if question.options else Decimal(0) <= value <= Decimal(100)
+            )
+            if not fits:
+                raise AnswerRefused(_("Saran ini tidak cocok dengan pilihan pertanyaan; pilih jawaban sendiri."))
         else:
             if value is None:
                 raise AnswerRefused(_("Pilih jawaban."))

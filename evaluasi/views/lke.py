@@ -117,7 +117,8 @@ def worksheet_detail(request, uuid):
 
 
 def _value(text: str) -> Decimal | None:
-    text = (text or "").strip().replace(",", ".")
+    # "66,67" and "50 %" as people type them; "1.000,5" stays unreadable (no percentage has a thousands dot).
+    text = (text or "").strip().removesuffix("%").strip().replace(",", ".")
     if not text:
         return None
     try:

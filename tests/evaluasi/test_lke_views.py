@@ -124,6 +124,10 @@ def test_confirming_takes_the_suggestion(client, inspektur, worksheet):
         assert post_answer(client, worksheet, "reform.lhkpn", "answer", bad).status_code == 400, bad
     assert post_answer(client, worksheet, "reform.lhkpn", "answer", "87,5").status_code == 302
     assert answer_of(worksheet, "reform.lhkpn").value == Decimal("87.5")
+    # As people type a percentage: with a sign, with a space; a thousands dot is not a percentage.
+    assert post_answer(client, worksheet, "reform.lhkasn", "answer", "50 %").status_code == 302
+    assert answer_of(worksheet, "reform.lhkasn").value == Decimal("50")
+    assert post_answer(client, worksheet, "reform.lhkasn", "answer", "1.000,5").status_code == 400
 
 
 def test_recompute_keeps_confirmations_and_marks_changed_suggestions(client, unit, inspektur, worksheet):
