@@ -314,6 +314,13 @@ def test_inspector_dashboard_cases_evaluation_lke_and_evidence_pack(
             article = page.locator(f'article[data-question="{override_code}"]')
             expect(article.locator(".errors")).to_have_text("Jawaban berbeda dari saran: tuliskan catatan alasannya.")
             expect(article.locator("[data-answer]")).to_have_count(0)  # nothing saved
+            # Said at the top too, linking to the question, and the browser lands on the question: the
+            # worksheet is long, and a refusal shown only far below the fold goes unseen.
+            summary = page.locator("main > .errors[role=alert]")
+            expect(summary).to_contain_text(f"Jawaban {override_code} tidak disimpan")
+            expect(summary.locator("a")).to_have_attribute("href", f"#q-{override_code}")
+            assert page.url.endswith(f"#q-{override_code}"), page.url
+            expect(article).to_be_in_viewport()
             expect(article.locator("select[name=value]")).to_have_value(other[0])  # what was chosen, kept
             page.screenshot(path=ARTIFACTS / "evaluasi-lke-refused-desktop.png", full_page=True)
             note = "Bukti sosialisasi belum lengkap; nilai diturunkan."
