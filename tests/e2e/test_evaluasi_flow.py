@@ -340,9 +340,12 @@ def test_inspector_dashboard_cases_evaluation_lke_and_evidence_pack(
             page.get_by_role("link", name="Unduh paket bukti (ZIP)").click()
             page.wait_for_load_state()
             assert "/evaluasi/ekspor/" in page.url, page.url
+            pack_title = f"Paket bukti LKE — {sekr.code} — Tahun {quarter.start.year}"
+            expect(page.locator("main")).to_contain_text(pack_title)  # not the exporter's code "lke.pack"
             page.get_by_role("button", name="Buat ekspor").click()
             page.wait_for_load_state()
             job_url = page.url
+            expect(page.locator("h1")).to_have_text(pack_title)
             assert "/evaluasi/ekspor/" in job_url and job_url.rstrip("/").count("/") >= 5, job_url
             download_link = page.get_by_role("link", name="Unduh", exact=False).filter(has_text=".zip")
             deadline = time.monotonic() + EXPORT_WAIT_S
