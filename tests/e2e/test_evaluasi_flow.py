@@ -165,7 +165,7 @@ def test_inspector_dashboard_cases_evaluation_lke_and_evidence_pack(
     with translation.override("id"):
         belum = str(FollowUp.BELUM.label)
     due_on = today + dt.timedelta(days=60)
-    held_on = quarter.end + dt.timedelta(days=10)
+    held_on = min(quarter.end + dt.timedelta(days=10), today)  # never after today (refused)
     base = live_server.url
     ARTIFACTS.mkdir(exist_ok=True)
     started = time.monotonic()
@@ -348,12 +348,15 @@ def test_inspector_dashboard_cases_evaluation_lke_and_evidence_pack(
             expect(page.locator("h1")).to_have_text(pack_title)
             assert "/evaluasi/ekspor/" in job_url and job_url.rstrip("/").count("/") >= 5, job_url
             download_link = page.get_by_role("link", name="Unduh", exact=False).filter(has_text=".zip")
+            if not download_link.count():  # still being made: the page asks the browser to refresh it
+                expect(page.locator('meta[http-equiv="refresh"]')).to_have_count(1)
             deadline = time.monotonic() + EXPORT_WAIT_S
             while not download_link.count():
                 assert time.monotonic() < deadline, "the evidence pack was not ready within a minute"
                 assert "Gagal" not in page.locator("[role=status]").inner_text(), page.content()
                 page.wait_for_timeout(1000)
                 page.goto(job_url)
+            expect(page.locator('meta[http-equiv="refresh"]')).to_have_count(0)  # ready: no more refreshing
             page.screenshot(path=ARTIFACTS / "evaluasi-export-desktop.png", full_page=True)
             with page.expect_download() as info:
                 download_link.click()
