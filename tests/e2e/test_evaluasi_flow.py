@@ -122,7 +122,7 @@ def test_inspector_dashboard_cases_evaluation_lke_and_evidence_pack(
     quarter = _previous_quarter(today)
     middle = quarter.start + dt.timedelta(days=40)
     # Gratifikasi received in the quarter under ROOT (ROOT itself and its sub-units), one before it, one in a
-    # unit outside ROOT, and a draft (never received).
+    # unit outside ROOT.
     inside = [
         (sekr, "recorded", _moment(quarter.start, 9)),
         (sekr, "analysing", _moment(middle, 10)),
@@ -187,7 +187,7 @@ def test_inspector_dashboard_cases_evaluation_lke_and_evidence_pack(
             expect(page.locator('[data-figure="pengaduan.received"]')).to_have_text("2")
             page.screenshot(path=ARTIFACTS / "evaluasi-dashboard-desktop.png", full_page=True)
 
-            # --- (2) a status count, then "Diterima", followed to their cases -------------------------------
+            # --- (2) "Diterima", then a status count, followed to their cases -------------------------------
             received.locator("a").click()
             page.wait_for_load_state()
             assert "/evaluasi/kasus/?" in page.url
