@@ -22,8 +22,8 @@ from django.views.decorators.http import require_http_methods
 
 from cases import policy
 from cases.models import Unit
-from evaluasi import access, exports, jobs
-from evaluasi.models import ExportJob, ExportStatus
+from evaluasi import access, exports, jobs, lke
+from evaluasi.models import ExportJob, ExportStatus, LkeWorksheet
 from evaluasi.periods import Period, PeriodError
 from evaluasi.statistics import LINK_KEYS
 
@@ -63,7 +63,19 @@ def _params(request, what: str) -> dict:
     return params
 
 
+def _pack_title(params: dict) -> str:
+    """The evidence pack's title names its worksheet (unit and period); jobs.check has found the worksheet."""
+    worksheet = LkeWorksheet.objects.select_related("unit").filter(uuid=params.get("worksheet")).first()
+    title = _("Paket bukti LKE")
+    if worksheet is None:
+        return title
+    return " — ".join((title, worksheet.unit.code, lke.worksheet_period(worksheet).label))
+
+
 def _title(what: str, params: dict) -> str:
+    if what == "lke.pack":
+        # Not one of exports.TITLES: without this the page and the audit record were titled "lke.pack".
+        return _pack_title(params)
     title = str(exports.TITLES.get(what, what))
     try:
         period = Period.parse(params["periode"]).label if params.get("periode") else ""
