@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from benturan import selectors
-from evaluasi.statistics import Figure, Group
+from cases.registry import Figure, Group
 
 FILTERS: dict = {}
 

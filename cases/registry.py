@@ -7,6 +7,7 @@ numbers a case, decides who handles it, or renders it.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -68,6 +69,47 @@ class PublicIntake:
 
     namespace: str
     credential: str = "receipt"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of the inspectorate's statistics (evaluasi.statistics), here so a kind's ``figures`` hook
+    builds them without importing evaluasi.
+
+    ``value`` over ``denominator`` is a share (shown with its percentage); ``link`` / ``denominator_link`` are
+    the case filters behind them (``evaluasi.statistics.cases_behind``), None when the number is not a set of
+    cases (a sum of Rupiah, an average). ``suppressed``: hidden because it could narrow a reporter down (shown
+    as "*").
+    """
+
+    code: str
+    label: str
+    value: int | float | Decimal | None
+    denominator: int | None = None
+    unit: str = ""  # "" (a count), "rp", "days", "score"
+    link: dict | None = None
+    denominator_link: dict | None = None
+    suppressed: bool = False
+    note: str = ""
+
+    @property
+    def percent(self) -> float | None:
+        if self.denominator is None or not self.denominator or self.value is None or self.suppressed:
+            return None
+        return round(100 * float(self.value) / self.denominator, 1)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Figures that belong together (statuses, categories, clocks); ``chart`` draws them as bars. ``page`` names
+    (a URL name) the page with the details of figures that are not cases (benturan's statement coverage), which
+    the dashboard links with the period's ``start``/``end`` and the unit's ``unit`` (pk)."""
+
+    code: str
+    title: str
+    figures: list[Figure]
+    chart: bool = False
+    page: str = ""
 
 
 @dataclass(frozen=True)

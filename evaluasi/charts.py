@@ -74,8 +74,10 @@ def bar_svg(title: str, labels: list[str], values: list[float | None], *, horizo
             else:
                 axes.bar(positions, shown, color=COLOURS[0])
                 axes.set_xticks(list(positions), short, rotation=45, ha="right")
-            # Counts: no tick at 2,5 cases.
+            # Counts: no tick at 2,5 cases, none below zero, and an axis to 1 when every bar is 0.
             (axes.xaxis if horizontal else axes.yaxis).get_major_locator().set_params(integer=True)
+            top = max([value for value in shown if value] or [0])
+            (axes.set_xlim if horizontal else axes.set_ylim)(0, max(1, top * 1.15))
             _no_data(axes, [value is None or value for value in values])
             axes.set_title(title)
             axes.spines[["top", "right"]].set_visible(False)

@@ -97,6 +97,11 @@ class Evaluation(models.Model):
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": _("Akhir periode tidak boleh sebelum awalnya.")})
 
+    @property
+    def module_label(self) -> str:
+        """The module as people name it ("Benturan kepentingan"), not its code."""
+        return str(dict(module_choices()).get(self.module, self.module))
+
 
 class FollowUp(models.TextChoices):
     """Follow-up status of a recommendation (Peraturan BPK 2/2017 practice, REFERENCE "tindak lanjut")."""

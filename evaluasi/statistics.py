@@ -15,7 +15,6 @@ import datetime as dt
 import statistics as pystats
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Q, QuerySet
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cases import registry, workdays
 from cases.models import DeadlineClock, Unit
+from cases.registry import Figure, Group
 from evaluasi.periods import Period
 
 DRAFT = "draft"
@@ -31,45 +31,6 @@ DRAFT = "draft"
 
 # ---------------------------------------------------------------------------------------------------------
 # What a dashboard shows
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One number on the dashboard.
-
-    ``value`` over ``denominator`` is a share (shown with its percentage); ``link`` / ``denominator_link`` are
-    the case filters behind them (``cases_behind``), None when the number is not a set of cases (a sum of
-    Rupiah, an average). ``suppressed``: hidden because it could narrow a reporter down (shown "< 3").
-    """
-
-    code: str
-    label: str
-    value: int | float | Decimal | None
-    denominator: int | None = None
-    unit: str = ""  # "" (a count), "rp", "days", "score"
-    link: dict | None = None
-    denominator_link: dict | None = None
-    suppressed: bool = False
-    note: str = ""
-
-    @property
-    def percent(self) -> float | None:
-        if self.denominator is None or not self.denominator or self.value is None or self.suppressed:
-            return None
-        return round(100 * float(self.value) / self.denominator, 1)
-
-
-@dataclass(frozen=True)
-class Group:
-    """Figures that belong together (statuses, categories, clocks); ``chart`` draws them as bars. ``page`` names
-    (a URL name) the page with the details of figures that are not cases (benturan's statement coverage), which
-    the dashboard links with the period's ``start``/``end`` and the unit's ``unit`` (pk)."""
-
-    code: str
-    title: str
-    figures: list[Figure]
-    chart: bool = False
-    page: str = ""
 
 
 @dataclass

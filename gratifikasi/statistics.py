@@ -1,6 +1,6 @@
 """The figures of gratifikasi on the inspectorate's dashboard beside what every case has (evaluasi.statistics).
 
-``figures(cases, scope)`` returns groups of evaluasi.statistics.Figure over the period's cases; ``FILTERS`` names
+``figures(cases, scope)`` returns groups of cases.registry.Figure over the period's cases; ``FILTERS`` names
 the case filters those figures link to (KindStatistics.filters). Penerimaan/penolakan and KPK's decisions are
 breakdowns of the report (gratifikasi.kind); "dilaporkan ke UPG dalam 10 HK" and "ke KPK dalam 30 HK" are the
 clocks ``report_to_upg`` and ``kpk_legal``. What is left is what lives on the objects of a report: their kinds
@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from evaluasi.statistics import Figure, Group
+from cases.registry import Figure, Group
 from gratifikasi.models import GratifikasiObject, ObjectKind
 
 

@@ -1,6 +1,6 @@
 """The figures of pengaduan on the inspectorate's dashboard beside what every case has (evaluasi.statistics).
 
-``figures(cases, scope)`` returns groups of evaluasi.statistics.Figure over the period's cases; ``FILTERS`` names
+``figures(cases, scope)`` returns groups of cases.registry.Figure over the period's cases; ``FILTERS`` names
 the case filters those figures link to (KindStatistics.filters): the complainants' satisfaction (the score they
 give an answer, pengaduan.services.complaint_rate), the complaints they disputed, and the complaints converted
 into a case of another kind (cases.services.convert_case links source → new case as ``converted_to``).
@@ -13,7 +13,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cases.models import CaseLink
-from evaluasi.statistics import Figure, Group
+from cases.registry import Figure, Group
 from pengaduan.models import Complaint
 
 
