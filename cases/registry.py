@@ -140,7 +140,8 @@ class KindStatistics:
     min_cell: int = 0
     figures: Callable[..., list] | None = None
     filters: dict[str, Callable[[Any], Any]] | None = None
-    # Figure codes only the inspectorate reads (unit heads do not): a complaint converted into a WBS report.
+    # Figure codes only the inspectorate reads (unit heads do not): a complaint converted into a WBS report. A
+    # "status.<code>" entry also leaves the cases in that status out of a unit head's counts altogether.
     inspectorate_only: tuple[str, ...] = ()
 
 

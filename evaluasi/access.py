@@ -43,3 +43,11 @@ def may_read_unit(user, unit) -> bool:
 def may_evaluate(user) -> bool:
     """Record evaluations and recommendations, accept or refuse follow-up, confirm the LKE worksheet."""
     return is_inspector(user)
+
+
+def protected_modules() -> list[str]:
+    """The kinds whose every trace the inspectorate alone reads among the evaluation records: those with
+    small-cell protection (WBS). A unit head may be the person a report is about (DESIGN §3)."""
+    from cases import registry  # noqa: PLC0415 - the registry is filled when the apps are ready
+
+    return [kind.code for kind in registry.all_kinds() if kind.statistics.min_cell]

@@ -718,6 +718,9 @@ class Line:
     answer: LkeAnswer
     score: Decimal | None
     changed: bool
+    # The basis (counts, links) is the inspectorate's alone for a WBS question: "< 3 reports" in a unit is
+    # already too much for its head (evaluasi.access.protected_modules).
+    basis_hidden: bool = False
 
     @property
     def question(self) -> LkeQuestion:
@@ -777,8 +780,10 @@ class Sheet:
         return sum(1 for line in self.lines if line.score is None)
 
 
-def sheet(worksheet: LkeWorksheet) -> Sheet:
-    """The worksheet grouped by section and indicator (in question order) with each score: one query."""
+def sheet(worksheet: LkeWorksheet, reader=None) -> Sheet:
+    """The worksheet grouped by section and indicator (in question order) with each score: one query. For a
+    reader other than the inspectorate the basis of a protected module's questions is left out."""
+    hidden = set() if reader is None or access.is_inspector(reader) else set(access.protected_modules())
     answers = (
         worksheet.answers.select_related("question", "confirmed_by").order_by("question__order", "question__code").all()
     )
@@ -790,7 +795,8 @@ def sheet(worksheet: LkeWorksheet) -> Sheet:
         if key not in indicators:
             indicators[key] = Indicator(question.section, question.indicator)
             sections[question.section].indicators.append(indicators[key])
-        indicators[key].lines.append(Line(answer, answer_score(answer), suggestion_changed(answer)))
+        basis_hidden = question.code.split(".", 1)[0] in hidden or (answer.basis or {}).get("module") in hidden
+        indicators[key].lines.append(Line(answer, answer_score(answer), suggestion_changed(answer), basis_hidden))
     return Sheet(worksheet, worksheet_period(worksheet), [s for s in sections.values() if s.indicators])
 
 

@@ -28,7 +28,13 @@ def readable_evaluations(user) -> QuerySet:
     allowed = access.statistics_unit_ids(user)
     if allowed is None:
         return evaluations
-    return evaluations.filter(unit_id__in=allowed)
+    return evaluations.filter(unit_id__in=allowed).exclude(module__in=access.protected_modules())
+
+
+def _protected(user) -> Q:
+    """Recommendations on a WBS case or of a WBS evaluation, for anyone but the inspectorate."""
+    protected = access.protected_modules()
+    return Q(case__kind__in=protected) | Q(evaluation__module__in=protected)
 
 
 def readable_recommendations(user) -> QuerySet:
@@ -41,7 +47,9 @@ def readable_recommendations(user) -> QuerySet:
     headed = Q(unit_id__in=allowed) & (
         Q(evaluation__isnull=False) | Q(case__in=policy.visible_cases(user, Case.objects.all()).values("pk"))
     )
-    return recommendations.filter(Q(owner=user) | Q(owner__profile__supervisor=user) | headed)
+    # The owner reads their own, whatever it is about (they must follow it up); their supervisor and a unit
+    # head nothing that says a WBS report or evaluation exists.
+    return recommendations.filter(Q(owner=user) | ((Q(owner__profile__supervisor=user) | headed) & ~_protected(user)))
 
 
 def evaluation_or_404(user, uuid) -> Evaluation:
@@ -103,7 +111,11 @@ class RecommendationFilters:
 
 
 def recommendation_list(user, filters: RecommendationFilters, *, today: dt.date) -> QuerySet:
+    """The list page (and the dashboard's follow-up figures' list): what statistics.follow_up counts for this
+    reader. An owner's WBS recommendation is on their "Tindak lanjut saya", not here."""
     recommendations = readable_recommendations(user)
+    if access.statistics_unit_ids(user) is not None:
+        recommendations = recommendations.exclude(_protected(user))
     if filters.period is not None:
         recommendations = recommendations.filter(issued_on__gte=filters.period.start, issued_on__lte=filters.period.end)
     if filters.unit is not None:

@@ -111,6 +111,14 @@ def scope_cases(kind: registry.CaseKind, scope: Scope) -> QuerySet:
     cases = kind.model.objects.exclude(status=DRAFT).filter(period_filter(kind, scope.period.start, scope.period.end))
     if scope.unit_ids is not None:
         cases = cases.filter(unit_id__in=scope.unit_ids)
+    if not scope.inspectorate:
+        # A status only the inspectorate reads (a complaint converted into a WBS report) is left out of the
+        # population itself: hiding its cell alone would leave it as received minus the others.
+        hidden = [
+            code.removeprefix("status.") for code in kind.statistics.inspectorate_only if code.startswith("status.")
+        ]
+        if hidden:
+            cases = cases.exclude(status__in=hidden)
     return cases
 
 
@@ -509,9 +517,10 @@ def follow_up(scope: Scope, *, module: str | None = None) -> Group:
     if module:
         recommendations = recommendations.filter(Q(case__kind=module) | Q(evaluation__module=module))
     if not scope.inspectorate:
-        # A recommendation on a WBS case says a report exists and where: not for a unit head.
+        # A recommendation on a WBS case or of a WBS evaluation says a report exists and where: not for a unit
+        # head (evaluasi.selectors.recommendation_list leaves the same out).
         protected = [kind.code for kind in registry.all_kinds() if kind.statistics.min_cell]
-        recommendations = recommendations.exclude(case__kind__in=protected)
+        recommendations = recommendations.exclude(Q(case__kind__in=protected) | Q(evaluation__module__in=protected))
     counts = dict(recommendations.values_list("status").annotate(n=Count("pk")).order_by())
     total = sum(counts.values())
     figures = [

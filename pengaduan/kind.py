@@ -132,6 +132,9 @@ KIND = CaseKind(
             Breakdown("channel", _("Saluran"), "channel"),
             Breakdown("closure", _("Cara selesai"), "closure"),
         ),
+        # A complaint that became a WBS report says a report exists: the inspectorate's to count, not a unit
+        # head's (decision 0017).
+        inspectorate_only=("status.converted_to_wbs", "converted"),
         figures=pengaduan_statistics.figures,
         filters=pengaduan_statistics.FILTERS,
     ),

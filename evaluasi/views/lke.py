@@ -102,7 +102,7 @@ def _render_worksheet(request, worksheet, *, errors: dict | None = None, typed: 
         "evaluasi/lke_worksheet.html",
         {
             "worksheet": worksheet,
-            "sheet": lke.sheet(worksheet),
+            "sheet": lke.sheet(worksheet, request.user),
             "may_answer": access.may_evaluate(request.user),
             "errors": errors or {},
             "typed": typed or {},
