@@ -50,6 +50,19 @@ DRAFT = "draft"
 DOUBLE_SUBMIT_WINDOW = dt.timedelta(minutes=2)
 
 
+# The same evaluation or recommendation sent again by its author within this window — the Back button and the
+# form sent once more — is the one already recorded, not a second one (an outside trial made two of each).
+RESUBMIT_WINDOW = dt.timedelta(minutes=30)
+
+
+class AlreadyRecorded(Exception):  # noqa: N818 - a state, not an error the person made
+    """What was sent is already recorded (``existing``): the page shows that one instead of a copy."""
+
+    def __init__(self, existing):
+        super().__init__(str(existing.uuid))
+        self.existing = existing
+
+
 class FollowUpRefused(Exception):
     """A write refused for a reason the person must read; ``field`` names the form field it concerns."""
 
@@ -164,6 +177,22 @@ def evaluation_record(
         raise FollowUpRefused(_("Sebutkan peserta evaluasi."), field="participants")
     if not findings.strip():
         raise FollowUpRefused(_("Tuliskan temuan evaluasi."), field="findings")
+    twin = (
+        Evaluation.objects.filter(
+            module=module,
+            unit=unit,
+            period_start=period.start,
+            period_end=period.end,
+            held_on=held_on,
+            participants=participants.strip(),
+            created_by=actor,
+            created_at__gte=timezone.now() - RESUBMIT_WINDOW,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if twin is not None and twin.findings == findings.strip():
+        raise AlreadyRecorded(twin)
     staged = _stage_all(files)
     try:
         with transaction.atomic():
@@ -249,6 +278,17 @@ def recommendation_add(
         refusal = owner_refusal(owner, case)
         if refusal:
             raise FollowUpRefused(refusal, field="owner")
+        recent = Recommendation.objects.filter(
+            case=case,
+            evaluation=evaluation,
+            owner=owner,
+            due_on=due_on,
+            created_by=actor,
+            created_at__gte=timezone.now() - RESUBMIT_WINDOW,
+        )
+        twin = next((earlier for earlier in recent if earlier.text == text.strip()), None)
+        if twin is not None:
+            raise AlreadyRecorded(twin)
         recommendation = Recommendation.objects.create(
             case=case,
             evaluation=evaluation,

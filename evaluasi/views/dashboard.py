@@ -350,6 +350,9 @@ def _svg(body: str) -> HttpResponse:
     response = HttpResponse(body, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    # Opened on its own (not as an <img>), the SVG is a document under its own policy: matplotlib colours it
+    # with a <style> element and style attributes, and it has no script, so styles inline and nothing else.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
 
 

@@ -94,6 +94,9 @@ def evaluation_new(request):
             )
         except services.FollowUpRefused as refusal:
             _refuse_onto(form, refusal)
+        except services.AlreadyRecorded as sent:
+            messages.info(request, _("Evaluasi ini sudah dicatat; tidak dibuat dua kali."))
+            return redirect("evaluasi:evaluation", uuid=sent.existing.uuid)
         else:
             messages.success(request, _("Evaluasi dicatat."))
             return redirect("evaluasi:evaluation", uuid=evaluation.uuid)
@@ -138,6 +141,9 @@ def evaluation_recommendation_add(request, uuid):
             services.recommendation_add(evaluation=evaluation, actor=request.user, **form.cleaned_data)
         except services.FollowUpRefused as refusal:
             _refuse_onto(form, refusal)
+        except services.AlreadyRecorded:
+            messages.info(request, _("Rekomendasi ini sudah ditambahkan; tidak dibuat dua kali."))
+            return redirect("evaluasi:evaluation", uuid=evaluation.uuid)
         else:
             messages.success(request, _("Rekomendasi ditambahkan."))
             return redirect("evaluasi:evaluation", uuid=evaluation.uuid)
@@ -326,6 +332,9 @@ def case_recommendation_add(request, reference):
             services.recommendation_add(case=case, actor=request.user, **form.cleaned_data)
         except services.FollowUpRefused as refusal:
             _refuse_onto(form, refusal)
+        except services.AlreadyRecorded:
+            messages.info(request, _("Rekomendasi ini sudah ditambahkan; tidak dibuat dua kali."))
+            return redirect("cases:detail", reference=case.reference)
         else:
             messages.success(request, _("Rekomendasi ditambahkan."))
             return redirect("cases:detail", reference=case.reference)

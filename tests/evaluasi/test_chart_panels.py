@@ -36,3 +36,11 @@ def test_a_unit_no_code_can_be_is_unknown_not_a_server_error(client, make_user, 
         client.get("/evaluasi/kasus/", {"kind": "gratifikasi", "periode": "2026", "all": "1", "unit": code}).status_code
         == 400
     )
+
+
+def test_a_chart_opened_on_its_own_may_colour_itself_and_run_nothing(client, make_user):
+    client.force_login(make_user("ins3", policy.INSPEKTUR))
+    response = client.get("/evaluasi/grafik/gratifikasi/status.svg", {"periode": "2026"})
+    policy_header = response["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy_header and "default-src 'none'" in policy_header
+    assert "script" not in policy_header and b"<script" not in response.content

@@ -103,3 +103,30 @@ def test_complaints_converted_into_wbs_reports_are_not_a_unit_heads_to_count(dem
     assert head.received.value == inspectorate.received.value - 1
     codes = {figure.code for group in head.groups for figure in group.figures}
     assert "status.converted_to_wbs" not in codes and "converted" not in codes
+
+
+def test_the_back_button_and_send_again_records_nothing_twice(client, demo):
+    inspector = user("inspektur")
+    client.force_login(inspector)
+    form = {
+        "module": "pengaduan",
+        "unit": Unit.objects.get(code="SEKR").pk,
+        "period": "2026-Q3",
+        "held_on": "2026-10-05",
+        "participants": "Tim pengaduan",
+        "findings": "Rekap bulanan belum dibahas.",
+    }
+    before = Evaluation.objects.count()
+    first = client.post("/evaluasi/evaluasi-berkala/baru/", form)
+    again = client.post("/evaluasi/evaluasi-berkala/baru/", form)
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    assert Evaluation.objects.count() == before + 1
+    evaluation = Evaluation.objects.order_by("-pk").first()
+    recommendation = {"text": "Bahas rekap tiap bulan", "owner": user("atasan").pk, "due_on": "2026-12-31"}
+    url = f"/evaluasi/evaluasi-berkala/{evaluation.uuid}/rekomendasi/"
+    client.post(url, recommendation)
+    client.post(url, recommendation)
+    assert evaluation.recommendations.count() == 1
+    # A different recommendation is a second one.
+    client.post(url, {**recommendation, "text": "Tetapkan penanggung jawab rekap"})
+    assert evaluation.recommendations.count() == 2
