@@ -411,12 +411,13 @@ REST_FRAMEWORK = {
     },
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "SIGAP — API statistik evaluasi",
+    # ASCII: the schema's download name is made from it, and a dash outside ASCII broke Content-Disposition.
+    "TITLE": "SIGAP - API statistik evaluasi",
     "DESCRIPTION": "Statistik pengawasan (hanya baca) untuk perangkat Inspektorat. Autentikasi: "
     "`Authorization: Token <kunci>`; hak akses sama dengan dasbor evaluasi.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated", "evaluasi.access.ReadsStatistics"],
     "SERVE_AUTHENTICATION": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -11,6 +11,9 @@ A figure's list of cases is filtered by cases.policy like every list, so a unit 
 does not reach it through a figure either.
 """
 
+from django.utils.translation import gettext_lazy
+from rest_framework.permissions import BasePermission
+
 from cases import policy
 
 
@@ -51,3 +54,12 @@ def protected_modules() -> list[str]:
     from cases import registry  # noqa: PLC0415 - the registry is filled when the apps are ready
 
     return [kind.code for kind in registry.all_kinds() if kind.statistics.min_cell]
+
+
+class ReadsStatistics(BasePermission):
+    """The dashboard's rule for the API and its schema: the inspectorate or the head of a unit."""
+
+    message = gettext_lazy("Anda tidak berhak membaca statistik evaluasi.")
+
+    def has_permission(self, request, view) -> bool:
+        return may_read_statistics(request.user)

@@ -14,7 +14,7 @@ Definitions the regulation leaves open, stated here and in every basis:
   evaluation belongs to the cadence period its evaluated period ends in. All → berkala; some → tidak berkala;
   none → belum. A cadence period not yet over is not yet owed.
 - **Hasil evaluasi ditindaklanjuti**: over the recommendations of those evaluations (evaluated period ending in
-  the worksheet period) due by the period's end (or today, if earlier), or settled already whatever their due
+  the worksheet period) due by the period's end (or today, if earlier), or begun already whatever their due
   date: semua when every one is sesuai/selesai or accepted as tidak dapat ditindaklanjuti; sebagian when at
   least one is settled or in process; belum when none is. No evaluation → belum; evaluations without such a
   recommendation → no suggestion.
@@ -255,8 +255,9 @@ def evaluation_follow_up(module: str, ws: WorksheetScope) -> Suggestion:
     cutoff = min(ws.period.end, ws.today)
     evaluations = module_evaluations(module, ws)
     recommendations = Recommendation.objects.filter(evaluation__in=evaluations)
-    # Due by the cut-off, or settled already whatever its due date: a recommendation done early counts as done.
-    owed = Q(due_on__lte=cutoff) | Q(status__in=[FollowUp.SELESAI, FollowUp.TIDAK_DAPAT])
+    # Due by the cut-off, or already started whatever its due date: one done early counts as done, one begun
+    # early as begun; only one neither due nor begun is left out (it is not owed yet).
+    owed = Q(due_on__lte=cutoff) | ~Q(status=FollowUp.BELUM)
     by_status = dict(recommendations.filter(owed).values_list("status").annotate(n=Count("pk")).order_by())
     not_due = recommendations.exclude(owed).count()
     evaluations = evaluations.count()
@@ -273,14 +274,17 @@ def evaluation_follow_up(module: str, ws: WorksheetScope) -> Suggestion:
         value, label = HALF, "Sebagian"
     else:
         value, label = ZERO, "Belum"
-    counts = [_count(_("Evaluasi dalam periode"), evaluations), _count(_("Rekomendasi jatuh tempo"), due)]
+    counts = [
+        _count(_("Evaluasi dalam periode"), evaluations),
+        _count(_("Rekomendasi yang dinilai (jatuh tempo atau sudah mulai ditindaklanjuti)"), due),
+    ]
     counts += [_count(str(label_), by_status.get(code, 0)) for code, label_ in FollowUp.choices]
-    counts.append(_count(_("Rekomendasi terbuka yang belum jatuh tempo"), not_due))
+    counts.append(_count(_("Rekomendasi belum jatuh tempo dan belum ditindaklanjuti (tidak dinilai)"), not_due))
     text = _(
         "Atas rekomendasi evaluasi modul ini (periode evaluasi berakhir dalam periode lembar kerja) yang jatuh tempo "
-        "sampai %(cutoff)s: semua bila setiap rekomendasi sesuai/selesai atau diterima tidak dapat ditindaklanjuti; "
-        "sebagian bila sebagian sudah selesai atau dalam proses; belum bila belum ada yang ditindaklanjuti atau "
-        "belum ada evaluasi. Tanpa rekomendasi jatuh tempo: tidak ada saran."
+        "sampai %(cutoff)s atau sudah mulai ditindaklanjuti: semua bila setiap rekomendasi sesuai/selesai atau "
+        "diterima tidak dapat ditindaklanjuti; sebagian bila sebagian sudah selesai atau dalam proses; belum bila "
+        "belum ada yang ditindaklanjuti atau belum ada evaluasi. Tanpa rekomendasi yang dinilai: tidak ada saran."
     ) % {"cutoff": cutoff.strftime("%d-%m-%Y")}
     return Suggestion(value, label, _basis(text, counts, [evaluations_link(module, ws)], module=module))
 

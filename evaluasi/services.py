@@ -41,7 +41,7 @@ from evaluasi.models import (
     Recommendation,
     module_choices,
 )
-from evaluasi.periods import Period
+from evaluasi.periods import LAST_YEAR, Period
 
 logger = logging.getLogger("evaluasi.audit")
 
@@ -257,6 +257,8 @@ def recommendation_add(
     issued_on = issued_on or workdays.today()
     if not text.strip():
         raise FollowUpRefused(_("Tuliskan rekomendasinya."), field="text")
+    if due_on.year > LAST_YEAR:
+        raise FollowUpRefused(_("Batas waktu paling lambat tahun %(year)d.") % {"year": LAST_YEAR}, field="due_on")
     if due_on < issued_on:
         raise FollowUpRefused(
             _("Batas waktu tidak boleh sebelum tanggal rekomendasi (%(date)s).") % {"date": f"{issued_on:%d-%m-%Y}"},

@@ -17,19 +17,19 @@ Tokens: DRF's authtoken, made here or by an admin in Pengaturan. A token opens n
 view authenticates with it) and is shown once; the two-factor sign-in guards the page that makes it.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import include, path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ParseError, PermissionDenied
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
@@ -39,19 +39,11 @@ from cases import workdays
 from cases.models import Unit
 from evaluasi import access, statistics
 from evaluasi import serializers as shapes
+from evaluasi.access import ReadsStatistics
 from evaluasi.periods import Period, PeriodError, default_period
 
 # ---------------------------------------------------------------------------------------------------------
 # Who may call
-
-
-class ReadsStatistics(BasePermission):
-    """The dashboard's rule: the inspectorate or the head of a unit."""
-
-    message = gettext_lazy("Anda tidak berhak membaca statistik evaluasi.")
-
-    def has_permission(self, request, view) -> bool:
-        return access.may_read_statistics(request.user)
 
 
 class StatisticsThrottle(UserRateThrottle):
@@ -176,31 +168,33 @@ class UnitListView(StatisticsAPIView):
 # The token page (a signed-in session with CSRF, like every form)
 
 
+NEW_TOKEN_SESSION_KEY = "evaluasi_new_api_token"
+
+
 @login_required
 def api_token(request):
-    """Make or revoke one's own API token. A new token replaces the old one and is shown on this response only:
-    afterwards the page says that a token exists and since when, never its key."""
+    """Make or revoke one's own API token. A new token replaces the old one; the POST redirects (reloading the
+    page must not make another and silently revoke the one just shown) and the page that follows shows the key
+    once: afterwards it says that a token exists and since when, never its key."""
     if not access.may_read_statistics(request.user):
         raise DjangoPermissionDenied
-    new_key = ""
-    revoked = False
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "buat":
             Token.objects.filter(user=request.user).delete()
-            new_key = Token.objects.create(user=request.user).key
+            request.session[NEW_TOKEN_SESSION_KEY] = Token.objects.create(user=request.user).key
         elif action == "cabut":
-            revoked = Token.objects.filter(user=request.user).delete()[0] > 0
+            request.session[NEW_TOKEN_SESSION_KEY] = ""
+            if Token.objects.filter(user=request.user).delete()[0]:
+                messages.success(request, _("Token API dicabut."))
         else:
             return HttpResponseBadRequest(_("Tindakan tidak dikenal."))
+        return redirect(request.path)
+    new_key = request.session.pop(NEW_TOKEN_SESSION_KEY, "")
     return render(
         request,
         "evaluasi/api_token.html",
-        {
-            "token": Token.objects.filter(user=request.user).first(),
-            "new_key": new_key,
-            "revoked": revoked,
-        },
+        {"token": Token.objects.filter(user=request.user).first(), "new_key": new_key, "revoked": False},
     )
 
 

@@ -40,9 +40,13 @@ class OpenForm(forms.Form):
 
     def clean_periode(self) -> Period:
         try:
-            return Period.parse(self.cleaned_data["periode"])
+            period = Period.parse(self.cleaned_data["periode"])
         except PeriodError as problem:
             raise forms.ValidationError(str(problem)) from None
+        if period.start > workdays.today():
+            # Its suggestions would all be "belum" for what has not happened yet.
+            raise forms.ValidationError(_("Periode %(period)s belum dimulai.") % {"period": period.label})
+        return period
 
 
 class AnswerForm(forms.Form):

@@ -272,10 +272,13 @@ def test_the_inspector_makes_a_token_once_and_revokes_it(demo):
     assert browser.post(TOKEN_PAGE, {"action": "buat"}).status_code == 403  # no CSRF token
     made = browser.post(TOKEN_PAGE, {"action": "buat", "csrfmiddlewaretoken": csrf})
     key = Token.objects.get(user=person("inspektur")).key
-    assert made.status_code == 200 and key in made.content.decode()
-    assert "no-store" in made["Cache-Control"]
+    # Post, redirect, get: reloading the page that shows the key makes no second token.
+    assert made.status_code == 302 and key not in made.content.decode()
+    shown = browser.get(made["Location"])
+    assert key in shown.content.decode() and "no-store" in shown["Cache-Control"]
     assert Client(HTTP_AUTHORIZATION=f"Token {key}").get(UNITS).status_code == 200
     assert key not in browser.get(TOKEN_PAGE).content.decode()  # shown once
+    assert Token.objects.get(user=person("inspektur")).key == key  # the reloads made no other
     browser.post(TOKEN_PAGE, {"action": "cabut", "csrfmiddlewaretoken": csrf})
     assert not Token.objects.filter(user=person("inspektur")).exists()
     assert Client(HTTP_AUTHORIZATION=f"Token {key}").get(UNITS).status_code == 401

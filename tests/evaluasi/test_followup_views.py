@@ -100,7 +100,7 @@ def test_the_list_filters_like_the_dashboards_follow_up_figure(as_user, inspektu
             period=Period.quarter(2026, 3),
             held_on=dt.date(2026, 9, 30),
             participants="P",
-            findings="F",
+            findings=f"F {name}",  # two identical evaluations in a row would be one sent twice
             actor=inspektur,
         )
         made[name] = services.recommendation_add(
