@@ -102,7 +102,8 @@ def line_svg(title: str, x_labels: list[str], series: list[tuple[str, list[float
                     label=label,
                 )
             axes.set_xticks(positions, x_labels, rotation=45, ha="right")
-            axes.set_ylim(bottom=0)
+            highest = max([value for _label, values in series for value in values if value] or [0])
+            axes.set_ylim(0, max(1, highest * 1.15))  # an all-zero (or all-hidden) line keeps a 0..1 axis
             axes.yaxis.get_major_locator().set_params(integer=True)
             _no_data(axes, [value for _label, values in series for value in values if value is not None])
             axes.set_title(title)
