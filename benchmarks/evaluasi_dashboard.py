@@ -38,7 +38,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks.generate import CLOCK_COLUMNS, fast_loading, make_units
+from benchmarks.generate import CASE_COLUMNS, CLOCK_COLUMNS, fast_loading, make_units
 from benchmarks.measure import QueryCounter, git_commit, ms, note, percentile, server_info
 from cases import policy, registry, workdays
 from cases.models import Case, DeadlineClock, EmployeeProfile
@@ -53,21 +53,6 @@ KIND_SHARE = {"gratifikasi": 0.35, "pengaduan": 0.40, "wbs": 0.10, "benturan": 0
 CHUNK = 20_000
 JAKARTA = ZoneInfo("Asia/Jakarta")
 UTC = dt.UTC
-CASE_COLUMNS = [
-    "id",
-    "uuid",
-    "kind",
-    "reference",
-    "status",
-    "unit",
-    "reporter",
-    "assignee",
-    "confidentiality",
-    "created_at",
-    "submitted_at",
-    "closed_at",
-    "due_date",
-]
 DASHBOARD = "dashboard: evaluasi.statistics.dashboard(Scope.of(Period.year(Y), None))"
 BASELINE = "baseline: the same figures in hand-written SQL (3 statements per kind)"
 FLOOR = "floor: one scan of the year's cases (a single count, every kind)"

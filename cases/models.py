@@ -459,11 +459,11 @@ class Notification(models.Model):
         ordering = ["-created_at"]
 
 
-class Attachment(models.Model):
-    """A file of a case, encrypted at rest in file storage; its name is encrypted too (names identify people)."""
+class StoredFile(models.Model):
+    """A file encrypted at rest in file storage (cases.attachments), its name encrypted too (names identify
+    people): a case's attachment, and the other apps' files kept the same way (evaluasi's documents)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     name_encrypted = models.TextField()
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
@@ -475,11 +475,20 @@ class Attachment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["created_at"]
+        abstract = True
 
     @property
     def name(self) -> str:
         return crypto.decrypt_text(self.name_encrypted)
+
+
+class Attachment(StoredFile):
+    """A file of a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+
+    class Meta:
+        ordering = ["created_at"]
 
 
 class CaseText(models.Model):

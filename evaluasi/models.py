@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from cases import registry
 from cases.fields import EncryptedTextField
-from cases.models import Case, Unit
+from cases.models import Case, StoredFile, Unit
 
 
 def module_choices() -> list[tuple[str, str]]:
@@ -213,26 +213,16 @@ class FollowUpAction(models.Model):
         verbose_name_plural = _("tindak lanjut")
 
 
-class Document(models.Model):
-    """A file of an evaluation (minutes, attendance list) or evidence of a follow-up action, encrypted at rest
-    like a case's attachment (cases.attachments), its name encrypted too."""
+class Document(StoredFile):
+    """A file of an evaluation (minutes, attendance list) or evidence of a follow-up action, kept like a case's
+    attachment (cases.models.StoredFile, cases.attachments)."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     evaluation = models.ForeignKey(
         Evaluation, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
     )
     action = models.ForeignKey(
         FollowUpAction, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
     )
-    name_encrypted = models.TextField()
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    blob = models.CharField(max_length=100, unique=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
