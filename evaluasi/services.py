@@ -313,7 +313,8 @@ def recommendation_add(
 
 
 def _locked(recommendation: Recommendation) -> Recommendation:
-    return Recommendation.objects.select_for_update().select_related("case").get(pk=recommendation.pk)
+    # of=("self",): PostgreSQL locks no nullable side of an outer join (the case of an evaluation's recommendation).
+    return Recommendation.objects.select_for_update(of=("self",)).select_related("case").get(pk=recommendation.pk)
 
 
 def _check_expected(locked: Recommendation, expected_status: str | None) -> None:
@@ -541,7 +542,7 @@ def remind_follow_ups(*, today: dt.date) -> dict:
         counts["checked"] += 1
         with transaction.atomic():
             locked = (
-                Recommendation.objects.select_for_update()
+                Recommendation.objects.select_for_update(of=("self",))
                 .select_related("owner__profile__supervisor", "created_by")
                 .get(pk=pk)
             )

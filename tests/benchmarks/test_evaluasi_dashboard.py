@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from benchmarks import evaluasi_dashboard as bench
-from cases import workdays
+from cases import registry, workdays
 from cases.models import Case
 from evaluasi.periods import Period
 
@@ -22,9 +22,12 @@ def test_the_hand_written_sql_counts_what_the_dashboard_counts():
     period = Period.year(today.year)
     expected = bench.comparable(bench.baseline(period, today))
     assert bench.dashboard_figures(bench.dashboard(period, today)) == expected
-    assert bench.comparable(bench.proposed(period, today)) == expected  # the proposal counts the same
     # The data exercises what the figures count: every kind received cases, closed some, has clocks decided.
     for code in bench.KINDS:
-        assert expected[code]["received"] > 0 and expected[code]["closed"] > 0
+        # WBS shows no "closed" beside its statuses (decision 0017): its closed cases are in the final statuses.
+        closed = expected[code].get(
+            "closed", sum(expected[code]["status"].get(s, 0) for s in registry.get(code).final_states)
+        )
+        assert expected[code]["received"] > 0 and closed > 0
         assert any(decided for _on_time, decided in expected[code]["clocks"].values())
     assert any(expected[code]["overdue"] for code in bench.KINDS)
