@@ -117,12 +117,13 @@ def worksheet_pdf(sheet: lke.Sheet) -> bytes:
 # Per sub-indicator: the recaps and documents
 
 
-def _recap_columns(status_labels: dict) -> list[Column]:
+def _recap_columns() -> list[Column]:
     return [
         Column(_("Angka"), TEXT, name="figure", value=lambda row: row[0]),
         Column(_("Nomor"), TEXT, name="reference", value=lambda row: row[1].reference),
         Column(_("Unit kerja"), TEXT, name="unit", value=lambda row: row[1].unit.code),
-        Column(_("Status"), TEXT, name="status", value=lambda row: status_labels.get(row[1].status, row[1].status)),
+        # In the words of the case's own kind (two kinds may share a status code with other labels).
+        Column(_("Status"), TEXT, name="status", value=lambda row: row[2].get(row[1].status, row[1].status)),
         Column(
             _("Diterima"),
             DATE,
@@ -145,13 +146,10 @@ def recap_xlsx(line: lke.Line, ws: lke.WorksheetScope, user) -> bytes | None:
     counts = (line.answer.basis or {}).get("counts", [])
     if not links and not counts:
         return None
-    labels: dict = {}
-    for kind in registry.all_kinds():
-        labels.update({code: str(label) for code, label in kind.status_labels})
     book = XlsxBook()
     table = book.sheet(
         _("Kasus"),
-        _recap_columns(labels),
+        _recap_columns(),
         title_rows=[[line.question.code, line.question.text], [_("Dasar saran"), line.answer.basis.get("rule", "")]]
         + [[count["label"], count["value"]] for count in counts],
     )
@@ -169,8 +167,9 @@ def recap_xlsx(line: lke.Line, ws: lke.WorksheetScope, user) -> bytes | None:
             .only("reference", "status", "submitted_at", "closed_at", "unit__code")
             .order_by("submitted_at", "pk")
         )
+        labels = {code: str(label) for code, label in kind.status_labels}
         for case in rows.iterator(chunk_size=2000):
-            table.write_item((link["label"], case))
+            table.write_item((link["label"], case, labels))
     return book.close()
 
 

@@ -256,6 +256,10 @@ class LkeEdition(models.Model):
 
     class Meta:
         ordering = ["-is_current", "code"]
+        # One edition is the one in force: a second "berlaku" would make new worksheets pick one by its code.
+        constraints = [
+            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="one_current_lke_edition")
+        ]
         verbose_name = _("edisi LKE")
         verbose_name_plural = _("edisi LKE")
 

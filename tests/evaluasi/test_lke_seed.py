@@ -111,3 +111,17 @@ def test_the_admin_refuses_an_unknown_rule_and_bad_options():
     assert not form.is_valid() and "rule" in form.errors
     form = LkeQuestionForm({**data, "options": '[{"label": "Ya", "value": 2}]'}, instance=LkeQuestion(edition=edition))
     assert not form.is_valid() and "options" in form.errors
+
+
+@pytest.mark.django_db
+def test_only_one_edition_is_in_force():
+    from django.core.exceptions import ValidationError
+
+    from evaluasi.models import LkeEdition
+
+    assert LkeEdition.objects.filter(is_current=True).count() == 1
+    second = LkeEdition(code="edisi-baru", name="Edisi baru", basis="PermenPANRB x/2027", is_current=True)
+    with pytest.raises(ValidationError):
+        second.full_clean()  # what the admin's form runs: a message, not a server error
+    second.is_current = False
+    second.full_clean()
