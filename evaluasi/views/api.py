@@ -28,7 +28,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import ParseError, PermissionDenied
+from rest_framework.exceptions import AuthenticationFailed, ParseError, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -46,6 +46,16 @@ from evaluasi.periods import Period, PeriodError, default_period
 # Who may call
 
 
+class StatisticsTokenAuthentication(TokenAuthentication):
+    """DRF's token check, answering in the API's language: its own "Invalid token." has no Indonesian."""
+
+    def authenticate_credentials(self, key):
+        try:
+            return super().authenticate_credentials(key)
+        except AuthenticationFailed:
+            raise AuthenticationFailed(_("Token tidak dikenal, sudah dicabut, atau penggunanya tidak aktif.")) from None
+
+
 class StatisticsThrottle(UserRateThrottle):
     scope = "evaluasi_api"
 
@@ -53,7 +63,7 @@ class StatisticsThrottle(UserRateThrottle):
 class StatisticsAPIView(APIView):
     """What every endpoint of the API shares: read-only, token or session, the dashboard's permission."""
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [StatisticsTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated, ReadsStatistics]
     throttle_classes = [StatisticsThrottle]
     renderer_classes = [JSONRenderer]
@@ -140,6 +150,10 @@ class TrenView(StatisticsAPIView):
         scope = request_scope(request)
         code = request.query_params.get("kind", "")
         kinds = statistics.stat_kinds(scope)  # no WBS for a unit head
+        if not code:
+            raise ParseError(
+                _("Sebutkan jenis kasus: kind=%(known)s.") % {"known": "|".join(kind.code for kind in kinds)}
+            )
         kind = next((kind for kind in kinds if kind.code == code), None)
         if kind is None:
             known = ", ".join(kind.code for kind in kinds)

@@ -12,7 +12,7 @@ URLs for other pages (the dashboard includes ``evaluasi/_export_buttons.html``; 
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -63,9 +63,16 @@ def _params(request, what: str) -> dict:
     return params
 
 
+def _pack_worksheet(params) -> LkeWorksheet | None:
+    try:
+        return LkeWorksheet.objects.select_related("unit").filter(uuid=params.get("worksheet")).first()
+    except (ValueError, ValidationError):  # a forged UUID
+        return None
+
+
 def _pack_title(params: dict) -> str:
     """The evidence pack's title names its worksheet (unit and period); jobs.check has found the worksheet."""
-    worksheet = LkeWorksheet.objects.select_related("unit").filter(uuid=params.get("worksheet")).first()
+    worksheet = _pack_worksheet(params)
     title = _("Paket bukti LKE")
     if worksheet is None:
         return title
@@ -134,6 +141,10 @@ def export(request):
         + "?"
         + urlencode({key: request.GET[key] for key in ("periode", "unit") if request.GET.get(key)})
     )
+    if what == "lke.pack":
+        worksheet = _pack_worksheet(request.GET)
+        if worksheet is not None:
+            back = reverse("evaluasi:lke_worksheet", kwargs={"uuid": worksheet.uuid})
     return _serve(request, what, _params(request, what), back=back)
 
 

@@ -299,3 +299,10 @@ def test_an_employee_gets_no_token_page(client, demo):
     assert client.get(TOKEN_PAGE).status_code == 403
     assert client.post(TOKEN_PAGE, {"action": "buat"}).status_code == 403
     assert not Token.objects.exists()
+
+
+def test_a_wrong_token_and_a_missing_kind_are_answered_in_indonesian(demo):
+    wrong = Client(HTTP_AUTHORIZATION="Token 0000000000000000000000000000000000000000").get(UNITS)
+    assert wrong.status_code == 401 and "Token tidak dikenal" in wrong.json()["detail"]
+    missing = token_client("inspektur").get("/evaluasi/api/v1/tren/", {"periode": "2026"})
+    assert missing.status_code == 400 and "kind=" in str(missing.json())

@@ -88,6 +88,9 @@ def download(client, worksheet) -> zipfile.ZipFile:
     offers the file. The job is run here in the test's thread (it starts after the commit in production)."""
     start = client.get(reverse("evaluasi:lke_pack", kwargs={"uuid": worksheet.uuid}))
     assert start.status_code == 302 and "what=lke.pack" in start["Location"]
+    # The page that asks names the pack and leads back to its worksheet.
+    asking = client.get(start["Location"]).content.decode()
+    assert "Paket bukti LKE" in asking and f"/evaluasi/lke/{worksheet.uuid}/" in asking
     asked = client.post(start["Location"])
     assert asked.status_code == 302
     job = ExportJob.objects.get(what="lke.pack", requested_by=worksheet.created_by)
