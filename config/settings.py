@@ -310,6 +310,8 @@ CELERY_BEAT_SCHEDULE = {
     "evaluasi-sweep-exports": {"task": "evaluasi.tasks_export.sweep_exports", "schedule": crontab(minute=20)},
     # Follow-up of recommendations: the owner at H-3, H-1 (hari kerja) and on the due day, then one escalation.
     "evaluasi-remind-follow-ups": {"task": "evaluasi.tasks.remind_follow_ups", "schedule": crontab(minute=20)},
+    # The dashboard's snapshots of kinds with many cases (evaluasi.snapshots; idempotent).
+    "evaluasi-refresh-statistics": {"task": "evaluasi.tasks.refresh_statistics", "schedule": crontab(minute="*/10")},
 }
 # --- evaluasi exports (issue 12) ---
 # The export tasks live outside a `tasks` module (evaluasi/tasks_export.py): the worker imports them by name.
@@ -318,6 +320,9 @@ CELERY_IMPORTS = ("evaluasi.tasks_export",)
 # itself instead of in the background.
 SIGAP_EXPORT_KEEP_HOURS = env_int("SIGAP_EXPORT_KEEP_HOURS", 24, minimum=1)
 SIGAP_EXPORT_DIRECT_ROWS = env_int("SIGAP_EXPORT_DIRECT_ROWS", 5000, minimum=0)
+# Dashboard snapshots (evaluasi.snapshots): kinds with at least this many cases are counted by the beat (every
+# 10 minutes) for the whole office's year, quarter and last year; smaller ones are always counted live.
+SIGAP_STATISTICS_SNAPSHOT_MIN_CASES = env_int("SIGAP_STATISTICS_SNAPSHOT_MIN_CASES", 100_000, minimum=0)
 # --- end evaluasi exports ---
 SIGAP_OUTBOX_BATCH = env_int("SIGAP_OUTBOX_BATCH", 100, minimum=1)
 SIGAP_OUTBOX_MAX_ATTEMPTS = env_int("SIGAP_OUTBOX_MAX_ATTEMPTS", 10, minimum=1)

@@ -39,6 +39,7 @@ class KindPanel:
     received: Figure
     groups: list[Group] = field(default_factory=list)
     note: str = ""  # why figures are missing (WBS details only per year for the whole office)
+    counted_at: dt.datetime | None = None  # set when the panel is a snapshot (evaluasi.snapshots), else live
 
     @property
     def min_cell(self) -> int:

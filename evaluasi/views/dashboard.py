@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 
 from cases import policy, registry, workdays
 from cases.models import Unit
-from evaluasi import access, charts, statistics
+from evaluasi import access, charts, snapshots, statistics
 from evaluasi.periods import KINDS, Period, PeriodError, choices_around, default_period
 
 PAGE_SIZE = 50
@@ -324,7 +324,7 @@ def dashboard(request):
         return _bad_request(request, str(problem))
     scope = statistics.Scope.of(period, unit, inspectorate=access.is_inspector(request.user))
     compare = Unit.objects.filter(parent=unit).exists() if unit is not None else True
-    computed = statistics.dashboard(scope)
+    computed = snapshots.dashboard(scope)
     for panel in computed:
         _remember(panel, scope)
     panels = [_panel_view(panel, scope, compare=compare) for panel in computed]
