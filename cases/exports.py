@@ -291,7 +291,6 @@ class XlsxBook:
         self.money_bold = add({"num_format": "#,##0", "bold": True})
         self.number = add({"num_format": "0"})
         self.number_bold = add({"num_format": "0", "bold": True})
-        self.decimal = add({"num_format": "0.0##"})
         # A share kept as a fraction (0.273) and shown as a percentage with one decimal, so it sorts and computes.
         self.percent = add({"num_format": "0.0%"})
         self.percent_bold = add({"num_format": "0.0%", "bold": True})
@@ -322,7 +321,7 @@ def _csv_cells(columns: Sequence[Column], values: Sequence) -> list[str]:
             cells.append(value.isoformat())
         elif column.kind == DATETIME:
             cells.append(_as_local(value).isoformat(sep=" ", timespec="minutes"))
-        elif column.kind in (MONEY, NUMBER, PERCENT):
+        elif column.kind in (MONEY, NUMBER, PERCENT, DECIMAL):
             cells.append(str(value))
         else:
             cells.append(csv_text(value))

@@ -37,6 +37,7 @@ from django.core.files.storage import default_storage
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cases import crypto
 from evaluasi.models import ExportJob, ExportStatus
@@ -106,6 +107,17 @@ def request(user, what: str, params: dict, title: str) -> ExportJob:
     return job
 
 
+FAILED = _lazy("Ekspor gagal dibuat. Silakan coba lagi; bila terulang, hubungi admin SIGAP.")
+
+
+def _write(found: Exporter, job: ExportJob, progress) -> tuple[str, str, bytes]:
+    """Run the exporter into a temporary file: (filename, content type, the file's bytes)."""
+    with tempfile.TemporaryFile() as out:
+        filename, content_type = found.write(job, out, progress)
+        out.seek(0)
+        return filename, content_type, out.read()
+
+
 def make_now(user, what: str, params: dict, title: str) -> tuple[ExportJob, bytes]:
     """A small export made in the request: the same exporter and the same audit record (a job row, done at
     once, with no stored file: the bytes go straight to the requester)."""
@@ -115,12 +127,9 @@ def make_now(user, what: str, params: dict, title: str) -> tuple[ExportJob, byte
         requested_by=user, what=what, params=params, title=title[:200], status=ExportStatus.RUNNING, started_at=now
     )
     try:
-        with tempfile.TemporaryFile() as out:
-            filename, content_type = found.write(job, out, lambda done, total: None)
-            out.seek(0)
-            data = out.read()
+        filename, content_type, data = _write(found, job, lambda done, total: None)
     except Exception:
-        _fail(job, _("Ekspor gagal dibuat. Silakan coba lagi; bila terulang, hubungi admin SIGAP."))
+        _fail(job, str(FAILED))
         raise
     finished = timezone.now()
     job.status, job.filename, job.content_type, job.size = ExportStatus.DONE, filename, content_type, len(data)
@@ -194,10 +203,7 @@ def run(job_id: int) -> None:
 
     blob = ""
     try:
-        with tempfile.TemporaryFile() as out:
-            filename, content_type = found.write(job, out, progress)
-            out.seek(0)
-            data = out.read()
+        filename, content_type, data = _write(found, job, progress)
         name = uuid.uuid4().hex
         # Written outside any transaction (I/O), like an attachment; the row points at it only once it exists.
         blob = default_storage.save(f"exports/{name[:2]}/{name}", ContentFile(crypto.encrypt_bytes(data)))
@@ -215,7 +221,7 @@ def run(job_id: int) -> None:
         logger.exception("export job %s (%s) failed", job.uuid, job.what)
         if blob:
             default_storage.delete(blob)
-        _fail(job, _("Ekspor gagal dibuat. Silakan coba lagi; bila terulang, hubungi admin SIGAP."))
+        _fail(job, str(FAILED))
         return
     if found.done is not None:
         job.refresh_from_db()

@@ -129,6 +129,21 @@ def _evaluation_page(request, evaluation, recommendation_form, status=200, docum
     )
 
 
+def _added(request, form, **target) -> bool:
+    """Add the recommendation the form holds to `target` (case= or evaluation=): True when it is recorded (now,
+    or already — sent again with Back), with the message said; False with the refusal put on the form."""
+    try:
+        services.recommendation_add(actor=request.user, **target, **form.cleaned_data)
+    except services.FollowUpRefused as refusal:
+        _refuse_onto(form, refusal)
+        return False
+    except services.AlreadyRecorded:
+        messages.info(request, _("Rekomendasi ini sudah ditambahkan; tidak dibuat dua kali."))
+    else:
+        messages.success(request, _("Rekomendasi ditambahkan."))
+    return True
+
+
 @login_required
 @require_POST
 def evaluation_recommendation_add(request, uuid):
@@ -136,17 +151,8 @@ def evaluation_recommendation_add(request, uuid):
     if not access.may_evaluate(request.user):
         raise PermissionDenied
     form = RecommendationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.recommendation_add(evaluation=evaluation, actor=request.user, **form.cleaned_data)
-        except services.FollowUpRefused as refusal:
-            _refuse_onto(form, refusal)
-        except services.AlreadyRecorded:
-            messages.info(request, _("Rekomendasi ini sudah ditambahkan; tidak dibuat dua kali."))
-            return redirect("evaluasi:evaluation", uuid=evaluation.uuid)
-        else:
-            messages.success(request, _("Rekomendasi ditambahkan."))
-            return redirect("evaluasi:evaluation", uuid=evaluation.uuid)
+    if form.is_valid() and _added(request, form, evaluation=evaluation):
+        return redirect("evaluasi:evaluation", uuid=evaluation.uuid)
     return _evaluation_page(request, evaluation, form, status=400)
 
 
@@ -327,17 +333,8 @@ def case_recommendation_add(request, reference):
     if not access.may_evaluate(request.user):
         raise PermissionDenied
     form = RecommendationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_add(case=case, actor=request.user, **form.cleaned_data)
-        except services.FollowUpRefused as refusal:
-            _refuse_onto(form, refusal)
-        except services.AlreadyRecorded:
-            messages.info(request, _("Rekomendasi ini sudah ditambahkan; tidak dibuat dua kali."))
-            return redirect("cases:detail", reference=case.reference)
-        else:
-            messages.success(request, _("Rekomendasi ditambahkan."))
-            return redirect("cases:detail", reference=case.reference)
+    if request.method == "POST" and form.is_valid() and _added(request, form, case=case):
+        return redirect("cases:detail", reference=case.reference)
     status = 400 if request.method == "POST" else 200
     return render(request, "evaluasi/recommendation_form.html", {"form": form, "case": case}, status=status)
 
