@@ -40,7 +40,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks.generate import CASE_COLUMNS, CLOCK_COLUMNS, fast_loading, make_units
-from benchmarks.measure import QueryCounter, git_commit, ms, note, percentile, server_info
+from benchmarks.measure import QueryCounter, explain, git_commit, ms, note, percentile, server_info, timed
 from cases import policy, registry, workdays
 from cases.models import Case, DeadlineClock, EmployeeProfile
 from evaluasi import snapshots, statistics
@@ -384,13 +384,9 @@ def comparable(found: dict) -> dict:
 def measure(fn, repeat: int) -> dict:
     for _ in range(2):  # warm-up: plans, caches, the shared buffers
         fn()
-    samples = []
     counter = QueryCounter()
     with connection.execute_wrapper(counter):
-        for _ in range(repeat):
-            started = time.perf_counter()
-            fn()
-            samples.append(time.perf_counter() - started)
+        samples = timed(fn, repeat)
     return {"median": pystats.median(samples), "p95": percentile(samples, 95), "queries": counter.count / repeat}
 
 
@@ -398,14 +394,8 @@ def profile(fn, top: int | None = 5) -> list[tuple[float, str]]:
     """The statements of one run, slowest first: (seconds, SQL)."""
     with CaptureQueriesContext(connection) as captured:
         fn()
-    timed = sorted(((float(q["time"]), q["sql"]) for q in captured.captured_queries), reverse=True)
-    return timed[:top]
-
-
-def _plan(sql: str) -> str:
-    with connection.cursor() as cur:
-        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-        return "\n".join(row[0] for row in cur.fetchall())
+    slowest = sorted(((float(q["time"]), q["sql"]) for q in captured.captured_queries), reverse=True)
+    return slowest[:top]
 
 
 def create_indexes(specs: list[str]) -> list[str]:
@@ -480,7 +470,7 @@ def profile_lines(period: Period, today: dt.date) -> list[str]:
     slowest = every[:5]
     for seconds, sql in slowest:
         lines.append(f"| {ms(seconds)} | `{sql[:160]}…` |")
-    lines += ["", "Plan of the slowest statement:", "", "```", _plan(slowest[0][1]), "```"]
+    lines += ["", "Plan of the slowest statement:", "", "```", explain(slowest[0][1]), "```"]
     return lines
 
 
