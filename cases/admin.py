@@ -47,6 +47,7 @@ ROLE_LABELS = {
     policy.ATASAN: _("Atasan langsung"),
     policy.INSPEKTUR: _("Inspektur"),
     policy.ADMIN: _("Admin"),
+    policy.PETUGAS_SURVEI: _("Petugas survei"),
 }
 
 

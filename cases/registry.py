@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
-from django.urls import get_urlconf, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -234,23 +234,49 @@ def all_kinds() -> list[CaseKind]:
 
 _prefixes: dict[tuple, tuple[str, ...]] = {}
 
+# URL names of the public pages of apps that are not case kinds (survei's respondent form and results): the
+# paths they reverse to are public prefixes like the kinds' intake pages (register_public_pages).
+public_page_names: list[str] = []
+
+
+def register_public_pages(url_name: str) -> None:
+    """Put the pages under `url_name`'s path behind the same privacy rules as the intake pages."""
+    if url_name not in public_page_names:
+        public_page_names.append(url_name)
+
+
+def _intake_prefixes(urlconf) -> tuple[str, ...]:
+    intakes = tuple(kind.public_intake for kind in all_kinds() if kind.public_intake)
+    key = ("intake", urlconf, intakes)
+    if key not in _prefixes:
+        _prefixes[key] = tuple(reverse(f"{intake.namespace}:report", urlconf=urlconf) for intake in intakes)
+    return _prefixes[key]
+
 
 def public_prefixes() -> tuple[str, ...]:
     """The path prefixes of every kind's public intake pages ("/wbs/lapor/"), read from the URLconf where each
-    kind mounts them. The privacy middleware, the cache and language-switch rules and the log filters all
-    read this one source. Cached per URLconf and set of kinds (tests swap both)."""
+    kind mounts them, then those of the other apps' public pages (register_public_pages). The privacy
+    middleware, the cache and language-switch rules and the log filters all read this one source. Cached per
+    URLconf, set of kinds and registered pages (tests swap them)."""
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     intakes = tuple(kind.public_intake for kind in all_kinds() if kind.public_intake)
-    key = (urlconf, intakes)
+    key = (urlconf, intakes, tuple(public_page_names))
     if key not in _prefixes:
-        _prefixes[key] = tuple(reverse(f"{intake.namespace}:report", urlconf=urlconf) for intake in intakes)
+        pages = []
+        for name in public_page_names:
+            try:
+                pages.append(reverse(name, urlconf=urlconf))
+            except NoReverseMatch:  # a test URLconf without the app's pages
+                continue
+        _prefixes[key] = _intake_prefixes(urlconf) + tuple(pages)
     return _prefixes[key]
 
 
 def public_intake_at(path: str) -> PublicIntake | None:
     """The public intake whose pages `path` is on, or None."""
     intakes = [kind.public_intake for kind in all_kinds() if kind.public_intake]
-    for intake, prefix in zip(intakes, public_prefixes(), strict=True):
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    for intake, prefix in zip(intakes, _intake_prefixes(urlconf), strict=True):
         if path.startswith(prefix):
             return intake
     return None

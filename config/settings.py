@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "pengaduan",
     "benturan",
     "evaluasi",
+    "survei",
     # --- issue 12: the evaluation statistics' read-only JSON API (evaluasi/views/api.py) ---
     "rest_framework",
     "rest_framework.authtoken",

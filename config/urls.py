@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from cases import views as case_views
 from pengaduan import urls as pengaduan_urls
+from survei import urls as survei_urls
 
 urlpatterns = [
     path("", case_views.home, name="home"),
@@ -16,5 +17,7 @@ urlpatterns = [
     path("kelola/pengaduan/", include("pengaduan.urls")),
     path("benturan/", include("benturan.urls")),
     path("evaluasi/", include("evaluasi.urls")),
+    path("survei/", include((survei_urls.public_urlpatterns, "survei_publik"))),
+    path("kelola/survei/", include("survei.urls")),
     path("admin/", admin.site.urls),
 ]

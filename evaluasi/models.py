@@ -116,9 +116,10 @@ OPEN_FOLLOW_UP = (FollowUp.BELUM, FollowUp.PROSES)
 
 
 class Recommendation(FSMModelMixin, models.Model):
-    """A recommendation of a case or of an evaluation, its owner and due date, and how far it is followed up.
+    """A recommendation of a case, of an evaluation or of a survey's results, its owner and due date, and how
+    far it is followed up.
 
-    ``unit`` is the unit the recommendation counts for (the case's or the evaluation's), kept here so the
+    ``unit`` is the unit the recommendation counts for (the case's, the evaluation's or the survey's), kept here so the
     follow-up percentage of a unit is one indexed count. The status moves only by the transitions below.
     """
 
@@ -129,6 +130,16 @@ class Recommendation(FSMModelMixin, models.Model):
     evaluation = models.ForeignKey(
         Evaluation,
         verbose_name=_("evaluasi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    # The follow-up of a survey's results (survei/, issue 13: the LKE asks that SKM results are followed up).
+    # By name: survei builds on evaluasi, not the other way round.
+    survey = models.ForeignKey(
+        "survei.Survey",
+        verbose_name=_("survei"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -160,9 +171,10 @@ class Recommendation(FSMModelMixin, models.Model):
         indexes = [models.Index(fields=["unit", "issued_on"]), models.Index(fields=["status", "due_on"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(case__isnull=False, evaluation__isnull=True)
-                | Q(case__isnull=True, evaluation__isnull=False),
-                name="recommendation_of_case_or_evaluation",
+                condition=Q(case__isnull=False, evaluation__isnull=True, survey__isnull=True)
+                | Q(case__isnull=True, evaluation__isnull=False, survey__isnull=True)
+                | Q(case__isnull=True, evaluation__isnull=True, survey__isnull=False),
+                name="recommendation_of_one_subject",
             )
         ]
         verbose_name = _("rekomendasi")

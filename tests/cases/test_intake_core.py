@@ -94,7 +94,8 @@ def test_the_reporter_writes_to_the_handlers_from_its_status_page(client):
 
 
 def test_its_prefix_is_public_for_the_middleware_the_logs_and_the_language_switch(client):
-    assert registry.public_prefixes() == ("/pengaduan/", "/uji/lapor/", "/wbs/lapor/")
+    # The kinds' intake pages, then the other apps' public pages (survei's form and results).
+    assert registry.public_prefixes() == ("/pengaduan/", "/uji/lapor/", "/wbs/lapor/", "/survei/")
     response = client.get(FORM)
     assert "no-store" in response["Cache-Control"]
     assert response.content.decode().startswith("/uji/lapor/bahasa/")

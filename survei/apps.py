@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveiConfig(AppConfig):
+    """Surveys of the people a unit serves (DESIGN §7): IPAK, IPKP and SKM. Not a case kind."""
+
+    name = "survei"
+    verbose_name = _("Survei")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cases import registry  # noqa: PLC0415 - app registry must be ready
+
+        # The respondent form and the public results: no address, user agent or session, as on the intake pages.
+        registry.register_public_pages("survei_publik:root")
