@@ -106,3 +106,21 @@ def result(survey: Survey, coverage_rows: list[scoring.Coverage] | None = None) 
         sum(row.responses for row in rows),
         scoring.Thresholds.of(survey.instrument_version.instrument),
     )
+
+
+def snapshot(survey: Survey) -> dict:
+    """What publication keeps (Survey.published_result): the result, the coverage and warnings of that moment,
+    and which instrument version and rule version produced it."""
+    rows = coverage(survey)
+    computed = result(survey, rows)
+    version = survey.instrument_version
+    return {
+        "instrument": {"code": version.instrument.code, "name": version.instrument.name, "version": version.number},
+        "rule": {"code": survey.rule.code, "name": survey.rule.name, "version": survey.rule.version},
+        "result": computed.as_dict(),
+        "coverage": [
+            {"name": row.name, "population": row.population, "target": row.target, "responses": row.responses}
+            for row in rows
+        ],
+        "warnings": scoring.warnings(computed.respondents, rows),
+    }

@@ -1,17 +1,17 @@
-from django.urls import path
-
-from survei import views
+from survei.views import officer, respond, results
 
 app_name = "survei"
 
-# Officers (signed in): mounted at /kelola/survei/ (config/urls.py).
-urlpatterns: list = [
-    path("", views.survey_list, name="list"),
+# Officers (signed in): mounted at /kelola/survei/ (config/urls.py). Each page checks survei.selectors itself.
+urlpatterns = [
+    *officer.urlpatterns,
+    *results.urlpatterns,
 ]
 
-# Public, anonymous: mounted at /survei/ under the namespace "survei_publik". Registered as a public prefix
-# (survei.apps): the privacy middleware drops the address, user agent and session there, so nothing an officer
-# signs in for may live under it.
-public_urlpatterns: list = [
-    path("", views.public_index, name="root"),
+# Public, anonymous: mounted at /survei/ under the namespace "survei_publik" (its root is named "root").
+# Registered as a public prefix (survei.apps): the privacy middleware drops the address, user agent and session
+# there, so nothing an officer signs in for may live under it.
+public_urlpatterns = [
+    *results.public_urlpatterns,
+    *respond.public_urlpatterns,
 ]

@@ -1,0 +1,2 @@
+urlpatterns: list = []
+public_urlpatterns: list = []
