@@ -21,7 +21,7 @@ def language_switch(request):
     """Where the language switch posts. On the public intake pages it stays under their prefix, which the
     privacy middleware and log filter cover: Django's /i18n/setlang/ would see the reporter's address and
     be logged with a timestamp."""
-    public = registry.public_intake_at(request.path)
-    if public is not None:
-        return {"set_language_url": reverse(f"{public.namespace}:set_language")}
+    namespace = registry.public_namespace_at(request.path)
+    if namespace is not None:
+        return {"set_language_url": reverse(f"{namespace}:set_language")}
     return {"set_language_url": reverse("set_language")}

@@ -272,6 +272,23 @@ def public_prefixes() -> tuple[str, ...]:
     return _prefixes[key]
 
 
+def public_namespace_at(path: str) -> str | None:
+    """The URL namespace of the public pages `path` is on (a kind's intake or another app's registered public
+    pages), or None: where its language switch ("<namespace>:set_language") lives."""
+    intake = public_intake_at(path)
+    if intake is not None:
+        return intake.namespace
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    for name in public_page_names:
+        try:
+            prefix = reverse(name, urlconf=urlconf)
+        except NoReverseMatch:
+            continue
+        if path.startswith(prefix) and ":" in name:
+            return name.rsplit(":", 1)[0]
+    return None
+
+
 def public_intake_at(path: str) -> PublicIntake | None:
     """The public intake whose pages `path` is on, or None."""
     intakes = [kind.public_intake for kind in all_kinds() if kind.public_intake]

@@ -1,3 +1,6 @@
+from django.urls import path
+from django.views.i18n import set_language
+
 from survei.views import officer, respond, results
 
 app_name = "survei"
@@ -12,6 +15,8 @@ urlpatterns = [
 # Registered as a public prefix (survei.apps): the privacy middleware drops the address, user agent and session
 # there, so nothing an officer signs in for may live under it.
 public_urlpatterns = [
+    # The language switch, inside the privacy prefix: no address, user agent or log line, unlike /i18n/setlang/.
+    path("bahasa/", set_language, name="set_language"),
     *results.public_urlpatterns,
     *respond.public_urlpatterns,
 ]
