@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language
 
 from cases import intake as public_intake
 from survei import intake
@@ -33,6 +34,14 @@ IN_FLIGHT_TTL = 5 * 60
 DONE = "done"
 
 
+def _page(request, template: str, context: dict, *, status: int = 200):
+    """Render a respondent's page. Its language switch posts under /survei/ (the privacy prefix), not to
+    Django's /i18n/setlang/, which would see the address and be logged with the time (as on the intake pages,
+    cases.context_processors.language_switch)."""
+    context = {**context, "set_language_url": reverse("survei_publik:set_language")}
+    return render(request, template, context, status=status)
+
+
 def _known_survey(token: str) -> Survey:
     """The survey the link names, whatever its status; 404 for a token that names none (nothing else said)."""
     survey = Survey.objects.select_related("unit", "instrument_version__instrument").filter(token=token).first()
@@ -42,7 +51,7 @@ def _known_survey(token: str) -> Survey:
 
 
 def _closed_page(request, survey: Survey, *, refused: str = ""):
-    return render(
+    return _page(
         request,
         "survei/closed.html",
         {"survey": survey, "not_yet": survey.status == SurveyStatus.DRAFT, "refused": refused},
@@ -80,7 +89,7 @@ def _form_page(request, survey: Survey, form: ResponseForm, *, status: int = 200
         form.data = form.data.copy()
         form.data["submission"] = secrets.token_urlsafe(16)
         form.data["homepage"] = ""
-    return render(request, "survei/respond.html", {"survey": survey, "form": form}, status=status)
+    return _page(request, "survei/respond.html", {"survey": survey, "form": form}, status=status)
 
 
 def respond(request, token: str):
@@ -125,10 +134,12 @@ def respond(request, token: str):
 
 def thanks(request, token: str):
     """Shown after a response whatever the survey's status now (it may have closed a moment later)."""
-    return render(request, "survei/thanks.html", {"survey": _known_survey(token)})
+    return _page(request, "survei/thanks.html", {"survey": _known_survey(token)})
 
 
 public_urlpatterns: list = [
+    # Before the survey links, which would take "bahasa" for a token.
+    path("bahasa/", set_language, name="set_language"),
     path("<str:token>/", never_cache(respond), name="respond"),
     path("<str:token>/terima-kasih/", never_cache(thanks), name="thanks"),
 ]

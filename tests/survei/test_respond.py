@@ -450,3 +450,19 @@ def test_no_address_user_agent_or_session_is_kept_or_logged(respondent, survey, 
         assert trace not in caplog.text
     assert "sessionid" not in response.cookies
     assert set(respondent.cookies) <= {"csrftoken"}
+
+
+def test_the_language_switch_stays_under_the_privacy_prefix(survey):
+    import re
+
+    from django.conf import settings
+
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(url(survey)).content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)" class="inline lang">(.*?)</form>', page, re.S)
+    assert form.group(1) == "/survei/bahasa/"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(2)).group(1)
+    data = {"language": "en", "next": url(survey), "csrfmiddlewaretoken": token}
+    response = client.post(form.group(1), data, REMOTE_ADDR=ADDRESS)
+    assert response.status_code == 302 and response["Location"] == url(survey)
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
