@@ -153,14 +153,15 @@ class ResponseForm(forms.Form):
         return [self[name] for name in self.BAND_FIELDS]
 
     def error_summary(self) -> list[tuple[str, str, str]]:
-        """(anchor, what, message) for each field with an error, in the page's order: the items by number."""
-        numbers = {item_field_name(item): number for number, item in enumerate(self.items, start=1)}
+        """(anchor, what, message) for each field with an error, in the page's order. An item's message already
+        names its number ("Pertanyaan nomor 3 belum dijawab."), so its `what` is empty and the message is the
+        link."""
+        items = {item_field_name(item) for item in self.items}
         rows = []
         for field in self:
             if not field.errors or field.name in ("homepage", "submission"):
                 continue
-            what = _("Pertanyaan %(n)d") % {"n": numbers[field.name]} if field.name in numbers else field.label
-            rows.append((f"f-{field.name}", what, " ".join(field.errors)))
+            rows.append((f"f-{field.name}", "" if field.name in items else field.label, " ".join(field.errors)))
         return rows
 
     # --- validation ---------------------------------------------------------------------------------------

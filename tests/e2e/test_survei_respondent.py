@@ -99,9 +99,10 @@ def test_a_respondent_answers_on_a_small_phone_without_javascript(live_server, c
             expect(page.locator("main")).to_contain_text("jawaban Anda sudah kami terima")
             page.screenshot(path=ARTIFACTS / "survei-thanks-phone.png", full_page=True)
 
-            # Back and reload of the thank-you page store nothing more.
+            # Reloading the thank-you page stores nothing more (a resent form token: tests/survei/test_respond.py).
             page.reload()
             page.wait_for_load_state()
+            expect(page.locator("main")).to_contain_text("jawaban Anda sudah kami terima")
             phone.close()
         finally:
             browser.close()

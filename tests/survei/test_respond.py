@@ -466,3 +466,21 @@ def test_the_language_switch_stays_under_the_privacy_prefix(survey):
     response = client.post(form.group(1), data, REMOTE_ADDR=ADDRESS)
     assert response.status_code == 302 and response["Location"] == url(survey)
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_a_survey_closed_while_the_form_was_sent_shows_the_refusal_page(respondent, survey, monkeypatch):
+    from survei.views import respond
+
+    submit = intake.response_submit
+
+    def closed_first(**kwargs):
+        Survey.objects.filter(pk=survey.pk).update(status="ditutup")  # the officer pressed "Tutup" just before
+        return submit(**kwargs)
+
+    monkeypatch.setattr(respond.intake, "response_submit", closed_first)
+    page = respondent.post(url(survey), filled(survey)).content.decode()
+    assert "Survei ini sudah ditutup." in page
+    assert "Survei ini sudah tidak menerima jawaban. Jawaban Anda tidak disimpan." in page
+    assert Response.objects.count() == 0
+    # The token was released: nothing claims the response was stored.
+    assert cache.get(respond._submission_key("sekali-kirim")) is None
