@@ -434,3 +434,11 @@ SPECTACULAR_SETTINGS = {
     # (tests/evaluasi/test_api.py, `spectacular --validate`).
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
+
+# --- issue 13: survey respondents (survei/views/respond.py) -------------------------------------------------
+# Responses per hour from one client pseudonym (cases.intake.client_tag) before the form is refused, its choices
+# kept. Higher than the report forms' limit: a survey is often filled on one shared phone or tablet at a service
+# counter, one visitor after another, all behind the same address. A flood below the limit is still visible to
+# the officer by the responses' device tag (survei.intake.device_tag) and can be set aside.
+SIGAP_SURVEY_RESPONSES_PER_HOUR = env_int("SIGAP_SURVEY_RESPONSES_PER_HOUR", 20, minimum=1)
+# --- end issue 13: survey respondents ---

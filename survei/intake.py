@@ -1,0 +1,112 @@
+"""Taking a respondent's answers (DESIGN §7, issue 13 "Respondents"): the one service that stores a response,
+and the short device tag that lets an officer see a flood without knowing who sent it.
+
+Nothing here sees who answered. The public pages run behind cases.middleware.PublicIntakePrivacyMiddleware:
+the address, user agent and session are gone before the view runs, and what is left is ``request.client_tag``,
+an HMAC of the address under a salt that lives one hour in the cache (cases.intake.client_tag). A response
+keeps the day it arrived, never the time, and a six-character tag of that pseudonym under a salt of the day.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from survei.models import Answer, Response, Survey, SurveyStatus
+
+DEVICE_TAG_LENGTH = 6  # hex characters: 24 bits, Response.device_tag
+
+
+class ResponseRefused(Exception):
+    """The response was not stored; ``message`` says why, in words for the respondent."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The device tag
+
+
+def salt_day() -> dt.date:
+    """The day whose salt device_tag uses (Asia/Jakarta, the day a response is filed under). Its own function so
+    that a test can move to the next day."""
+    return timezone.localdate()
+
+
+def _seconds_left_today() -> int:
+    now = timezone.localtime()
+    midnight = timezone.make_aware(dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time.min))
+    return max(1, int((midnight - now).total_seconds()))
+
+
+def device_tag(client_tag: str) -> str:
+    """Six hex characters naming the device for the day: an HMAC of the client pseudonym under a random salt of
+    the day, kept in the cache only and expiring a minute after the day ends. Responses of one day with the same
+    tag came (probably) from one device; the officer sees a burst and may set it aside. With the salt gone no
+    tag can be recomputed, so no response is linked to an address or to another day's responses.
+
+    24 bits, on purpose: enough that two devices of one survey's day rarely share a tag, too few to be a
+    durable identifier. The input is the hourly pseudonym (the address itself never reaches a view), so in
+    practice the tag groups one device's responses within the same hour of the day; a flood is a burst, which
+    is what it is for."""
+    key = f"sigap:survei:device-salt:{salt_day().isoformat()}"
+    salt = cache.get(key)
+    if salt is None:
+        # add, not set: of two first responses of the day at the same moment, both use the salt that won.
+        cache.add(key, secrets.token_hex(16), timeout=_seconds_left_today() + 60)
+        salt = cache.get(key) or ""
+    return hmac.new(salt.encode(), client_tag.encode(), hashlib.sha256).hexdigest()[:DEVICE_TAG_LENGTH]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The response
+
+
+def response_submit(*, survey: Survey, cleaned: dict, client_tag: str) -> Response:
+    """Store one response and its answers, or refuse with ResponseRefused and store nothing.
+
+    ``cleaned`` is survei.forms_public.ResponseForm.response_data(): service, served_month, the optional bands,
+    comment, pressured and ``answers`` ({item id: value}). The form has checked it; the checks that decide
+    whether the data is consistent with the survey are repeated here, under the lock, because the survey may
+    have been closed (or its services changed) between the page and the press of "Kirim".
+
+    The survey row is locked for the transaction: an officer closing the survey at the same moment either sees
+    this response counted or the respondent is told the survey has closed; never a response in a closed survey.
+    """
+    with transaction.atomic():
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        if locked.status != SurveyStatus.OPEN:
+            raise ResponseRefused(_("Survei ini sudah tidak menerima jawaban. Jawaban Anda tidak disimpan."))
+        service = cleaned["service"]
+        if service is None or service.survey_id != locked.pk:
+            raise ResponseRefused(_("Layanan yang dipilih tidak ada pada survei ini."))
+        answers: dict[int, int] = cleaned["answers"]
+        items = list(locked.instrument_version.items())
+        if set(answers) != {item.pk for item in items}:
+            raise ResponseRefused(_("Jawab semua pertanyaan survei."))
+        for item in items:
+            if answers[item.pk] not in item.values():
+                raise ResponseRefused(_("Jawaban pertanyaan “%(code)s” tidak ada di pilihannya.") % {"code": item.code})
+        response = Response.objects.create(
+            survey=locked,
+            service=service,
+            # The day only (Asia/Jakarta), never the time: the moment someone answered is not kept.
+            received_on=timezone.localdate(),
+            served_month=cleaned.get("served_month"),
+            age_band=cleaned.get("age_band") or "",
+            sex=cleaned.get("sex") or "",
+            education=cleaned.get("education") or "",
+            occupation=cleaned.get("occupation") or "",
+            comment=(cleaned.get("comment") or "").strip(),  # encrypted by the field
+            pressured=cleaned.get("pressured"),
+            device_tag=device_tag(client_tag),
+        )
+        Answer.objects.bulk_create([Answer(response=response, item=item, value=answers[item.pk]) for item in items])
+    return response
