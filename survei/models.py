@@ -9,9 +9,9 @@ published score: SKM's weighted mean and interval table, the 6→4 conversion fo
 because the 6→4 conversion is not settled in any published text (REFERENCE "Surveys"). A **survey** pins one
 instrument version and one rule version; its published result records both.
 
-Respondents are anonymous (survei.services.response_submit): no name, contact, address, client address or user
-agent is stored. A response keeps the day it arrived (not the time) and a short device tag (survei.flood) that
-groups a day's responses from one device without naming it, so flooding can be seen and set aside.
+Respondents are anonymous (survei.intake.response_submit): no name, contact, address, client address or user
+agent is stored. A response keeps the day it arrived (not the time) and a short device tag (survei.intake.device_tag)
+that groups the responses one device sends within an hour without naming it, so flooding can be seen and set aside.
 """
 
 import secrets
@@ -373,9 +373,10 @@ class Occupation(models.TextChoices):
 
 
 class Response(models.Model):
-    """One anonymous response. ``received_on`` is the day only; ``device_tag`` is survei.flood's short daily
-    pseudonym of the device (24 bits, its salt never stored), so a burst from one device is visible and can be set
-    aside by an officer (``excluded``), while no response can be linked to an address or to another day."""
+    """One anonymous response. ``received_on`` is the day only; ``device_tag`` is survei.intake.device_tag's short
+    pseudonym of the device (24 bits; it follows the hourly client pseudonym, and its salt is never stored), so a
+    burst from one device is visible and can be set aside by an officer (``excluded``), while no response can be
+    linked to an address, and responses of different hours not to each other."""
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     service = models.ForeignKey(SurveyService, on_delete=models.PROTECT, related_name="responses")

@@ -19,7 +19,6 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.i18n import set_language
 
 from cases import intake as public_intake
 from survei import intake
@@ -35,10 +34,8 @@ DONE = "done"
 
 
 def _page(request, template: str, context: dict, *, status: int = 200):
-    """Render a respondent's page. Its language switch posts under /survei/ (the privacy prefix), not to
-    Django's /i18n/setlang/, which would see the address and be logged with the time (as on the intake pages,
-    cases.context_processors.language_switch)."""
-    context = {**context, "set_language_url": reverse("survei_publik:set_language")}
+    """Render a respondent's page. Its language switch posts under /survei/, the privacy prefix
+    (cases.context_processors.language_switch reads cases.registry.public_namespace_at)."""
     return render(request, template, context, status=status)
 
 
@@ -139,7 +136,6 @@ def thanks(request, token: str):
 
 public_urlpatterns: list = [
     # Before the survey links, which would take "bahasa" for a token.
-    path("bahasa/", set_language, name="set_language"),
     path("<str:token>/", never_cache(respond), name="respond"),
     path("<str:token>/terima-kasih/", never_cache(thanks), name="thanks"),
 ]
