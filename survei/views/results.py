@@ -59,7 +59,6 @@ def results(request, uuid):
             "comments_shown": COMMENTS_SHOWN,
             "values": list(range(1, report.scale + 1)),
             "published": exports.published_report(survey),
-            "may_manage": selectors.may_manage(request.user, survey),
         },
     )
 
@@ -103,23 +102,36 @@ def public_index(request):
     return render(request, "survei/public_index.html", {"rows": rows})
 
 
-@require_GET
-def public_result(request, token: str):
-    """The result as published: the snapshot, never the live counts; an unknown or unpublished survey is 404."""
+def _published_or_404(token: str) -> Survey:
     survey = (
         Survey.objects.select_related("unit", "instrument_version__instrument")
-        .filter(token=token, status=SurveyStatus.PUBLISHED)
-        .filter(published_result__isnull=False)
+        .filter(token=token, status=SurveyStatus.PUBLISHED, published_result__isnull=False)
         .first()
     )
     if survey is None:
         raise Http404
+    return survey
+
+
+@require_GET
+def public_result(request, token: str):
+    """The result as published: the snapshot, never the live counts; an unknown or unpublished survey is 404."""
+    survey = _published_or_404(token)
     report = exports.published_report(survey)
     return render(
         request,
         "survei/public_result.html",
         {"survey": survey, "report": report, "values": list(range(1, report.scale + 1))},
     )
+
+
+@require_GET
+def public_result_chart(request, token: str, chart: str):
+    """A chart of the published result, drawn from the snapshot like the page."""
+    survey = _published_or_404(token)
+    if chart not in CHARTS:
+        raise Http404
+    return _svg(CHARTS[chart](exports.published_report(survey)))
 
 
 urlpatterns: list = [
@@ -131,4 +143,5 @@ urlpatterns: list = [
 public_urlpatterns: list = [
     path("", public_index, name="root"),
     path("hasil/<str:token>/", public_result, name="public_result"),
+    path("hasil/<str:token>/grafik-<slug:chart>.svg", public_result_chart, name="public_result_chart"),
 ]

@@ -111,3 +111,15 @@ def test_the_public_page_is_phone_first_without_script_or_inline_style(client, p
     text = client.get(url(published)).content.decode()
     assert '<meta name="viewport"' in text
     assert "<script>" not in text and " style=" not in text
+
+
+def test_the_public_charts_are_drawn_from_the_snapshot(client, unit, officer, published):
+    chart = reverse("survei_publik:public_result_chart", args=[published.token, "variabel"])
+    assert chart in client.get(url(published)).content.decode()
+    before = client.get(chart)
+    assert before.status_code == 200 and before["Content-Type"].startswith("image/svg+xml")
+    answer(published, [1] * 9)
+    assert client.get(chart).content == before.content  # the same drawing: the snapshot, not the live count
+    assert client.get(reverse("survei_publik:public_result_chart", args=[published.token, "x"])).status_code == 404
+    draft = make_survey(unit, officer)
+    assert client.get(reverse("survei_publik:public_result_chart", args=[draft.token, "variabel"])).status_code == 404
