@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -34,6 +35,11 @@ PDF = "application/pdf"
 MIN_CELL = 3
 HIDDEN = "<3"
 CHUNK = 2000
+
+
+def _number(value: Decimal) -> str:
+    """Two decimals in the reader's notation (83,33 in Bahasa Indonesia, 83.33 in English)."""
+    return number_format(value, decimal_pos=2, use_l10n=True)
 
 
 def _decimal(value) -> Decimal | None:
@@ -142,8 +148,10 @@ class Report:
         if self.is_skm:
             if self.index is None:
                 return "–"
-            return _("IKM %(index)s (mutu %(grade)s)") % {"index": charts.decimal_text(self.index), "grade": self.grade}
-        return _("Nilai %(value)s dari 4") % {"value": charts.decimal_text(self.value)}
+            return _("IKM %(index)s (mutu %(grade)s)") % {"index": _number(self.index), "grade": self.grade}
+        if self.value is None:
+            return "–"
+        return _("Nilai %(value)s dari 4") % {"value": _number(self.value)}
 
     @classmethod
     def of(cls, snapshot: dict) -> "Report":
