@@ -241,3 +241,24 @@ def test_signed_out_is_sent_to_sign_in(client, skm):
 def test_post_is_refused(client, officer, skm):
     client.force_login(officer)
     assert client.post(reverse("survei:results", args=[skm.uuid])).status_code == 405
+
+
+def test_the_page_reads_the_same_number_of_queries_however_many_responses(client, unit, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    survey = make_survey(unit, officer)
+    client.force_login(officer)
+    url = reverse("survei:results", args=[survey.uuid])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for values in SKM:
+        answer(survey, values, sex="L", comment="Baik.")
+    few = queries()
+    for _n in range(10):
+        answer(survey, SKM[1], sex="P", education="s1", pressured=False, comment="Cukup.")
+    assert queries() == few
