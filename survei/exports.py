@@ -73,6 +73,10 @@ class Threshold:
 
 @dataclass
 class Report:
+    """A snapshot's result as numbers again (Decimals, not the JSON's strings), with what every output derives
+    from it: the SKM interval, the thresholds as LKE scores, the chart's lines, the "computed with" line, and
+    the warnings in the reader's language."""
+
     instrument: dict
     rule: dict
     method: str
@@ -105,13 +109,7 @@ class Report:
         """The SKM interval the index falls in, as the regulation's table prints it (76,61 – 88,30)."""
         if self.index is None:
             return None
-        top = Decimal(str(self.params.get("multiplier", 25))) * self.scale
-        for bound, _grade, _label in self.params.get("intervals") or []:
-            bound = Decimal(str(bound))
-            if self.index >= bound:
-                return bound, top
-            top = bound - Decimal("0.01")
-        return None
+        return next(((low, high) for low, high, _grade, _label in self.intervals if self.index >= low), None)
 
     @property
     def intervals(self) -> list[tuple[Decimal, Decimal, str, str]]:

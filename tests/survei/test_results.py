@@ -262,3 +262,23 @@ def test_the_page_reads_the_same_number_of_queries_however_many_responses(client
     for _n in range(10):
         answer(survey, SKM[1], sex="P", education="s1", pressured=False, comment="Cukup.")
     assert queries() == few
+
+
+@pytest.mark.parametrize(
+    ("index", "interval"),
+    [
+        ("88.31", ("88.31", "100.00")),
+        ("88.30", ("76.61", "88.30")),
+        ("76.60", ("65.00", "76.60")),
+        ("25.00", ("25.00", "64.99")),
+    ],
+)
+def test_the_skm_interval_is_the_row_of_the_regulations_table(index, interval):
+    from decimal import Decimal
+
+    from survei.exports import Report
+    from survei.scoring import SKM_INTERVALS
+
+    rule = {"method": "skm", "params": {"weight": "equal", "multiplier": 25, "intervals": SKM_INTERVALS}}
+    report = Report.of({"result": {"rule": rule, "scale": 4, "index": index, "respondents": 0}, "coverage": []})
+    assert report.interval == tuple(Decimal(value) for value in interval)
