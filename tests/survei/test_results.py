@@ -282,3 +282,12 @@ def test_the_skm_interval_is_the_row_of_the_regulations_table(index, interval):
     rule = {"method": "skm", "params": {"weight": "equal", "multiplier": 25, "intervals": SKM_INTERVALS}}
     report = Report.of({"result": {"rule": rule, "scale": 4, "index": index, "respondents": 0}, "coverage": []})
     assert report.interval == tuple(Decimal(value) for value in interval)
+
+
+def test_a_survey_without_responses_has_a_page_and_charts(client, unit, officer):
+    survey = make_survey(unit, officer, "ipkp-kemenpanrb")
+    client.force_login(officer)
+    assert client.get(reverse("survei:results", args=[survey.uuid])).status_code == 200
+    for name in ("variabel", "jawaban"):
+        assert client.get(reverse("survei:results_chart", args=[survey.uuid, name])).status_code == 200
+    assert client.get(reverse("survei:report_pdf", args=[survey.uuid])).content.startswith(b"%PDF")
