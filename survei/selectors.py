@@ -124,3 +124,28 @@ def snapshot(survey: Survey) -> dict:
         ],
         "warnings": scoring.warnings(computed.respondents, rows),
     }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Results: the respondents' profile and the comments (issue 13 "Results", survei.views.results)
+
+PROFILE_FIELDS = ("age_band", "sex", "education", "occupation", "pressured")
+
+
+def respondent_profile(survey: Survey) -> dict[str, dict]:
+    """field → {value → counted responses} for each band and the integrity question, from one grouped query
+    (a few hundred band combinations at most, summed here) rather than one scan per field."""
+    profile: dict[str, dict] = {name: {} for name in PROFILE_FIELDS}
+    rows = counted_responses(survey).values_list(*PROFILE_FIELDS).annotate(n=Count("pk")).order_by()
+    for *values, n in rows:
+        for name, value in zip(PROFILE_FIELDS, values, strict=True):
+            profile[name][value] = profile[name].get(value, 0) + n
+    return profile
+
+
+def comments(survey: Survey, limit: int) -> tuple[list[tuple[str, str]], int]:
+    """The newest `limit` comments of the counted responses as (service, text), and how many there are. An empty
+    comment is stored empty (cases.fields.EncryptedTextField), so the database can tell which have one."""
+    written = counted_responses(survey).exclude(comment="")
+    rows = written.order_by("-pk").values_list("service__name", "comment")[:limit]
+    return list(rows), written.count()
