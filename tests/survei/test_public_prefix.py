@@ -3,7 +3,7 @@
 from cases import registry
 
 
-def test_its_pages_are_a_public_prefix_with_their_own_language_switch(client):
+def test_its_pages_are_a_public_prefix_with_their_own_language_switch(client, db):
     assert "/survei/" in registry.public_prefixes()
     assert registry.public_namespace_at("/survei/abc/") == "survei_publik"
     assert registry.public_namespace_at("/kelola/survei/") is None
