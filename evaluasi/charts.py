@@ -7,6 +7,8 @@ page: the chart is for the eye, the table is the record.
 
 import io
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.utils.translation import gettext as _
 
@@ -37,13 +39,26 @@ def _number(value: float) -> str:
     return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
-def _no_data(axes, values) -> None:
+@contextmanager
+def drawing(height: float = HEIGHT) -> Iterator[tuple]:
+    """A figure and its axes for one chart (the evaluation's and survei's), one at a time per process since
+    pyplot's state is global; the figure is closed afterwards."""
+    pyplot = _pyplot()
+    with _lock:
+        figure, axes = pyplot.subplots(figsize=(WIDTH, height))
+        try:
+            yield figure, axes
+        finally:
+            pyplot.close(figure)
+
+
+def no_data(axes, values) -> None:
     """Say so when there is nothing to draw, rather than an empty frame that looks broken."""
     if not any(values):
         axes.text(0.5, 0.5, _("Belum ada data"), transform=axes.transAxes, ha="center", va="center", color="#5b6675")
 
 
-def _svg(figure) -> str:
+def svg(figure) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
@@ -51,65 +66,55 @@ def _svg(figure) -> str:
 
 def bar_svg(title: str, labels: list[str], values: list[float | None], *, horizontal: bool = True) -> str:
     """Bars, one per label; a value of None (hidden, e.g. a WBS cell under 3) is left out and labelled so."""
-    pyplot = _pyplot()
-    with _lock:
-        height = max(HEIGHT, 0.35 * len(labels) + 1) if horizontal else HEIGHT
-        figure, axes = pyplot.subplots(figsize=(WIDTH, height))
-        try:
-            shown = [value if value is not None else 0 for value in values]
-            positions = range(len(labels))
-            short = [label if len(label) <= 40 else label[:39] + "…" for label in labels]
-            if horizontal:
-                axes.barh(positions, shown, color=COLOURS[0])
-                axes.set_yticks(list(positions), short)
-                axes.invert_yaxis()
-                for position, value in zip(positions, values, strict=True):
-                    axes.annotate(
-                        "*" if value is None else _number(value),
-                        (shown[position], position),
-                        xytext=(3, 0),
-                        textcoords="offset points",
-                        va="center",
-                    )
-            else:
-                axes.bar(positions, shown, color=COLOURS[0])
-                axes.set_xticks(list(positions), short, rotation=45, ha="right")
-            # Counts: no tick at 2,5 cases, none below zero, and an axis to 1 when every bar is 0.
-            (axes.xaxis if horizontal else axes.yaxis).get_major_locator().set_params(integer=True)
-            top = max([value for value in shown if value] or [0])
-            (axes.set_xlim if horizontal else axes.set_ylim)(0, max(1, top * 1.15))
-            _no_data(axes, [value is None or value for value in values])
-            axes.set_title(title)
-            axes.spines[["top", "right"]].set_visible(False)
-            return _svg(figure)
-        finally:
-            pyplot.close(figure)
+    height = max(HEIGHT, 0.35 * len(labels) + 1) if horizontal else HEIGHT
+    with drawing(height) as (figure, axes):
+        shown = [value if value is not None else 0 for value in values]
+        positions = range(len(labels))
+        short = [label if len(label) <= 40 else label[:39] + "…" for label in labels]
+        if horizontal:
+            axes.barh(positions, shown, color=COLOURS[0])
+            axes.set_yticks(list(positions), short)
+            axes.invert_yaxis()
+            for position, value in zip(positions, values, strict=True):
+                axes.annotate(
+                    "*" if value is None else _number(value),
+                    (shown[position], position),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                )
+        else:
+            axes.bar(positions, shown, color=COLOURS[0])
+            axes.set_xticks(list(positions), short, rotation=45, ha="right")
+        # Counts: no tick at 2,5 cases, none below zero, and an axis to 1 when every bar is 0.
+        (axes.xaxis if horizontal else axes.yaxis).get_major_locator().set_params(integer=True)
+        top = max([value for value in shown if value] or [0])
+        (axes.set_xlim if horizontal else axes.set_ylim)(0, max(1, top * 1.15))
+        no_data(axes, [value is None or value for value in values])
+        axes.set_title(title)
+        axes.spines[["top", "right"]].set_visible(False)
+        return svg(figure)
 
 
 def line_svg(title: str, x_labels: list[str], series: list[tuple[str, list[float | None]]]) -> str:
     """One line per series over the periods; hidden points (None) break the line."""
-    pyplot = _pyplot()
-    with _lock:
-        figure, axes = pyplot.subplots(figsize=(WIDTH, HEIGHT))
-        try:
-            positions = list(range(len(x_labels)))
-            for index, (label, values) in enumerate(series):
-                axes.plot(
-                    positions,
-                    [float("nan") if value is None else value for value in values],
-                    marker="o",
-                    color=COLOURS[index % len(COLOURS)],
-                    label=label,
-                )
-            axes.set_xticks(positions, x_labels, rotation=45, ha="right")
-            highest = max([value for _label, values in series for value in values if value] or [0])
-            axes.set_ylim(0, max(1, highest * 1.15))  # an all-zero (or all-hidden) line keeps a 0..1 axis
-            axes.yaxis.get_major_locator().set_params(integer=True)
-            _no_data(axes, [value for _label, values in series for value in values if value is not None])
-            axes.set_title(title)
-            if series:
-                axes.legend(loc="upper left", frameon=False)
-            axes.spines[["top", "right"]].set_visible(False)
-            return _svg(figure)
-        finally:
-            pyplot.close(figure)
+    with drawing() as (figure, axes):
+        positions = list(range(len(x_labels)))
+        for index, (label, values) in enumerate(series):
+            axes.plot(
+                positions,
+                [float("nan") if value is None else value for value in values],
+                marker="o",
+                color=COLOURS[index % len(COLOURS)],
+                label=label,
+            )
+        axes.set_xticks(positions, x_labels, rotation=45, ha="right")
+        highest = max([value for _label, values in series for value in values if value] or [0])
+        axes.set_ylim(0, max(1, highest * 1.15))  # an all-zero (or all-hidden) line keeps a 0..1 axis
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        no_data(axes, [value for _label, values in series for value in values if value is not None])
+        axes.set_title(title)
+        if series:
+            axes.legend(loc="upper left", frameon=False)
+        axes.spines[["top", "right"]].set_visible(False)
+        return svg(figure)

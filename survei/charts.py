@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from evaluasi.charts import COLOURS, HEIGHT, WIDTH, _lock, _no_data, _pyplot, _svg
+from evaluasi.charts import COLOURS, HEIGHT, drawing, no_data, svg
 
 # Worst to best, so a bar that is mostly blue reads "good" whatever the scale. Value 1 is the first colour.
 SCALE_COLOURS = {
@@ -53,66 +53,54 @@ def variables_svg(
 ) -> str:
     """One bar per variable on 0..`top`, with a dashed line at each threshold (`lines`: label, value), e.g. the
     WBK and WBBM minimums on 0–4, or the lower bounds of the SKM grades on the index scale."""
-    pyplot = _pyplot()
-    with _lock:
-        figure, axes = pyplot.subplots(figsize=(WIDTH, max(HEIGHT, 0.35 * len(labels) + 1.2)))
-        try:
-            shown = [float(value) if value is not None else 0.0 for value in values]
-            positions = list(range(len(labels)))
-            axes.barh(positions, shown, color=COLOURS[0])
-            axes.set_yticks(positions, [_short(label) for label in labels])
-            axes.invert_yaxis()
-            for position, value in zip(positions, values, strict=True):
-                axes.annotate(
-                    decimal_text(value), (shown[position], position), xytext=(3, 0), textcoords="offset points"
-                )
-            lines = _merged(lines)
-            for index, (label, at) in enumerate(lines):
-                colour = LINE_COLOURS[index % len(LINE_COLOURS)]
-                axes.axvline(float(at), color=colour, linestyle="--", linewidth=1, label=f"{label} {decimal_text(at)}")
-            axes.set_xlim(0, top)
-            axes.xaxis.set_major_formatter(_tick)
-            _no_data(axes, [value is not None for value in values])
-            axes.set_title(title)
-            if lines:
-                axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=len(lines), frameon=False)
-            axes.spines[["top", "right"]].set_visible(False)
-            return _svg(figure)
-        finally:
-            pyplot.close(figure)
+    with drawing(max(HEIGHT, 0.35 * len(labels) + 1.2)) as (figure, axes):
+        shown = [float(value) if value is not None else 0.0 for value in values]
+        positions = list(range(len(labels)))
+        axes.barh(positions, shown, color=COLOURS[0])
+        axes.set_yticks(positions, [_short(label) for label in labels])
+        axes.invert_yaxis()
+        for position, value in zip(positions, values, strict=True):
+            axes.annotate(decimal_text(value), (shown[position], position), xytext=(3, 0), textcoords="offset points")
+        lines = _merged(lines)
+        for index, (label, at) in enumerate(lines):
+            colour = LINE_COLOURS[index % len(LINE_COLOURS)]
+            axes.axvline(float(at), color=colour, linestyle="--", linewidth=1, label=f"{label} {decimal_text(at)}")
+        axes.set_xlim(0, top)
+        axes.xaxis.set_major_formatter(_tick)
+        no_data(axes, [value is not None for value in values])
+        axes.set_title(title)
+        if lines:
+            axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=len(lines), frameon=False)
+        axes.spines[["top", "right"]].set_visible(False)
+        return svg(figure)
 
 
 def distribution_svg(title: str, labels: list[str], distributions: list[dict[int, int]], scale: int) -> str:
     """One stacked bar per item: the share of its answers at each value of the scale, as answered (1 first)."""
-    pyplot = _pyplot()
     colours = SCALE_COLOURS.get(scale) or tuple(COLOURS[n % len(COLOURS)] for n in range(scale))
-    with _lock:
-        figure, axes = pyplot.subplots(figsize=(WIDTH, max(HEIGHT, 0.35 * len(labels) + 1.2)))
-        try:
-            positions = list(range(len(labels)))
-            totals = [sum(counts.values()) for counts in distributions]
-            left = [0.0] * len(labels)
-            for value in range(1, scale + 1):
-                shares = [
-                    (counts.get(value, 0) * 100 / total) if total else 0.0
-                    for counts, total in zip(distributions, totals, strict=True)
-                ]
-                axes.barh(positions, shares, left=left, color=colours[value - 1], label=str(value))
-                left = [start + share for start, share in zip(left, shares, strict=True)]
-            axes.set_yticks(positions, [_short(label) for label in labels])
-            axes.invert_yaxis()
-            axes.set_xlim(0, 100)
-            axes.set_xlabel(_("% jawaban"))
-            _no_data(axes, totals)
-            axes.set_title(title)
-            axes.legend(
-                title=_("Nilai jawaban"),
-                loc="upper center",
-                bbox_to_anchor=(0.5, -0.18),
-                ncol=scale,
-                frameon=False,
-            )
-            axes.spines[["top", "right"]].set_visible(False)
-            return _svg(figure)
-        finally:
-            pyplot.close(figure)
+    with drawing(max(HEIGHT, 0.35 * len(labels) + 1.2)) as (figure, axes):
+        positions = list(range(len(labels)))
+        totals = [sum(counts.values()) for counts in distributions]
+        left = [0.0] * len(labels)
+        for value in range(1, scale + 1):
+            shares = [
+                (counts.get(value, 0) * 100 / total) if total else 0.0
+                for counts, total in zip(distributions, totals, strict=True)
+            ]
+            axes.barh(positions, shares, left=left, color=colours[value - 1], label=str(value))
+            left = [start + share for start, share in zip(left, shares, strict=True)]
+        axes.set_yticks(positions, [_short(label) for label in labels])
+        axes.invert_yaxis()
+        axes.set_xlim(0, 100)
+        axes.set_xlabel(_("% jawaban"))
+        no_data(axes, totals)
+        axes.set_title(title)
+        axes.legend(
+            title=_("Nilai jawaban"),
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.18),
+            ncol=scale,
+            frameon=False,
+        )
+        axes.spines[["top", "right"]].set_visible(False)
+        return svg(figure)
