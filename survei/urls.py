@@ -1,3 +1,4 @@
+from survei import evaluation
 from survei.views import officer, respond, results
 
 app_name = "survei"
@@ -6,6 +7,7 @@ app_name = "survei"
 urlpatterns = [
     *officer.urlpatterns,
     *results.urlpatterns,
+    *evaluation.urlpatterns,  # a recommendation on a survey's results (evaluasi's form and add step)
 ]
 
 # Public, anonymous: mounted at /survei/ under the namespace "survei_publik" (its root is named "root").
