@@ -38,7 +38,7 @@ KEPUASAN = "Penilaian kepuasan terhadap pelayanan"
 BERSIH = "Pemerintah yang bersih dan bebas KKN"
 PRIMA = "Kualitas pelayanan publik"
 
-# (code, section, indicator, text, options, weight, rule, evidence); ordered after the seed's 27 questions.
+# (code, section, indicator, text, options, weight, rule, evidence); ordered after the seed's 22 questions.
 # fmt: off
 QUESTIONS = [
     (
