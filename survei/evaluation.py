@@ -173,8 +173,10 @@ def may_recommend(user, survey: Survey) -> bool:
 
 
 def survey_recommendations(survey: Survey, user) -> dict:
-    """For the survey's page: its recommendations (all of them, for whoever reads the survey) and whether
-    `user` may add one, with the form's address."""
+    """For the survey's page (include "survei/_survey_recommendations.html" with this context): its
+    recommendations (all of them, for whoever reads the survey) and whether `user` may add one, with the form's
+    address. The texts are read on the survey's page by those who read the survey — its officers, the heads of
+    its units and the inspectorate — as a case's recommendations are read by those who handle the case."""
     return {
         "recommendations": list(survey.recommendations.select_related("owner").order_by("due_on", "pk")),
         "may_recommend": may_recommend(user, survey),

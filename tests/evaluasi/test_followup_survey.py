@@ -197,3 +197,23 @@ def test_the_survey_link_is_left_out_while_the_survey_page_is_not_mounted(survey
         expected = ""
     assert survey_href(survey) == expected
     assert survey_href(None) == ""
+
+
+def test_a_unit_heads_list_keeps_the_survey_recommendations(survey_rec, unit_head, other_head):
+    mine = selectors.recommendation_list(unit_head, selectors.RecommendationFilters(), today=TODAY)
+    assert survey_rec in mine
+    assert survey_rec not in selectors.recommendation_list(other_head, selectors.RecommendationFilters(), today=TODAY)
+
+
+def test_the_survey_pages_section(rf, survey, survey_rec, inspektur, officer):
+    from django.template.loader import render_to_string
+
+    from survei.evaluation import survey_recommendations
+
+    context = survey_recommendations(survey, inspektur)
+    assert context["recommendations"] == [survey_rec] and context["may_recommend"]
+    assert context["recommend_href"] == f"/kelola/survei/{survey.uuid}/rekomendasi/"
+    assert not survey_recommendations(survey, officer)["may_recommend"]
+    html = render_to_string("survei/_survey_recommendations.html", context)
+    assert reverse("evaluasi:recommendation", args=[survey_rec.uuid]) in html
+    assert context["recommend_href"] in html
