@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import workdays
 from cases.evidence import EvidenceMixin, MultipleFileField
 from cases.models import Unit
-from evaluasi import services
+from evaluasi import extensions, services
 from evaluasi.models import FollowUp, module_choices
 from evaluasi.periods import Period, PeriodError, choices_around
 
@@ -123,7 +123,8 @@ class RecommendationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units()
         self.fields["status"].choices = [("", _("Semua status")), *FollowUp.choices]
-        self.fields["modul"].choices = [("", _("Semua modul")), *module_choices()]
+        # With the modules of recommendations on something other than a case or an evaluation (survei).
+        self.fields["modul"].choices = [("", _("Semua modul")), *module_choices(), *extensions.module_choices()]
 
     def clean_periode(self):
         text = self.cleaned_data.get("periode") or ""

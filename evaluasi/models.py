@@ -254,6 +254,9 @@ class Document(StoredFile):
 class LkeSection(models.TextChoices):
     PEMENUHAN = "pemenuhan", _("Pemenuhan")
     REFORM = "reform", _("Reform")
+    # Issue 13: the questions the surveys answer (survei.lke), outside Penguatan Pengawasan.
+    PELAYANAN = "pelayanan", _("Pemenuhan — Peningkatan Kualitas Pelayanan Publik")
+    HASIL = "hasil", _("Hasil — Survei persepsi")
 
 
 class LkeEdition(models.Model):

@@ -4,7 +4,8 @@ Who reads what (evaluasi.access says the roles):
 - the inspectorate: every evaluation and recommendation;
 - a unit head: the evaluations of their units (sub-units included) and their recommendations, and the
   recommendations of cases in those units that they may open (cases.policy.visible_cases), so a recommendation
-  never shows a unit head a case — a WBS report — they could not open themselves;
+  never shows a unit head a case — a WBS report — they could not open themselves; and the recommendations on
+  their units' surveys (survei, issue 13);
 - an owner: the recommendations they own, whatever unit (they must follow them up);
 - an owner's supervisor (EmployeeProfile.supervisor): their subordinates' recommendations, since an overdue one
   is escalated to them (evaluasi.services.remind_follow_ups) and the message's link must open.
@@ -18,7 +19,7 @@ from django.http import Http404
 
 from cases import policy
 from cases.models import Case, Unit
-from evaluasi import access
+from evaluasi import access, extensions
 from evaluasi.models import OPEN_FOLLOW_UP, Document, Evaluation, FollowUp, Recommendation
 from evaluasi.periods import Period
 
@@ -38,14 +39,18 @@ def _protected(user) -> Q:
 
 
 def readable_recommendations(user) -> QuerySet:
-    recommendations = Recommendation.objects.select_related("unit", "owner", "case", "evaluation")
+    recommendations = Recommendation.objects.select_related("unit", "owner", "case", "evaluation", "survey")
     if user is None or not user.is_authenticated or not user.is_active:
         return recommendations.none()
     allowed = access.statistics_unit_ids(user)
     if allowed is None:
         return recommendations
+    # A survey's recommendation counts for the survey's unit (Recommendation.unit): its heads read it, as they
+    # read the survey (survei.selectors.readable_unit_ids).
     headed = Q(unit_id__in=allowed) & (
-        Q(evaluation__isnull=False) | Q(case__in=policy.visible_cases(user, Case.objects.all()).values("pk"))
+        Q(evaluation__isnull=False)
+        | Q(survey__isnull=False)
+        | Q(case__in=policy.visible_cases(user, Case.objects.all()).values("pk"))
     )
     # The owner reads their own, whatever it is about (they must follow it up); their supervisor and a unit
     # head nothing that says a WBS report or evaluation exists.
@@ -121,7 +126,7 @@ def recommendation_list(user, filters: RecommendationFilters, *, today: dt.date)
     if filters.unit is not None:
         recommendations = recommendations.filter(unit_id__in=filters.unit.descendant_ids())
     if filters.module:
-        recommendations = recommendations.filter(Q(case__kind=filters.module) | Q(evaluation__module=filters.module))
+        recommendations = recommendations.filter(extensions.module_condition(filters.module))
     if filters.status:
         recommendations = recommendations.filter(status=filters.status)
     if filters.overdue:
@@ -135,7 +140,7 @@ def overdue(recommendations: QuerySet, today: dt.date) -> QuerySet:
 
 def my_follow_ups(user) -> tuple[QuerySet, QuerySet]:
     """What `user` owns: the open ones (by due date) and the closed ones (latest first)."""
-    mine = Recommendation.objects.filter(owner=user).select_related("unit", "case", "evaluation")
+    mine = Recommendation.objects.filter(owner=user).select_related("unit", "case", "evaluation", "survey")
     return (
         mine.filter(status__in=OPEN_FOLLOW_UP).order_by("due_on", "pk"),
         mine.exclude(status__in=OPEN_FOLLOW_UP).order_by("-completed_on", "-pk"),

@@ -8,10 +8,13 @@ recommendation by uuid only: its text, the reason and the action's description s
 (simple_history keeps the rest of each version).
 
 Who does what:
-- the inspectorate records evaluations, adds recommendations (to an evaluation or a case), and accepts, refuses
-  ("tidak dapat") or reopens a follow-up — never one they own, never on a case they reported or are excluded
-  from (cases.policy.is_conflicted);
-- the recommendation's owner records the follow-up actions and their evidence.
+- the inspectorate records evaluations, adds recommendations (to an evaluation, a case or a survey), and
+  accepts, refuses ("tidak dapat") or reopens a follow-up — never one they own, never on a case they reported
+  or are excluded from (cases.policy.is_conflicted);
+- the recommendation's owner records the follow-up actions and their evidence;
+- the head of a survey's unit, or of a unit above it, adds recommendations on the survey's results too (the LKE
+  asks that SKM results are followed up, and the unit that ran the survey is the one to say how): a survey
+  is no one's case, so no segregation of duties is at stake.
 
 Recommendations on a case are added by the inspectorate only, not by the case's handlers: a recommendation is
 an oversight finding that the inspectorate later judges followed up or not; a handler who issued it would be
@@ -241,6 +244,14 @@ def case_actor_refusal(actor, case: Case) -> str:
     return ""
 
 
+def survey_actor_refusal(actor, survey) -> str:
+    """Why `actor` may not add a recommendation on `survey`'s results, or "": the inspectorate may, and the
+    head of the survey's unit or of a unit above it (cases.policy.headed_unit_ids)."""
+    if access.may_evaluate(actor) or survey.unit_id in policy.headed_unit_ids(actor):
+        return ""
+    return _("Hanya inspektorat atau kepala unit kerja survei ini yang dapat memberi rekomendasi atas hasilnya.")
+
+
 def recommendation_add(
     *,
     text: str,
@@ -249,11 +260,13 @@ def recommendation_add(
     actor,
     case: Case | None = None,
     evaluation: Evaluation | None = None,
+    survey=None,
     issued_on: dt.date | None = None,
 ) -> Recommendation:
-    """Add a recommendation to a case or an evaluation (exactly one), issued today unless `issued_on` says."""
-    if (case is None) == (evaluation is None):
-        raise ValueError("a recommendation belongs to a case or to an evaluation, not both or neither")
+    """Add a recommendation to a case, an evaluation or a survey's results (exactly one), issued today unless
+    `issued_on` says. `survey` is a survei.Survey, taken by duck type: evaluasi does not import survei."""
+    if sum(subject is not None for subject in (case, evaluation, survey)) != 1:
+        raise ValueError("a recommendation belongs to exactly one of a case, an evaluation or a survey")
     issued_on = issued_on or workdays.today()
     if not text.strip():
         raise FollowUpRefused(_("Tuliskan rekomendasinya."), field="text")
@@ -273,6 +286,11 @@ def recommendation_add(
             if refusal:
                 raise FollowUpRefused(refusal)
             unit = case.unit
+        elif survey is not None:
+            refusal = survey_actor_refusal(actor, survey)
+            if refusal:
+                raise FollowUpRefused(refusal)
+            unit = survey.unit
         else:
             if not access.may_evaluate(actor):
                 raise FollowUpRefused(_("Hanya inspektorat yang dapat memberi rekomendasi evaluasi."))
@@ -283,6 +301,7 @@ def recommendation_add(
         recent = Recommendation.objects.filter(
             case=case,
             evaluation=evaluation,
+            survey=survey,
             owner=owner,
             due_on=due_on,
             created_by=actor,
@@ -294,6 +313,7 @@ def recommendation_add(
         recommendation = Recommendation.objects.create(
             case=case,
             evaluation=evaluation,
+            survey=survey,
             unit=unit,
             text=text.strip(),
             owner=owner,

@@ -516,7 +516,11 @@ def follow_up(scope: Scope, *, module: str | None = None) -> Group:
     if scope.unit_ids is not None:
         recommendations = recommendations.filter(unit_id__in=scope.unit_ids)
     if module:
-        recommendations = recommendations.filter(Q(case__kind=module) | Q(evaluation__module=module))
+        # A survey's recommendation has neither a case nor an evaluation: its module ("survei") is registered
+        # with its own condition (evaluasi.extensions).
+        from evaluasi import extensions  # noqa: PLC0415
+
+        recommendations = recommendations.filter(extensions.module_condition(module))
     if not scope.inspectorate:
         # A recommendation on a WBS case or of a WBS evaluation says a report exists and where: not for a unit
         # head (evaluasi.selectors.recommendation_list leaves the same out).

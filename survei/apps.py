@@ -14,3 +14,12 @@ class SurveiConfig(AppConfig):
 
         # The respondent form and the public results: no address, user agent or session, as on the intake pages.
         registry.register_public_pages("survei_publik:root")
+
+        # --- survei → evaluasi (issue 13: survey results feed the evaluation layer) ---------------------------
+        # Plugged in here, so evaluasi never imports survei: the "survei" module of the follow-up list and
+        # statistics, the dashboard's section (survei.evaluation), and the LKE suggestion rules of the questions
+        # the surveys answer (survei.lke registers them with evaluasi.lke.rule on import).
+        from survei import evaluation, lke  # noqa: F401, PLC0415
+
+        evaluation.register()
+        # --- end survei → evaluasi -----------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 
 from cases import policy, registry, workdays
 from cases.models import Unit
-from evaluasi import access, charts, snapshots, statistics
+from evaluasi import access, charts, extensions, snapshots, statistics
 from evaluasi.periods import KINDS, Period, PeriodError, choices_around, default_period
 
 PAGE_SIZE = 50
@@ -336,6 +336,8 @@ def dashboard(request):
             "error": error,
             "panels": panels,
             "follow_up": _follow_up_view(scope),
+            # What other apps add below the kinds' panels for the same scope (evaluasi.extensions; survei's).
+            "sections": extensions.rendered_dashboard_sections(request, scope),
             "may_export_audit": access.is_inspector(request.user),
             **_picker(request, scope),
         },

@@ -130,8 +130,9 @@ def _evaluation_page(request, evaluation, recommendation_form, status=200, docum
 
 
 def _added(request, form, **target) -> bool:
-    """Add the recommendation the form holds to `target` (case= or evaluation=): True when it is recorded (now,
-    or already — sent again with Back), with the message said; False with the refusal put on the form."""
+    """Add the recommendation the form holds to `target` (case=, evaluation= or survey=): True when it is
+    recorded (now, or already — sent again with Back), with the message said; False with the refusal put on the
+    form. Also survei's form page's step (survei.evaluation), as ``add_from_form``."""
     try:
         services.recommendation_add(actor=request.user, **target, **form.cleaned_data)
     except services.FollowUpRefused as refusal:
@@ -142,6 +143,9 @@ def _added(request, form, **target) -> bool:
     else:
         messages.success(request, _("Rekomendasi ditambahkan."))
     return True
+
+
+add_from_form = _added
 
 
 @login_required

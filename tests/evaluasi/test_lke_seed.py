@@ -26,7 +26,12 @@ EXPECTED_WEIGHTS = {
 
 
 def questions():
-    return {q.code: q for q in LkeQuestion.objects.filter(edition__code="permenpanrb-90-2021")}
+    # Penguatan Pengawasan's: issue 13 adds the questions the surveys answer to the edition in other sections
+    # (evaluasi 0006, tested in tests/survei/test_evaluation_lke.py).
+    return {
+        q.code: q
+        for q in LkeQuestion.objects.filter(edition__code="permenpanrb-90-2021", section__in=["pemenuhan", "reform"])
+    }
 
 
 def test_it_seeds_the_current_edition_with_every_question():

@@ -45,7 +45,7 @@ def test_the_inspector_opens_a_worksheet_once_per_unit_and_period(client, unit, 
     assert again["Location"] == first["Location"]
     worksheet = LkeWorksheet.objects.get()
     assert (worksheet.period_start, worksheet.period_end) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    assert worksheet.answers.count() == 22
+    assert worksheet.answers.count() == 22 + 5  # + the 5 questions the surveys answer (issue 13, evaluasi 0006)
     page = client.get(first["Location"])
     assert page.status_code == 200
     body = page.content.decode()
@@ -174,12 +174,12 @@ def test_scores_per_indicator_section_and_total(client, inspektur, worksheet):
     assert sections["reform"].score == reform
     assert sections["pemenuhan"].weight == Decimal("7.5") and sections["reform"].weight == Decimal("7.5")
     assert sheet.score == pemenuhan + reform
-    assert sheet.weight == Decimal("15")
-    assert sheet.unanswered == 22 - 5
+    assert sheet.weight == Decimal("15") + Decimal("36")  # + SKM 1 and IPAK/IPKP 35 (issue 13, evaluasi 0006)
+    assert sheet.unanswered == 22 + 5 - 5  # 22 + the 5 survey questions (issue 13), less the 5 answered
     gratifikasi = next(i for i in sections["pemenuhan"].indicators if i.name == "Pengendalian gratifikasi")
     assert gratifikasi.score == Decimal("0.75")
     page = client.get(reverse("evaluasi:lke_worksheet", kwargs={"uuid": worksheet.uuid})).content.decode()
-    assert "17 pertanyaan belum dijawab" in page
+    assert "22 pertanyaan belum dijawab" in page
 
 
 def test_a_unit_head_lists_only_their_units_worksheets(client, make_user, unit, other_unit, inspektur, worksheet):

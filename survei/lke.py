@@ -1,0 +1,252 @@
+"""The LKE questions SIGAP's surveys answer (evaluasi migration 0006), as suggestion rules of evaluasi.lke,
+registered by importing this module in SurveiConfig.ready(). Each returns an evaluasi.lke.Suggestion with its
+basis, as every rule does; an inspector confirms it or overrides it with a note.
+
+Definitions (stated in every basis too):
+
+- **IPAK / IPKP value** (``survei.ipak``, ``survei.ipkp``): the value on 0–4 of the worksheet unit's latest
+  *published* survey of that kind whose period ends in the worksheet's period — the publication snapshot, the
+  figure the public read, never a live count. The question is a percentage question (value ÷ 4 × 100), so the
+  worksheet's score is the LKE's value ÷ 4 × weight. No published survey, or one without a value: no suggestion.
+- **SKM surveys of the year**: the SKM surveys of the worksheet's unit and the units below it, closed or
+  published, whose period ends in the calendar year the worksheet's period ends in.
+- **SKM berkala** (``survei.skm_berkala``): the LKE's best answer is at least four a year. Owed so far = the
+  quarters of that year already over (4 once the year is over). Berkala when the surveys number at least 4, or
+  at least as many as the quarters over; tidak berkala when fewer but some; belum when none. Nothing owed yet and
+  none held: no suggestion.
+- **SKM diumumkan** (``survei.skm_diumumkan``): Ya when at least one of them is published (its result page is
+  public); Tidak when none is and a quarter of the year is over; no suggestion before that.
+- **SKM ditindaklanjuti** (``survei.skm_tindak_lanjut``): over the recommendations on those surveys due by the
+  period's end (or today, if earlier) or already begun, as evaluasi.lke.evaluation_follow_up counts an
+  evaluation's: semua when each is sesuai/selesai or accepted as tidak dapat ditindaklanjuti; sebagian when some
+  are settled or in process; belum when none is, or when surveys were held but no recommendation was given on
+  their results. No such survey: belum once a quarter is over.
+"""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from evaluasi.lke import HALF, ONE, ZERO, Suggestion, WorksheetScope, rule
+from evaluasi.models import FollowUp, Recommendation
+from evaluasi.periods import Period
+from survei.evaluation import MODULE, detail_href, public_result_href
+from survei.models import InstrumentKind, Survey, SurveyStatus
+
+FOUR = Decimal(4)
+HUNDRED = Decimal(100)
+SKM_BEST = 4  # surveys a year (REFERENCE "Surveys": the LKE scores ≥ 4 a year best)
+DONE = (SurveyStatus.CLOSED, SurveyStatus.PUBLISHED)
+
+
+def _count(label: str, value) -> dict:
+    return {"label": label, "value": value}
+
+
+def _basis(text: str, counts: list[dict], links: list[dict]) -> dict:
+    return {"rule": text, "counts": counts, "links": links}
+
+
+def _survey_links(survey: Survey) -> list[dict]:
+    links = []
+    public = public_result_href(survey) if survey.status == SurveyStatus.PUBLISHED else ""
+    if public:
+        links.append({"label": _("Hasil yang diumumkan: %(title)s") % {"title": survey.title}, "url": public})
+    detail = detail_href(survey)
+    if detail:
+        links.append({"label": _("Survei %(title)s") % {"title": survey.title}, "url": detail})
+    return links
+
+
+# ---------------------------------------------------------------------------------------------------------
+# IPAK and IPKP
+
+
+def latest_published(kind: str, ws: WorksheetScope) -> Survey | None:
+    return (
+        Survey.objects.select_related("unit", "instrument_version__instrument", "rule")
+        .filter(
+            unit=ws.unit,
+            status=SurveyStatus.PUBLISHED,
+            instrument_version__instrument__kind=kind,
+            period_end__gte=ws.period.start,
+            period_end__lte=ws.period.end,
+        )
+        .order_by("-period_end", "-published_at", "-pk")
+        .first()
+    )
+
+
+def perception_value(kind: str, ws: WorksheetScope) -> Suggestion:
+    label_kind = dict(InstrumentKind.choices)[kind]
+    text = _(
+        "Nilai 0–4 dari %(kind)s terakhir unit ini yang hasilnya diumumkan dan periodenya berakhir dalam periode "
+        "lembar kerja, sebagaimana diumumkan (bukan hitungan saat ini); dijawab sebagai persentase = nilai ÷ 4 × "
+        "100, sehingga skor = nilai ÷ 4 × bobot. Tanpa survei yang diumumkan: tidak ada saran."
+    ) % {"kind": label_kind}
+    survey = latest_published(kind, ws)
+    if survey is None:
+        return Suggestion(None, "", _basis(text, [_count(_("Survei yang diumumkan dalam periode"), 0)], []))
+    snapshot = survey.published_result or {}
+    result = snapshot.get("result") or {}
+    instrument, scoring_rule = snapshot.get("instrument") or {}, snapshot.get("rule") or {}
+    thresholds = result.get("thresholds") or {}
+    raw = result.get("value")
+    value = None if raw in (None, "") else Decimal(str(raw))
+    percent = None if value is None else (value / FOUR * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    counts = [
+        _count(_("Survei"), survey.title),
+        _count(_("Periode survei"), f"{survey.period_start:%d-%m-%Y} – {survey.period_end:%d-%m-%Y}"),
+        _count(_("Instrumen"), f"{instrument.get('name', '')} v{instrument.get('version', '')}"),
+        _count(_("Aturan skor"), f"{scoring_rule.get('name', '')} v{scoring_rule.get('version', '')}"),
+        _count(_("Responden"), int(result.get("respondents") or 0)),
+        _count(_("Nilai (0–4)"), "—" if value is None else str(value)),
+    ]
+    for key, label in (("minimum_wbk", _("Nilai minimum WBK")), ("minimum_wbbm", _("Nilai minimum WBBM"))):
+        if thresholds.get(key) not in (None, ""):
+            counts.append(_count(label, str(thresholds[key])))
+    counts += [_count(_("Catatan hasil"), warning) for warning in snapshot.get("warnings") or []]
+    label = "" if value is None else f"{value} ({percent.normalize():f}%)"
+    return Suggestion(percent, label, _basis(text, counts, _survey_links(survey)))
+
+
+rule("survei.ipak")(lambda ws: perception_value(InstrumentKind.IPAK, ws))
+rule("survei.ipkp")(lambda ws: perception_value(InstrumentKind.IPKP, ws))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# SKM
+
+
+def skm_year(ws: WorksheetScope) -> Period:
+    return Period.containing("year", ws.period.end)
+
+
+def skm_surveys(ws: WorksheetScope):
+    """The SKM surveys of the year (module docstring), oldest first."""
+    year = skm_year(ws)
+    return (
+        Survey.objects.select_related("unit")
+        .filter(
+            unit_id__in=ws.unit_ids,
+            status__in=DONE,
+            instrument_version__instrument__kind=InstrumentKind.SKM,
+            period_end__gte=year.start,
+            period_end__lte=year.end,
+        )
+        .order_by("period_end", "pk")
+    )
+
+
+def quarters_over(ws: WorksheetScope) -> int:
+    """The quarters of the worksheet's year that are over by today (0–4)."""
+    year = skm_year(ws)
+    over, start = 0, year.start
+    while start <= year.end:
+        quarter = Period.containing("quarter", start)
+        if quarter.end < ws.today:
+            over += 1
+        start = quarter.end + dt.timedelta(days=1)
+    return over
+
+
+def _recommendations_link(ws: WorksheetScope) -> dict:
+    query = urlencode({"modul": MODULE, "unit": ws.unit.code})
+    return {"label": _("Rekomendasi atas hasil survei"), "url": f"{reverse('evaluasi:recommendations')}?{query}"}
+
+
+@rule("survei.skm_berkala")
+def skm_regular(ws: WorksheetScope) -> Suggestion:
+    surveys = list(skm_surveys(ws))
+    held, owed = len(surveys), quarters_over(ws)
+    if not held:
+        value, label = (None, "") if not owed else (ZERO, "Belum")
+    elif held >= SKM_BEST or held >= owed:
+        value, label = ONE, "Berkala (paling sedikit 4 kali setahun)"
+    else:
+        value, label = HALF, "Tidak berkala"
+    counts = [
+        _count(_("Tahun"), skm_year(ws).start.year),
+        _count(_("SKM ditutup atau diumumkan"), held),
+        _count(_("Triwulan yang sudah berakhir"), owed),
+    ]
+    text = _(
+        "SKM unit ini dan unit di bawahnya yang ditutup atau diumumkan dan periodenya berakhir pada tahun %(year)d. "
+        "Berkala bila paling sedikit 4 dalam setahun, atau (tahun berjalan) paling sedikit sebanyak triwulan yang "
+        "sudah berakhir; tidak berkala bila kurang; belum bila tidak ada."
+    ) % {"year": skm_year(ws).start.year}
+    links = [link for survey in surveys for link in _survey_links(survey)]
+    return Suggestion(value, label, _basis(text, counts, links))
+
+
+@rule("survei.skm_diumumkan")
+def skm_published(ws: WorksheetScope) -> Suggestion:
+    surveys = list(skm_surveys(ws))
+    published = [survey for survey in surveys if survey.status == SurveyStatus.PUBLISHED]
+    owed = quarters_over(ws)
+    if published:
+        value, label = ONE, "Ya"
+    elif surveys or owed:
+        value, label = ZERO, "Tidak"
+    else:
+        value, label = None, ""
+    counts = [
+        _count(_("SKM ditutup atau diumumkan"), len(surveys)),
+        _count(_("Hasilnya diumumkan"), len(published)),
+    ]
+    text = _(
+        "Ya bila sedikitnya satu SKM tahun %(year)d (unit ini dan unit di bawahnya) hasilnya diumumkan pada halaman "
+        "hasil publik SIGAP; Tidak bila belum ada. Pengumuman di luar SIGAP dijawab dengan mengubah saran disertai "
+        "catatan."
+    ) % {"year": skm_year(ws).start.year}
+    links = [link for survey in published for link in _survey_links(survey)]
+    return Suggestion(value, label, _basis(text, counts, links))
+
+
+@rule("survei.skm_tindak_lanjut")
+def skm_followed_up(ws: WorksheetScope) -> Suggestion:
+    surveys = skm_surveys(ws)
+    held = surveys.count()
+    cutoff = min(ws.period.end, ws.today)
+    recommendations = Recommendation.objects.filter(survey__in=surveys)
+    owed = Q(due_on__lte=cutoff) | ~Q(status=FollowUp.BELUM)
+    by_status = dict(recommendations.filter(owed).values_list("status").annotate(n=Count("pk")).order_by())
+    not_due = recommendations.exclude(owed).count()
+    due = sum(by_status.values())
+    settled = by_status.get(FollowUp.SELESAI, 0) + by_status.get(FollowUp.TIDAK_DAPAT, 0)
+    started = settled + by_status.get(FollowUp.PROSES, 0)
+    plans = surveys.exclude(follow_up_plan="").count()
+    if not held:
+        value, label = (None, "") if not quarters_over(ws) else (ZERO, "Belum")
+    elif not due and not not_due:
+        value, label = ZERO, "Belum"  # surveys held, no recommendation on their results
+    elif not due:
+        value, label = None, ""  # recommendations given, none due or begun yet
+    elif settled == due:
+        value, label = ONE, "Semua"
+    elif started:
+        value, label = HALF, "Sebagian"
+    else:
+        value, label = ZERO, "Belum"
+    share = "—" if not due else f"{(Decimal(100 * by_status.get(FollowUp.SELESAI, 0)) / due).quantize(Decimal('0.1'))}%"
+    counts = [
+        _count(_("SKM ditutup atau diumumkan"), held),
+        _count(_("Dengan rencana tindak lanjut tertulis"), plans),
+        _count(_("Rekomendasi yang dinilai (jatuh tempo atau sudah mulai ditindaklanjuti)"), due),
+    ]
+    counts += [_count(str(status_label), by_status.get(code, 0)) for code, status_label in FollowUp.choices]
+    counts += [
+        _count(_("Rekomendasi belum jatuh tempo dan belum ditindaklanjuti (tidak dinilai)"), not_due),
+        _count(_("Persentase sesuai/selesai"), share),
+    ]
+    text = _(
+        "Atas rekomendasi hasil SKM tahun %(year)d (unit ini dan unit di bawahnya) yang jatuh tempo sampai "
+        "%(cutoff)s atau sudah mulai ditindaklanjuti: semua bila setiap rekomendasi sesuai/selesai atau diterima "
+        "tidak dapat ditindaklanjuti; sebagian bila sebagian sudah selesai atau dalam proses; belum bila belum ada "
+        "yang ditindaklanjuti, atau bila SKM sudah dilaksanakan tetapi belum ada rekomendasi atas hasilnya."
+    ) % {"year": skm_year(ws).start.year, "cutoff": cutoff.strftime("%d-%m-%Y")}
+    return Suggestion(value, label, _basis(text, counts, [_recommendations_link(ws)]))
