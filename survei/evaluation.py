@@ -7,28 +7,21 @@ evaluasi never imports survei.
   each with its respondents against the target, its result (SKM index and grade, or the 0–4 value against the
   WBK/WBBM minimums), whether it is published and how many of its recommendations are still open. A published
   survey shows its publication snapshot (what the public read); any other the live result, and says so.
-- The form page adding a recommendation on a survey (/kelola/survei/<uuid>/rekomendasi/): the inspectorate, or
-  the head of the survey's unit or of a unit above it (evaluasi.services.survey_actor_refusal). Others who read
-  the survey get 403; those who do not, 404.
+- Who may add a recommendation on a survey (its page is survei.views.followup): the inspectorate, or the head
+  of the survey's unit or of a unit above it (evaluasi.services.survey_actor_refusal).
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
 
 from evaluasi import extensions
 from evaluasi import services as evaluasi_services
-from evaluasi.forms import RecommendationForm
 from evaluasi.models import OPEN_FOLLOW_UP
-from evaluasi.views import followup
 from survei import selectors
 from survei.models import InstrumentKind, Survey, SurveyStatus
 
@@ -182,32 +175,3 @@ def survey_recommendations(survey: Survey, user) -> dict:
         "may_recommend": may_recommend(user, survey),
         "recommend_href": reverse("survei:recommendation_add", args=[survey.uuid]),
     }
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def recommendation_add(request, uuid):
-    """The form (GET) and its sending (POST): evaluasi's recommendation form and its add step."""
-    survey = selectors.survey_or_404(request.user, uuid)
-    if not may_recommend(request.user, survey):
-        raise PermissionDenied
-    form = RecommendationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and followup.add_from_form(request, form, survey=survey):
-        back = detail_href(survey)
-        return redirect(back or f"{reverse('evaluasi:recommendations')}?{urlencode({'modul': MODULE})}")
-    return render(
-        request,
-        "evaluasi/recommendation_form.html",
-        {
-            "form": form,
-            "subject_title": survey.title,
-            "form_action": reverse("survei:recommendation_add", args=[survey.uuid]),
-            "cancel_href": detail_href(survey) or reverse("evaluasi:recommendations"),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-urlpatterns = [
-    path("<uuid:uuid>/rekomendasi/", recommendation_add, name="recommendation_add"),
-]

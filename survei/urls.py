@@ -1,8 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from survei import evaluation
-from survei.views import officer, respond, results
+from survei.views import followup, officer, respond, results
 
 app_name = "survei"
 
@@ -10,7 +9,7 @@ app_name = "survei"
 urlpatterns = [
     *officer.urlpatterns,
     *results.urlpatterns,
-    *evaluation.urlpatterns,  # a recommendation on a survey's results (evaluasi's form and add step)
+    *followup.urlpatterns,
 ]
 
 # Public, anonymous: mounted at /survei/ under the namespace "survei_publik" (its root is named "root").
