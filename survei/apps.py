@@ -11,6 +11,9 @@ class SurveiConfig(AppConfig):
 
     def ready(self):
         from cases import registry  # noqa: PLC0415 - app registry must be ready
+        from survei import demo  # noqa: PLC0415
 
         # The respondent form and the public results: no address, user agent or session, as on the intake pages.
         registry.register_public_pages("survei_publik:root")
+        # The demo office's SKM (published) and IPAK (open) surveys, made by seed_demo after the kinds' cases.
+        registry.register_demo_data(demo.seed)

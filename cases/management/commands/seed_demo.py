@@ -54,6 +54,15 @@ DEMO_USERS = [
         "196812121993031008",
     ),
     ("admin", "Admin SIGAP", [policy.ADMIN], "SEKR", None, None),
+    # Runs the office's surveys (survei/): its own unit and the units below it.
+    (
+        "petugas_survei",
+        "Lina Kartika (Survei)",
+        [policy.PETUGAS_SURVEI, policy.PEGAWAI],
+        "KANTOR",
+        "atasan",
+        "199306062019032010",
+    ),
 ]
 
 POSITIONS = {
@@ -68,6 +77,7 @@ POSITIONS = {
     "kustodian": "Auditor Madya",
     "inspektur": "Inspektur",
     "admin": "Pranata Komputer",
+    "petugas_survei": "Analis Kebijakan (petugas survei)",
 }
 
 # What KPK's reporting form asks beyond the above (pangkat/golongan; made-up NIK, phone and address).
@@ -83,6 +93,7 @@ RANKS = {
     "kustodian": "Pembina, IV/a",
     "inspektur": "Pembina Utama Muda, IV/c",
     "admin": "Penata Muda, III/a",
+    "petugas_survei": "Penata Muda, III/a",
 }
 DEMO_INSTITUTION = "Kementerian Contoh Republik Indonesia (demo)"
 
