@@ -120,6 +120,7 @@ class SurveyForm(forms.Form):
         label=gettext_lazy("Layanan yang disurvei"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=20_000,
+        error_messages={"required": gettext_lazy("Tuliskan sedikitnya satu layanan.")},
         help_text=gettext_lazy(
             "Satu layanan per baris: nama layanan; populasi. Contoh: “Pembuatan paspor; 1.200”. Populasi boleh "
             "dikosongkan (target memakai minimum 30 responden)."
@@ -166,6 +167,7 @@ class SetAsideForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Alasan dikeluarkan"),
         max_length=MAX_REASON,
+        error_messages={"required": gettext_lazy("Tuliskan alasan jawaban dikeluarkan dari hasil.")},
         initial=gettext_lazy("Kemungkinan kiriman berulang dari satu perangkat"),
     )
 

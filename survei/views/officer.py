@@ -87,6 +87,7 @@ def survey_list(request):
         selectors.readable_surveys(request.user)
         .annotate(counted=Count("responses", filter=Q(responses__excluded=False)))
         .prefetch_related(Prefetch("services", queryset=SurveyService.objects.order_by("order", "pk")))
+        .order_by("-period_start", "-pk")
     )
     page = Paginator(surveys, PAGE_SIZE).get_page(request.GET.get("page"))
     for survey in page:
