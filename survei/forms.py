@@ -168,7 +168,6 @@ class SetAsideForm(forms.Form):
         label=gettext_lazy("Alasan dikeluarkan"),
         max_length=MAX_REASON,
         error_messages={"required": gettext_lazy("Tuliskan alasan jawaban dikeluarkan dari hasil.")},
-        initial=gettext_lazy("Kemungkinan kiriman berulang dari satu perangkat"),
     )
 
 

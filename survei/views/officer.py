@@ -280,7 +280,10 @@ def _flood_page(request, survey, status=200, bound=None):
     groups = selectors.flood_groups(survey)
     rows = []
     for group in groups:
-        form = bound[1] if bound is not None and bound[0] == group.key else SetAsideForm(initial={"group": group.key})
+        if bound is not None and bound[0] == group.key:
+            form = bound[1]
+        else:
+            form = SetAsideForm(initial={"group": group.key, "reason": REASONS[group.kind]}, auto_id=_ids(group.key))
         rows.append((group, form))
     return render(
         request,
@@ -296,6 +299,18 @@ def _flood_page(request, survey, status=200, bound=None):
     )
 
 
+# The reason a set-aside form suggests, by the kind of group (the officer may write another).
+REASONS = {
+    "device": gettext_lazy("Kemungkinan kiriman berulang dari satu perangkat"),
+    "pattern": gettext_lazy("Jawaban identik berulang pada hari yang sama"),
+}
+
+
+def _ids(key: str) -> str:
+    """Each row's form gets its own element ids (one page holds a form per group)."""
+    return f"id_{key}_%s"
+
+
 def _group_or_404(survey, key):
     group = selectors.flood_group(survey, key)
     if group is None:
@@ -307,7 +322,7 @@ def _group_or_404(survey, key):
 @require_POST
 def flood_set_aside(request, uuid):
     survey = _manageable(request, uuid)
-    form = SetAsideForm(request.POST)
+    form = SetAsideForm(request.POST, auto_id=_ids(request.POST.get("group", "")))
     if not form.is_valid():
         return _flood_page(request, survey, status=400, bound=(request.POST.get("group"), form))
     group = _group_or_404(survey, form.cleaned_data["group"])
