@@ -9,6 +9,7 @@ fact (survei.models).
 - Surveys are run from the officer's pages (their transitions are survei.services'); here they are read-only.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -101,8 +102,23 @@ class InstrumentVersionAdmin(_FrozenWhenUsed, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = Item
+        fields = ("variable", "code", "text", "options", "negative", "order")
+
+    def clean_variable(self):
+        variable = self.cleaned_data["variable"]
+        if variable is not None and variable.version.is_used:
+            raise forms.ValidationError(
+                _("Versi instrumen ini sudah dijawab responden. Salin ke versi baru, lalu tambahkan butir di sana.")
+            )
+        return variable
+
+
 @admin.register(Item)
 class ItemAdmin(_FrozenWhenUsed, admin.ModelAdmin):
+    form = ItemForm
     list_display = ("code", "variable", "negative", "order")
     list_filter = ("variable__version__instrument", "variable__version__number")
     search_fields = ("code", "text")

@@ -405,11 +405,12 @@ def scoring_rule_save(*, rule: ScoringRule) -> tuple[ScoringRule, bool]:
     """Save a changed rule. A rule a survey uses is never changed: the change becomes a new row of the same code,
     version + 1, the old row stays as it was (the surveys that used it keep their results), and the instruments
     whose default it was take the new version as their default. Returns (the row saved, whether it is new)."""
-    if rule.pk is None or not ScoringRule.objects.get(pk=rule.pk).is_used:
+    if rule.pk is not None and not ScoringRule.objects.get(pk=rule.pk).is_used:
         rule.save()
         return rule, False
     old_pk = rule.pk
     with transaction.atomic():
+        # A new rule under a code already in use is that code's next version, not a clash with its version 1.
         latest = (
             ScoringRule.objects.select_for_update()
             .filter(code=rule.code)
@@ -421,6 +422,8 @@ def scoring_rule_save(*, rule: ScoringRule) -> tuple[ScoringRule, bool]:
         rule._state.adding = True
         rule.version = (latest or 0) + 1
         rule.save()
+        if old_pk is None:
+            return rule, False
         for instrument in Instrument.objects.filter(default_rule_id=old_pk):
             instrument.default_rule = rule
             instrument.save(update_fields=["default_rule"])  # save(), not update(): the history keeps the change

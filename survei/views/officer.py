@@ -334,7 +334,10 @@ def flood_set_aside(request, uuid):
             actor=request.user,
         )
     except services.SurveyError as refusal:
-        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        if refusal.field not in form.fields:  # not about what was typed (published meanwhile): said on top
+            messages.error(request, refusal.message)
+            return redirect("survei:flood", uuid=survey.uuid)
+        form.add_error(refusal.field, refusal.message)
         return _flood_page(request, survey, status=400, bound=(group.key, form))
     messages.success(request, _("%(n)d jawaban dikeluarkan dari hasil.") % {"n": changed})
     return redirect("survei:flood", uuid=survey.uuid)

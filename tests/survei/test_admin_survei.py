@@ -154,3 +154,29 @@ def test_surveys_are_read_only_in_the_admin(admin_client, make_survey):
     page = admin_client.get(url).content.decode()
     assert 'name="_save"' not in page
     assert admin_client.get(reverse("admin:survei_survey_add")).status_code == 403
+
+
+def test_no_item_is_added_to_a_used_version(admin_client, used_version):
+    variable = used_version.variables.first()
+    response = admin_client.post(
+        reverse("admin:survei_item_add"),
+        {
+            "variable": variable.pk,
+            "code": "U1.2",
+            "text": "Baru",
+            "options": json.dumps([{"label": "a", "value": 1}, {"label": "b", "value": 2}]),
+            "order": 2,
+        },
+    )
+    assert response.status_code == 200 and "Salin ke versi baru" in response.content.decode()
+    assert variable.items.count() == 1
+
+
+def test_a_new_rule_under_an_existing_code_is_its_next_version(admin_client):
+    rule = ScoringRule.objects.get(code="zi-rasio")
+    response = admin_client.post(reverse("admin:survei_scoringrule_add"), _rule_form(rule, name="Rasio 2"))
+    assert response.status_code == 302
+    assert list(ScoringRule.objects.filter(code="zi-rasio").values_list("version", "name")) == [
+        (2, "Rasio 2"),
+        (1, rule.name),
+    ]

@@ -391,3 +391,23 @@ def test_setting_aside_needs_a_reason_and_a_real_group(client, officer, make_sur
     client.force_login(head)
     assert client.post(url, {"group": group.key, "reason": "x"}).status_code == 403
     assert not Response.objects.filter(excluded=True).exists()
+
+
+def test_a_reader_and_a_published_survey_see_the_groups_without_forms(client, officer, head, make_survey):
+    survey = make_survey(status="dibuka")
+    _flood_fixture(survey)
+    set_aside = reverse("survei:set_aside", args=[survey.uuid])
+    client.force_login(head)
+    page = _text(client.get(reverse("survei:flood", args=[survey.uuid])))
+    assert "jawaban identik" in page and set_aside not in page
+    from survei import services
+
+    services.survey_close(survey=survey, actor=officer)
+    services.survey_publish(survey=survey, actor=officer, confirm=True)
+    client.force_login(officer)
+    page = _text(client.get(reverse("survei:flood", args=[survey.uuid])))
+    assert "jawaban identik" in page and set_aside not in page
+    group = selectors.flood_groups(survey)[0]
+    response = client.post(set_aside, {"group": group.key, "reason": "x"}, follow=True)
+    assert "sudah diumumkan" in _text(response)
+    assert not Response.objects.filter(excluded=True).exists()
