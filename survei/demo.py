@@ -14,8 +14,8 @@ from cases import workdays
 from survei import scoring, services
 from survei.models import Answer, Instrument, Response, Survey
 
-SKM_SERVICES = (("Konsultasi pengadaan barang/jasa", 40), ("Layanan informasi publik", 25))
-IPAK_SERVICES = (("Layanan pengaduan masyarakat", 500),)
+SKM_SERVICES = (("Konsultasi pengadaan barang/jasa", 40), ("Informasi publik", 25))
+IPAK_SERVICES = (("Pengaduan masyarakat", 500),)
 
 
 def seed(units: dict, users: dict) -> list[str]:

@@ -257,7 +257,7 @@ def poster(request, uuid):
     """A4 poster to print: the unit, the survey, the link written out and its QR code (SVG, drawn here)."""
     survey = selectors.survey_or_404(request.user, uuid)
     url = public_url(request, survey)
-    qr = segno.make(url, error="m").svg_inline(scale=4, omitsize=True, border=2)
+    qr = segno.make(url, error="m").svg_inline(scale=4, omitsize=True, border=4)
     return render(
         request,
         "survei/poster.html",

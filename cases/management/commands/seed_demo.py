@@ -182,7 +182,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {DEMO_PASSWORD})"))
         for username, full_name, roles, *_ in DEMO_USERS:
-            self.stdout.write(f"  {username:<10} {', '.join(roles):<32} {full_name}")
+            self.stdout.write(f"  {username:<14} {', '.join(roles):<32} {full_name}")
         for line in self.demo_notes:
             self.stdout.write(line)
         # The demo's opt-out of two-factor sign-in, said out loud (cases.middleware.demo_password_only).
