@@ -28,6 +28,7 @@ from survei.forms import FollowUpPlanForm, RestoreForm, ServiceForm, SetAsideFor
 from survei.models import SurveyService, SurveyStatus
 
 PAGE_SIZE = 25
+FLOOD_ROWS = 100
 
 # Which buttons a status shows: (action, label).
 TRANSITIONS = {
@@ -278,8 +279,11 @@ def flood(request, uuid):
 def _flood_page(request, survey, status=200, bound=None):
     may_manage = selectors.may_manage(request.user, survey)
     groups = selectors.flood_groups(survey)
+    # The biggest first, and at most FLOOD_ROWS: on a busy survey with few items many honest respondents give the
+    # same answers on one day, and a page of thousands of small groups would hide the one burst that matters.
+    shown = sorted(groups, key=lambda group: (-group.size, group.day, group.kind))[:FLOOD_ROWS]
     rows = []
-    for group in groups:
+    for group in shown:
         if bound is not None and bound[0] == group.key:
             form = bound[1]
         else:
@@ -293,6 +297,7 @@ def _flood_page(request, survey, status=200, bound=None):
             "rows": rows,
             "may_change": may_manage and survey.status != SurveyStatus.PUBLISHED,
             "minimum": selectors.FLOOD_MINIMUM,
+            "hidden": len(groups) - len(shown),
             "excluded": selectors.excluded_summary(survey),
         },
         status=status,

@@ -411,3 +411,20 @@ def test_a_reader_and_a_published_survey_see_the_groups_without_forms(client, of
     response = client.post(set_aside, {"group": group.key, "reason": "x"}, follow=True)
     assert "sudah diumumkan" in _text(response)
     assert not Response.objects.filter(excluded=True).exists()
+
+
+def test_the_flood_page_shows_the_biggest_groups_first_and_says_how_many_it_left_out(
+    client, officer, make_survey, monkeypatch
+):
+    from survei.views import officer as officer_views
+
+    survey = make_survey(status="dibuka")
+    _flood_fixture(survey)
+    paspor = survey.services.get(name="Paspor")
+    respond(survey, paspor, values=[1, 2, 3, 4, 1, 2, 3, 4, 1], day=dt.date(2026, 11, 4), device_tag="h0")
+    monkeypatch.setattr(officer_views, "FLOOD_ROWS", 1)
+    client.force_login(officer)
+    page = _text(client.get(reverse("survei:flood", args=[survey.uuid])))
+    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)[1:]
+    assert len(rows) == 1 and "04-11-2026" in rows[0] and ">6<" in rows[0].replace("\n", "").replace(" ", "")
+    assert "2 kelompok lain yang lebih kecil tidak ditampilkan." in page
