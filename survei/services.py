@@ -78,11 +78,9 @@ def _check_expected(locked: Survey, expected_status: str | None) -> None:
         )
 
 
-def _wrong_state(locked: Survey, action: str) -> SurveyError:
-    return SurveyError(
-        _("Survei berstatus “%(status)s” tidak dapat %(action)s.")
-        % {"status": locked.get_status_display(), "action": action}
-    )
+def _wrong_state(locked: Survey, message: str) -> SurveyError:
+    """`message` is a whole sentence with %(status)s (a translator sees whole sentences, not fragments)."""
+    return SurveyError(message % {"status": locked.get_status_display()})
 
 
 def _clean_name(name: str) -> str:
@@ -223,7 +221,7 @@ def survey_open(*, survey: Survey, actor, expected_status: str | None = None) ->
         locked = _locked(survey)
         _check_expected(locked, expected_status)
         if locked.status != SurveyStatus.DRAFT:
-            raise _wrong_state(locked, _("dibuka"))
+            raise _wrong_state(locked, _("Survei berstatus “%(status)s” tidak dapat dibuka."))
         if not locked.services.exists():
             raise SurveyError(_("Tambahkan sedikitnya satu layanan sebelum survei dibuka."))
         locked.open()
@@ -239,7 +237,7 @@ def survey_close(*, survey: Survey, actor, expected_status: str | None = None) -
         locked = _locked(survey)
         _check_expected(locked, expected_status)
         if locked.status != SurveyStatus.OPEN:
-            raise _wrong_state(locked, _("ditutup"))
+            raise _wrong_state(locked, _("Survei berstatus “%(status)s” tidak dapat ditutup."))
         locked.close()
         locked.save()
     logger.info("survey_closed survey=%s actor=%s", locked.uuid, actor.pk)
@@ -254,7 +252,7 @@ def survey_reopen(*, survey: Survey, actor, expected_status: str | None = None) 
         locked = _locked(survey)
         _check_expected(locked, expected_status)
         if locked.status != SurveyStatus.CLOSED:
-            raise _wrong_state(locked, _("dibuka kembali"))
+            raise _wrong_state(locked, _("Survei berstatus “%(status)s” tidak dapat dibuka kembali."))
         locked.reopen()
         locked.save()
     logger.info("survey_reopened survey=%s actor=%s", locked.uuid, actor.pk)
@@ -270,7 +268,9 @@ def survey_publish(*, survey: Survey, actor, expected_status: str | None = None,
         locked = _locked(survey)
         _check_expected(locked, expected_status)
         if locked.status != SurveyStatus.CLOSED:
-            raise _wrong_state(locked, _("diumumkan (tutup survei lebih dahulu)"))
+            raise _wrong_state(
+                locked, _("Survei berstatus “%(status)s” tidak dapat diumumkan: hanya survei yang sudah ditutup.")
+            )
         snap = selectors.snapshot(locked)
         if snap["warnings"] and not confirm:
             raise SurveyError(

@@ -428,3 +428,13 @@ def test_the_flood_page_shows_the_biggest_groups_first_and_says_how_many_it_left
     rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)[1:]
     assert len(rows) == 1 and "04-11-2026" in rows[0] and ">6<" in rows[0].replace("\n", "").replace(" ", "")
     assert "2 kelompok lain yang lebih kecil tidak ditampilkan." in page
+
+
+def test_the_list_is_for_officers_and_readers_only(client, make_survey, outsider, inspektur, head):
+    make_survey()
+    client.force_login(outsider)
+    assert client.get(reverse("survei:list")).status_code == 403
+    for reader in (inspektur, head):
+        client.force_login(reader)
+        page = _text(client.get(reverse("survei:list")))
+        assert "SKM 2026" in page and reverse("survei:new") not in page
