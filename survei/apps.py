@@ -10,16 +10,14 @@ class SurveiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Plugged into the core and evaluasi, so neither imports survei.
         from cases import registry  # noqa: PLC0415 - app registry must be ready
+        from survei import demo, evaluation, lke  # noqa: F401, PLC0415 - survei.lke registers its LKE rules on import
 
         # The respondent form and the public results: no address, user agent or session, as on the intake pages.
         registry.register_public_pages("survei_publik:root")
-
-        # --- survei → evaluasi (issue 13: survey results feed the evaluation layer) ---------------------------
-        # Plugged in here, so evaluasi never imports survei: the "survei" module of the follow-up list and
-        # statistics, the dashboard's section (survei.evaluation), and the LKE suggestion rules of the questions
-        # the surveys answer (survei.lke registers them with evaluasi.lke.rule on import).
-        from survei import evaluation, lke  # noqa: F401, PLC0415
-
+        # Survey results in the evaluation layer: the "survei" module of the follow-up list and statistics, the
+        # dashboard's section, and (survei.lke) the suggestions for the LKE questions the surveys answer.
         evaluation.register()
-        # --- end survei → evaluasi -----------------------------------------------------------------------------
+        # The demo office's SKM (published) and IPAK (open) surveys, made by seed_demo after the kinds' cases.
+        registry.register_demo_data(demo.seed)

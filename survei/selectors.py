@@ -2,8 +2,13 @@
 XLSX, the evaluation dashboard's panel, the LKE rules, the benchmark): who may read which survey, and a survey's
 counts and result, each in one grouped query."""
 
-from django.db.models import Count, Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.http import Http404
+from django.utils.crypto import salted_hmac
 
 from cases import policy
 from survei import scoring
@@ -149,3 +154,124 @@ def comments(survey: Survey, limit: int) -> tuple[list[tuple[str, str]], int]:
     written = counted_responses(survey).exclude(comment="")
     rows = written.order_by("-pk").values_list("service__name", "comment")[:limit]
     return list(rows), written.count()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Flood visibility (the officer's page of possibly repeated submissions)
+
+# A day's responses from one device, or with the very same answers, from this many up are shown to the officer.
+FLOOD_MINIMUM = 5
+
+
+@dataclass(frozen=True)
+class FloodGroup:
+    """Responses of one day that may be one person sending again and again: ``kind`` "device" (the same daily
+    device tag) or "pattern" (the same answer to every item). ``key`` names the group to the officer's form
+    without showing the device tag (a keyed hash of it)."""
+
+    key: str
+    kind: str
+    day: dt.date
+    size: int
+    excluded: int
+    response_ids: tuple[int, ...]
+
+    @property
+    def counted(self) -> int:
+        return self.size - self.excluded
+
+
+def _group_key(survey: Survey, kind: str, day: dt.date, value: str) -> str:
+    return salted_hmac("survei.flood-group", f"{survey.pk}|{kind}|{day.isoformat()}|{value}").hexdigest()[:20]
+
+
+def _answer_signatures(survey: Survey) -> dict[str, Any]:
+    """Aggregates that turn a response's answers into exact numbers: each item one digit of base scale + 1
+    (0 = not answered), up to 20 items per number so it fits a 64-bit integer (7^20 < 2^63)."""
+    item_ids = list(survey.instrument_version.items().values_list("pk", flat=True))
+    base = survey.instrument_version.scale + 1
+    signatures = {}
+    for chunk_start in range(0, len(item_ids), 20):
+        chunk = item_ids[chunk_start : chunk_start + 20]
+        signatures[f"sig{chunk_start // 20}"] = Sum(
+            Case(
+                *[When(item_id=item_id, then=F("value") * Value(base**power)) for power, item_id in enumerate(chunk)],
+                default=Value(0),
+                output_field=BigIntegerField(),
+            )
+        )
+    return signatures
+
+
+def flood_groups(survey: Survey, minimum: int = FLOOD_MINIMUM) -> list[FloodGroup]:
+    """The groups of `minimum` or more responses of one day from one device, and of one day with identical
+    answers (two grouped queries). Responses set aside are in their groups (``excluded``), so they can be
+    brought back from here."""
+    groups = []
+    by_device: dict[tuple, list[tuple[int, bool]]] = {}
+    rows = (
+        Response.objects.filter(survey=survey)
+        .exclude(device_tag="")
+        .values_list("received_on", "device_tag", "pk", "excluded")
+        .order_by("received_on", "device_tag", "pk")
+    )
+    busy = (
+        Response.objects.filter(survey=survey)
+        .exclude(device_tag="")
+        .values("received_on", "device_tag")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=minimum)
+        .values_list("received_on", "device_tag")
+    )
+    busy_pairs = set(busy)
+    if busy_pairs:
+        days = {day for day, _tag in busy_pairs}
+        for day, tag, pk, excluded in rows.filter(received_on__in=days):
+            if (day, tag) in busy_pairs:
+                by_device.setdefault((day, tag), []).append((pk, excluded))
+    for (day, tag), members in by_device.items():
+        groups.append(_group(survey, "device", day, tag, members))
+
+    signatures = _answer_signatures(survey)
+    by_pattern: dict[tuple, list[tuple[int, bool]]] = {}
+    if signatures:
+        answer_rows = (
+            Answer.objects.filter(response__survey=survey)
+            .values("response_id", "response__received_on", "response__excluded")
+            .annotate(**signatures)
+            .order_by()
+        )
+        for row in answer_rows:
+            pattern = tuple(row[name] for name in signatures)
+            by_pattern.setdefault((row["response__received_on"], pattern), []).append(
+                (row["response_id"], row["response__excluded"])
+            )
+    for (day, pattern), members in by_pattern.items():
+        if len(members) >= minimum:
+            groups.append(_group(survey, "pattern", day, ":".join(map(str, pattern)), sorted(members)))
+    return sorted(groups, key=lambda group: (group.day, group.kind, -group.size), reverse=False)
+
+
+def _group(survey: Survey, kind: str, day: dt.date, value: str, members: list[tuple[int, bool]]) -> FloodGroup:
+    return FloodGroup(
+        key=_group_key(survey, kind, day, value),
+        kind=kind,
+        day=day,
+        size=len(members),
+        excluded=sum(1 for _pk, excluded in members if excluded),
+        response_ids=tuple(pk for pk, _excluded in members),
+    )
+
+
+def flood_group(survey: Survey, key: str) -> FloodGroup | None:
+    return next((group for group in flood_groups(survey) if group.key == key), None)
+
+
+def excluded_summary(survey: Survey) -> list[dict]:
+    """The responses set aside, by reason: [{"excluded_reason", "n"}]."""
+    return list(
+        Response.objects.filter(survey=survey, excluded=True)
+        .values("excluded_reason")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "excluded_reason")
+    )

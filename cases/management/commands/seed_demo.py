@@ -54,6 +54,15 @@ DEMO_USERS = [
         "196812121993031008",
     ),
     ("admin", "Admin SIGAP", [policy.ADMIN], "SEKR", None, None),
+    # Runs the office's surveys (survei/): its own unit and the units below it.
+    (
+        "petugas_survei",
+        "Lina Kartika (Survei)",
+        [policy.PETUGAS_SURVEI, policy.PEGAWAI],
+        "KANTOR",
+        "atasan",
+        "199306062019032010",
+    ),
 ]
 
 POSITIONS = {
@@ -68,6 +77,7 @@ POSITIONS = {
     "kustodian": "Auditor Madya",
     "inspektur": "Inspektur",
     "admin": "Pranata Komputer",
+    "petugas_survei": "Analis Kebijakan (petugas survei)",
 }
 
 # What KPK's reporting form asks beyond the above (pangkat/golongan; made-up NIK, phone and address).
@@ -83,6 +93,7 @@ RANKS = {
     "kustodian": "Pembina, IV/a",
     "inspektur": "Pembina Utama Muda, IV/c",
     "admin": "Penata Muda, III/a",
+    "petugas_survei": "Penata Muda, III/a",
 }
 DEMO_INSTITUTION = "Kementerian Contoh Republik Indonesia (demo)"
 
@@ -171,7 +182,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {DEMO_PASSWORD})"))
         for username, full_name, roles, *_ in DEMO_USERS:
-            self.stdout.write(f"  {username:<10} {', '.join(roles):<32} {full_name}")
+            self.stdout.write(f"  {username:<14} {', '.join(roles):<32} {full_name}")
         for line in self.demo_notes:
             self.stdout.write(line)
         # The demo's opt-out of two-factor sign-in, said out loud (cases.middleware.demo_password_only).
