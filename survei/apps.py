@@ -6,7 +6,7 @@ class SurveiConfig(AppConfig):
     """Surveys of the people a unit serves (DESIGN §7): IPAK, IPKP and SKM. Not a case kind."""
 
     name = "survei"
-    verbose_name = _("Survei")
+    verbose_name = _("Survei persepsi dan kepuasan")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
