@@ -11,6 +11,7 @@ typed kept.
 from urllib.parse import quote, urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,12 +19,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from survei import scoring, selectors, services
+from survei.evaluation import survey_recommendations
 from survei.forms import FollowUpPlanForm, RestoreForm, ServiceForm, SetAsideForm, SurveyForm, TransitionForm
 from survei.models import SurveyService, SurveyStatus
 
@@ -54,12 +56,10 @@ def _manageable(request, uuid):
 
 
 def public_url(request, survey) -> str:
-    """The link respondents open (the poster's QR code says the same)."""
-    try:
-        relative = reverse("survei_publik:respond", args=[survey.token])
-    except NoReverseMatch:  # the respondent's page is mounted at /survei/<token>/ (survei/views/respond.py)
-        relative = f"{reverse('survei_publik:root')}{survey.token}/"
-    return request.build_absolute_uri(relative)
+    """The link respondents open (the poster's QR code says the same). Built on SIGAP_BASE_URL, the site's
+    public address that e-mails use too, not on the request's Host header: a poster printed from a page reached
+    by another name (an internal host, a forged header) must still send the public to the site."""
+    return settings.SIGAP_BASE_URL.rstrip("/") + reverse("survei_publik:respond", args=[survey.token])
 
 
 def _share_links(survey, url: str) -> dict:
@@ -171,6 +171,7 @@ def _detail_page(request, survey, status=200, **forms):
         ),
         "excluded": selectors.excluded_summary(survey),
         "statuses": SurveyStatus,
+        **survey_recommendations(survey, request.user),
     }
     return render(request, "survei/officer_detail.html", context, status=status)
 

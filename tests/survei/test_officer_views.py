@@ -259,11 +259,14 @@ def test_the_count_per_service_against_the_krejcie_morgan_target(client, officer
     assert "populasi belum diisi" in page
 
 
-def test_the_share_links_and_the_public_link(client, officer, make_survey):
+def test_the_share_links_and_the_public_link(client, officer, make_survey, settings):
+    settings.SIGAP_BASE_URL = "https://sigap.example.go.id/"
+    settings.ALLOWED_HOSTS = ["testserver", "10.0.0.5"]
     survey = make_survey(status="dibuka")
     client.force_login(officer)
-    page = _text(client.get(reverse("survei:detail", args=[survey.uuid])))
-    public = f"http://testserver/survei/{survey.token}/"
+    # The site's public address, not the Host the officer's request came by.
+    page = _text(client.get(reverse("survei:detail", args=[survey.uuid]), HTTP_HOST="10.0.0.5"))
+    public = f"https://sigap.example.go.id/survei/{survey.token}/"
     assert public in page
     whatsapp = re.search(r'href="(https://wa\.me/\?text=[^"]+)"', page).group(1)
     text = parse_qs(urlsplit(whatsapp.replace("&amp;", "&")).query)["text"][0]
@@ -282,7 +285,7 @@ def test_the_poster_has_the_unit_the_title_the_link_and_a_qr_code(client, office
     page = _text(response)
     assert response.status_code == 200
     assert unit.name in page and "SKM 2026" in page
-    assert f"testserver/survei/{survey.token}/" in page
+    assert f"localhost:8000/survei/{survey.token}/" in page
     assert "<svg" in page and "viewBox" in page
     assert not re.search(r"\sstyle\s*=|<style|<script(?![^>]*src=)", page)
 
@@ -438,3 +441,16 @@ def test_the_list_is_for_officers_and_readers_only(client, make_survey, outsider
         client.force_login(reader)
         page = _text(client.get(reverse("survei:list")))
         assert "SKM 2026" in page and reverse("survei:new") not in page
+
+
+def test_the_detail_page_leads_to_the_results_the_exports_and_the_follow_up(client, officer, make_survey):
+    survey = make_survey(status="dibuka")
+    client.force_login(officer)
+    page = _text(client.get(reverse("survei:detail", args=[survey.uuid])))
+    for name in ("survei:results", "survei:report_pdf", "survei:responses_xlsx"):
+        assert reverse(name, args=[survey.uuid]) in page
+    assert 'data-section="survey-recommendations"' in page
+    # The officer runs the survey but does not give recommendations on it (the unit head or inspectorate does).
+    assert reverse("survei:recommendation_add", args=[survey.uuid]) not in page
+    # The public result page is linked once there is one.
+    assert f"/survei/hasil/{survey.token}/" not in page
