@@ -3,8 +3,8 @@
 with the question's number named and every choice kept; the answered form gives the thank-you page and exactly
 one stored response.
 
-The officer's part (the count rises, the results are published) is to be added after the officer pages are
-merged; `open_survey_for_browser` makes the open survey both parts start from.
+The officer's part: the survey officer watches the count rise as a respondent answers, closes the survey and
+publishes its results (below target, so she confirms), and the public reads them without signing in.
 
 Uses Debian's Chromium through Playwright, like the other browser tests; screenshots go to tests/e2e/artifacts/.
 """
@@ -14,8 +14,10 @@ import re
 import pytest
 from django.core.cache import cache
 
+from cases import policy
 from survei.models import Answer, Response, Survey
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, log_in
 from tests.survei.test_respond import LIKERT, make_open_survey
 
 pytestmark = [
@@ -112,3 +114,76 @@ def test_a_respondent_answers_on_a_small_phone_without_javascript(live_server, c
     assert stored.comment == COMMENT and stored.pressured is False
     values = list(Answer.objects.filter(response=stored).order_by("item__variable__order", "item__order"))
     assert [answer.value for answer in values] == [4] * (len(questions) - 1) + [3]
+
+
+def answer_everything(page, questions: list[str], value: int) -> None:
+    page.get_by_role("group", name="Layanan yang Anda terima").get_by_label(SERVICE).check()
+    for number, text in enumerate(questions, start=1):
+        page.get_by_role("group", name=re.compile(rf"^{number}\. {re.escape(text)}")).get_by_label(
+            LIKERT[value - 1], exact=True
+        ).check()
+    page.get_by_role("button", name="Kirim jawaban").click()
+    page.wait_for_load_state()
+
+
+def test_the_officer_sees_the_count_rise_and_publishes_the_results(live_server, chromium_path, make_user, unit):
+    from playwright.sync_api import expect, sync_playwright
+
+    officer = make_user("surveyor", policy.PETUGAS_SURVEI)
+    survey = open_survey_for_browser(unit, officer)
+    questions = [item.text for item in survey.instrument_version.items()]
+    link = f"{live_server.url}/survei/{survey.token}/"
+    detail = f"{live_server.url}/kelola/survei/{survey.uuid}/"
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            desk = browser.new_context(locale="id-ID", java_script_enabled=False)
+            desk.set_default_timeout(TIMEOUT_MS)
+            office = desk.new_page()
+            log_in(office, live_server.url, "surveyor", PASSWORD)
+            office.goto(detail)
+            coverage = office.locator("#coverage")
+            expect(coverage).to_contain_text(re.compile(r"\b0 responden dihitung dari target 556"))
+
+            # Two respondents on their phones (JavaScript off): the first all 4s, the second all 2s.
+            for value in (4, 2):
+                phone = scriptless_small_phone(browser)
+                page = phone.new_page()
+                page.goto(link)
+                answer_everything(page, questions, value)
+                expect(page).to_have_url(f"{link}terima-kasih/")
+                phone.close()
+
+            office.reload()
+            expect(coverage).to_contain_text(re.compile(r"\b2 responden dihitung dari target 556"))
+            office.get_by_role("button", name="Tutup survei").click()
+            office.wait_for_load_state()
+            expect(office.locator("h1")).to_contain_text(survey.title)
+            # Below target: publishing without the confirmation is refused, with the reason.
+            office.get_by_role("button", name="Umumkan hasil").click()
+            office.wait_for_load_state()
+            expect(office.locator("body")).to_contain_text("di bawah")
+            office.get_by_label("Umumkan meskipun di bawah target").check()
+            office.get_by_role("button", name="Umumkan hasil").click()
+            office.wait_for_load_state()
+            expect(office.locator("body")).to_contain_text("Hasil survei diumumkan")
+            office.screenshot(path=ARTIFACTS / "survei-officer-published.png", full_page=True)
+            desk.close()
+
+            # The public reads the published result without an account: every answer 4 or 2, mean 3.00 on 1–4;
+            # the rule is linear: (3 − 1)/3 × 4 = 2.67 on 0–4.
+            reader = scriptless_small_phone(browser)
+            public = reader.new_page()
+            public.goto(f"{live_server.url}/survei/hasil/{survey.token}/")
+            expect(public.locator("main")).to_contain_text("2,67")
+            expect(public.locator("main")).to_contain_text("2")
+            public.screenshot(path=ARTIFACTS / "survei-public-result-phone.png", full_page=True)
+            reader.close()
+        finally:
+            browser.close()
+
+    survey.refresh_from_db()
+    assert survey.status == "diumumkan" and survey.published_result["result"]["value"] == "2.67"
+    assert Response.objects.filter(survey=survey).count() == 2
