@@ -64,8 +64,9 @@ def seed(units: dict, users: dict) -> list[str]:
     for _n in range(6):  # one device, one day, the same answers: shown on the page of repeated submissions
         _respond(ipak, service, burst_day, burst_device, random.Random(6), good=(6,))
     return [
-        f"  Survei: {skm.title} diumumkan ({skm.responses.count()} responden); {ipak.title} dibuka "
-        f"({ipak.responses.count()} responden) — petugas_survei, /kelola/survei/",
+        f"  Survei: {skm.title} diumumkan ({skm.responses.count()} responden, /survei/hasil/{skm.token}/); "
+        f"{ipak.title} dibuka ({ipak.responses.count()} responden) — isi di /survei/{ipak.token}/; "
+        "petugas_survei mengelola di /kelola/survei/",
     ]
 
 
