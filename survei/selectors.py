@@ -165,7 +165,7 @@ FLOOD_MINIMUM = 5
 
 @dataclass(frozen=True)
 class FloodGroup:
-    """Responses of one day that may be one person sending again and again: ``kind`` "device" (the same daily
+    """Responses of one day that may be one person sending again and again: ``kind`` "device" (the same hourly
     device tag) or "pattern" (the same answer to every item). ``key`` names the group to the officer's form
     without showing the device tag (a keyed hash of it)."""
 
