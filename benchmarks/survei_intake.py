@@ -37,16 +37,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
+from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.urls import NoReverseMatch, reverse
 
-from benchmarks.measure import git_commit, ms, note, percentile, server_info
+from benchmarks.measure import QueryCounter, git_commit, ms, note, percentile, server_info
 from benchmarks.pengaduan import _SSL, FormParser, gunicorn, page_errors, redis_server
 from benchmarks.survei_results import make_officer, make_survey
 from cases.models import Unit
 from survei.models import Answer, Response, Survey, SurveyStatus
 
-TINY = {"cases": 20, "clients": 4, "warmup": 2}
+TINY = {"cases": 20, "clients": 4, "warmup": 2, "serial": 2}
 DEFAULT_CASES = 1000  # --cases: responses per view
 INSTRUMENT = "skm-permenpanrb-14-2017"
 RESPONSES_PER_HOUR = 10**9  # the limit for the run: every request comes from one address
@@ -60,6 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--warmup", type=int, default=10, help="untimed responses per view first (default 10)")
     parser.add_argument("--seed", type=int, default=20261202, help="random seed of the answers")
+    parser.add_argument("--serial", type=int, default=20, help="round trips timed in-process per view (default 20)")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -199,6 +202,51 @@ def drive(server, target: str, path: str, n: int, clients: int, seed: int) -> Ba
 
 
 # ---------------------------------------------------------------------------------------------------------
+# In this process: where a response's time goes
+
+
+def in_process(path: str, label: str, serial: int, seed: int, urlconf: str | None = None) -> dict[str, dict]:
+    """The three requests of a response through Django's test client in this process (the whole middleware
+    stack; no gunicorn, network or Redis: the local-memory cache), serially: wall and CPU time of each, and its SQL
+    statements. The first round trip (imports, templates) is not counted."""
+    from django.test import Client, override_settings
+
+    rnd = random.Random(f"{seed}-in-process-{label}")
+    steps: dict[str, dict] = {}
+
+    def step(name, fn, *fn_args, **fn_kwargs):
+        counter = QueryCounter()
+        wall, cpu = time.perf_counter(), time.thread_time()
+        with connection.execute_wrapper(counter):
+            response = fn(*fn_args, **fn_kwargs)
+        entry = steps.setdefault(name, {"wall": [], "cpu": [], "statements": []})
+        entry["wall"].append(time.perf_counter() - wall)
+        entry["cpu"].append(time.thread_time() - cpu)
+        entry["statements"].append(counter.count)
+        return response
+
+    with override_settings(
+        SIGAP_SURVEY_RESPONSES_PER_HOUR=RESPONSES_PER_HOUR, ROOT_URLCONF=urlconf or settings.ROOT_URLCONF
+    ):
+        for i in range(serial + 1):
+            browser = Client(enforce_csrf_checks=True, SERVER_NAME="localhost")  # a host ALLOWED_HOSTS has
+            page = step("GET form", browser.get, path)
+            if page.status_code != 200:
+                raise SystemExit(f"bench: in-process, the {label} answered HTTP {page.status_code}")
+            sent = step("POST", browser.post, path, fill(respondent_form(page.content.decode()), rnd))
+            if sent.status_code not in (302, 303):
+                raise SystemExit(
+                    f"bench: in-process, the {label} refused a response: {page_errors(sent.content.decode())}"
+                )
+            done = step("GET after", browser.get, sent["Location"])
+            if done.status_code != 200:
+                raise SystemExit(f"bench: in-process, the page after the {label}'s POST answered {done.status_code}")
+            if i == 0:
+                steps.clear()
+    return steps
+
+
+# ---------------------------------------------------------------------------------------------------------
 # The run
 
 
@@ -264,7 +312,7 @@ def run(args, db_url: str) -> str:
             batches.append(batch)
             accepted[name] += len(batch.ok)
         gunicorn_log = server.log.read_text()
-    rows = {name: rows_of(survey) for name, _path, survey in targets}
+    rows = {name: rows_of(survey) for name, _path, survey in targets}  # before the in-process ones below
     problems = [f"{b.target}: {b.errors}" for b in batches if b.errors]
     for name, (responses, answers) in rows.items():
         if (responses, answers) != (accepted[name], accepted[name] * n_items):
@@ -276,10 +324,16 @@ def run(args, db_url: str) -> str:
         problems.append("gunicorn's log has a traceback:\n" + gunicorn_log[-3000:])
     if problems:
         raise SystemExit("bench: " + "\n".join(problems))
-    return render(args, batches, rows, accepted, n_items, real_path, server_info(), time.perf_counter() - wall_started)
+    note("timing the requests in-process")
+    parts = {
+        name: in_process(path, name, args.serial, args.seed, None if name == "public form" else "benchmarks.bare.urls")
+        for name, path, _survey in targets
+    }
+    wall = time.perf_counter() - wall_started
+    return render(args, batches, rows, accepted, n_items, real_path, parts, server_info(), wall)
 
 
-def render(args, batches, rows, accepted, n_items, real_path, server, wall) -> str:
+def render(args, batches, rows, accepted, n_items, real_path, parts, server, wall) -> str:
     lines = []
     add = lines.append
     command = ".venv/bin/python -m benchmarks " + " ".join(sys.argv[1:])
@@ -336,7 +390,7 @@ def render(args, batches, rows, accepted, n_items, real_path, server, wall) -> s
             o.steps["POST"] for o in bare.ok
         )
         add(
-            f"Ratio: the bare view takes {bare.rate / real.rate:.1f}× the public form's responses per second"
+            f"Ratio: the bare view serves {bare.rate / real.rate:.1f}× as many responses per second as the public form"
             f" (public form {real.rate:.1f}/s, bare {bare.rate:.1f}/s); median POST {post_ratio:.1f}×{cpu_ratio}."
         )
     else:
@@ -350,6 +404,21 @@ def render(args, batches, rows, accepted, n_items, real_path, server, wall) -> s
         for name, (responses, answers) in rows.items()
     )
     add(f"Rows written over HTTP (warm-up included; checked equal): {written}. No traceback in gunicorn's log.")
+    add("")
+    add(
+        f"Where a response's time goes: its three requests through Django's test client in this process, serially "
+        f"({args.serial} round trips after one untimed; the whole middleware stack, no gunicorn, network or Redis), "
+        "median:"
+    )
+    add("")
+    add("| view | request | wall | CPU | SQL statements |")
+    add("|---|---|---|---|---|")
+    for name, steps in parts.items():
+        for step, entry in steps.items():
+            add(
+                f"| {name} | {step} | {ms(statistics.median(entry['wall']))} | {ms(statistics.median(entry['cpu']))} | "
+                f"{statistics.median(entry['statements']):g} |"
+            )
     if real_path:
         add("")
         add(f"The public form measured: `{real_path}` (the survey's token).")
