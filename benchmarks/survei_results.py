@@ -37,6 +37,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from benchmarks.generate import analyse, fast_loading
@@ -349,6 +350,15 @@ def explain_lines(survey: Survey) -> list[str]:
     return lines
 
 
+def profile(fn, top: int = 5) -> tuple[float, list[tuple[float, str]]]:
+    """One run's statements: their total time and the `top` slowest, (seconds, SQL shortened)."""
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    timed = sorted(((float(q["time"]), q["sql"]) for q in captured.captured_queries), reverse=True)
+    shorten = [(t, re.sub(r"\s+", " ", sql)[:160] + ("…" if len(sql) > 160 else "")) for t, sql in timed[:top]]
+    return sum(t for t, _sql in timed), shorten
+
+
 def run(args, db_url: str) -> str:
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
@@ -387,6 +397,7 @@ def run(args, db_url: str) -> str:
                 else f"**The page does not show the number of counted respondents ({raw['respondents']:,}).**"
             )
             results[PAGE] = measure(page, args.repeat)
+            results[PAGE]["profile"] = profile(page)
         results[BASELINE] = measure(lambda s=survey: raw_figures(s), args.repeat)
         sections.append((survey, computed, results, url, page_note, explain_lines(survey)))
 
@@ -443,5 +454,17 @@ def render(args, sections, written, server, generated, wall) -> str:
             lines += ["The results page is not in this tree's URLconf (`survei:results`): not measured.", ""]
         elif page_note:
             lines += [page_note, ""]
+        if PAGE in results:
+            total, slowest = results[PAGE]["profile"]
+            page_median = results[PAGE]["median"]
+            lines += [
+                f"One page run's SQL took {ms(total)} of the page's {ms(page_median)} median "
+                f"({total / page_median:.0%}); the slowest statements:",
+                "",
+                "| time | statement |",
+                "|---|---|",
+                *(f"| {ms(t)} | `{sql.replace('|', '¦')}` |" for t, sql in slowest),
+                "",
+            ]
         lines += ["Plans (EXPLAIN ANALYZE):", "", *plans, ""]
     return "\n".join(lines)
