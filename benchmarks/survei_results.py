@@ -28,6 +28,7 @@ import datetime as dt
 import random
 import re
 import statistics
+import sys
 import time
 import tracemalloc
 from decimal import Decimal
@@ -407,9 +408,7 @@ def run(args, db_url: str) -> str:
 
 
 def render(args, sections, written, server, generated, wall) -> str:
-    command = f".venv/bin/python -m benchmarks survei-results --cases {args.cases}" + (
-        " --start-postgres" if args.start_postgres else ""
-    )
+    command = ".venv/bin/python -m benchmarks " + " ".join(sys.argv[1:])
     total_responses = sum(w["responses"] for w in written.values())
     total_answers = sum(w["answers"] for w in written.values())
     lines = [
