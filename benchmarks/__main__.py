@@ -26,6 +26,8 @@ BENCHMARKS = {
     "benturan": "benchmarks.benturan",
     "evaluasi-export": "benchmarks.evaluasi_export",
     "evaluasi-dashboard": "benchmarks.evaluasi_dashboard",
+    "survei-results": "benchmarks.survei_results",
+    "survei-intake": "benchmarks.survei_intake",
 }
 
 

@@ -1,2 +1,3 @@
-"""The benchmark-only site of `python -m benchmarks pengaduan`: the project's settings and URLconf plus a bare
-Django view, served by the same gunicorn as the real public form. Never imported by the application."""
+"""The benchmark-only site of `python -m benchmarks pengaduan` and `survei-intake`: the project's settings and
+URLconf plus bare Django views, served by the same gunicorn as the real public forms. Never imported by the
+application."""

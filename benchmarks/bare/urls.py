@@ -10,4 +10,7 @@ urlpatterns = [
     *production_urlpatterns,
     path("bench-bare/", views.form, name="bench_bare_form"),
     path("bench-bare/terima/<int:pk>/", views.receipt, name="bench_bare_receipt"),
+    # survei-intake's bare baseline (benchmarks/survei_intake.py)
+    path("bench-bare/survei/<str:token>/", views.survey_form, name="bench_bare_survey"),
+    path("bench-bare/survei/<str:token>/terima-kasih/", views.survey_thanks, name="bench_bare_survey_thanks"),
 ]

@@ -91,3 +91,68 @@ def form(request):
 def receipt(request, pk: int):
     reference = Case.objects.filter(pk=pk, tracking__isnull=False).values_list("reference", flat=True).first()
     return HttpResponse(f"<!doctype html><p>Nomor pengaduan <strong>{escape(reference)}</strong></p>")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# survei: the bare baseline of `python -m benchmarks survei-intake`
+#
+# The same browser round trip as the public survey form (GET the form with its CSRF token, POST it, follow the
+# redirect to a thank-you page) and the same rows (one Response, one Answer per item) — but no form class,
+# validation, rate limit, flood tag, one-time token check or template: the POSTed values go straight into the rows
+# through the ORM (the comment is encrypted by its field, as in a real response). It runs behind the project's
+# middleware (it is in the same URLconf), outside the public prefixes, so the privacy middleware has nothing to do
+# for it.
+
+SURVEY_FORM = """<!doctype html><html lang="id"><head><title>bare</title></head><body>
+<form method="post" action="">
+<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">
+<input type="hidden" name="submission" value="{submission}">
+<select name="service">{services}</select>
+{items}
+<input type="text" name="homepage" value="">
+<textarea name="comment"></textarea>
+<button type="submit">Kirim</button>
+</form></body></html>"""
+
+
+@never_cache
+def survey_form(request, token: str):
+    from survei.models import Answer, Item, Response, Survey, SurveyService, SurveyStatus
+
+    survey = Survey.objects.filter(token=token, status=SurveyStatus.OPEN).values("pk", "instrument_version_id").first()
+    if survey is None:
+        return HttpResponse(status=404)
+    if request.method != "POST":
+        services = SurveyService.objects.filter(survey_id=survey["pk"]).values_list("pk", "name")
+        items = Item.objects.filter(variable__version_id=survey["instrument_version_id"]).values_list("pk", "options")
+        return HttpResponse(
+            SURVEY_FORM.format(
+                csrf=get_token(request),
+                submission=secrets.token_urlsafe(16),
+                services="".join(f'<option value="{pk}">{escape(name)}</option>' for pk, name in services),
+                items="\n".join(
+                    "".join(f'<input type="radio" name="item_{pk}" value="{o["value"]}">' for o in options)
+                    for pk, options in items
+                ),
+            )
+        )
+    with transaction.atomic():
+        response = Response.objects.create(
+            survey_id=survey["pk"],
+            service_id=int(request.POST["service"]),
+            received_on=timezone.localdate(),
+            comment=request.POST.get("comment", ""),
+        )
+        Answer.objects.bulk_create(
+            [
+                Answer(response_id=response.pk, item_id=int(name[5:]), value=int(value))
+                for name, value in request.POST.items()
+                if name.startswith("item_")
+            ]
+        )
+    return redirect("bench_bare_survey_thanks", token=token)
+
+
+@never_cache
+def survey_thanks(request, token: str):
+    return HttpResponse("<!doctype html><p>Terima kasih atas jawaban Anda.</p>")
