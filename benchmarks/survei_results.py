@@ -92,7 +92,7 @@ RESPONSE_COLUMNS = [
     "excluded",
     "excluded_reason",
 ]
-ANSWER_COLUMNS = ["response_id", "item_id", "value"]
+ANSWER_COLUMNS = ["survey_id", "response_id", "item_id", "value"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -192,7 +192,7 @@ def generate(survey: Survey, n: int, rnd: random.Random, excluded_share: float) 
             )
             written["excluded"] += excluded
             for item in items:
-                answers.append((pk, item.pk, rnd.choices(values, weights[item.pk])[0]))
+                answers.append((survey.pk, pk, item.pk, rnd.choices(values, weights[item.pk])[0]))
         with transaction.atomic():
             connection.ensure_connection()
             with connection.connection.cursor() as cur:
@@ -212,7 +212,7 @@ FROM {response} WHERE survey_id = %(survey)s AND NOT excluded
 UNION ALL
 SELECT a.item_id, count(*), sum(a.value)
 FROM {answer} a JOIN {response} r ON r.id = a.response_id
-WHERE r.survey_id = %(survey)s AND NOT r.excluded
+WHERE a.survey_id = %(survey)s AND NOT r.excluded
 GROUP BY a.item_id
 """
 

@@ -81,6 +81,6 @@ def _respond(survey: Survey, service, day: dt.date, device_tag: str, rng: random
         device_tag=device_tag,
     )
     Answer.objects.bulk_create(
-        Answer(response=response, item=item, value=rng.choice(good)) for item in survey.instrument_version.items()
+        Answer.of(response, item.pk, rng.choice(good)) for item in survey.instrument_version.items()
     )
     return response

@@ -108,5 +108,5 @@ def response_submit(*, survey: Survey, cleaned: dict, client_tag: str) -> Respon
             pressured=cleaned.get("pressured"),
             device_tag=device_tag(client_tag),
         )
-        Answer.objects.bulk_create([Answer(response=response, item=item, value=answers[item.pk]) for item in items])
+        Answer.objects.bulk_create([Answer.of(response, item.pk, answers[item.pk]) for item in items])
     return response

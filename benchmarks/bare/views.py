@@ -145,7 +145,7 @@ def survey_form(request, token: str):
         )
         Answer.objects.bulk_create(
             [
-                Answer(response_id=response.pk, item_id=int(name[5:]), value=int(value))
+                Answer.of(response, int(name[5:]), int(value))
                 for name, value in request.POST.items()
                 if name.startswith("item_")
             ]

@@ -101,9 +101,7 @@ def test_published_shows_its_snapshot_and_the_rest_the_live_result(surveys, insp
     for survey in (skm, ipak):
         service = survey.services.get()
         response = Response.objects.create(survey=survey, service=service, received_on=dt.date(2026, 8, 1))
-        Answer.objects.bulk_create(
-            [Answer(response=response, item=item, value=1) for item in survey.instrument_version.items()]
-        )
+        Answer.objects.bulk_create([Answer.of(response, item.pk, 1) for item in survey.instrument_version.items()])
     rows = _rows(statistics.Scope.of(Q3, None), inspektur)
     assert rows["SKM SEKR"].index == Decimal("87.5") and rows["SKM SEKR"].respondents == 2
     assert rows["IPAK SEKR"].value == Decimal("2.80") and rows["IPAK SEKR"].respondents == 4

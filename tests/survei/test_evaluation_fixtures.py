@@ -43,7 +43,7 @@ def make_survey(
     items = list(version.items())
     for value in answers:
         response = Response.objects.create(survey=survey, service=service, received_on=start)
-        Answer.objects.bulk_create([Answer(response=response, item=item, value=value) for item in items])
+        Answer.objects.bulk_create([Answer.of(response, item.pk, value) for item in items])
     Survey.objects.filter(pk=survey.pk).update(status=status)
     if status == SurveyStatus.PUBLISHED:
         Survey.objects.filter(pk=survey.pk).update(

@@ -66,5 +66,5 @@ def respond(survey, service, values=None, day=dt.date(2026, 11, 2), device_tag="
         survey=survey, service=service, received_on=day, device_tag=device_tag, excluded=excluded
     )
     pairs = zip(items, values, strict=True)
-    Answer.objects.bulk_create(Answer(response=response, item=item, value=value) for item, value in pairs)
+    Answer.objects.bulk_create(Answer.of(response, item.pk, value) for item, value in pairs)
     return response

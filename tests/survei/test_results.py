@@ -46,9 +46,7 @@ def answer(survey, values: list[int], *, service=None, **fields) -> Response:
     )
     items = list(survey.instrument_version.items())
     assert len(values) == len(items)
-    Answer.objects.bulk_create(
-        Answer(response=response, item=item, value=value) for item, value in zip(items, values, strict=True)
-    )
+    Answer.objects.bulk_create(Answer.of(response, item.pk, value) for item, value in zip(items, values, strict=True))
     return response
 
 

@@ -159,10 +159,15 @@ def test_an_item_nobody_answered_is_left_out_and_no_answers_give_no_score():
 
 def test_the_result_serialises_for_publication():
     data = scoring.compute(perception_spec(), rule("linear"), PERCEPTION_COUNTS, 4, IPAK).as_dict()
-    assert data["value"] == "3.45" and data["rule"]["method"] == "linear" and data["items"][0]["distribution"] == {
-        "5": 1,
-        "6": 3,
-    }
+    assert (
+        data["value"] == "3.45"
+        and data["rule"]["method"] == "linear"
+        and data["items"][0]["distribution"]
+        == {
+            "5": 1,
+            "6": 3,
+        }
+    )
 
 
 @pytest.mark.parametrize(
