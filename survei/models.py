@@ -392,6 +392,16 @@ class Response(models.Model):
     device_tag = models.CharField(max_length=6, blank=True, editable=False)
     excluded = models.BooleanField(_("dikeluarkan dari hasil"), default=False)
     excluded_reason = models.CharField(_("alasan dikeluarkan"), max_length=200, blank=True)
+    # Who set the response aside and when: setting aside moves the published score, so it is answerable.
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dikeluarkan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    excluded_at = models.DateTimeField(_("dikeluarkan pada"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -316,7 +316,7 @@ def responses_set_aside(*, survey: Survey, responses: Iterable[Response], reason
         locked = _locked(survey)
         _check_not_published(locked)
         changed = Response.objects.filter(survey=locked, pk__in=ids, excluded=False).update(
-            excluded=True, excluded_reason=reason
+            excluded=True, excluded_reason=reason, excluded_by=actor, excluded_at=timezone.now()
         )
     logger.info("responses_set_aside survey=%s actor=%s n=%d", locked.uuid, actor.pk, changed)
     return changed
@@ -330,7 +330,7 @@ def responses_restore(*, survey: Survey, responses: Iterable[Response], actor) -
         locked = _locked(survey)
         _check_not_published(locked)
         changed = Response.objects.filter(survey=locked, pk__in=ids, excluded=True).update(
-            excluded=False, excluded_reason=""
+            excluded=False, excluded_reason="", excluded_by=None, excluded_at=None
         )
     logger.info("responses_restored survey=%s actor=%s n=%d", locked.uuid, actor.pk, changed)
     return changed
