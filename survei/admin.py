@@ -16,19 +16,67 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from survei import services
-from survei.models import Instrument, InstrumentVersion, Item, ScoringRule, Survey, SurveyService, Variable
+from survei import scoring, services
+from survei.models import (
+    Instrument,
+    InstrumentVersion,
+    Item,
+    ScoringRule,
+    Survey,
+    SurveyService,
+    SurveyStatus,
+    Variable,
+)
+
+
+class InstrumentForm(forms.ModelForm):
+    class Meta:
+        model = Instrument
+        fields = (
+            "code",
+            "kind",
+            "name",
+            "basis",
+            "lke_weight",
+            "minimum_wbk",
+            "minimum_wbbm",
+            "default_rule",
+            "is_active",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        rule, kind = cleaned.get("default_rule"), cleaned.get("kind") or getattr(self.instance, "kind", "")
+        version = self.instance.current_version() if self.instance.pk else None
+        # Without a version yet, the scale the kind is asked on (SKM 1–4, the ZI perception surveys 1–6).
+        scale = version.scale if version is not None else (4 if kind == "skm" else 6)
+        if rule is not None and kind:
+            misfit = scoring.rule_fits(rule.method, rule.params, scale, kind)
+            if misfit:
+                self.add_error("default_rule", misfit)
+        return cleaned
 
 
 @admin.register(Instrument)
 class InstrumentAdmin(admin.ModelAdmin):
+    form = InstrumentForm
     list_display = ("name", "code", "kind", "default_rule", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name")
+    # What a result is compared with and where the LKE reads it: fixed once a survey has been run with the
+    # instrument, so a published result and its PDF never disagree (a new threshold is a new instrument).
+    FIXED_WHEN_USED = ("code", "kind", "lke_weight", "minimum_wbk", "minimum_wbbm")
+
+    def get_readonly_fields(self, request, obj=None):
+        used = (
+            obj is not None
+            and Survey.objects.filter(instrument_version__instrument=obj).exclude(status=SurveyStatus.DRAFT).exists()
+        )
+        return self.FIXED_WHEN_USED if used else ()
 
 
 class _FrozenWhenUsed:
-    """Read-only once the version (of the object, or the inline's parent) has responses."""
+    """Read-only once the version (of the object, or the inline's parent) is used by an opened survey."""
 
     @staticmethod
     def _version(obj):
@@ -94,8 +142,8 @@ class InstrumentVersionAdmin(_FrozenWhenUsed, admin.ModelAdmin):
             self.message_user(
                 request,
                 _(
-                    "Versi ini sudah dijawab responden sehingga tidak dapat diubah. Untuk mengubah pertanyaan, pilih "
-                    "versi ini di daftar lalu jalankan tindakan “Salin ke versi baru”."
+                    "Versi ini sudah dipakai survei yang dibuka sehingga tidak dapat diubah. Untuk mengubah "
+                    "pertanyaan, pilih versi ini di daftar lalu jalankan tindakan “Salin ke versi baru”."
                 ),
                 messages.INFO,
             )
@@ -111,7 +159,10 @@ class ItemForm(forms.ModelForm):
         variable = self.cleaned_data["variable"]
         if variable is not None and variable.version.is_used:
             raise forms.ValidationError(
-                _("Versi instrumen ini sudah dijawab responden. Salin ke versi baru, lalu tambahkan butir di sana.")
+                _(
+                    "Versi instrumen ini sudah dipakai survei yang dibuka. Salin ke versi baru, lalu tambahkan "
+                    "butirnya di sana."
+                )
             )
         return variable
 

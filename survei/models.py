@@ -97,8 +97,9 @@ class InstrumentVersion(models.Model):
 
     @property
     def is_used(self) -> bool:
-        """Responses were given to these questions: they may no longer change."""
-        return Response.objects.filter(survey__instrument_version=self).exists()
+        """A survey that respondents can reach (opened, or beyond) asks these questions: they may no longer change,
+        even before the first response — a poster with the link may already hang at the counter."""
+        return Survey.objects.filter(instrument_version=self).exclude(status=SurveyStatus.DRAFT).exists()
 
     def items(self):
         return (

@@ -76,18 +76,24 @@ SKM_INTERVALS = [
 ]
 
 
+def _positive(value) -> bool:
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return False
+    return number.is_finite() and number > 0
+
+
 def check_params(method: str, params) -> str:
-    """Why `params` do not fit `method`, or "" when they do (ScoringRule.clean and the system check)."""
+    """Why `params` do not fit `method`, or "" when they do (ScoringRule.clean)."""
     if not isinstance(params, dict):
         return _("Parameter harus berupa objek JSON.")
     if method == "skm":
         weight = params.get("weight", "equal")
-        if weight != "equal":
-            try:
-                if not Decimal(str(weight)) > 0:
-                    return _("Bobot SKM harus 'equal' atau angka positif.")
-            except ArithmeticError:
-                return _("Bobot SKM harus 'equal' atau angka positif.")
+        if weight != "equal" and not _positive(weight):
+            return _("Bobot SKM harus 'equal' atau angka positif.")
+        if not _positive(params.get("multiplier", 25)):
+            return _("Pengali indeks SKM harus angka positif (PermenPANRB 14/2017: 25).")
         intervals = params.get("intervals")
         if not isinstance(intervals, list) or not intervals:
             return _("Aturan SKM perlu tabel interval: [[batas bawah indeks, mutu, kinerja], ...].")
@@ -108,13 +114,29 @@ def check_params(method: str, params) -> str:
             return _('Aturan pemetaan perlu tabel "map": {"1": 0, ..., "6": 4}.')
         try:
             values = [Decimal(str(value)) for value in table.values()]
-            [int(key) for key in table]
+            keys = sorted(int(key) for key in table)
         except (ArithmeticError, ValueError, TypeError):
             return _("Tabel pemetaan: kunci nilai jawaban, isi angka 0–4.")
-        if any(not 0 <= value <= FOUR for value in values):
+        if any(not (value.is_finite() and 0 <= value <= FOUR) for value in values):
             return _("Tabel pemetaan: kunci nilai jawaban, isi angka 0–4.")
+        # Every answer value from 1 up must have its 0–4 value: a gap would fail every result with that answer.
+        if keys != list(range(1, len(keys) + 1)) or len(keys) < 2:
+            return _("Tabel pemetaan harus memuat setiap nilai jawaban dari 1 sampai nilai tertinggi skala.")
         return ""
     return _("Metode %(method)s tidak dikenal.") % {"method": method}
+
+
+def rule_fits(method: str, params, scale: int, kind: str) -> str:
+    """Why a rule cannot score an instrument (its kind and scale), or "": the SKM rule only SKM's 1–4 answers
+    (an index × 25 of a 1–6 scale would reach 150), the perception rules only IPAK and IPKP, and a map rule only
+    a scale whose every value it maps."""
+    if (method == "skm") != (kind == "skm"):
+        return _("Aturan SKM hanya untuk instrumen SKM, dan instrumen SKM hanya dengan aturan SKM.")
+    if method == "skm" and scale != 4:
+        return _("Aturan SKM menghitung jawaban 1–4.")
+    if method == "map" and isinstance(params, dict) and len(params.get("map") or {}) != scale:
+        return _("Tabel pemetaan harus memuat nilai 1 sampai %(n)d, sesuai skala instrumen.") % {"n": scale}
+    return ""
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Unit
-from survei import selectors
+from survei import scoring, selectors
 from survei.models import (
     Instrument,
     InstrumentVersion,
@@ -93,9 +93,10 @@ def _clean_name(name: str) -> str:
 
 
 def _check_population(population: int | None) -> None:
-    if population is not None and not 0 <= population <= MAX_POPULATION:
+    # A population of 0 would make a target of 0, "reached" with no respondent at all.
+    if population is not None and not 1 <= population <= MAX_POPULATION:
         raise SurveyError(
-            _("Populasi harus bilangan bulat 0 sampai %(max)s.") % {"max": f"{MAX_POPULATION:,}".replace(",", ".")},
+            _("Populasi harus bilangan bulat 1 sampai %(max)s.") % {"max": f"{MAX_POPULATION:,}".replace(",", ".")},
             field="population",
         )
 
@@ -145,12 +146,19 @@ def survey_create(
     if period_end < period_start:
         raise SurveyError(_("Tanggal selesai tidak boleh sebelum tanggal mulai."), field="period_end")
     specs = _check_services(services)
+    rule = rule or instrument.default_rule
+    misfit = scoring.rule_fits(rule.method, rule.params, version.scale, instrument.kind)
+    if misfit:
+        raise SurveyError(misfit, field="instrument")
     with transaction.atomic():
+        # Pinning the rule takes its row lock: an admin saving a change at the same moment (scoring_rule_save)
+        # then sees it used and makes a new version instead of changing this survey's rule under it.
+        rule = ScoringRule.objects.select_for_update().get(pk=rule.pk)
         survey = Survey.objects.create(
             unit=unit,
             title=title,
             instrument_version=version,
-            rule=rule or instrument.default_rule,
+            rule=rule,
             period_start=period_start,
             period_end=period_end,
             created_by=actor,
@@ -206,6 +214,12 @@ def service_update(*, service: SurveyService, name: str, population: int | None,
         if locked.services.filter(name__iexact=name).exclude(pk=service.pk).exists():
             raise SurveyError(_("Layanan “%(name)s” sudah ada di survei ini.") % {"name": name}, field="name")
         service = SurveyService.objects.select_for_update().get(pk=service.pk, survey=locked)
+        # Respondents chose the service by its name: renaming it would relabel what they said they received.
+        if name != service.name and service.responses.exists():
+            raise SurveyError(
+                _("Layanan ini sudah dijawab responden; namanya tidak dapat diubah. Tambahkan layanan baru."),
+                field="name",
+            )
         service.name, service.population = name, population
         return _save_service(service)
 
@@ -405,12 +419,11 @@ def scoring_rule_save(*, rule: ScoringRule) -> tuple[ScoringRule, bool]:
     """Save a changed rule. A rule a survey uses is never changed: the change becomes a new row of the same code,
     version + 1, the old row stays as it was (the surveys that used it keep their results), and the instruments
     whose default it was take the new version as their default. Returns (the row saved, whether it is new)."""
-    if rule.pk is not None and not ScoringRule.objects.get(pk=rule.pk).is_used:
-        rule.save()
-        return rule, False
     old_pk = rule.pk
     with transaction.atomic():
-        # A new rule under a code already in use is that code's next version, not a clash with its version 1.
+        # The rule's row lock first (survey_create takes it to pin the rule), then whether a survey uses it.
+        stored = ScoringRule.objects.select_for_update().filter(pk=old_pk).first() if old_pk else None
+        # A rule under a code already in use is that code's next version, not a clash with one of its versions.
         latest = (
             ScoringRule.objects.select_for_update()
             .filter(code=rule.code)
@@ -418,6 +431,11 @@ def scoring_rule_save(*, rule: ScoringRule) -> tuple[ScoringRule, bool]:
             .values_list("version", flat=True)
             .first()
         )
+        if stored is not None and not stored.is_used:
+            if stored.code != rule.code:
+                rule.version = (latest or 0) + 1
+            rule.save()
+            return rule, False
         rule.pk, rule.id = None, None
         rule._state.adding = True
         rule.version = (latest or 0) + 1

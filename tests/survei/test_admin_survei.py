@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from survei.models import Instrument, InstrumentVersion, Item, ScoringRule, Survey, Variable
+from survei.models import Instrument, InstrumentVersion, Item, ScoringRule, Survey
 from tests.survei.test_officer_fixtures import *  # noqa: F403
 from tests.survei.test_officer_fixtures import SKM, respond
 
@@ -43,18 +43,59 @@ def _rule_form(rule, **changes):
 # Instrument versions
 
 
+def _version_post(version, **changes) -> dict:
+    """The change form of `version` as the admin posts it: its fields and its variables' inline formset."""
+    variables = list(version.variables.order_by("order", "pk"))
+    data = {
+        "instrument": version.instrument_id,
+        "number": version.number,
+        "scale": version.scale,
+        "instructions": version.instructions,
+        "note": version.note,
+        "variables-TOTAL_FORMS": len(variables),
+        "variables-INITIAL_FORMS": len(variables),
+        "variables-MIN_NUM_FORMS": 0,
+        "variables-MAX_NUM_FORMS": 1000,
+    }
+    for n, variable in enumerate(variables):
+        data |= {
+            f"variables-{n}-id": variable.pk,
+            f"variables-{n}-version": version.pk,
+            f"variables-{n}-order": variable.order,
+            f"variables-{n}-code": variable.code,
+            f"variables-{n}-name": variable.name,
+            f"variables-{n}-weight": "" if variable.weight is None else variable.weight,
+        }
+    return data | changes
+
+
 def test_a_used_version_is_read_only(admin_client, used_version):
     url = reverse("admin:survei_instrumentversion_change", args=[used_version.pk])
     page = admin_client.get(url).content.decode()
     assert 'name="_save"' not in page
     assert "Salin ke versi baru" in page  # the message says how to change it
-    variable = used_version.variables.first()
-    admin_client.post(url, {"instrument": used_version.instrument_id, "number": 1, "scale": 4, "instructions": "X"})
+    # A complete, valid post of a changed instruction and a renamed variable is refused outright.
+    data = _version_post(used_version, instructions="X", **{"variables-0-name": "Diubah"})
+    assert admin_client.post(url, data).status_code == 403
     used_version.refresh_from_db()
-    assert used_version.instructions != "X"
-    item = Item.objects.filter(variable=variable).first()
+    assert used_version.instructions != "X" and not used_version.variables.filter(name="Diubah").exists()
+    item = Item.objects.filter(variable__version=used_version).first()
     item_url = reverse("admin:survei_item_change", args=[item.pk])
     assert 'name="_save"' not in admin_client.get(item_url).content.decode()
+    form = {"variable": item.variable_id, "code": item.code, "text": "Diubah", "options": json.dumps(item.options)}
+    assert admin_client.post(item_url, {**form, "order": item.order}).status_code == 403
+    item.refresh_from_db()
+    assert item.text != "Diubah"
+
+
+def test_the_same_post_changes_a_version_no_survey_has_opened(admin_client, make_survey):
+    survey = make_survey()  # a draft: its questions are not yet in front of anyone
+    version = survey.instrument_version
+    url = reverse("admin:survei_instrumentversion_change", args=[version.pk])
+    response = admin_client.post(url, _version_post(version, instructions="X", **{"variables-0-name": "Diubah"}))
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert version.instructions == "X" and version.variables.filter(name="Diubah").exists()
 
 
 def test_an_unused_version_is_editable(admin_client):
@@ -91,8 +132,41 @@ def test_changing_the_copy_leaves_the_used_version_alone(admin_client, used_vers
         {"action": "copy_to_new_version", "_selected_action": [used_version.pk]},
     )
     copy = InstrumentVersion.objects.get(number=used_version.number + 1, instrument=used_version.instrument)
-    Variable.objects.filter(version=copy, code="U1").update(name="Persyaratan (baru)")
+    # Through the admin's own form: the copy's first variable renamed.
+    url = reverse("admin:survei_instrumentversion_change", args=[copy.pk])
+    response = admin_client.post(url, _version_post(copy, **{"variables-0-name": "Persyaratan (baru)"}))
+    assert response.status_code == 302
+    assert copy.variables.get(code="U1").name == "Persyaratan (baru)"
     assert used_version.variables.get(code="U1").name == "Persyaratan"
+
+
+def test_an_instruments_thresholds_are_fixed_once_a_survey_ran_with_it(admin_client, used_version):
+    url = reverse("admin:survei_instrument_change", args=[used_version.instrument_id])
+    page = admin_client.get(url).content.decode()
+    assert 'name="minimum_wbk"' not in page and 'name="kind"' not in page
+    unused = Instrument.objects.get(code="ipak-seed")
+    page = admin_client.get(reverse("admin:survei_instrument_change", args=[unused.pk])).content.decode()
+    assert 'name="minimum_wbk"' in page
+
+
+def test_an_instruments_default_rule_must_fit_it(admin_client):
+    ipak = Instrument.objects.get(code="ipak-seed")
+    skm_rule = ScoringRule.objects.get(code="skm-permenpanrb-14-2017")
+    data = {
+        "code": ipak.code,
+        "kind": ipak.kind,
+        "name": ipak.name,
+        "basis": ipak.basis,
+        "lke_weight": ipak.lke_weight,
+        "minimum_wbk": ipak.minimum_wbk,
+        "minimum_wbbm": ipak.minimum_wbbm,
+        "default_rule": skm_rule.pk,
+        "is_active": "on",
+    }
+    response = admin_client.post(reverse("admin:survei_instrument_change", args=[ipak.pk]), data)
+    assert response.status_code == 200 and "Aturan SKM hanya untuk instrumen SKM" in response.content.decode()
+    ipak.refresh_from_db()
+    assert ipak.default_rule != skm_rule
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -203,11 +203,31 @@ def test_it_warns_below_the_minimum_and_the_target():
         ("skm", {"intervals": [["65", "C", "x"], ["88.31", "A", "y"]]}, False),  # not from the top
         ("skm", {"weight": "-1", "intervals": scoring.SKM_INTERVALS}, False),
         ("linear", {}, True),
-        ("map", {"map": {"1": 0, "6": 4}}, True),
+        ("map", {"map": {"1": 0, "2": 1, "3": 2, "4": 4}}, True),
+        ("map", {"map": {"1": 0, "6": 4}}, False),  # 2–5 unmapped: every answer of 3 would fail the result
         ("map", {"map": {"1": 5}}, False),
+        ("map", {"map": {"1": 0, "2": "Infinity"}}, False),
+        ("skm", {"multiplier": "abc", "intervals": scoring.SKM_INTERVALS}, False),
+        ("skm", {"weight": "Infinity", "intervals": scoring.SKM_INTERVALS}, False),
         ("map", {}, False),
         ("magic", {}, False),
     ],
 )
 def test_it_checks_rule_parameters(method, params, ok):
     assert (scoring.check_params(method, params) == "") is ok
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "scale", "kind", "ok"),
+    [
+        ("skm", {}, 4, "skm", True),
+        ("skm", {}, 6, "skm", False),  # an index × 25 of answers up to 6 would reach 150
+        ("linear", {}, 4, "skm", False),
+        ("skm", {}, 4, "ipak", False),
+        ("linear", {}, 6, "ipak", True),
+        ("map", {"map": {"1": 0, "2": 1, "3": 2, "4": 4}}, 6, "ipkp", False),  # answers 5 and 6 unmapped
+        ("map", {"map": {str(n): 0 for n in range(1, 7)}}, 6, "ipkp", True),
+    ],
+)
+def test_it_says_whether_a_rule_can_score_an_instrument(method, params, scale, kind, ok):
+    assert (scoring.rule_fits(method, params, scale, kind) == "") is ok

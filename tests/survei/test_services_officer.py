@@ -87,8 +87,9 @@ def test_service_names_are_unique_per_survey_and_populations_bounded(make_survey
     survey = make_survey()
     with pytest.raises(services.SurveyError, match="sudah ada"):
         services.service_add(survey=survey, name="paspor", population=5, actor=officer)
-    for population in (-1, 100_000_001):
-        with pytest.raises(services.SurveyError, match="0 sampai 100.000.000"):
+    # 0 too: its target would be 0, "reached" with nobody asked.
+    for population in (-1, 0, 100_000_001):
+        with pytest.raises(services.SurveyError, match="1 sampai 100.000.000"):
             services.service_add(survey=survey, name="Izin", population=population, actor=officer)
     added = services.service_add(survey=survey, name="Izin", population=100_000_000, actor=officer)
     assert added.order == 3
