@@ -363,16 +363,15 @@ def response_restore(*, response: Response, actor) -> Response:
 
 
 def follow_up_plan_set(*, survey: Survey, text: str, actor) -> Survey:
-    """What the unit will do with the result (the PDF report's last chapter). Fixed once published: the plan is
-    published with the result it answers."""
+    """What the unit will do with the result (the PDF report's last chapter, the public page's last section).
+    Editable after publication too: a plan is usually made once the result is known, and the survey's history
+    keeps each earlier text."""
     _refuse_unless_manager(actor, survey)
     text = (text or "").strip()
     if len(text) > 5000:
         raise SurveyError(_("Rencana tindak lanjut paling panjang 5.000 karakter."), field="follow_up_plan")
     with transaction.atomic():
         locked = _locked(survey)
-        if locked.status == SurveyStatus.PUBLISHED:
-            raise SurveyError(_("Hasil survei ini sudah diumumkan; rencana tindak lanjutnya tidak dapat diubah lagi."))
         locked.follow_up_plan = text
         locked.save(update_fields=["follow_up_plan"])
     return locked

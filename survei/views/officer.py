@@ -161,12 +161,11 @@ def _detail_page(request, survey, status=200, **forms):
         "public_url": url,
         "share": _share_links(survey, url),
         "transitions": TRANSITIONS[survey.status] if may_manage else [],
-        "publish_error": forms.get("publish_error"),
         "service_forms": service_forms,
         "service_add_form": forms.get("service_add") or ServiceForm(prefix="new") if may_manage and editable else None,
         "plan_form": (
             forms.get("plan") or FollowUpPlanForm(initial={"follow_up_plan": survey.follow_up_plan})
-            if may_manage and survey.status != SurveyStatus.PUBLISHED
+            if may_manage
             else None
         ),
         "excluded": selectors.excluded_summary(survey),
@@ -191,8 +190,7 @@ def survey_transition(request, uuid, action):
     try:
         write(survey=survey, actor=request.user, expected_status=form.cleaned_data["expected_status"], **extra)
     except services.SurveyError as refusal:
-        if action == "publish" and refusal.field == "confirm":
-            return _detail_page(request, survey, status=400, publish_error=refusal.message)
+        # Back to the survey's page (post/redirect/get: reloading it sends nothing again), the reason on top.
         messages.error(request, refusal.message)
     else:
         messages.success(request, done)

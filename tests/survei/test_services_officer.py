@@ -283,14 +283,16 @@ def test_setting_aside_needs_a_reason_and_stops_at_publication(make_survey, offi
     assert response.excluded and response.excluded_reason == "Uji"
 
 
-def test_the_follow_up_plan_is_editable_until_published(make_survey, officer):
+def test_the_follow_up_plan_is_written_after_publication_too_and_its_history_kept(make_survey, officer, other_officer):
     survey = make_survey(status="ditutup")
     services.follow_up_plan_set(survey=survey, text=" Tambah loket. ", actor=officer)
     assert Survey.objects.get(pk=survey.pk).follow_up_plan == "Tambah loket."
     services.survey_publish(survey=survey, actor=officer, confirm=True)
-    with pytest.raises(services.SurveyError, match="tidak dapat diubah"):
-        services.follow_up_plan_set(survey=survey, text="Lain", actor=officer)
-    assert Survey.objects.get(pk=survey.pk).follow_up_plan == "Tambah loket."
+    services.follow_up_plan_set(survey=survey, text="Tambah loket dan petugas.", actor=officer)
+    assert Survey.objects.get(pk=survey.pk).follow_up_plan == "Tambah loket dan petugas."
+    assert "Tambah loket." in [row.follow_up_plan for row in survey.history.all()]
+    with pytest.raises(services.SurveyError):  # only who runs the survey
+        services.follow_up_plan_set(survey=survey, text="Lain", actor=other_officer)
 
 
 def test_an_ipak_survey_uses_its_instruments_linear_rule(make_survey):
