@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from cases import registry, workdays
 from cases.models import DeadlineClock, Unit
 from cases.registry import Figure, Group
+from evaluasi import extensions
 from evaluasi.periods import Period
 
 DRAFT = "draft"
@@ -518,8 +519,6 @@ def follow_up(scope: Scope, *, module: str | None = None) -> Group:
     if module:
         # A survey's recommendation has neither a case nor an evaluation: its module ("survei") is registered
         # with its own condition (evaluasi.extensions).
-        from evaluasi import extensions  # noqa: PLC0415
-
         recommendations = recommendations.filter(extensions.module_condition(module))
     if not scope.inspectorate:
         # A recommendation on a WBS case or of a WBS evaluation says a report exists and where: not for a unit

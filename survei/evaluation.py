@@ -16,7 +16,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from evaluasi import extensions
@@ -34,20 +34,12 @@ def register() -> None:
     extensions.register_dashboard_section(dashboard_section)
 
 
-def _reverse(name: str, *args) -> str:
-    """A page's address, or "" while it is not mounted (the survey's own pages are built alongside)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
 def detail_href(survey: Survey) -> str:
-    return _reverse("survei:detail", survey.uuid)
+    return reverse("survei:detail", args=[survey.uuid])
 
 
 def public_result_href(survey: Survey) -> str:
-    return _reverse("survei_publik:public_result", survey.token)
+    return reverse("survei_publik:public_result", args=[survey.token])
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ def _manageable(request, uuid):
     return survey
 
 
-def public_url(request, survey) -> str:
+def public_url(survey) -> str:
     """The link respondents open (the poster's QR code says the same). Built on SIGAP_BASE_URL, the site's
     public address that e-mails use too, not on the request's Host header: a poster printed from a page reached
     by another name (an internal host, a forged header) must still send the public to the site."""
@@ -140,7 +140,7 @@ def _detail_page(request, survey, status=200, **forms):
     rows = selectors.coverage(survey)
     respondents = sum(row.responses for row in rows)
     warnings = scoring.warnings(respondents, rows)
-    url = public_url(request, survey)
+    url = public_url(survey)
     editable = survey.status in (SurveyStatus.DRAFT, SurveyStatus.OPEN)
     service_forms = []
     if may_manage and editable:
@@ -256,7 +256,7 @@ def follow_up_plan(request, uuid):
 def poster(request, uuid):
     """A4 poster to print: the unit, the survey, the link written out and its QR code (SVG, drawn here)."""
     survey = selectors.survey_or_404(request.user, uuid)
-    url = public_url(request, survey)
+    url = public_url(survey)
     qr = segno.make(url, error="m").svg_inline(scale=4, omitsize=True, border=4)
     return render(
         request,
@@ -379,4 +379,3 @@ urlpatterns = [
     path("<uuid:uuid>/kiriman-berulang/keluarkan/", flood_set_aside, name="set_aside"),
     path("<uuid:uuid>/kiriman-berulang/kembalikan/", flood_restore, name="restore"),
 ]
-public_urlpatterns: list = []
