@@ -473,6 +473,73 @@ class ReceiptThrottle:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# One-time form tokens
+
+
+class SubmissionBusy(Exception):
+    """SubmissionToken.claim: another request has held the token for longer than the wait; it is probably
+    still storing, so this one must neither store again nor pretend the first has finished."""
+
+
+class SubmissionToken:
+    """One filing per public form. A double click sends the form twice and the browser shows only the second
+    answer; Back and "Kirim" again on the page the browser kept sends it once more. The form therefore carries
+    a random hidden token, and the request that files under it holds the token in the cache:
+
+    - ``sent()``: the result of an earlier filing with this token, a cheap look before any work;
+    - ``claim()``: hold the token (None: go ahead), or, when another request holds it, wait for that one and
+      return its result, so the answer to the click the browser shows is the first filing's page; after
+      ``WAIT_SECONDS`` still held: SubmissionBusy;
+    - ``release()`` when the filing failed (the form comes back with a fresh token; the token may be used
+      again);
+    - ``finish(result)`` once filed: the token now answers with ``result`` (a non-empty string the caller
+      turns into its page, e.g. the receipt's one-time key) for ``keep_seconds``.
+
+    Used by cases.intake_views.IntakeViews.report (every case kind's public form) and the survey form
+    (survei.intake.submit). The token is random and names nobody; the key holds nothing about the sender.
+    """
+
+    WAIT_SECONDS = 10
+    POLL_SECONDS = 0.2
+    _HELD = ""  # the value while a request holds the token: not a result
+
+    def __init__(self, scope: str, nonce: str, *, hold_seconds: int):
+        """``scope`` keeps the tokens of different forms apart (a case kind's code, "survei"). ``hold_seconds``
+        bounds how long a request that died mid-filing keeps the token from being used again."""
+        self.nonce = nonce
+        self.key = f"sigap:{scope}:submission:{nonce}"
+        self.hold_seconds = hold_seconds
+
+    def sent(self) -> str | None:
+        """The result of a finished filing with this token, or None (never filed, failed, or still filing)."""
+        if not self.nonce:
+            return None
+        return cache.get(self.key) or None
+
+    def claim(self) -> str | None:
+        """None when this request now holds the token and files; else the earlier filing's result, waiting
+        up to WAIT_SECONDS for a request still filing. Raises SubmissionBusy after that."""
+        for _attempt in range(round(self.WAIT_SECONDS / self.POLL_SECONDS)):
+            if cache.add(self.key, self._HELD, timeout=self.hold_seconds):
+                return None  # nobody holds the token (or the first attempt failed and released it)
+            result = cache.get(self.key)
+            if result:
+                return result
+            time.sleep(self.POLL_SECONDS)
+        raise SubmissionBusy
+
+    def release(self) -> None:
+        """The filing did not happen: the token is free again."""
+        cache.delete(self.key)
+
+    def finish(self, result: str, *, keep_seconds: int) -> None:
+        """The filing is done: for ``keep_seconds`` the token answers with ``result`` instead of filing."""
+        if not result:
+            raise ValueError("a submission result must be a non-empty string")
+        cache.set(self.key, result, timeout=keep_seconds)
+
+
+# ---------------------------------------------------------------------------------------------------------
 # The reporter's access cookie
 
 

@@ -18,7 +18,6 @@ session, only `request.client_tag`, an hourly pseudonym used for throttling.
 import hashlib
 import hmac
 import secrets
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -159,7 +158,7 @@ class IntakeViews:
         if request.method != "POST":
             return self._report_page(request, config.report_form(**options), options)
         # Sent before (Back, then "Kirim" again on the page the browser kept): the receipt page, no second report.
-        sent = self._sent_before(cache.get(self._submission_key(request.POST.get("submission", ""))))
+        sent = self._sent_before(self._submission(request.POST.get("submission", "")).sent())
         if sent is not None:
             return sent
         # The rate limit is looked at before any file is: a client over it gets its text back and no upload is
@@ -171,19 +170,19 @@ class IntakeViews:
             return self._report_page(request, form, options)
         form = config.report_form(request.POST, request.FILES, **options)
         if form.is_valid():
-            nonce = form.cleaned_data["submission"]
+            submission = self._submission(form.cleaned_data["submission"])
             fingerprint = self._fingerprint_key(request.client_tag, form)
             sent = self._sent_before(cache.get(fingerprint))
             if sent is not None:
                 return sent
-            duplicate = self._earlier_submission(nonce)
+            duplicate = self._earlier_submission(submission)
             if duplicate is not None:
                 return duplicate
             verdict = intake.rate_limit(
                 f"{config.kind}-submit", request.client_tag, limit=config.submissions_per_hour(), window_seconds=3600
             )
             if not verdict.allowed:
-                cache.delete(self._submission_key(nonce))
+                submission.release()
                 form.add_error(None, verdict.message)
             else:
                 try:
@@ -192,10 +191,10 @@ class IntakeViews:
                     files = form.prepared_files()
                     _case, secret = config.submit(form=form, files=files)
                 except attachments.AttachmentRejected as exc:
-                    cache.delete(self._submission_key(nonce))
+                    submission.release()
                     form.add_error("files", exc.message)
                 except CaseError as exc:
-                    cache.delete(self._submission_key(nonce))
+                    submission.release()
                     form.add_error(None, exc.message)
                 else:
                     # Post/redirect/get: the credential waits once in the cache under a random token, so
@@ -203,7 +202,7 @@ class IntakeViews:
                     # a URL or a log.
                     token = secrets.token_urlsafe(24)
                     cache.set(self._receipt_key(token), secret, timeout=RECEIPT_TTL)
-                    cache.set(self._submission_key(nonce), token, timeout=SUBMISSION_TTL)
+                    submission.finish(token, keep_seconds=SUBMISSION_TTL)
                     cache.set(fingerprint, token, timeout=FINGERPRINT_TTL)
                     return redirect(config.url("receipt", token=token))
         return self._report_page(request, form, options)
@@ -218,8 +217,9 @@ class IntakeViews:
     def _receipt_key(self, token: str) -> str:
         return f"sigap:{self.config.kind}:receipt:{token}"
 
-    def _submission_key(self, nonce: str) -> str:
-        return f"sigap:{self.config.kind}:submission:{nonce}"
+    def _submission(self, nonce: str) -> intake.SubmissionToken:
+        """The form's one-time token (cases.intake.SubmissionToken); its result is the receipt's one-time key."""
+        return intake.SubmissionToken(self.config.kind, nonce, hold_seconds=RECEIPT_TTL)
 
     def _sent_before(self, token: str | None):
         """The receipt page for a report already filed (it shows the receipt if not yet seen, else the notice
@@ -235,23 +235,18 @@ class IntakeViews:
         digest = hmac.new(client_tag.encode(), text.encode(), hashlib.sha256).hexdigest()[:32]
         return f"sigap:{self.config.kind}:sent:{digest}"
 
-    def _earlier_submission(self, nonce: str):
-        """A double click sends the form twice; the browser shows only the second answer. The form carries a
-        one-time token: a second request with it waits for the first and shows the first's receipt, so no
-        second report is filed. Returns None when this request is the one to go ahead."""
-        key = self._submission_key(nonce)
-        for _attempt in range(50):
-            if cache.add(key, "", timeout=RECEIPT_TTL):
-                return None  # nobody holds the token (or the first attempt failed and released it)
-            token = cache.get(key)
-            if token:
-                return redirect(self.config.url("receipt", token=token))
-            time.sleep(0.2)
-        return HttpResponse(
-            _("Laporan ini sedang dikirim. Tunggu sebentar, lalu buka halaman pantau laporan dengan kode Anda."),
-            status=409,
-            content_type="text/plain; charset=utf-8",
-        )
+    def _earlier_submission(self, submission: intake.SubmissionToken):
+        """A double click sends the form twice; the browser shows only the second answer. A second request
+        with the form's token waits for the first and shows the first's receipt, so no second report is
+        filed. Returns None when this request holds the token and goes ahead."""
+        try:
+            return self._sent_before(submission.claim())
+        except intake.SubmissionBusy:
+            return HttpResponse(
+                _("Laporan ini sedang dikirim. Tunggu sebentar, lalu buka halaman pantau laporan dengan kode Anda."),
+                status=409,
+                content_type="text/plain; charset=utf-8",
+            )
 
     def receipt(self, request, token):
         """The receipt, shown once. The page's language switch posts back here with a one-time token of

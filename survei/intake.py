@@ -11,15 +11,26 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import intake as public_intake
 from survei.models import Answer, Response, Survey, SurveyStatus
 
 DEVICE_TAG_LENGTH = 6  # hex characters: 24 bits, Response.device_tag
+
+RATE_SCOPE = "survei-submit"
+# How long a used form token keeps answering with the thank-you page (Back, then "Kirim" on the kept page).
+SUBMISSION_TTL = 24 * 3600
+# How long a token is held by the request that is storing its response (a second request waits for it).
+IN_FLIGHT_TTL = 5 * 60
+# A used token's result: the survey's thank-you page (cases.intake.SubmissionToken wants a non-empty string).
+STORED = "done"
 
 
 class ResponseRefused(Exception):
@@ -110,3 +121,76 @@ def response_submit(*, survey: Survey, cleaned: dict, client_tag: str) -> Respon
         )
         Answer.objects.bulk_create([Answer.of(response, item.pk, answers[item.pk]) for item in items])
     return response
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The public form's submission: rate limit, one-time token, store
+
+
+def submission_token(nonce: str) -> public_intake.SubmissionToken:
+    """The form's one-time token (cases.intake.SubmissionToken, as on the complaint forms): a double click, or
+    Back and "Kirim" again on the page the browser kept, gets the thank-you page, not a second response."""
+    return public_intake.SubmissionToken("survei", nonce, hold_seconds=IN_FLIGHT_TTL)
+
+
+def sent_before(nonce: str) -> bool:
+    """A response was already stored with this form token: a cheap look before the form is even checked."""
+    return submission_token(nonce).sent() == STORED
+
+
+def over_limit(client_tag: str) -> str | None:
+    """The refusal (for the respondent) when this client has used up the hour's responses, counting nothing: a
+    look before the form is checked. submit counts, atomically."""
+    over = public_intake.rate_exceeded(RATE_SCOPE, client_tag, limit=settings.SIGAP_SURVEY_RESPONSES_PER_HOUR)
+    return over.message if over is not None else None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What became of a checked form (``submit``); the view turns it into a page.
+
+    - STORED: stored now, or by an earlier request with the same token: the thank-you page;
+    - SENDING: an earlier request with the token is still storing after the wait: a short notice (409);
+    - LIMITED: over the hour's limit, nothing stored: the form again with ``message`` (429);
+    - REFUSED: the service refused (``message``), the survey still open: the form again;
+    - CLOSED: the survey stopped taking responses meanwhile (``message``): the refusal page.
+    """
+
+    outcome: str
+    message: str = ""
+
+    STORED = "stored"
+    SENDING = "sending"
+    LIMITED = "limited"
+    REFUSED = "refused"
+    CLOSED = "closed"
+
+
+def submit(*, survey: Survey, nonce: str, cleaned: dict, client_tag: str) -> Submitted:
+    """Take one checked form (survei.forms_public.ResponseForm: ``nonce`` its submission token, ``cleaned``
+    its response_data()): hold the token, count the attempt against the hour's limit, store the response.
+
+    The token is claimed before the attempt is counted, so a double click counts once; it is released when
+    nothing was stored (the form comes back with a fresh token) and answers with the thank-you page once
+    stored. On a refusal ``survey`` is refreshed from the database, for the page that says why."""
+    token = submission_token(nonce)
+    try:
+        if token.claim() is not None:
+            return Submitted(Submitted.STORED)
+    except public_intake.SubmissionBusy:
+        return Submitted(Submitted.SENDING)
+    verdict = public_intake.rate_limit(
+        RATE_SCOPE, client_tag, limit=settings.SIGAP_SURVEY_RESPONSES_PER_HOUR, window_seconds=3600
+    )
+    if not verdict.allowed:
+        token.release()
+        return Submitted(Submitted.LIMITED, verdict.message)
+    try:
+        response_submit(survey=survey, cleaned=cleaned, client_tag=client_tag)
+    except ResponseRefused as exc:
+        token.release()
+        survey.refresh_from_db()
+        outcome = Submitted.REFUSED if survey.status == SurveyStatus.OPEN else Submitted.CLOSED
+        return Submitted(outcome, exc.message)
+    token.finish(STORED, keep_seconds=SUBMISSION_TTL)
+    return Submitted(Submitted.STORED)

@@ -245,7 +245,8 @@ class SurveyStatus(models.TextChoices):
 
 
 def new_token() -> str:
-    """The survey's public address part: short enough to type from a poster, too many to guess (32^10)."""
+    """The survey's public address part: short enough to type from a poster, too many to guess (31^10, about
+    8 * 10^14: 31 characters, without those mistaken for one another: i, l, o, 0, 1)."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     return "".join(secrets.choice(alphabet) for _ in range(10))
 

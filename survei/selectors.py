@@ -54,15 +54,6 @@ def survey_or_404(user, uuid) -> Survey:
     return survey
 
 
-def public_survey(token: str) -> Survey | None:
-    """The survey a poster's link names, if it takes responses now."""
-    return (
-        Survey.objects.select_related("unit", "instrument_version__instrument")
-        .filter(token=token, status=SurveyStatus.OPEN)
-        .first()
-    )
-
-
 def published_surveys() -> QuerySet:
     return Survey.objects.select_related("unit", "instrument_version__instrument").filter(status=SurveyStatus.PUBLISHED)
 

@@ -152,3 +152,102 @@ def test_the_client_tag_changes_with_the_hour_in_service():
         assert intake.client_tag("203.0.113.7") == before
         clock.shift(2)
         assert intake.client_tag("203.0.113.7") != before
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The one-time form token (cases.intake.SubmissionToken), shared with the survey form
+
+
+def token(nonce="n0nce", scope="uji", hold_seconds=600) -> intake.SubmissionToken:
+    return intake.SubmissionToken(scope, nonce, hold_seconds=hold_seconds)
+
+
+@pytest.fixture
+def sleeps(monkeypatch) -> list:
+    """The waits claim makes, without waiting; a test may append a callable to run at the first one."""
+    waited: list = []
+
+    def sleep(seconds):
+        waited.append(seconds)
+        if callable(waited[0]):
+            waited.pop(0)()
+
+    monkeypatch.setattr(intake.time, "sleep", sleep)
+    return waited
+
+
+def test_the_first_claim_holds_the_token_and_a_finished_token_answers_with_its_result(sleeps):
+    first = token()
+    assert first.sent() is None and first.claim() is None
+    assert first.sent() is None  # held, not yet filed
+    first.finish("tanda-terima", keep_seconds=3600)
+    again = token()  # the same form sent again: Back, then "Kirim"
+    assert again.sent() == "tanda-terima"
+    assert again.claim() == "tanda-terima"
+    assert sleeps == []  # a finished token is answered at once
+
+
+def test_a_second_claim_waits_for_the_first_and_gets_its_result(sleeps):
+    assert token().claim() is None  # the first click, still filing
+    sleeps.append(lambda: token().finish("tanda-terima", keep_seconds=3600))  # ...which finishes meanwhile
+    assert token().claim() == "tanda-terima"
+    assert sleeps == [0.2]
+
+
+def test_a_token_held_past_the_wait_is_busy_and_stays_held(sleeps):
+    assert token().claim() is None
+    with pytest.raises(intake.SubmissionBusy):
+        token().claim()
+    assert len(sleeps) == 50 and sum(sleeps) == pytest.approx(10)  # ten seconds, in fifths of a second
+    assert token().sent() is None
+    with pytest.raises(intake.SubmissionBusy):
+        token().claim()  # the first request may still file: nobody else may
+
+
+def test_a_released_token_may_be_claimed_again(sleeps):
+    held = token()
+    assert held.claim() is None
+    held.release()  # the filing failed: the form comes back and is sent again with the same token
+    assert token().sent() is None and token().claim() is None
+    assert sleeps == []
+
+
+def test_a_held_token_frees_itself_after_the_hold_and_a_result_expires_after_the_keep():
+    with time_machine.travel("2026-11-23 10:00:00+07:00", tick=False) as clock:
+        assert token(hold_seconds=300).claim() is None  # a request that died while filing
+        clock.shift(299)
+        assert cache.get(token().key) == ""
+        clock.shift(2)
+        assert token().claim() is None
+        token().finish("tanda-terima", keep_seconds=60)
+        clock.shift(59)
+        assert token().sent() == "tanda-terima"
+        clock.shift(2)
+        assert token().sent() is None
+
+
+def test_tokens_of_different_forms_are_apart_and_an_empty_nonce_was_never_sent(sleeps):
+    assert token(scope="pengaduan").claim() is None
+    assert token(scope="survei").claim() is None  # the same random string on another form
+    assert token(scope="survei").key == "sigap:survei:submission:n0nce"
+    assert token(nonce="").sent() is None
+    with pytest.raises(ValueError):
+        token().finish("", keep_seconds=60)  # an empty result would read as "still held"
+
+
+def test_the_form_sent_again_while_the_first_is_filing_shows_the_first_receipt(client, sleeps):
+    data = {"submission": "sekali", "title": "Lampu jalan mati"}
+    key = f"sigap:{KIND}:submission:sekali"
+    cache.add(key, "", timeout=60)  # the first click is still filing
+    sleeps.append(lambda: cache.set(key, "kunci-terima", timeout=60))  # ...and finishes while this one waits
+    response = client.post(FORM, data)
+    assert response.status_code == 302 and response["Location"] == "/uji/lapor/terima/kunci-terima/"
+    assert not Widget.objects.filter(kind=KIND).exists()
+
+
+def test_the_form_sent_again_while_the_first_is_still_filing_after_the_wait_gets_409(client, sleeps):
+    cache.add(f"sigap:{KIND}:submission:sekali", "", timeout=60)
+    response = client.post(FORM, {"submission": "sekali", "title": "Lampu jalan mati"})
+    assert response.status_code == 409
+    assert "Laporan ini sedang dikirim" in response.content.decode()
+    assert not Widget.objects.filter(kind=KIND).exists()

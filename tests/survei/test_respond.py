@@ -5,6 +5,7 @@ import datetime as dt
 import logging
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -312,10 +313,10 @@ def test_a_new_form_token_is_a_new_response(respondent, survey):
 
 
 def test_a_token_held_by_a_request_in_flight_is_not_stored_twice(respondent, survey, monkeypatch):
-    from survei.views import respond
+    from cases import intake as public_intake
 
-    cache.add(respond._submission_key("sekali-kirim"), "", timeout=60)  # the first click is still being stored
-    monkeypatch.setattr(respond.time, "sleep", lambda seconds: None)
+    cache.add("sigap:survei:submission:sekali-kirim", "", timeout=60)  # the first click is still being stored
+    monkeypatch.setattr(public_intake.time, "sleep", lambda seconds: None)
     response = respondent.post(url(survey), filled(survey))
     assert response.status_code == 409
     assert Response.objects.count() == 0
@@ -415,13 +416,37 @@ def test_the_device_tag_is_the_same_within_the_day_and_differs_between_devices(m
     assert intake.device_tag("client-a") != first
 
 
-def test_the_days_salt_lives_only_in_the_cache_and_expires_after_the_day(monkeypatch):
-    day = dt.date(2026, 12, 2)
-    monkeypatch.setattr(intake, "salt_day", lambda: day)
-    tag = intake.device_tag("client-a")
-    cache.delete(f"sigap:survei:device-salt:{day.isoformat()}")  # what expiry does after midnight
-    assert intake.device_tag("client-a") != tag or intake.device_tag("client-b") != tag
-    assert 0 < intake._seconds_left_today() <= 24 * 3600
+class _CacheSpy:
+    """The cache, noting the timeout each key is added with."""
+
+    def __init__(self):
+        self.timeouts: dict[str, int] = {}
+
+    def add(self, key, value, timeout):
+        self.timeouts[key] = timeout
+        return cache.add(key, value, timeout=timeout)
+
+    def __getattr__(self, name):
+        return getattr(cache, name)
+
+
+def test_the_days_salt_lives_only_in_the_cache_and_expires_a_minute_after_the_day(monkeypatch):
+    spy = _CacheSpy()
+    monkeypatch.setattr(intake, "cache", spy)
+    # 22:00 in Jakarta (15:00 UTC): two hours to midnight, and the minute of grace after it.
+    with time_machine.travel(dt.datetime(2026, 12, 2, 15, 0, tzinfo=dt.UTC), tick=False) as clock:
+        tag = intake.device_tag("client-a")
+        first_key = "sigap:survei:device-salt:2026-12-02"
+        assert spy.timeouts == {first_key: 2 * 3600 + 60}
+        first_salt = cache.get(first_key)
+        assert first_salt and len(first_salt) == 32
+        # 08:00 the next day: the day has a salt of its own, made afresh, and the device an unrelated tag.
+        clock.move_to(dt.datetime(2026, 12, 3, 1, 0, tzinfo=dt.UTC))
+        next_tag = intake.device_tag("client-a")
+        next_key = "sigap:survei:device-salt:2026-12-03"
+        assert spy.timeouts[next_key] == 16 * 3600 + 60
+        assert cache.get(next_key) not in (None, first_salt)
+        assert next_tag != tag
 
 
 def test_two_responses_from_one_device_share_a_tag_and_another_device_does_not(survey):
@@ -483,4 +508,4 @@ def test_a_survey_closed_while_the_form_was_sent_shows_the_refusal_page(responde
     assert "Survei ini sudah tidak menerima jawaban. Jawaban Anda tidak disimpan." in page
     assert Response.objects.count() == 0
     # The token was released: nothing claims the response was stored.
-    assert cache.get(respond._submission_key("sekali-kirim")) is None
+    assert cache.get("sigap:survei:submission:sekali-kirim") is None
