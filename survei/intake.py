@@ -10,6 +10,7 @@ keeps the day it arrived, never the time, and a six-character tag of that pseudo
 import datetime as dt
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 
@@ -57,7 +58,7 @@ def _seconds_left_today() -> int:
     return max(1, int((midnight - now).total_seconds()))
 
 
-def device_tag(client_tag: str) -> str:
+def device_tag(client_tag: str, survey_id: int) -> str:
     """Six hex characters naming the device for the day: an HMAC of the client pseudonym under a random salt of
     the day, kept in the cache only and expiring a minute after the day ends. Responses of one day with the same
     tag came (probably) from one device; the officer sees a burst and may set it aside. With the salt gone no
@@ -66,14 +67,16 @@ def device_tag(client_tag: str) -> str:
     24 bits, on purpose: enough that two devices of one survey's day rarely share a tag, too few to be a
     durable identifier. The input is the hourly pseudonym (the address itself never reaches a view), so in
     practice the tag groups one device's responses within the same hour of the day; a flood is a burst, which
-    is what it is for."""
+    is what it is for. The survey is part of the input: one person answering two surveys of the office in the
+    same hour gets unrelated tags, so no tag links their answers across surveys."""
     key = f"sigap:survei:device-salt:{salt_day().isoformat()}"
     salt = cache.get(key)
     if salt is None:
         # add, not set: of two first responses of the day at the same moment, both use the salt that won.
         cache.add(key, secrets.token_hex(16), timeout=_seconds_left_today() + 60)
         salt = cache.get(key) or ""
-    return hmac.new(salt.encode(), client_tag.encode(), hashlib.sha256).hexdigest()[:DEVICE_TAG_LENGTH]
+    message = f"{survey_id}|{client_tag}".encode()
+    return hmac.new(salt.encode(), message, hashlib.sha256).hexdigest()[:DEVICE_TAG_LENGTH]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -117,7 +120,7 @@ def response_submit(*, survey: Survey, cleaned: dict, client_tag: str) -> Respon
             occupation=cleaned.get("occupation") or "",
             comment=(cleaned.get("comment") or "").strip(),  # encrypted by the field
             pressured=cleaned.get("pressured"),
-            device_tag=device_tag(client_tag),
+            device_tag=device_tag(client_tag, locked.pk),
         )
         Answer.objects.bulk_create([Answer.of(response, item.pk, answers[item.pk]) for item in items])
     return response
@@ -166,6 +169,18 @@ class Submitted:
     CLOSED = "closed"
 
 
+# How long the same answers from the same client count as a resend rather than a new response.
+RESENT_TTL = 3600
+
+
+def _resent_key(survey: Survey, cleaned: dict, client_tag: str) -> str:
+    """The cache key of these answers from this client for this survey: an HMAC under the hourly pseudonym, so
+    it names neither the client nor the answers, and ends with the hour."""
+    text = json.dumps({**cleaned, "service": getattr(cleaned.get("service"), "pk", None)}, sort_keys=True, default=str)
+    digest = hmac.new(client_tag.encode(), f"{survey.pk}|{text}".encode(), hashlib.sha256).hexdigest()[:32]
+    return f"sigap:survei:resent:{digest}"
+
+
 def submit(*, survey: Survey, nonce: str, cleaned: dict, client_tag: str) -> Submitted:
     """Take one checked form (survei.forms_public.ResponseForm: ``nonce`` its submission token, ``cleaned``
     its response_data()): hold the token, count the attempt against the hour's limit, store the response.
@@ -179,6 +194,13 @@ def submit(*, survey: Survey, nonce: str, cleaned: dict, client_tag: str) -> Sub
             return Submitted(Submitted.STORED)
     except public_intake.SubmissionBusy:
         return Submitted(Submitted.SENDING)
+    # Back after the thank-you page: the browser fetches the form again (it is never cached), so it carries a
+    # new token, but restores every choice; one tap would store the same response twice. The same answers from
+    # the same client within the hour are that resend, and get the thank-you page again.
+    resent = _resent_key(survey, cleaned, client_tag)
+    if cache.get(resent) is not None:
+        token.finish(STORED, keep_seconds=SUBMISSION_TTL)
+        return Submitted(Submitted.STORED)
     verdict = public_intake.rate_limit(
         RATE_SCOPE, client_tag, limit=settings.SIGAP_SURVEY_RESPONSES_PER_HOUR, window_seconds=3600
     )
@@ -193,4 +215,5 @@ def submit(*, survey: Survey, nonce: str, cleaned: dict, client_tag: str) -> Sub
         outcome = Submitted.REFUSED if survey.status == SurveyStatus.OPEN else Submitted.CLOSED
         return Submitted(outcome, exc.message)
     token.finish(STORED, keep_seconds=SUBMISSION_TTL)
+    cache.set(resent, STORED, timeout=RESENT_TTL)
     return Submitted(Submitted.STORED)

@@ -308,8 +308,27 @@ def test_the_same_form_sent_twice_stores_one_response(respondent, survey):
 
 def test_a_new_form_token_is_a_new_response(respondent, survey):
     respondent.post(url(survey), filled(survey))
-    respondent.post(url(survey), filled(survey, submission="berikutnya"))  # the next visitor at the counter
+    # The next visitor at the counter's phone, with their own answers.
+    respondent.post(url(survey), filled(survey, submission="berikutnya", sex="L"))
     assert Response.objects.count() == 2
+
+
+def test_back_after_thanks_and_send_again_stores_nothing_more(respondent, survey):
+    """Back from the thank-you page fetches the form again (never cached): a new token, every choice restored by
+    the browser. The same answers from the same client within the hour are that resend."""
+    first = respondent.post(url(survey), filled(survey))
+    again = respondent.post(url(survey), filled(survey, submission="setelah-kembali"))
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert Response.objects.count() == 1
+    # From another client the same answers are someone else's.
+    other = Client(REMOTE_ADDR="198.51.100.77", HTTP_USER_AGENT=AGENT)
+    other.post(url(survey), filled(survey, submission="orang-lain"))
+    assert Response.objects.count() == 2
+
+
+def test_the_device_tag_differs_between_surveys(survey, unit, make_user):
+    other = make_open_survey(unit, make_user("petugas2"), title="Survei lain")
+    assert intake.device_tag("client-a", survey.pk) != intake.device_tag("client-a", other.pk)
 
 
 def test_a_token_held_by_a_request_in_flight_is_not_stored_twice(respondent, survey, monkeypatch):
@@ -379,8 +398,9 @@ def test_the_service_refuses_answers_that_do_not_fit_the_survey(survey, unit, ma
 
 def test_over_the_hourly_limit_the_form_comes_back_with_every_choice(respondent, survey, settings):
     settings.SIGAP_SURVEY_RESPONSES_PER_HOUR = 3
-    for number in range(3):
-        assert respondent.post(url(survey), filled(survey, submission=f"t{number}")).status_code == 302
+    for number in range(3):  # three people at the counter's phone, each with their own comment
+        response = respondent.post(url(survey), filled(survey, submission=f"t{number}", comment=f"Orang {number}"))
+        assert response.status_code == 302
     data = filled(survey, submission="t3", comment="Komentar yang tetap ada")
     response = respondent.post(url(survey), data)
     assert response.status_code == 429
@@ -406,14 +426,14 @@ def test_the_default_limit_allows_a_shared_counter_phone(settings):
 
 def test_the_device_tag_is_the_same_within_the_day_and_differs_between_devices(monkeypatch):
     monkeypatch.setattr(intake, "salt_day", lambda: dt.date(2026, 12, 2))
-    first = intake.device_tag("client-a")
+    first = intake.device_tag("client-a", 1)
     assert len(first) == 6 and all(ch in "0123456789abcdef" for ch in first)
-    assert intake.device_tag("client-a") == first
-    others = {intake.device_tag(f"client-{n}") for n in range(20)}
+    assert intake.device_tag("client-a", 1) == first
+    others = {intake.device_tag(f"client-{n}", 1) for n in range(20)}
     assert len(others) > 15  # 24 bits: twenty devices almost never collide
     # The next day has a salt of its own: the same device gets an unrelated tag.
     monkeypatch.setattr(intake, "salt_day", lambda: dt.date(2026, 12, 3))
-    assert intake.device_tag("client-a") != first
+    assert intake.device_tag("client-a", 1) != first
 
 
 class _CacheSpy:
@@ -435,14 +455,14 @@ def test_the_days_salt_lives_only_in_the_cache_and_expires_a_minute_after_the_da
     monkeypatch.setattr(intake, "cache", spy)
     # 22:00 in Jakarta (15:00 UTC): two hours to midnight, and the minute of grace after it.
     with time_machine.travel(dt.datetime(2026, 12, 2, 15, 0, tzinfo=dt.UTC), tick=False) as clock:
-        tag = intake.device_tag("client-a")
+        tag = intake.device_tag("client-a", 1)
         first_key = "sigap:survei:device-salt:2026-12-02"
         assert spy.timeouts == {first_key: 2 * 3600 + 60}
         first_salt = cache.get(first_key)
         assert first_salt and len(first_salt) == 32
         # 08:00 the next day: the day has a salt of its own, made afresh, and the device an unrelated tag.
         clock.move_to(dt.datetime(2026, 12, 3, 1, 0, tzinfo=dt.UTC))
-        next_tag = intake.device_tag("client-a")
+        next_tag = intake.device_tag("client-a", 1)
         next_key = "sigap:survei:device-salt:2026-12-03"
         assert spy.timeouts[next_key] == 16 * 3600 + 60
         assert cache.get(next_key) not in (None, first_salt)
@@ -451,7 +471,7 @@ def test_the_days_salt_lives_only_in_the_cache_and_expires_a_minute_after_the_da
 
 def test_two_responses_from_one_device_share_a_tag_and_another_device_does_not(survey):
     Client(REMOTE_ADDR=ADDRESS).post(url(survey), filled(survey, submission="a"))
-    Client(REMOTE_ADDR=ADDRESS).post(url(survey), filled(survey, submission="b"))
+    Client(REMOTE_ADDR=ADDRESS).post(url(survey), filled(survey, submission="b", sex="L"))
     Client(REMOTE_ADDR="198.51.100.5").post(url(survey), filled(survey, submission="c"))
     tags = list(Response.objects.order_by("pk").values_list("device_tag", flat=True))
     assert tags[0] == tags[1] != tags[2]
