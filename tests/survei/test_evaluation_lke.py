@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from cases.models import RolePolicy, Unit
 from evaluasi import lke, services, statistics
-from evaluasi.models import LkeAnswer, LkeQuestion
+from evaluasi.lke import ONE
+from evaluasi.models import LkeAnswer, LkeEdition, LkeQuestion
 from evaluasi.periods import Period
 from survei.models import SurveyStatus
 from tests.survei.test_evaluation_fixtures import IPAK, IPKP, SKM, make_survey
@@ -52,8 +53,21 @@ def count(suggestion, label):
 # The questions
 
 
+BASE, SURVEI = "permenpanrb-90-2021", "permenpanrb-90-2021-survei"
+COPIED = ("section", "indicator", "text", "options", "weight", "rule", "evidence", "order")
+
+
+def migration():
+    return importlib.import_module("evaluasi.migrations.0006_i13_survey_lke_questions")
+
+
+def _questions(edition):
+    return {q.code: q for q in LkeQuestion.objects.filter(edition=edition)}
+
+
 def test_the_questions_are_in_the_current_edition_with_their_rules():
     edition = lke.current_edition()
+    assert edition.code == SURVEI and "90/2021" in edition.name
     found = {q.code: q for q in LkeQuestion.objects.filter(edition=edition, code__in=CODES)}
     assert set(found) == set(CODES)
     for code, (section, weight, rule) in CODES.items():
@@ -67,12 +81,65 @@ def test_the_questions_are_in_the_current_edition_with_their_rules():
     assert sum(found[c].weight for c in CODES if c.startswith("pelayanan.")) == Decimal("1")
 
 
+def test_the_new_edition_copies_the_seeded_one_which_keeps_its_questions():
+    base, survei = LkeEdition.objects.get(code=BASE), LkeEdition.objects.get(code=SURVEI)
+    assert (base.is_current, survei.is_current) == (False, True)
+    old, new = _questions(base), _questions(survei)
+    # The seeded edition is left as it was: its 22 questions, none of the survey ones.
+    assert len(old) == 22 and not set(old) & set(CODES)
+    assert set(new) == set(old) | set(CODES)
+    for code, question in old.items():
+        assert [getattr(new[code], name) for name in COPIED] == [getattr(question, name) for name in COPIED], code
+
+
+def test_a_worksheet_of_the_seeded_edition_keeps_its_questions_and_total(unit, inspektur):
+    """Opened and answered under 90/2021 before the survey questions: the migration and a recompute leave it
+    with its 22 questions and its score, while a survey that would suggest an answer is there."""
+    make_survey(
+        unit=unit, creator=inspektur, instrument=IPAK, answers=[6], title="IPAK Q3", status=SurveyStatus.PUBLISHED
+    )
+    base = LkeEdition.objects.get(code=BASE)
+    worksheet, _created = lke.open_worksheet(unit=unit, period=YEAR, actor=inspektur, edition=base)
+    answers = {a.question.code: a for a in worksheet.answers.select_related("question")}
+    lke.answer_question(answer=answers["gratifikasi.a"], actor=inspektur, confirm=False, value=ONE, note="Ada.")
+    lke.answer_question(answer=answers["reform.lhkpn"], actor=inspektur, confirm=False, value=Decimal(80), note="x")
+    # 1 × 0.75 + 80 % × 1 = 1.55 of 15.
+    before = lke.sheet(worksheet)
+    assert (before.score, before.weight, len(before.lines)) == (Decimal("1.55"), Decimal("15"), 22)
+    migration().seed(apps, None)  # run again: the new edition is made from the seeded one, never into it
+    lke.recompute(worksheet, today=dt.date(2026, 12, 2))
+    worksheet.refresh_from_db()
+    after = lke.sheet(worksheet)
+    assert worksheet.edition == base
+    assert (after.score, after.weight, len(after.lines)) == (Decimal("1.55"), Decimal("15"), 22)
+    assert not worksheet.answers.filter(question__code__in=CODES).exists()
+    # A new worksheet opens under the new edition, with the survey questions.
+    other, _created = lke.open_worksheet(unit=unit, period=Period.semester(2026, 2), actor=inspektur)
+    assert other.edition.code == SURVEI and other.answers.count() == 27
+    assert other.answers.get(question__code="hasil.ipak").suggested_value == Decimal("100.00")
+
+
 def test_the_migration_is_reversible():
-    migration = importlib.import_module("evaluasi.migrations.0006_i13_survey_lke_questions")
-    migration.unseed(apps, None)
-    assert not LkeQuestion.objects.filter(code__in=CODES).exists()
-    migration.seed(apps, None)
-    assert LkeQuestion.objects.filter(code__in=CODES).count() == 5
+    base = LkeEdition.objects.get(code=BASE)
+    migration().unseed(apps, None)
+    assert not LkeEdition.objects.filter(code=SURVEI).exists()
+    base.refresh_from_db()
+    assert base.is_current and lke.current_edition() == base
+    assert len(_questions(base)) == 22
+    migration().seed(apps, None)
+    survei = LkeEdition.objects.get(code=SURVEI)
+    base.refresh_from_db()
+    assert survei.is_current and not base.is_current
+    assert LkeQuestion.objects.filter(edition=survei, code__in=CODES).count() == 5
+    assert len(_questions(survei)) == 27
+
+
+def test_reversing_keeps_a_new_edition_a_worksheet_uses(unit, inspektur):
+    worksheet, _created = lke.open_worksheet(unit=unit, period=YEAR, actor=inspektur)
+    migration().unseed(apps, None)
+    survei = LkeEdition.objects.get(code=SURVEI)
+    assert not survei.is_current and lke.current_edition().code == BASE
+    assert worksheet.answers.count() == len(_questions(survei)) == 27
 
 
 # ---------------------------------------------------------------------------------------------------------
