@@ -249,12 +249,17 @@ def test_the_worksheet_page_shows_the_new_sections(client, unit, inspektur):
 # SKM
 
 
-def _skm(unit, creator, end, status=SurveyStatus.CLOSED, title=None):
+ENOUGH = 30  # scoring.MINIMUM_RESPONDENTS, written out: the seed's minimum (REFERENCE "Surveys")
+COUNTED = "SKM diumumkan dengan paling sedikit 30 responden"
+TOO_FEW = "SKM diumumkan dengan kurang dari 30 responden (tidak dihitung)"
+
+
+def _skm(unit, creator, end, status=SurveyStatus.PUBLISHED, title=None, respondents=ENOUGH):
     return make_survey(
         unit=unit,
         creator=creator,
         instrument=SKM,
-        answers=[4],
+        answers=[4] * respondents,
         title=title or f"SKM {end}",
         start=end.replace(day=1),
         end=end,
@@ -262,33 +267,43 @@ def _skm(unit, creator, end, status=SurveyStatus.CLOSED, title=None):
     )
 
 
-def test_skm_frequency(unit, other_unit, inspektur):
+def test_skm_frequency_counts_the_units_own_published_surveys_with_enough_respondents(unit, other_unit, inspektur):
     sub = Unit.objects.create(code="SEKR-TU", name="Tata usaha", parent=unit)
-    # Counted: SEKR's closed SKM ending 31 March and published one ending 30 June. Not: open, draft, HUMAS's,
-    # last year's.
+    # Counted: SEKR's published SKM of 30 respondents ending 31 March and 30 June.
     _skm(unit, inspektur, dt.date(2026, 3, 31))
-    _skm(unit, inspektur, dt.date(2026, 6, 30), SurveyStatus.PUBLISHED)
+    _skm(unit, inspektur, dt.date(2026, 6, 30))
+    # Not: closed (never published, with responses or none), published with 29 or 0 respondents, open, draft,
+    # the sub-unit's, HUMAS's, last year's.
+    _skm(unit, inspektur, dt.date(2026, 9, 30), SurveyStatus.CLOSED)
+    _skm(unit, inspektur, dt.date(2026, 9, 30), SurveyStatus.CLOSED, respondents=0)
+    _skm(unit, inspektur, dt.date(2026, 9, 30), respondents=29)
+    _skm(unit, inspektur, dt.date(2026, 9, 30), respondents=0)
     _skm(unit, inspektur, dt.date(2026, 9, 30), SurveyStatus.OPEN)
-    _skm(unit, inspektur, dt.date(2026, 9, 30), SurveyStatus.DRAFT)
-    _skm(other_unit, inspektur, dt.date(2026, 9, 30))
-    _skm(unit, inspektur, dt.date(2025, 12, 31))
-    # 2 December 2026: three quarters over, two surveys → tidak berkala.
-    found = suggest("survei.skm_berkala", unit, dt.date(2026, 12, 2))
-    assert (found.value, count(found, "SKM ditutup atau diumumkan"), count(found, "Triwulan yang sudah berakhir")) == (
-        Decimal("0.5"),
-        2,
-        3,
-    )
-    # A third, by the sub-unit: 3 ≥ 3 quarters over → berkala so far.
+    _skm(unit, inspektur, dt.date(2026, 9, 30), SurveyStatus.DRAFT, respondents=0)
     _skm(sub, inspektur, dt.date(2026, 9, 30))
+    _skm(other_unit, inspektur, dt.date(2026, 1, 31))
+    _skm(unit, inspektur, dt.date(2025, 12, 31))
+    # 2 December 2026: three quarters over, two counted → tidak berkala.
+    found = suggest("survei.skm_berkala", unit, dt.date(2026, 12, 2))
+    assert (found.value, found.label) == (Decimal("0.5"), "Tidak berkala")
+    assert (count(found, COUNTED), count(found, TOO_FEW), count(found, "Triwulan yang sudah berakhir")) == (2, 2, 3)
+    assert "tidak termasuk unit di bawahnya" in found.basis["rule"]
+    # A third ending 30 September: one per quarter over (3 ≥ 3) → berkala so far.
+    _skm(unit, inspektur, dt.date(2026, 9, 30))
     assert suggest("survei.skm_berkala", unit, dt.date(2026, 12, 2)).value == Decimal("1")
-    # After the year: four quarters are owed, three held → tidak berkala; a fourth makes it berkala.
+    # After the year: four are needed, three held → tidak berkala; a fourth makes it berkala.
     assert suggest("survei.skm_berkala", unit, dt.date(2027, 1, 15)).value == Decimal("0.5")
     _skm(unit, inspektur, dt.date(2026, 12, 31))
     assert suggest("survei.skm_berkala", unit, dt.date(2027, 1, 15)).value == Decimal("1")
-    # HUMAS held one: after the year 1 < 4 → tidak berkala; in February (no quarter over) 1 ≥ 0 → berkala so far.
-    assert suggest("survei.skm_berkala", other_unit, dt.date(2027, 1, 15)).value == Decimal("0.5")
+    # The office above SEKR held none itself: SEKR's four (and the sub-unit's) are not its own → belum.
+    found = suggest("survei.skm_berkala", unit.parent, dt.date(2027, 1, 15))
+    assert (found.value, count(found, COUNTED)) == (Decimal("0"), 0)
+    # HUMAS held one, ending 31 January. In February (no quarter over) one is needed → berkala so far; in May
+    # (one quarter over) 1 ≥ 1 → berkala; in August (two over) 1 < 2 → tidak berkala; after the year → tidak.
     assert suggest("survei.skm_berkala", other_unit, dt.date(2026, 2, 1)).value == Decimal("1")
+    assert suggest("survei.skm_berkala", other_unit, dt.date(2026, 5, 1)).value == Decimal("1")
+    assert suggest("survei.skm_berkala", other_unit, dt.date(2026, 8, 1)).value == Decimal("0.5")
+    assert suggest("survei.skm_berkala", other_unit, dt.date(2027, 1, 15)).value == Decimal("0.5")
     # A unit with none: belum once a quarter is over, no suggestion before.
     empty = Unit.objects.create(code="KOSONG", name="Kosong", parent=unit.parent)
     found = suggest("survei.skm_berkala", empty, dt.date(2026, 4, 1))
@@ -296,14 +311,32 @@ def test_skm_frequency(unit, other_unit, inspektur):
     assert suggest("survei.skm_berkala", empty, dt.date(2026, 3, 31)).value is None
 
 
+def test_four_sub_units_with_one_skm_each_do_not_make_the_parent_regular(unit, inspektur):
+    parent = Unit.objects.create(code="INDUK", name="Unit induk", parent=unit.parent)
+    for quarter, end in enumerate((dt.date(2026, 3, 31), dt.date(2026, 6, 30), dt.date(2026, 9, 30)), start=1):
+        _skm(Unit.objects.create(code=f"ANAK-{quarter}", name=f"Anak {quarter}", parent=parent), inspektur, end)
+    _skm(Unit.objects.create(code="ANAK-4", name="Anak 4", parent=parent), inspektur, dt.date(2026, 12, 31))
+    found = suggest("survei.skm_berkala", parent, dt.date(2027, 1, 15))
+    assert (found.value, found.label, count(found, COUNTED)) == (Decimal("0"), "Belum", 0)
+    assert suggest("survei.skm_diumumkan", parent, dt.date(2027, 1, 15)).value == Decimal("0")
+    assert suggest("survei.skm_tindak_lanjut", parent, dt.date(2027, 1, 15)).value == Decimal("0")
+    # Each sub-unit's own worksheet sees its one: tidak berkala, published.
+    child = Unit.objects.get(code="ANAK-1")
+    assert suggest("survei.skm_berkala", child, dt.date(2027, 1, 15)).value == Decimal("0.5")
+    assert suggest("survei.skm_diumumkan", child, dt.date(2027, 1, 15)).value == Decimal("1")
+
+
 def test_skm_published(unit, other_unit, inspektur):
-    _skm(unit, inspektur, dt.date(2026, 3, 31))
+    sub = Unit.objects.create(code="SEKR-TU", name="Tata usaha", parent=unit)
+    # Closed with 30 responses but never published, published with 29, the sub-unit's: none counts → Tidak.
+    _skm(unit, inspektur, dt.date(2026, 3, 31), SurveyStatus.CLOSED)
+    _skm(unit, inspektur, dt.date(2026, 3, 31), respondents=29)
+    _skm(sub, inspektur, dt.date(2026, 3, 31))
     found = suggest("survei.skm_diumumkan", unit, dt.date(2026, 12, 2))
-    assert (found.value, found.label, count(found, "Hasilnya diumumkan")) == (Decimal("0"), "Tidak", 0)
-    published = _skm(unit, inspektur, dt.date(2026, 6, 30), SurveyStatus.PUBLISHED, title="SKM Semester I")
+    assert (found.value, found.label, count(found, COUNTED), count(found, TOO_FEW)) == (Decimal("0"), "Tidak", 0, 1)
+    published = _skm(unit, inspektur, dt.date(2026, 6, 30), title="SKM Semester I")
     found = suggest("survei.skm_diumumkan", unit, dt.date(2026, 12, 2))
-    assert (found.value, found.label, count(found, "Hasilnya diumumkan")) == (Decimal("1"), "Ya", 1)
-    assert count(found, "SKM ditutup atau diumumkan") == 2
+    assert (found.value, found.label, count(found, COUNTED)) == (Decimal("1"), "Ya", 1)
     # The public result page is linked when it is mounted (another part of issue 13 writes it).
     from survei.evaluation import public_result_href
 
@@ -322,8 +355,11 @@ def _recommend(survey, inspektur, owner, due, text):
 
 def test_skm_followed_up(unit, inspektur, pegawai):
     today = dt.date(2026, 12, 2)
-    first = _skm(unit, inspektur, dt.date(2026, 3, 31), SurveyStatus.PUBLISHED)
+    first = _skm(unit, inspektur, dt.date(2026, 3, 31))
     _skm(unit, inspektur, dt.date(2026, 6, 30))
+    # Not counted, nor their recommendations: a closed SKM never published, one published with 29 respondents.
+    closed = _skm(unit, inspektur, dt.date(2026, 6, 30), SurveyStatus.CLOSED)
+    few = _skm(unit, inspektur, dt.date(2026, 6, 30), respondents=29)
     # Surveys held, no recommendation on their results: belum.
     found = suggest("survei.skm_tindak_lanjut", unit, today)
     assert (found.value, found.label) == (Decimal("0"), "Belum")
@@ -345,6 +381,11 @@ def test_skm_followed_up(unit, inspektur, pegawai):
     services.cannot(recommendation=second, reason="Di luar kewenangan unit.", actor=inspektur)
     found = suggest("survei.skm_tindak_lanjut", unit, today)
     assert (found.value, found.label) == (Decimal("1"), "Semua")
+    # Untouched and overdue, but on surveys that are not counted: still semua.
+    _recommend(closed, inspektur, pegawai, dt.date(2026, 9, 30), "Pada SKM yang tidak diumumkan")
+    _recommend(few, inspektur, pegawai, dt.date(2026, 9, 30), "Pada SKM dengan 29 responden")
+    found = suggest("survei.skm_tindak_lanjut", unit, today)
+    assert (found.value, count(found, COUNTED), count(found, TOO_FEW)) == (Decimal("1"), 2, 1)
     # The later one begun early counts too: in process → sebagian.
     services.action_record(recommendation=later, done_on=dt.date(2026, 11, 1), description="Mulai.", actor=pegawai)
     assert suggest("survei.skm_tindak_lanjut", unit, today).value == Decimal("0.5")
