@@ -244,9 +244,17 @@ def case_actor_refusal(actor, case: Case) -> str:
     return ""
 
 
+# survei.models.SurveyStatus.DRAFT, by value: evaluasi does not import survei (recommendation_add's duck type).
+SURVEY_DRAFT = "draf"
+
+
 def survey_actor_refusal(actor, survey) -> str:
     """Why `actor` may not add a recommendation on `survey`'s results, or "": the inspectorate may, and the
-    head of the survey's unit or of a unit above it (cases.policy.headed_unit_ids)."""
+    head of the survey's unit or of a unit above it (cases.policy.headed_unit_ids) — once the survey has been
+    opened. A survey still being prepared has no results to follow up, and a recommendation on it would count in
+    the LKE's SKM follow-up (survei.lke) against a survey that produced nothing."""
+    if survey.status == SURVEY_DRAFT:
+        return _("Survei yang masih disiapkan belum mempunyai hasil untuk ditindaklanjuti.")
     if access.may_evaluate(actor) or survey.unit_id in policy.headed_unit_ids(actor):
         return ""
     return _("Hanya inspektorat atau kepala unit kerja survei ini yang dapat memberi rekomendasi atas hasilnya.")

@@ -8,14 +8,17 @@ Definitions (stated in every basis too):
   *published* survey of that kind whose period ends in the worksheet's period — the publication snapshot, the
   figure the public read, never a live count. The question is a percentage question (value ÷ 4 × 100), so the
   worksheet's score is the LKE's value ÷ 4 × weight. No published survey, or one without a value: no suggestion.
-- **SKM surveys of the year**: the SKM surveys of the worksheet's unit and the units below it, closed or
-  published, whose period ends in the calendar year the worksheet's period ends in.
-- **SKM berkala** (``survei.skm_berkala``): the LKE's best answer is at least four a year. Owed so far = the
-  quarters of that year already over (4 once the year is over). Berkala when the surveys number at least 4, or
-  at least as many as the quarters over; tidak berkala when fewer but some; belum when none. Nothing owed yet and
-  none held: no suggestion.
-- **SKM diumumkan** (``survei.skm_diumumkan``): Ya when at least one of them is published (its result page is
-  public); Tidak when none is and a quarter of the year is over; no suggestion before that.
+- **SKM surveys of the year**: the SKM surveys of the worksheet's unit itself (not the units below it: each
+  unit's service is surveyed and scored on its own worksheet, so four sub-units with one SKM each do not make
+  their parent's SKM regular), *published*, with at least scoring.MINIMUM_RESPONDENTS (30) responses counted in
+  the publication snapshot, whose period ends in the calendar year the worksheet's period ends in. A survey
+  closed without publishing, or published with fewer respondents, produced no result the LKE can credit.
+- **SKM berkala** (``survei.skm_berkala``): the LKE's best answer is at least four a year. A finished year:
+  berkala with at least 4. A running year: berkala with at least one per quarter already over, and at least
+  one. Tidak berkala when fewer but some; belum when none once a quarter is over; no suggestion before that
+  with none.
+- **SKM diumumkan** (``survei.skm_diumumkan``): Ya when there is at least one (its result page is public);
+  Tidak when there is none and a quarter of the year is over; no suggestion before that.
 - **SKM ditindaklanjuti** (``survei.skm_tindak_lanjut``): over the recommendations on those surveys due by the
   period's end (or today, if earlier) or already begun, as evaluasi.lke.evaluation_follow_up counts an
   evaluation's: semua when each is sesuai/selesai or accepted as tidak dapat ditindaklanjuti; sebagian when some
@@ -36,11 +39,11 @@ from evaluasi.models import FollowUp, Recommendation
 from evaluasi.periods import Period
 from survei.evaluation import MODULE, detail_href, public_result_href
 from survei.models import InstrumentKind, Survey, SurveyStatus
+from survei.scoring import MINIMUM_RESPONDENTS
 
 FOUR = Decimal(4)
 HUNDRED = Decimal(100)
 SKM_BEST = 4  # surveys a year (REFERENCE "Surveys": the LKE scores ≥ 4 a year best)
-DONE = (SurveyStatus.CLOSED, SurveyStatus.PUBLISHED)
 
 
 def _count(label: str, value) -> dict:
@@ -126,20 +129,54 @@ def skm_year(ws: WorksheetScope) -> Period:
     return Period.containing("year", ws.period.end)
 
 
-def skm_surveys(ws: WorksheetScope):
-    """The SKM surveys of the year (module docstring), oldest first."""
+def published_respondents(survey: Survey) -> int:
+    """The responses counted in the publication snapshot: the figure the public read."""
+    result = (survey.published_result or {}).get("result") or {}
+    try:
+        return int(result.get("respondents") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _published_skm(ws: WorksheetScope):
     year = skm_year(ws)
     return (
         Survey.objects.select_related("unit")
         .filter(
-            unit_id__in=ws.unit_ids,
-            status__in=DONE,
+            unit=ws.unit,
+            status=SurveyStatus.PUBLISHED,
             instrument_version__instrument__kind=InstrumentKind.SKM,
             period_end__gte=year.start,
             period_end__lte=year.end,
         )
         .order_by("period_end", "pk")
     )
+
+
+def skm_surveys(ws: WorksheetScope) -> tuple[list[Survey], int]:
+    """The SKM surveys of the year (module docstring), oldest first, and how many of the unit's SKM of the year
+    were published with fewer than the minimum respondents (shown in the basis, not counted)."""
+    published = list(_published_skm(ws))
+    counted = [survey for survey in published if published_respondents(survey) >= MINIMUM_RESPONDENTS]
+    return counted, len(published) - len(counted)
+
+
+def _held_counts(held: int, too_few: int) -> list[dict]:
+    return [
+        _count(_("SKM diumumkan dengan paling sedikit %(min)d responden") % {"min": MINIMUM_RESPONDENTS}, held),
+        _count(
+            _("SKM diumumkan dengan kurang dari %(min)d responden (tidak dihitung)") % {"min": MINIMUM_RESPONDENTS},
+            too_few,
+        ),
+    ]
+
+
+def _scope_text(ws: WorksheetScope) -> str:
+    return _(
+        "SKM unit ini sendiri (tidak termasuk unit di bawahnya) yang hasilnya diumumkan dengan paling sedikit "
+        "%(min)d responden dan periodenya berakhir pada tahun %(year)d; SKM yang hanya ditutup atau diumumkan dengan "
+        "kurang dari %(min)d responden tidak dihitung."
+    ) % {"min": MINIMUM_RESPONDENTS, "year": skm_year(ws).start.year}
 
 
 def quarters_over(ws: WorksheetScope) -> int:
@@ -161,65 +198,66 @@ def _recommendations_link(ws: WorksheetScope) -> dict:
 
 @rule("survei.skm_berkala")
 def skm_regular(ws: WorksheetScope) -> Suggestion:
-    surveys = list(skm_surveys(ws))
+    surveys, too_few = skm_surveys(ws)
     held, owed = len(surveys), quarters_over(ws)
+    needed = SKM_BEST if owed == 4 else max(owed, 1)  # a finished year: 4; a running one: one per quarter over
     if not held:
         value, label = (None, "") if not owed else (ZERO, "Belum")
-    elif held >= SKM_BEST or held >= owed:
+    elif held >= needed:
         value, label = ONE, "Berkala (paling sedikit 4 kali setahun)"
     else:
         value, label = HALF, "Tidak berkala"
-    counts = [
-        _count(_("Tahun"), skm_year(ws).start.year),
-        _count(_("SKM ditutup atau diumumkan"), held),
-        _count(_("Triwulan yang sudah berakhir"), owed),
-    ]
-    text = _(
-        "SKM unit ini dan unit di bawahnya yang ditutup atau diumumkan dan periodenya berakhir pada tahun %(year)d. "
-        "Berkala bila paling sedikit 4 dalam setahun, atau (tahun berjalan) paling sedikit sebanyak triwulan yang "
-        "sudah berakhir; tidak berkala bila kurang; belum bila tidak ada."
-    ) % {"year": skm_year(ws).start.year}
+    counts = [_count(_("Tahun"), skm_year(ws).start.year), *_held_counts(held, too_few)]
+    counts += [_count(_("Triwulan yang sudah berakhir"), owed), _count(_("SKM yang diperlukan untuk berkala"), needed)]
+    text = " ".join(
+        (
+            _scope_text(ws),
+            _(
+                "Berkala bila paling sedikit 4 setelah tahunnya berakhir, atau (tahun berjalan) paling sedikit satu "
+                "untuk setiap triwulan yang sudah berakhir dan paling sedikit satu; tidak berkala bila kurang; belum "
+                "bila tidak ada."
+            ),
+        )
+    )
     links = [link for survey in surveys for link in _survey_links(survey)]
     return Suggestion(value, label, _basis(text, counts, links))
 
 
 @rule("survei.skm_diumumkan")
 def skm_published(ws: WorksheetScope) -> Suggestion:
-    surveys = list(skm_surveys(ws))
-    published = [survey for survey in surveys if survey.status == SurveyStatus.PUBLISHED]
-    owed = quarters_over(ws)
-    if published:
+    surveys, too_few = skm_surveys(ws)
+    if surveys:
         value, label = ONE, "Ya"
-    elif surveys or owed:
+    elif quarters_over(ws):
         value, label = ZERO, "Tidak"
     else:
         value, label = None, ""
-    counts = [
-        _count(_("SKM ditutup atau diumumkan"), len(surveys)),
-        _count(_("Hasilnya diumumkan"), len(published)),
-    ]
-    text = _(
-        "Ya bila sedikitnya satu SKM tahun %(year)d (unit ini dan unit di bawahnya) hasilnya diumumkan pada halaman "
-        "hasil publik SIGAP; Tidak bila belum ada. Pengumuman di luar SIGAP dijawab dengan mengubah saran disertai "
-        "catatan."
-    ) % {"year": skm_year(ws).start.year}
-    links = [link for survey in published for link in _survey_links(survey)]
-    return Suggestion(value, label, _basis(text, counts, links))
+    text = " ".join(
+        (
+            _scope_text(ws),
+            _(
+                "Ya bila sedikitnya satu SKM tersebut hasilnya diumumkan pada halaman hasil publik SIGAP; Tidak bila "
+                "belum ada. Pengumuman di luar SIGAP dijawab dengan mengubah saran disertai catatan."
+            ),
+        )
+    )
+    links = [link for survey in surveys for link in _survey_links(survey)]
+    return Suggestion(value, label, _basis(text, _held_counts(len(surveys), too_few), links))
 
 
 @rule("survei.skm_tindak_lanjut")
 def skm_followed_up(ws: WorksheetScope) -> Suggestion:
-    surveys = skm_surveys(ws)
-    held = surveys.count()
+    surveys, too_few = skm_surveys(ws)
+    held = len(surveys)
     cutoff = min(ws.period.end, ws.today)
-    recommendations = Recommendation.objects.filter(survey__in=surveys)
+    recommendations = Recommendation.objects.filter(survey_id__in=[survey.pk for survey in surveys])
     owed = Q(due_on__lte=cutoff) | ~Q(status=FollowUp.BELUM)
     by_status = dict(recommendations.filter(owed).values_list("status").annotate(n=Count("pk")).order_by())
     not_due = recommendations.exclude(owed).count()
     due = sum(by_status.values())
     settled = by_status.get(FollowUp.SELESAI, 0) + by_status.get(FollowUp.TIDAK_DAPAT, 0)
     started = settled + by_status.get(FollowUp.PROSES, 0)
-    plans = surveys.exclude(follow_up_plan="").count()
+    plans = sum(1 for survey in surveys if survey.follow_up_plan)
     if not held:
         value, label = (None, "") if not quarters_over(ws) else (ZERO, "Belum")
     elif not due and not not_due:
@@ -234,7 +272,7 @@ def skm_followed_up(ws: WorksheetScope) -> Suggestion:
         value, label = ZERO, "Belum"
     share = "—" if not due else f"{(Decimal(100 * by_status.get(FollowUp.SELESAI, 0)) / due).quantize(Decimal('0.1'))}%"
     counts = [
-        _count(_("SKM ditutup atau diumumkan"), held),
+        *_held_counts(held, too_few),
         _count(_("Dengan rencana tindak lanjut tertulis"), plans),
         _count(_("Rekomendasi yang dinilai (jatuh tempo atau sudah mulai ditindaklanjuti)"), due),
     ]
@@ -243,10 +281,16 @@ def skm_followed_up(ws: WorksheetScope) -> Suggestion:
         _count(_("Rekomendasi belum jatuh tempo dan belum ditindaklanjuti (tidak dinilai)"), not_due),
         _count(_("Persentase sesuai/selesai"), share),
     ]
-    text = _(
-        "Atas rekomendasi hasil SKM tahun %(year)d (unit ini dan unit di bawahnya) yang jatuh tempo sampai "
-        "%(cutoff)s atau sudah mulai ditindaklanjuti: semua bila setiap rekomendasi sesuai/selesai atau diterima "
-        "tidak dapat ditindaklanjuti; sebagian bila sebagian sudah selesai atau dalam proses; belum bila belum ada "
-        "yang ditindaklanjuti, atau bila SKM sudah dilaksanakan tetapi belum ada rekomendasi atas hasilnya."
-    ) % {"year": skm_year(ws).start.year, "cutoff": cutoff.strftime("%d-%m-%Y")}
+    text = " ".join(
+        (
+            _scope_text(ws),
+            _(
+                "Atas rekomendasi hasil SKM tersebut yang jatuh tempo sampai %(cutoff)s atau sudah mulai "
+                "ditindaklanjuti: semua bila setiap rekomendasi sesuai/selesai atau diterima tidak dapat "
+                "ditindaklanjuti; sebagian bila sebagian sudah selesai atau dalam proses; belum bila belum ada yang "
+                "ditindaklanjuti, atau bila SKM sudah dilaksanakan tetapi belum ada rekomendasi atas hasilnya."
+            )
+            % {"cutoff": cutoff.strftime("%d-%m-%Y")},
+        )
+    )
     return Suggestion(value, label, _basis(text, counts, [_recommendations_link(ws)]))

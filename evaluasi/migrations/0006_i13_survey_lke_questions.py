@@ -1,5 +1,12 @@
-"""Issue 13: the questions of the 90/2021 LKE that SIGAP's surveys answer, outside Penguatan Pengawasan, added to
-the seeded edition (0002) under two new sections; their suggestion rules are survei.lke's.
+"""Issue 13: the questions of the 90/2021 LKE that SIGAP's surveys answer, outside Penguatan Pengawasan, in a
+NEW edition: the seeded one (0002) with every one of its questions copied as they are, plus five under two new
+sections; their suggestion rules are survei.lke's.
+
+Why a new edition and not five more questions in the seeded one: a worksheet reads its edition's questions
+(evaluasi.lke.recompute walks ``edition.questions``), so adding to the edition in place would give worksheets
+opened and confirmed earlier new answers and change their totals. The question sets are versioned by edition
+(LkeEdition, one in force): the new edition becomes the current one, new worksheets open under it, and every
+existing worksheet keeps its edition, its questions and its total.
 
 - **Hasil** (the result component): "Nilai Survei Persepsi Anti Korupsi" (IPAK) and "Nilai Persepsi Kualitas
   Pelayanan" (IPKP), weight 17.5 each, answered in the LKE as a value on 0–4 with score = value / 4 × 17.5
@@ -14,12 +21,19 @@ the seeded edition (0002) under two new sections; their suggestion rules are sur
   a printed figure: check it against the evaluator's worksheet and change it in Pengaturan if it differs
   (a question's weight is data).
 
-Reversible only while no worksheet has answered the new questions (an answer protects its question).
+Reverse: the seeded edition is the current one again; the new edition is deleted while no worksheet uses it
+(a worksheet protects its edition), else it stays, no longer current.
 """
 
 from django.db import migrations, models
 
-EDITION = "permenpanrb-90-2021"
+BASE = "permenpanrb-90-2021"  # the seeded edition (0002), copied whole
+EDITION = {
+    "code": "permenpanrb-90-2021-survei",
+    "name": "LKE Zona Integritas (PermenPANRB 90/2021) dengan komponen hasil dan pertanyaan SKM",
+    "basis": "Peraturan Menteri PANRB Nomor 90 Tahun 2021",
+}
+COPIED = ("section", "indicator", "text", "options", "weight", "rule", "evidence", "order")
 
 YA_TIDAK = [{"label": "Ya", "value": 1}, {"label": "Tidak", "value": 0}]
 SKM_BERKALA = [
@@ -82,9 +96,16 @@ FIRST_ORDER = 101
 def seed(apps, schema_editor):
     LkeEdition = apps.get_model("evaluasi", "LkeEdition")
     LkeQuestion = apps.get_model("evaluasi", "LkeQuestion")
-    edition = LkeEdition.objects.filter(code=EDITION).first()
-    if edition is None:
-        return  # the edition was removed before any worksheet used it: nothing to add to
+    base = LkeEdition.objects.filter(code=BASE).first()
+    if base is None:
+        return  # the seeded edition was removed before any worksheet used it: nothing to build on
+    edition, _ = LkeEdition.objects.update_or_create(
+        code=EDITION["code"], defaults={"name": EDITION["name"], "basis": EDITION["basis"]}
+    )
+    for question in LkeQuestion.objects.filter(edition=base).order_by("order", "code"):
+        LkeQuestion.objects.update_or_create(
+            edition=edition, code=question.code, defaults={name: getattr(question, name) for name in COPIED}
+        )
     for order, (code, section, indicator, text, options, weight, rule, evidence) in enumerate(
         QUESTIONS, start=FIRST_ORDER
     ):
@@ -102,16 +123,20 @@ def seed(apps, schema_editor):
                 "order": order,
             },
         )
+    # One edition in force (one_current_lke_edition): the old one stops being current before the new one starts.
+    LkeEdition.objects.filter(is_current=True).exclude(pk=edition.pk).update(is_current=False)
+    LkeEdition.objects.filter(pk=edition.pk).update(is_current=True)
 
 
 def unseed(apps, schema_editor):
+    LkeEdition = apps.get_model("evaluasi", "LkeEdition")
     LkeQuestion = apps.get_model("evaluasi", "LkeQuestion")
-    LkeAnswer = apps.get_model("evaluasi", "LkeAnswer")
-    codes = [question[0] for question in QUESTIONS]
-    questions = LkeQuestion.objects.filter(edition__code=EDITION, code__in=codes)
-    # Suggestions nobody confirmed go with their questions; a confirmed answer keeps its question (PROTECT).
-    LkeAnswer.objects.filter(question__in=questions, confirmed_at__isnull=True).delete()
-    questions.exclude(pk__in=LkeAnswer.objects.values("question_id")).delete()
+    LkeEdition.objects.filter(code=EDITION["code"]).update(is_current=False)
+    # Only while no worksheet uses it: a worksheet protects its edition (PROTECT) and keeps its questions.
+    LkeQuestion.objects.filter(edition__code=EDITION["code"], edition__worksheets__isnull=True).delete()
+    LkeEdition.objects.filter(code=EDITION["code"], worksheets__isnull=True).delete()
+    if not LkeEdition.objects.filter(is_current=True).exists():
+        LkeEdition.objects.filter(code=BASE).update(is_current=True)
 
 
 class Migration(migrations.Migration):

@@ -72,6 +72,24 @@ def test_anyone_else_is_refused_in_indonesian(survey, other_head, officer, pegaw
     assert not Recommendation.objects.filter(survey=survey).exists()
 
 
+def test_a_survey_still_being_prepared_takes_none(as_user, unit, inspektur, unit_head, pegawai):
+    # A draft has no results; a recommendation on it would count in the LKE's SKM follow-up (survei.lke).
+    from survei.models import SurveyStatus
+
+    assert services.SURVEY_DRAFT == SurveyStatus.DRAFT
+    draft = make_survey(unit=unit, creator=inspektur, instrument=SKM, title="SKM disiapkan", status=SurveyStatus.DRAFT)
+    for actor in (inspektur, unit_head):
+        with pytest.raises(services.FollowUpRefused) as refused:
+            _add(draft, actor, pegawai)
+        assert refused.value.message == "Survei yang masih disiapkan belum mempunyai hasil untuk ditindaklanjuti."
+    assert not Recommendation.objects.filter(survey=draft).exists()
+    assert as_user(inspektur).get(_form_url(draft)).status_code == 403
+    # Opened, it takes one.
+    type(draft).objects.filter(pk=draft.pk).update(status=SurveyStatus.OPEN)
+    draft.refresh_from_db()
+    assert _add(draft, inspektur, pegawai).survey_id == draft.pk
+
+
 def test_exactly_one_subject(survey, evaluation, inspektur, pegawai):
     with pytest.raises(ValueError):
         _add(survey, inspektur, pegawai, evaluation=evaluation)

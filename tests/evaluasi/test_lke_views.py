@@ -45,7 +45,9 @@ def test_the_inspector_opens_a_worksheet_once_per_unit_and_period(client, unit, 
     assert again["Location"] == first["Location"]
     worksheet = LkeWorksheet.objects.get()
     assert (worksheet.period_start, worksheet.period_end) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    assert worksheet.answers.count() == 22 + 5  # + the 5 questions the surveys answer (issue 13, evaluasi 0006)
+    # Opened under the current edition, evaluasi 0006's: the seeded 22 questions + the 5 the surveys answer.
+    assert worksheet.edition.code == "permenpanrb-90-2021-survei"
+    assert worksheet.answers.count() == 22 + 5
     page = client.get(first["Location"])
     assert page.status_code == 200
     body = page.content.decode()
@@ -174,8 +176,10 @@ def test_scores_per_indicator_section_and_total(client, inspektur, worksheet):
     assert sections["reform"].score == reform
     assert sections["pemenuhan"].weight == Decimal("7.5") and sections["reform"].weight == Decimal("7.5")
     assert sheet.score == pemenuhan + reform
-    assert sheet.weight == Decimal("15") + Decimal("36")  # + SKM 1 and IPAK/IPKP 35 (issue 13, evaluasi 0006)
-    assert sheet.unanswered == 22 + 5 - 5  # 22 + the 5 survey questions (issue 13), less the 5 answered
+    # The current edition (evaluasi 0006): + SKM 1 and IPAK/IPKP 35, and 22 + the 5 survey questions, less 5 answered.
+    assert worksheet.edition.code == "permenpanrb-90-2021-survei"
+    assert sheet.weight == Decimal("15") + Decimal("36")
+    assert sheet.unanswered == 22 + 5 - 5
     gratifikasi = next(i for i in sections["pemenuhan"].indicators if i.name == "Pengendalian gratifikasi")
     assert gratifikasi.score == Decimal("0.75")
     page = client.get(reverse("evaluasi:lke_worksheet", kwargs={"uuid": worksheet.uuid})).content.decode()
