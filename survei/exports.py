@@ -27,7 +27,7 @@ from decimal import Decimal
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.crypto import get_random_string, salted_hmac
+from django.utils.crypto import get_random_string
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -377,9 +377,9 @@ BAND_FIELDS = ("age_band", "sex", "education", "occupation")
 
 
 def _shuffled(pks, salt: str) -> list[int]:
-    """`pks` in the order of a keyed hash with `salt` (django.utils.crypto.salted_hmac, under the SECRET_KEY):
-    an order nobody can tie to arrival, different with each salt."""
-    return sorted(pks, key=lambda pk: salted_hmac(salt, str(pk)).hexdigest())
+    """`pks` in the order of a keyed hash with `salt` (survei.selectors.keyed_order): an order nobody can tie to
+    arrival, different with each salt."""
+    return sorted(pks, key=selectors.keyed_order(salt))
 
 
 def _rare_combinations(survey: Survey) -> set[tuple]:
