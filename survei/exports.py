@@ -7,27 +7,37 @@ publication, so the two can never compute a result differently. `Report` turns t
 re-derives the warnings from the stored coverage in the reader's language (the stored sentences are in the
 publisher's).
 
-Nothing here names a respondent: the XLSX numbers its rows 1, 2, 3… (never the primary key) and leaves out
-the device tag; band counts under 3 are hidden wherever the band table is shown (evaluasi.statistics.suppress).
-Every XLSX cell goes through cases.exports (the formula-injection guard).
+The PDF and the XLSX result sheet of a published survey show the published snapshot (`document_report`); of any
+other survey, the result now.
+
+Nothing here names a respondent. The XLSX of responses (for the survey's officers and the inspectorate only)
+lists its rows in the order of a keyed hash with a salt drawn for each export (not arrival order, and not the
+same order twice), numbered 1, 2, 3… in that order (never the primary key); it carries the month served but not
+the day received, not the integrity answer of a row (its counts are on the result sheet), no device tag, and
+blanks the four bands of a row whose service and bands together are shared by fewer than 3 counted responses.
+Comments are on a sheet of their own, shuffled by another salt, with the service only: nothing links a comment
+to a row of answers. Band counts under 3 are hidden wherever the band table is shown
+(evaluasi.statistics.suppress). Every XLSX cell goes through cases.exports (the formula-injection guard).
 """
 
 import base64
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
-from cases.exports import DATE, DECIMAL, NUMBER, TEXT, Column, XlsxBook
+from cases.exports import DECIMAL, NUMBER, TEXT, Column, XlsxBook
 from cases.registry import Figure
 from evaluasi.statistics import suppress
 from survei import charts, scoring, selectors
-from survei.models import AGE_BANDS, Answer, Education, Occupation, Sex, Survey
+from survei.models import AGE_BANDS, Answer, Education, Occupation, Sex, Survey, SurveyStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
@@ -71,6 +81,54 @@ class Threshold:
     met: bool | None
 
 
+@dataclass(frozen=True)
+class Pressure:
+    """The integrity question "did anyone pressure you to fill this in?": a yes undermines the result."""
+
+    yes: int
+    no: int
+    unanswered: int
+
+    @classmethod
+    def of(cls, profile: dict[str, dict]) -> "Pressure":
+        counts = profile.get("pressured") or {}
+        return cls(counts.get(True, 0), counts.get(False, 0), counts.get(None, 0))
+
+    @classmethod
+    def of_snapshot(cls, snapshot: dict) -> "Pressure | None":
+        """The counts a snapshot kept (None for one published before it kept them)."""
+        counts = snapshot.get("integrity")
+        if counts is None:
+            return None
+        return cls(int(counts.get("yes", 0)), int(counts.get("no", 0)), int(counts.get("unanswered", 0)))
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """The responses officers left out of the result: how many and why (the reasons as written, with their
+    counts; never which responses)."""
+
+    count: int
+    reasons: list[tuple[str, int]]
+
+    @classmethod
+    def of_snapshot(cls, snapshot: dict) -> "SetAside | None":
+        kept = snapshot.get("set_aside")
+        if kept is None:
+            return None
+        return cls(int(kept.get("count", 0)), [(row["reason"], int(row["n"])) for row in kept.get("reasons") or []])
+
+    @property
+    def summary(self) -> str:
+        """The line the pages show: “3 jawaban dikeluarkan dari hasil: alasan Banjir (2), Uji (1).”"""
+        reasons = ", ".join(f"{reason} ({n})" for reason, n in self.reasons)
+        return ngettext(
+            "%(n)d jawaban dikeluarkan dari hasil: alasan %(reasons)s.",
+            "%(n)d jawaban dikeluarkan dari hasil: alasan %(reasons)s.",
+            self.count,
+        ) % {"n": self.count, "reasons": reasons}
+
+
 @dataclass
 class Report:
     """A snapshot's result as numbers again (Decimals, not the JSON's strings), with what every output derives
@@ -95,6 +153,10 @@ class Report:
     thresholds: list[Threshold]
     coverage: list[scoring.Coverage]
     warnings: list[str]
+    # The integrity question's counts and the responses set aside, as the snapshot kept them (None in a snapshot
+    # published before they were kept).
+    integrity: Pressure | None = None
+    set_aside: SetAside | None = None
 
     @property
     def is_skm(self) -> bool:
@@ -186,6 +248,7 @@ class Report:
             for row in snapshot.get("coverage") or []
         ]
         respondents = int(result.get("respondents") or 0)
+        integrity = Pressure.of_snapshot(snapshot)
         return cls(
             instrument=snapshot.get("instrument") or {},
             rule=snapshot.get("rule") or {},
@@ -205,7 +268,9 @@ class Report:
             thresholds=thresholds,
             coverage=coverage,
             # In the reader's language, from the numbers kept (the stored sentences are in the publisher's).
-            warnings=scoring.warnings(respondents, coverage),
+            warnings=scoring.warnings(respondents, coverage, pressured=integrity.yes if integrity else 0),
+            integrity=integrity,
+            set_aside=SetAside.of_snapshot(snapshot),
         )
 
 
@@ -216,6 +281,15 @@ def live_report(survey: Survey) -> Report:
 
 def published_report(survey: Survey) -> Report | None:
     return Report.of(survey.published_result) if survey.published_result else None
+
+
+def document_report(survey: Survey) -> Report:
+    """The report the PDF and the XLSX result sheet show: a published survey's as published (its numbers and the
+    thresholds of that day: a later change of Instrument.minimum_wbk does not rewrite a published verdict), any
+    other survey's now."""
+    if survey.status == SurveyStatus.PUBLISHED and survey.published_result:
+        return Report.of(survey.published_result)
+    return live_report(survey)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -260,20 +334,6 @@ def profile_groups(profile: dict[str, dict]) -> list[BandGroup]:
     return groups
 
 
-@dataclass(frozen=True)
-class Pressure:
-    """The integrity question "did anyone pressure you to fill this in?": a yes undermines the result."""
-
-    yes: int
-    no: int
-    unanswered: int
-
-    @classmethod
-    def of(cls, profile: dict[str, dict]) -> "Pressure":
-        counts = profile.get("pressured") or {}
-        return cls(counts.get(True, 0), counts.get(False, 0), counts.get(None, 0))
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Charts
 
@@ -313,74 +373,97 @@ def filename(survey: Survey, stem: str, extension: str) -> str:
     return f"{stem}-{slugify(survey.unit.code)}-{survey.period_start:%Y%m%d}.{extension}"
 
 
+BAND_FIELDS = ("age_band", "sex", "education", "occupation")
+
+
+def _shuffled(pks, salt: str) -> list[int]:
+    """`pks` in the order of a keyed hash with `salt` (survei.selectors.keyed_order): an order nobody can tie to
+    arrival, different with each salt."""
+    return sorted(pks, key=selectors.keyed_order(salt))
+
+
+def _rare_combinations(survey: Survey) -> set[tuple]:
+    """The (service, age, sex, education, occupation) combinations fewer than MIN_CELL counted responses share:
+    a row with one of them could be told apart by someone who knows who came that month, so its bands are blank."""
+    fields = ("service_id", *BAND_FIELDS)
+    rows = selectors.counted_responses(survey).values_list(*fields).annotate(n=Count("pk")).order_by()
+    return {tuple(combination) for *combination, n in rows if n < MIN_CELL}
+
+
 def _response_rows(survey: Survey, item_ids: list[int]):
-    """The counted responses as rows, 2,000 at a time (the answers of a batch in one query), in the order they
-    arrived, numbered from 1."""
+    """The counted responses as rows in a shuffled order (`_shuffled`, a salt of this export), numbered from 1 in
+    that order, 2,000 at a time (the responses and answers of a batch in two queries)."""
     ages, sexes = dict(AGE_BANDS), dict(Sex.choices)
     educations, occupations = dict(Education.choices), dict(Occupation.choices)
-    yes, no = _("Ya"), _("Tidak")
     position = {item_id: index for index, item_id in enumerate(item_ids)}
-    responses = selectors.counted_responses(survey).order_by("pk")
-    fields = (
-        "pk",
-        "service__name",
-        "received_on",
-        "served_month",
-        "age_band",
-        "sex",
-        "education",
-        "occupation",
-        "pressured",
-        "comment",
-    )
-    sequence, last = 0, 0
-    while True:
-        batch = list(responses.filter(pk__gt=last).values_list(*fields)[:CHUNK])
-        if not batch:
-            return
-        last = batch[-1][0]
+    responses = selectors.counted_responses(survey)
+    order = _shuffled(responses.values_list("pk", flat=True), get_random_string(32))
+    rare = _rare_combinations(survey)
+    fields = ("pk", "service_id", "service__name", "served_month", *BAND_FIELDS)
+    sequence = 0
+    for start in range(0, len(order), CHUNK):
+        chunk = order[start : start + CHUNK]
+        found = {row[0]: row for row in responses.filter(pk__in=chunk).values_list(*fields)}
         answers: dict[int, list] = {}
-        rows = Answer.objects.filter(response_id__in=[row[0] for row in batch]).values_list(
-            "response_id", "item_id", "value"
-        )
+        rows = Answer.objects.filter(response_id__in=chunk).values_list("response_id", "item_id", "value")
         for response_id, item_id, value in rows:
             if item_id in position:
                 answers.setdefault(response_id, [None] * len(item_ids))[position[item_id]] = value
-        for pk, service, received, served, age, sex, education, occupation, pressured, comment in batch:
+        for pk in chunk:
+            if pk not in found:  # set aside between the two reads
+                continue
+            _pk, service_id, service, served, age, sex, education, occupation = found[pk]
             sequence += 1
+            if (service_id, age, sex, education, occupation) in rare:
+                bands = ["", "", "", ""]
+            else:
+                bands = [
+                    str(ages.get(age, age)),
+                    str(sexes.get(sex, sex)),
+                    str(educations.get(education, education)),
+                    str(occupations.get(occupation, occupation)),
+                ]
             yield [
                 sequence,
                 service,
-                received,
                 served.strftime("%Y-%m") if served else "",
-                str(ages.get(age, age)),
-                str(sexes.get(sex, sex)),
-                str(educations.get(education, education)),
-                str(occupations.get(occupation, occupation)),
-                "" if pressured is None else (yes if pressured else no),
+                *bands,
                 *(answers.get(pk) or [None] * len(item_ids)),
-                comment,
             ]
 
 
+def _comment_rows(survey: Survey):
+    """The comments of the counted responses as (service, text), shuffled by a salt of their own (not the rows'
+    salt, so a comment's place says nothing about its row of answers)."""
+    written = selectors.counted_responses(survey).exclude(comment="")
+    order = _shuffled(written.values_list("pk", flat=True), get_random_string(32))
+    for start in range(0, len(order), CHUNK):
+        chunk = order[start : start + CHUNK]
+        found = {
+            pk: (service, text)
+            for pk, service, text in written.filter(pk__in=chunk).values_list("pk", "service__name", "comment")
+        }
+        for pk in chunk:
+            if pk in found:
+                yield list(found[pk])
+
+
 def responses_xlsx(survey: Survey) -> bytes:
-    """Sheet 1: one row per counted response (no primary key, no device tag); sheet 2: the result per item,
-    variable and overall, with the rule and instrument version that produced it."""
-    report = live_report(survey)
+    """Sheet 1: one row per counted response (no primary key, no day, no device tag, no integrity answer, bands
+    blank where rare), shuffled; sheet 2: the comments, shuffled apart; sheet 3: the result per item, variable and
+    overall, with the rule and instrument version that produced it (as published, once published)."""
+    report = document_report(survey)
     item_ids = [item.pk for item in survey.instrument_version.items()]
-    item_codes = [line.code for line in report.items]
+    item_codes = [item.code for item in survey.instrument_version.items()]
     columns = [
         Column(_("No."), NUMBER, name="seq"),
         Column(_("Layanan"), name="service"),
-        Column(_("Diterima"), DATE, name="received"),
         Column(_("Bulan menerima layanan"), name="served_month"),
         Column(_("Usia"), name="age"),
         Column(_("Jenis kelamin"), name="sex"),
         Column(_("Pendidikan"), name="education"),
         Column(_("Pekerjaan"), name="occupation"),
-        Column(_("Ada yang menekan untuk mengisi"), name="pressured"),
         *(Column(code, NUMBER, name=f"item:{code}") for code in item_codes),
-        Column(_("Saran / komentar"), TEXT, name="comment", width=60),
     ]
     title = [
         [survey.title],
@@ -394,6 +477,23 @@ def responses_xlsx(survey: Survey) -> bytes:
         sheet.write(values)
     sheet.row += 1
     sheet.note(_("Jumlah jawaban dihitung"), sheet.count)
+    sheet.note(
+        _(
+            "Urutan baris diacak (bukan urutan masuk). Usia, jenis kelamin, pendidikan dan pekerjaan dikosongkan "
+            "pada baris yang kombinasi layanan dan isiannya dimiliki kurang dari %(n)d responden."
+        )
+        % {"n": MIN_CELL}
+    )
+
+    comment_columns = [
+        Column(_("Layanan"), name="service"),
+        Column(_("Saran / komentar"), TEXT, name="comment", width=60),
+    ]
+    sheet = book.sheet(_("Komentar"), comment_columns, title_rows=title)
+    for values in _comment_rows(survey):
+        sheet.write(values)
+    sheet.row += 1
+    sheet.note(_("Urutan komentar diacak dan tidak berkaitan dengan urutan lembar Jawaban."))
 
     result_columns = [
         Column(_("Tingkat"), name="level"),
@@ -422,6 +522,14 @@ def responses_xlsx(survey: Survey) -> bytes:
             met = {True: _("memenuhi"), False: _("belum memenuhi"), None: ""}[threshold.met]
             sheet.note(_("Minimum %(label)s") % {"label": threshold.label}, threshold.minimum, met)
     sheet.note(_("Responden dihitung"), report.respondents)
+    if report.integrity is not None:
+        sheet.note(_("Ada yang menekan untuk mengisi: ya"), report.integrity.yes)
+        sheet.note(_("Ada yang menekan untuk mengisi: tidak"), report.integrity.no)
+        sheet.note(_("Ada yang menekan untuk mengisi: tidak dijawab"), report.integrity.unanswered)
+    if report.set_aside is not None:
+        sheet.note(_("Jawaban dikeluarkan dari hasil"), report.set_aside.count)
+        for reason, n in report.set_aside.reasons:
+            sheet.note(_("Alasan dikeluarkan"), reason, n)
     for warning in report.warnings:
         sheet.note(_("Peringatan"), warning)
     return book.close()
@@ -434,7 +542,7 @@ def responses_xlsx(survey: Survey) -> bytes:
 def report_context(survey: Survey) -> dict:
     """What the PDF report shows, in the usual order of a survey report (I Pendahuluan … VI Rencana tindak
     lanjut). Built under the caller's language (the PDF is made under Bahasa Indonesia)."""
-    report = live_report(survey)
+    report = document_report(survey)
     profile = selectors.respondent_profile(survey)
     return {
         "survey": survey,
@@ -443,7 +551,8 @@ def report_context(survey: Survey) -> dict:
         "version": survey.instrument_version,
         "rule": survey.rule,
         "bands": profile_groups(profile),
-        "pressure": Pressure.of(profile),
+        "pressure": report.integrity or Pressure.of(profile),
+        "published": survey.status == SurveyStatus.PUBLISHED and bool(survey.published_result),
         "variables_chart": data_uri(variables_chart(report)),
         "distribution_chart": data_uri(distribution_chart(report)),
         "values": list(range(1, report.scale + 1)),

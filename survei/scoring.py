@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 TWO = Decimal("0.01")
 FOUR = Decimal(4)
@@ -377,8 +378,10 @@ class Coverage:
         return 100 if self.target == 0 else min(100, math.floor(self.responses * 100 / self.target))
 
 
-def warnings(respondents: int, coverage: list[Coverage]) -> list[str]:
-    """What a reader of the result must know about its sample."""
+def warnings(respondents: int, coverage: list[Coverage], pressured: int = 0) -> list[str]:
+    """What a reader of the result must know about its sample, and about its integrity: `pressured` respondents
+    said someone pressed or steered them to answer, which undermines the result as much as a short sample (so
+    publishing it needs the same knowing confirmation, survei.services.survey_publish)."""
     found = []
     if respondents < MINIMUM_RESPONDENTS:
         found.append(
@@ -396,4 +399,13 @@ def warnings(respondents: int, coverage: list[Coverage]) -> list[str]:
                 _("Layanan %(name)s: populasi belum diisi; target memakai minimum %(min)d responden.")
                 % {"name": service.name, "min": MINIMUM_RESPONDENTS}
             )
+    if pressured > 0:
+        found.append(
+            ngettext(
+                "%(n)d responden menyatakan ada pihak yang menekan atau mengarahkan mereka mengisi survei ini.",
+                "%(n)d responden menyatakan ada pihak yang menekan atau mengarahkan mereka mengisi survei ini.",
+                pressured,
+            )
+            % {"n": pressured}
+        )
     return found

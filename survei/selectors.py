@@ -3,6 +3,8 @@ XLSX, the evaluation dashboard's panel, the LKE rules, the benchmark): who may r
 counts and result, each in one grouped query."""
 
 import datetime as dt
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,12 +108,33 @@ def result(survey: Survey, coverage_rows: list[scoring.Coverage] | None = None) 
     )
 
 
+def integrity(survey: Survey) -> dict[str, int]:
+    """The integrity question over the counted responses: {"yes", "no", "unanswered"} (one grouped query)."""
+    counts = dict(counted_responses(survey).values_list("pressured").annotate(n=Count("pk")).order_by())
+    return {"yes": counts.get(True, 0), "no": counts.get(False, 0), "unanswered": counts.get(None, 0)}
+
+
+def set_aside(survey: Survey) -> dict:
+    """How many responses officers left out of the result and why, by reason with its count (no ids): setting
+    aside moves the published score, so its readers see that it happened."""
+    reasons = (
+        Response.objects.filter(survey=survey, excluded=True)
+        .values_list("excluded_reason")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "excluded_reason")
+    )
+    rows = [{"reason": reason, "n": n} for reason, n in reasons]
+    return {"count": sum(row["n"] for row in rows), "reasons": rows}
+
+
 def snapshot(survey: Survey) -> dict:
     """What publication keeps (Survey.published_result): the result, the coverage and warnings of that moment,
-    and which instrument version and rule version produced it."""
+    the responses set aside (how many, why) and the integrity question's counts, and which instrument version and
+    rule version produced it."""
     rows = coverage(survey)
     computed = result(survey, rows)
     version = survey.instrument_version
+    pressure = integrity(survey)
     return {
         "instrument": {"code": version.instrument.code, "name": version.instrument.name, "version": version.number},
         "rule": {"code": survey.rule.code, "name": survey.rule.name, "version": survey.rule.version},
@@ -120,7 +143,9 @@ def snapshot(survey: Survey) -> dict:
             {"name": row.name, "population": row.population, "target": row.target, "responses": row.responses}
             for row in rows
         ],
-        "warnings": scoring.warnings(computed.respondents, rows),
+        "set_aside": set_aside(survey),
+        "integrity": pressure,
+        "warnings": scoring.warnings(computed.respondents, rows, pressured=pressure["yes"]),
     }
 
 
@@ -141,12 +166,24 @@ def respondent_profile(survey: Survey) -> dict[str, dict]:
     return profile
 
 
+def keyed_order(salt: str) -> Callable[[int], bytes]:
+    """A sort key putting primary keys in the order of a keyed hash: BLAKE2b keyed with salted_hmac(salt) (under
+    the SECRET_KEY, never shown), so the order cannot be tied to arrival and differs with each salt. The key is
+    derived once: 100,000 keys sort in 0.2 s, against 0.5 s for a salted_hmac per key."""
+    key = salted_hmac(salt, "survei.order").digest()
+    return lambda pk: hashlib.blake2b(b"%d" % pk, key=key, digest_size=16).digest()
+
+
 def comments(survey: Survey, limit: int) -> tuple[list[tuple[str, str]], int]:
-    """The newest `limit` comments of the counted responses as (service, text), and how many there are. An empty
-    comment is stored empty (cases.fields.EncryptedTextField), so the database can tell which have one."""
+    """`limit` comments of the counted responses as (service, text), in the order of a keyed hash (not arrival:
+    the newest would point at the last visitors), and how many there are. An empty comment is stored empty
+    (cases.fields.EncryptedTextField), so the database can tell which have one; only the chosen ones are read."""
     written = counted_responses(survey).exclude(comment="")
-    rows = written.order_by("-pk").values_list("service__name", "comment")[:limit]
-    return list(rows), written.count()
+    keys = list(written.values_list("pk", flat=True))
+    chosen = sorted(keys, key=keyed_order(f"survei.comments|{survey.pk}"))[:limit]
+    rows = written.filter(pk__in=chosen).values_list("pk", "service__name", "comment")
+    texts = {pk: (service, text) for pk, service, text in rows}
+    return [texts[pk] for pk in chosen if pk in texts], len(keys)
 
 
 # ---------------------------------------------------------------------------------------------------------

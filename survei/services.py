@@ -274,9 +274,10 @@ def survey_reopen(*, survey: Survey, actor, expected_status: str | None = None) 
 
 
 def survey_publish(*, survey: Survey, actor, expected_status: str | None = None, confirm: bool = False) -> Survey:
-    """Keep the result of this moment (survei.selectors.snapshot) as the published one. When the sample is below
-    the seed's minimum of 30 or below a service's target, the officer must say so knowingly (``confirm``): the
-    warnings are published with the result."""
+    """Keep the result of this moment (survei.selectors.snapshot) as the published one. When the snapshot has a
+    warning (the sample below the seed's minimum of 30 or below a service's target, or respondents who said they
+    were pressed to answer), the officer must say so knowingly (``confirm``): the warnings are published with the
+    result."""
     _refuse_unless_manager(actor, survey)
     with transaction.atomic():
         locked = _locked(survey)
@@ -289,8 +290,9 @@ def survey_publish(*, survey: Survey, actor, expected_status: str | None = None,
         if snap["warnings"] and not confirm:
             raise SurveyError(
                 _(
-                    "Sampel di bawah minimum atau target: %(warnings)s Centang “umumkan meskipun di bawah target” "
-                    "bila hasil tetap akan diumumkan, atau buka kembali survei untuk menambah responden."
+                    "Hasil ini disertai peringatan: %(warnings)s Centang “umumkan meskipun di bawah target” "
+                    "bila hasil tetap akan diumumkan bersama peringatan itu, atau buka kembali survei untuk "
+                    "menambah responden."
                 )
                 % {"warnings": " ".join(snap["warnings"])},
                 field="confirm",
@@ -348,18 +350,6 @@ def responses_restore(*, survey: Survey, responses: Iterable[Response], actor) -
         )
     logger.info("responses_restored survey=%s actor=%s n=%d", locked.uuid, actor.pk, changed)
     return changed
-
-
-def response_set_aside(*, response: Response, reason: str, actor) -> Response:
-    responses_set_aside(survey=response.survey, responses=[response], reason=reason, actor=actor)
-    response.refresh_from_db(fields=["excluded", "excluded_reason"])
-    return response
-
-
-def response_restore(*, response: Response, actor) -> Response:
-    responses_restore(survey=response.survey, responses=[response], actor=actor)
-    response.refresh_from_db(fields=["excluded", "excluded_reason"])
-    return response
 
 
 def follow_up_plan_set(*, survey: Survey, text: str, actor) -> Survey:

@@ -139,7 +139,7 @@ def _detail_page(request, survey, status=200, **forms):
     may_manage = selectors.may_manage(request.user, survey)
     rows = selectors.coverage(survey)
     respondents = sum(row.responses for row in rows)
-    warnings = scoring.warnings(respondents, rows)
+    warnings = scoring.warnings(respondents, rows, pressured=selectors.integrity(survey)["yes"])
     url = public_url(survey)
     editable = survey.status in (SurveyStatus.DRAFT, SurveyStatus.OPEN)
     service_forms = []
@@ -286,7 +286,8 @@ def _flood_page(request, survey, status=200, bound=None):
         if bound is not None and bound[0] == group.key:
             form = bound[1]
         else:
-            form = SetAsideForm(initial={"group": group.key, "reason": REASONS[group.kind]}, auto_id=_ids(group.key))
+            # No reason is suggested: the officer writes why, after looking (an honest crowd may share a group).
+            form = SetAsideForm(initial={"group": group.key}, auto_id=_ids(group.key))
         rows.append((group, form))
     return render(
         request,
@@ -301,13 +302,6 @@ def _flood_page(request, survey, status=200, bound=None):
         },
         status=status,
     )
-
-
-# The reason a set-aside form suggests, by the kind of group (the officer may write another).
-REASONS = {
-    "device": gettext_lazy("Kemungkinan kiriman berulang dari satu perangkat"),
-    "pattern": gettext_lazy("Jawaban identik berulang pada hari yang sama"),
-}
 
 
 def _ids(key: str) -> str:

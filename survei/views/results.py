@@ -1,22 +1,25 @@
 """A survey's results (issue 13 "Results").
 
 For the survey's readers (survei.selectors.survey_or_404: its officers, the heads of its unit and the units
-above, the inspectorate; anyone else gets 404): the results page with the result now, the two charts (SVG), the
-XLSX of anonymised responses and the PDF report. For everyone: the published results, read from the snapshot
-kept at publication (Survey.published_result), never from the live counts, and without comments, demographics
-or device tags.
+above, the inspectorate; anyone else gets 404): the results page with the result now, the two charts (SVG) and
+the PDF report; the XLSX of anonymised responses only for its officers and the inspectorate (a unit head: 403).
+For everyone: the published results, read from the snapshot kept at publication (Survey.published_result),
+never from the live counts: with the integrity question's counts and the responses set aside (how many, why),
+without comments, demographics or device tags.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from cases import policy
 from survei import exports, selectors
 from survei.models import Survey, SurveyStatus
 
-# The newest comments the page lists; all of them are in the XLSX.
+# The comments the page lists (in a keyed-hash order, not the newest); all of them are in the XLSX.
 COMMENTS_SHOWN = 100
 
 
@@ -59,6 +62,7 @@ def results(request, uuid):
             "comments_shown": COMMENTS_SHOWN,
             "values": list(range(1, report.scale + 1)),
             "published": exports.published_report(survey),
+            "may_download_responses": may_download_responses(request.user, survey),
         },
     )
 
@@ -76,10 +80,18 @@ def results_chart(request, uuid, chart: str):
     return _svg(CHARTS[chart](exports.live_report(survey)))
 
 
+def may_download_responses(user, survey: Survey) -> bool:
+    """The row-level XLSX is for those who run the survey and the inspectorate; a unit head reads the result (the
+    page, the PDF) but not the rows."""
+    return selectors.may_manage(user, survey) or policy.has_role(user, policy.INSPEKTUR)
+
+
 @login_required
 @require_GET
 def responses_xlsx(request, uuid):
     survey = selectors.survey_or_404(request.user, uuid)
+    if not may_download_responses(request.user, survey):
+        raise PermissionDenied
     return _download(exports.responses_xlsx(survey), exports.XLSX, exports.filename(survey, "jawaban-survei", "xlsx"))
 
 

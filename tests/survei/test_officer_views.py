@@ -220,6 +220,22 @@ def test_a_wrong_state_is_refused_with_a_message(client, officer, make_survey):
     assert client.post(reverse("survei:transition", args=[survey.uuid, "destroy"]), {}).status_code == 404
 
 
+def test_a_pressured_respondent_alone_also_asks_for_the_tick(client, officer, make_survey):
+    from survei import services
+
+    survey = make_survey(status="dibuka", services_=(("Paspor", 30),))  # 30 responses meet its target of 30
+    service = survey.services.get()
+    responses = [respond(survey, service, 4) for _n in range(30)]
+    Response.objects.filter(pk=responses[0].pk).update(pressured=True)
+    services.survey_close(survey=survey, actor=officer)
+    client.force_login(officer)
+    page = _text(client.get(reverse("survei:detail", args=[survey.uuid])))
+    assert "1 responden menyatakan ada pihak yang menekan atau mengarahkan mereka mengisi survei ini." in page
+    assert 'name="confirm"' in page
+    response = client.post(reverse("survei:transition", args=[survey.uuid, "publish"]), {"expected_status": "ditutup"})
+    assert response.status_code == 302 and _status(survey) == "ditutup"  # refused, back on the page with why
+
+
 def test_publishing_below_target_asks_for_the_tick(client, officer, make_survey):
     survey = make_survey(status="ditutup")
     client.force_login(officer)
@@ -356,12 +372,25 @@ def test_the_flood_page_shows_groups_without_the_device_tags(client, officer, ma
     cells = [re.findall(r"<td[^>]*>\s*([^<]*?)\s*<", row) for row in rows]
     summary = [(c[0], c[1], c[2]) for c in cells]
     assert summary == [
-        ("03-11-2026", "kemungkinan kiriman berulang dari satu perangkat", "5"),
+        ("03-11-2026", "satu perangkat atau jaringan (mis. beberapa ponsel pada jaringan seluler yang sama)", "5"),
         ("03-11-2026", "jawaban identik", "5"),  # the same five also answered "2" to everything
         ("04-11-2026", "jawaban identik", "5"),
     ]
     for tag in ("d0d0d0", "e1e1e1"):
         assert tag not in page
+
+
+def test_the_flood_page_suggests_no_reason(client, officer, make_survey):
+    survey = make_survey(status="dibuka")
+    _flood_fixture(survey)
+    client.force_login(officer)
+    response = client.get(reverse("survei:flood", args=[survey.uuid]))
+    page = response.content.decode()
+    reasons = re.findall(r'<input[^>]*name="reason"[^>]*>', page)
+    assert len(reasons) == 3  # one form per group
+    assert all("value=" not in field for field in reasons)  # the officer writes why, nothing is pre-filled
+    assert all(not form["reason"].value() for _group, form in response.context["rows"])
+    assert "Responden jujur yang berbeda dapat masuk satu kelompok" in page
 
 
 def test_setting_a_group_aside_changes_the_count_and_restoring_brings_it_back(client, officer, make_survey):

@@ -59,7 +59,31 @@ def test_the_public_page_never_shows_comments_bands_or_device_tags(client, publi
     assert "Budi" not in text
     assert "abc123" not in text
     assert "Perempuan" not in text and "Laki-laki" not in text
-    assert "menekan" not in text
+
+
+def test_the_public_page_shows_the_integrity_counts_and_the_responses_set_aside(client, unit, officer):
+    survey = make_survey(unit, officer)
+    answer(survey, SKM[0], pressured=True)
+    answer(survey, SKM[1], pressured=False)
+    answer(survey, SKM[2], pressured=False)
+    answer(survey, SKM[2])
+    answer(survey, [1] * 9, pressured=True, excluded=True, excluded_reason="Satu perangkat")  # not counted
+    answer(survey, [1] * 9, excluded=True, excluded_reason="Satu perangkat")
+    publish(survey)
+    answer(survey, [1] * 9, excluded=True, excluded_reason="Sesudah diumumkan")  # after: not in the snapshot
+    text = client.get(url(survey)).content.decode()
+    assert 'data-figure="pressured-yes">1<' in text
+    assert 'data-figure="pressured-no">2<' in text
+    assert 'data-figure="pressured-unanswered">1<' in text
+    assert "2 jawaban dikeluarkan dari hasil: alasan Satu perangkat (2)." in text
+    assert "Sesudah diumumkan" not in text
+    assert "1 responden menyatakan ada pihak yang menekan atau mengarahkan mereka mengisi survei ini." in text
+
+
+def test_the_public_page_says_when_nothing_was_set_aside(client, published):
+    text = client.get(url(published)).content.decode()
+    assert "Tidak ada jawaban yang dikeluarkan dari hasil." in text
+    assert 'data-figure="pressured-yes">0<' in text
 
 
 def test_the_warnings_are_derived_again_from_the_stored_numbers(client, published):

@@ -149,8 +149,9 @@ def test_the_pressured_count_is_shown_prominently(client, unit, officer):
     answer(survey, SKM[1], pressured=False)
     answer(survey, SKM[2])
     text = page(client, officer, survey).content.decode()
-    assert 'class="banner warning survey-pressure" role="alert"' in text
-    assert "1 responden menyatakan ada yang menekan mereka untuk mengisi" in text
+    assert 'class="banner warning survey-warnings" role="alert"' in text
+    assert "1 responden menyatakan ada pihak yang menekan atau mengarahkan mereka mengisi survei ini." in text
+    assert 'class="survey-pressure"' in text
     assert 'data-figure="pressured-yes">1<' in text
     assert 'data-figure="pressured-no">1<' in text
 
@@ -186,12 +187,38 @@ def test_the_comments_are_shown_decrypted_to_the_readers(client, unit, officer):
     assert response.context["comment_count"] == 1
 
 
+def test_the_comments_are_listed_in_a_keyed_hash_order_not_newest_first(client, unit, officer, monkeypatch):
+    import hashlib
+
+    from django.utils.crypto import salted_hmac
+
+    from survei.views import results
+
+    monkeypatch.setattr(results, "COMMENTS_SHOWN", 8)
+    survey = make_survey(unit, officer)
+    written = [answer(survey, SKM[1], comment=f"Komentar nomor {n}.") for n in range(12)]
+    response = page(client, officer, survey)
+    shown = [text for _service, text in response.context["comments"]]
+    assert response.context["comment_count"] == 12
+    # The expected order worked out here: BLAKE2b of each response's key, keyed by the survey's derived key.
+    key = salted_hmac(f"survei.comments|{survey.pk}", "survei.order").digest()
+    by_hash = sorted(
+        written, key=lambda response: hashlib.blake2b(str(response.pk).encode(), key=key, digest_size=16).digest()
+    )
+    assert shown == [response.comment for response in by_hash[:8]]
+    assert shown != [response.comment for response in written[::-1][:8]]  # not the newest first
+
+
 def test_a_set_aside_response_does_not_count(client, unit, officer):
     survey = make_survey(unit, officer)
     for values in SKM:
         answer(survey, values)
     answer(survey, [1] * 9, excluded=True, excluded_reason="Banjir dari satu perangkat")
-    assert '<strong data-figure="index">83,33</strong>' in page(client, officer, survey).content.decode()
+    answer(survey, [1] * 9, excluded=True, excluded_reason="Banjir dari satu perangkat")
+    answer(survey, [2] * 9, excluded=True, excluded_reason="Uji coba petugas")
+    text = page(client, officer, survey).content.decode()
+    assert '<strong data-figure="index">83,33</strong>' in text
+    assert "3 jawaban dikeluarkan dari hasil: alasan Banjir dari satu perangkat (2), Uji coba petugas (1)." in text
 
 
 def test_the_charts_are_svg_for_the_readers_only(client, officer, outsider, skm):

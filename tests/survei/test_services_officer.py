@@ -261,8 +261,9 @@ def test_setting_aside_changes_the_result_and_restoring_brings_it_back(make_surv
     assert services.responses_set_aside(survey=survey, responses=burst, reason="Banjir", actor=officer) == 5
     assert str(selectors.result(survey).index) == "100.00"
     assert [row.responses for row in selectors.coverage(survey)] == [3]
-    response = services.response_restore(response=burst[0], actor=officer)
-    assert response.excluded is False and response.excluded_reason == ""
+    assert services.responses_restore(survey=survey, responses=[burst[0]], actor=officer) == 1
+    burst[0].refresh_from_db()
+    assert burst[0].excluded is False and burst[0].excluded_reason == "" and burst[0].excluded_by is None
     # 3 × 4 + 1 × 1 over 4: 13/4 = 3.25 → 81.25
     assert str(selectors.result(survey).index) == "81.25"
 
@@ -271,16 +272,66 @@ def test_setting_aside_needs_a_reason_and_stops_at_publication(make_survey, offi
     survey = make_survey(status="dibuka", services_=(("Paspor", None),))
     response = respond(survey, survey.services.get(), 4)
     with pytest.raises(services.SurveyError, match="alasan"):
-        services.response_set_aside(response=response, reason="  ", actor=officer)
+        services.responses_set_aside(survey=survey, responses=[response], reason="  ", actor=officer)
     with pytest.raises(services.SurveyError, match="Hanya petugas survei"):
-        services.response_set_aside(response=response, reason="x", actor=other_officer)
-    services.response_set_aside(response=response, reason="Uji", actor=officer)
+        services.responses_set_aside(survey=survey, responses=[response], reason="x", actor=other_officer)
+    services.responses_set_aside(survey=survey, responses=[response], reason="Uji", actor=officer)
     services.survey_close(survey=survey, actor=officer)
     services.survey_publish(survey=survey, actor=officer, confirm=True)
     with pytest.raises(services.SurveyError, match="sudah diumumkan"):
-        services.response_restore(response=response, actor=officer)
+        services.responses_restore(survey=survey, responses=[response], actor=officer)
     response.refresh_from_db()
     assert response.excluded and response.excluded_reason == "Uji"
+
+
+def test_the_single_response_wrappers_are_gone():
+    assert not hasattr(services, "response_set_aside")
+    assert not hasattr(services, "response_restore")
+
+
+def _answering(survey, service, value, pressured):
+    """A response whose respondent answered the integrity question with `pressured` (None: not answered)."""
+    response = respond(survey, service, value)
+    response.pressured = pressured
+    response.save(update_fields=["pressured"])
+    return response
+
+
+def test_the_snapshot_keeps_the_responses_set_aside_and_the_integrity_counts(make_survey, officer):
+    survey = make_survey(status="dibuka", services_=(("Paspor", None),))
+    service = survey.services.get()
+    for pressured in (True, False, False, None):
+        _answering(survey, service, 4, pressured)
+    burst = [_answering(survey, service, 1, True) for _n in range(3)]
+    services.responses_set_aside(survey=survey, responses=burst[:2], reason="Satu perangkat", actor=officer)
+    services.responses_set_aside(survey=survey, responses=burst[2:], reason="Uji coba", actor=officer)
+    services.survey_close(survey=survey, actor=officer)
+    services.survey_publish(survey=survey, actor=officer, confirm=True)
+    snap = Survey.objects.get(pk=survey.pk).published_result
+    assert snap["set_aside"] == {  # counts by reason, no ids
+        "count": 3,
+        "reasons": [{"reason": "Satu perangkat", "n": 2}, {"reason": "Uji coba", "n": 1}],
+    }
+    assert snap["integrity"] == {"yes": 1, "no": 2, "unanswered": 1}  # the three set aside do not count
+    assert (
+        "1 responden menyatakan ada pihak yang menekan atau mengarahkan mereka mengisi survei ini."
+        in (snap["warnings"])
+    )
+
+
+def test_a_pressured_respondent_needs_the_confirmation_to_publish(make_survey, officer):
+    survey = make_survey(status="dibuka", services_=(("Paspor", 30),))  # 30 responses meet its target of 30
+    service = survey.services.get()
+    for _n in range(29):
+        _answering(survey, service, 4, False)
+    _answering(survey, service, 4, True)
+    services.survey_close(survey=survey, actor=officer)
+    with pytest.raises(services.SurveyError, match="menekan atau mengarahkan") as refused:
+        services.survey_publish(survey=survey, actor=officer)
+    assert refused.value.field == "confirm"
+    assert _status(survey) == SurveyStatus.CLOSED
+    services.survey_publish(survey=survey, actor=officer, confirm=True)
+    assert _status(survey) == SurveyStatus.PUBLISHED
 
 
 def test_the_follow_up_plan_is_written_after_publication_too_and_its_history_kept(make_survey, officer, other_officer):
