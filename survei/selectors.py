@@ -49,6 +49,12 @@ def may_manage(user, survey: Survey) -> bool:
     return survey.unit_id in managed_unit_ids(user)
 
 
+def may_download_responses(user, survey: Survey) -> bool:
+    """The row-level XLSX is for those who run the survey and the inspectorate; a unit head reads the result (the
+    page, the PDF) but not the rows."""
+    return may_manage(user, survey) or policy.has_role(user, policy.INSPEKTUR)
+
+
 def survey_or_404(user, uuid) -> Survey:
     survey = readable_surveys(user).filter(uuid=uuid).first()
     if survey is None:

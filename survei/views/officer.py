@@ -170,6 +170,7 @@ def _detail_page(request, survey, status=200, **forms):
         ),
         "excluded": selectors.excluded_summary(survey),
         "statuses": SurveyStatus,
+        "may_download_responses": selectors.may_download_responses(request.user, survey),
         **survey_recommendations(survey, request.user),
     }
     return render(request, "survei/officer_detail.html", context, status=status)

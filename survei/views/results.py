@@ -15,7 +15,6 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from cases import policy
 from survei import exports, selectors
 from survei.models import Survey, SurveyStatus
 
@@ -62,7 +61,7 @@ def results(request, uuid):
             "comments_shown": COMMENTS_SHOWN,
             "values": list(range(1, report.scale + 1)),
             "published": exports.published_report(survey),
-            "may_download_responses": may_download_responses(request.user, survey),
+            "may_download_responses": selectors.may_download_responses(request.user, survey),
         },
     )
 
@@ -80,17 +79,11 @@ def results_chart(request, uuid, chart: str):
     return _svg(CHARTS[chart](exports.live_report(survey)))
 
 
-def may_download_responses(user, survey: Survey) -> bool:
-    """The row-level XLSX is for those who run the survey and the inspectorate; a unit head reads the result (the
-    page, the PDF) but not the rows."""
-    return selectors.may_manage(user, survey) or policy.has_role(user, policy.INSPEKTUR)
-
-
 @login_required
 @require_GET
 def responses_xlsx(request, uuid):
     survey = selectors.survey_or_404(request.user, uuid)
-    if not may_download_responses(request.user, survey):
+    if not selectors.may_download_responses(request.user, survey):
         raise PermissionDenied
     return _download(exports.responses_xlsx(survey), exports.XLSX, exports.filename(survey, "jawaban-survei", "xlsx"))
 

@@ -484,3 +484,14 @@ def test_the_detail_page_leads_to_the_results_the_exports_and_the_follow_up(clie
     assert reverse("survei:recommendation_add", args=[survey.uuid]) not in page
     # The public result page is linked once there is one.
     assert f"/survei/hasil/{survey.token}/" not in page
+
+
+def test_a_unit_head_is_not_offered_the_row_level_responses(client, make_survey, unit, make_user):
+    head = make_user("kepala", policy.ATASAN)
+    unit.head = head
+    unit.save()
+    survey = make_survey(status="dibuka")
+    client.force_login(head)
+    page = _text(client.get(reverse("survei:detail", args=[survey.uuid])))
+    assert reverse("survei:results", args=[survey.uuid]) in page
+    assert reverse("survei:responses_xlsx", args=[survey.uuid]) not in page
