@@ -113,6 +113,14 @@ def perception_value(kind: str, ws: WorksheetScope) -> Suggestion:
         if thresholds.get(key) not in (None, ""):
             counts.append(_count(label, str(thresholds[key])))
     counts += [_count(_("Catatan hasil"), warning) for warning in snapshot.get("warnings") or []]
+    respondents = int(result.get("respondents") or 0)
+    if respondents < MINIMUM_RESPONDENTS:
+        # Published with the confirmation, but the app's own rule says it is not yet a survey value (REFERENCE:
+        # at least 30 respondents): shown as the basis, never proposed as the LKE answer.
+        counts.append(
+            _count(_("Tidak ada saran"), _("responden di bawah minimum %(n)d") % {"n": MINIMUM_RESPONDENTS})
+        )
+        return Suggestion(None, "", _basis(text, counts, _survey_links(survey)))
     label = "" if value is None else f"{value} ({percent.normalize():f}%)"
     return Suggestion(percent, label, _basis(text, counts, _survey_links(survey)))
 
@@ -207,7 +215,8 @@ def skm_regular(ws: WorksheetScope) -> Suggestion:
         value, label = ONE, "Berkala (paling sedikit 4 kali setahun)"
     else:
         value, label = HALF, "Tidak berkala"
-    counts = [_count(_("Tahun"), skm_year(ws).start.year), *_held_counts(held, too_few)]
+    # The year as text: a number would be shown with a thousands separator ("2.026").
+    counts = [_count(_("Tahun"), str(skm_year(ws).start.year)), *_held_counts(held, too_few)]
     counts += [_count(_("Triwulan yang sudah berakhir"), owed), _count(_("SKM yang diperlukan untuk berkala"), needed)]
     text = " ".join(
         (

@@ -96,7 +96,7 @@ def test_a_worksheet_of_the_seeded_edition_keeps_its_questions_and_total(unit, i
     """Opened and answered under 90/2021 before the survey questions: the migration and a recompute leave it
     with its 22 questions and its score, while a survey that would suggest an answer is there."""
     make_survey(
-        unit=unit, creator=inspektur, instrument=IPAK, answers=[6], title="IPAK Q3", status=SurveyStatus.PUBLISHED
+        unit=unit, creator=inspektur, instrument=IPAK, answers=[6] * 30, title="IPAK Q3", status=SurveyStatus.PUBLISHED
     )
     base = LkeEdition.objects.get(code=BASE)
     worksheet, _created = lke.open_worksheet(unit=unit, period=YEAR, actor=inspektur, edition=base)
@@ -147,19 +147,25 @@ def test_reversing_keeps_a_new_edition_a_worksheet_uses(unit, inspektur):
 
 
 def test_ipak_is_the_latest_published_surveys_value_as_a_percentage(unit, other_unit, inspektur):
-    # June: one answer 5 → 3.20. September: 6, 6, 5 → (4 + 4 + 3.2) / 3 = 3.73 → 3.73 / 4 × 100 = 93.25 %.
+    # June: thirty answers 5 → 3.20. September: 6, 6, 5 ten times → (4 + 4 + 3.2) / 3 = 3.73 → 3.73 / 4 × 100 =
+    # 93.25 %. (At least 30 respondents each: fewer is not a survey value, see below.)
     make_survey(
         unit=unit,
         creator=inspektur,
         instrument=IPAK,
-        answers=[5],
+        answers=[5] * 30,
         title="IPAK S1",
         start=dt.date(2026, 4, 1),
         end=dt.date(2026, 6, 30),
         status=SurveyStatus.PUBLISHED,
     )
     make_survey(
-        unit=unit, creator=inspektur, instrument=IPAK, answers=[6, 6, 5], title="IPAK Q3", status=SurveyStatus.PUBLISHED
+        unit=unit,
+        creator=inspektur,
+        instrument=IPAK,
+        answers=[6, 6, 5] * 10,
+        title="IPAK Q3",
+        status=SurveyStatus.PUBLISHED,
     )
     # Not taken: a later survey not yet published, another unit's, one ending after the worksheet's period.
     make_survey(
@@ -195,12 +201,10 @@ def test_ipak_is_the_latest_published_surveys_value_as_a_percentage(unit, other_
     assert found.value == Decimal("93.25")
     assert found.label == "3.73 (93.25%)"
     assert count(found, "Survei") == "IPAK Q3"
-    assert count(found, "Responden") == 3
+    assert count(found, "Responden") == 30
     assert count(found, "Nilai (0–4)") == "3.73"
     assert count(found, "Aturan skor").endswith("v1")
     assert count(found, "Nilai minimum WBK") == "3.60"
-    # Fewer than 30 respondents: the snapshot's warning is in the basis.
-    assert any("di bawah minimum 30" in str(row["value"]) for row in found.basis["counts"])
     # The earlier period only: the June survey, 3.20 → 80 %.
     first_half = suggest("survei.ipak", unit, dt.date(2026, 12, 2), Period.semester(2026, 1))
     assert (first_half.value, first_half.label) == (Decimal("80.00"), "3.20 (80%)")
@@ -210,10 +214,15 @@ def test_ipak_is_the_latest_published_surveys_value_as_a_percentage(unit, other_
 
 def test_the_ipak_score_on_the_worksheet(unit, inspektur):
     make_survey(
-        unit=unit, creator=inspektur, instrument=IPAK, answers=[6, 6, 5], title="IPAK Q3", status=SurveyStatus.PUBLISHED
+        unit=unit,
+        creator=inspektur,
+        instrument=IPAK,
+        answers=[6, 6, 5] * 10,
+        title="IPAK Q3",
+        status=SurveyStatus.PUBLISHED,
     )
     make_survey(
-        unit=unit, creator=inspektur, instrument=IPKP, answers=[5], title="IPKP Q3", status=SurveyStatus.PUBLISHED
+        unit=unit, creator=inspektur, instrument=IPKP, answers=[5] * 30, title="IPKP Q3", status=SurveyStatus.PUBLISHED
     )
     worksheet, _created = lke.open_worksheet(unit=unit, period=YEAR, actor=inspektur)
     answers = {a.question.code: a for a in LkeAnswer.objects.filter(worksheet=worksheet).select_related("question")}
@@ -232,9 +241,25 @@ def test_the_ipak_score_on_the_worksheet(unit, inspektur):
     assert sheet.weight == Decimal("51")
 
 
+def test_a_published_survey_under_30_respondents_suggests_nothing(unit, inspektur):
+    # Published with the officer's confirmation, 29 respondents: shown in the basis, never proposed as the answer.
+    make_survey(
+        unit=unit,
+        creator=inspektur,
+        instrument=IPAK,
+        answers=[6] * 29,
+        title="IPAK kecil",
+        status=SurveyStatus.PUBLISHED,
+    )
+    found = suggest("survei.ipak", unit, dt.date(2026, 12, 2))
+    assert found.value is None and found.label == ""
+    assert count(found, "Survei") == "IPAK kecil" and count(found, "Responden") == 29
+    assert count(found, "Tidak ada saran") == "responden di bawah minimum 30"
+
+
 def test_the_worksheet_page_shows_the_new_sections(client, unit, inspektur):
     make_survey(
-        unit=unit, creator=inspektur, instrument=IPAK, answers=[6], title="IPAK Q3", status=SurveyStatus.PUBLISHED
+        unit=unit, creator=inspektur, instrument=IPAK, answers=[6] * 30, title="IPAK Q3", status=SurveyStatus.PUBLISHED
     )
     worksheet, _created = lke.open_worksheet(unit=unit, period=YEAR, actor=inspektur)
     client.force_login(inspektur)
