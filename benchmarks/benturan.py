@@ -23,9 +23,7 @@ import argparse
 import datetime as dt
 import random
 import re
-import statistics
 import time
-import tracemalloc
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -36,7 +34,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from benchmarks.measure import QueryCounter, git_commit, mib, ms, note, percentile, server_info
+from benchmarks.measure import git_commit, measure, mib, ms, note, server_info
 from benturan import selectors
 from benturan.models import InterestStatement, StatementCampaign
 from benturan.views import PEOPLE_PAGE_SIZE
@@ -198,28 +196,6 @@ def people_page(campaign: StatementCampaign) -> int:
 
 # ---------------------------------------------------------------------------------------------------------
 # Measuring
-
-
-def measure(fn, repeat: int) -> dict:
-    for _ in range(2):  # warm-up: plans, templates, imports
-        fn()
-    samples = []
-    counter = QueryCounter()
-    with connection.execute_wrapper(counter):
-        for _ in range(repeat):
-            started = time.perf_counter()
-            fn()
-            samples.append(time.perf_counter() - started)
-    tracemalloc.start()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return {
-        "median": statistics.median(samples),
-        "p95": percentile(samples, 95),
-        "queries": counter.count / repeat,
-        "peak": peak,
-    }
 
 
 def run(args, db_url: str) -> str:

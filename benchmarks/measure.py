@@ -5,9 +5,11 @@ Django's connection is a lazy proxy: importing it before django.setup() is fine,
 
 import math
 import re
+import statistics
 import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 from django.db import connection
@@ -39,6 +41,26 @@ class QueryCounter:
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
         return execute(sql, params, many, context)
+
+
+def measure(fn, repeat: int) -> dict:
+    """`fn` after two warm-up calls (plans, templates, imports): the median and p95 seconds of `repeat` calls, the
+    SQL statements per call, and the Python heap peak (tracemalloc) of one more call."""
+    for _ in range(2):
+        fn()
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        samples = timed(fn, repeat)
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {
+        "median": statistics.median(samples),
+        "p95": percentile(samples, 95),
+        "queries": counter.count / repeat,
+        "peak": peak,
+    }
 
 
 def percentile(values, pct):

@@ -27,10 +27,8 @@ import argparse
 import datetime as dt
 import random
 import re
-import statistics
 import sys
 import time
-import tracemalloc
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -43,14 +41,13 @@ from django.urls import NoReverseMatch, reverse
 
 from benchmarks.generate import analyse, fast_loading
 from benchmarks.measure import (
-    QueryCounter,
     capture_sql,
     explain,
     git_commit,
+    measure,
     mib,
     ms,
     note,
-    percentile,
     plan_summary,
     server_info,
 )
@@ -271,28 +268,6 @@ def check_equal(survey: Survey, result: scoring.Result, raw: dict) -> None:
 
 # ---------------------------------------------------------------------------------------------------------
 # Measuring
-
-
-def measure(fn, repeat: int) -> dict:
-    for _ in range(2):  # warm-up: plans, templates, imports
-        fn()
-    samples = []
-    counter = QueryCounter()
-    with connection.execute_wrapper(counter):
-        for _ in range(repeat):
-            started = time.perf_counter()
-            fn()
-            samples.append(time.perf_counter() - started)
-    tracemalloc.start()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return {
-        "median": statistics.median(samples),
-        "p95": percentile(samples, 95),
-        "queries": counter.count / repeat,
-        "peak": peak,
-    }
 
 
 def heap(n_bytes: int) -> str:
