@@ -36,12 +36,12 @@ def log_in(page, base_url: str, username: str, password: str) -> None:
     page.wait_for_load_state()
 
 
-def phone_context(browser, *, javascript: bool = True):
-    """A phone-sized, touch browser context (390x844, like a common Android phone), in Indonesian; the public
-    pages are tried with JavaScript off too (Tor Browser "safest", old phones)."""
+def phone_context(browser, *, javascript: bool = True, width: int = 390, height: int = 844):
+    """A phone-sized, touch browser context (390x844 by default, like a common Android phone), in Indonesian; the
+    public pages are tried with JavaScript off too (Tor Browser "safest", old phones)."""
     context = browser.new_context(
         locale="id-ID",
-        viewport={"width": 390, "height": 844},
+        viewport={"width": width, "height": height},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,

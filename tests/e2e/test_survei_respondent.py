@@ -17,7 +17,7 @@ from django.core.cache import cache
 from cases import policy
 from survei.models import Answer, Response, Survey
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, log_in
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TIMEOUT_MS, log_in, phone_context
 from tests.survei.test_respond import LIKERT, make_open_survey
 
 pytestmark = [
@@ -39,16 +39,7 @@ def open_survey_for_browser(unit, creator) -> Survey:
 
 def scriptless_small_phone(browser):
     """A small Android phone (360×740), touch, Indonesian, JavaScript off."""
-    context = browser.new_context(
-        locale="id-ID",
-        viewport={"width": 360, "height": 740},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        java_script_enabled=False,
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    return context
+    return phone_context(browser, javascript=False, width=360, height=740)
 
 
 def test_a_respondent_answers_on_a_small_phone_without_javascript(live_server, chromium_path, make_user, unit):
