@@ -100,6 +100,9 @@ class ResponseForm(forms.Form):
     homepage = forms.CharField(label=_("Jangan diisi"), required=False, max_length=200)
     # One-time token against double submission (survei.views.respond).
     submission = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Set when the respondent, told that the same answers just came from this device, says they are someone
+    # else (a phone at a service counter): survei.intake.submit then stores them.
+    another_respondent = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     # The fields shown before the items, after them, and in the "about you" part (the template's order).
     BAND_FIELDS = ("age_band", "sex", "education", "occupation")

@@ -156,7 +156,9 @@ class Submitted:
     - SENDING: an earlier request with the token is still storing after the wait: a short notice (409);
     - LIMITED: over the hour's limit, nothing stored: the form again with ``message`` (429);
     - REFUSED: the service refused (``message``), the survey still open: the form again;
-    - CLOSED: the survey stopped taking responses meanwhile (``message``): the refusal page.
+    - CLOSED: the survey stopped taking responses meanwhile (``message``): the refusal page;
+    - REPEATED: the same answers came from this client within the hour, nothing stored: the form again, asking
+      whether this is another respondent (``message``).
     """
 
     outcome: str
@@ -167,6 +169,7 @@ class Submitted:
     LIMITED = "limited"
     REFUSED = "refused"
     CLOSED = "closed"
+    REPEATED = "repeated"
 
 
 # How long the same answers from the same client count as a resend rather than a new response.
@@ -181,7 +184,9 @@ def _resent_key(survey: Survey, cleaned: dict, client_tag: str) -> str:
     return f"sigap:survei:resent:{digest}"
 
 
-def submit(*, survey: Survey, nonce: str, cleaned: dict, client_tag: str) -> Submitted:
+def submit(
+    *, survey: Survey, nonce: str, cleaned: dict, client_tag: str, another_respondent: bool = False
+) -> Submitted:
     """Take one checked form (survei.forms_public.ResponseForm: ``nonce`` its submission token, ``cleaned``
     its response_data()): hold the token, count the attempt against the hour's limit, store the response.
 
@@ -195,12 +200,20 @@ def submit(*, survey: Survey, nonce: str, cleaned: dict, client_tag: str) -> Sub
     except public_intake.SubmissionBusy:
         return Submitted(Submitted.SENDING)
     # Back after the thank-you page: the browser fetches the form again (it is never cached), so it carries a
-    # new token, but restores every choice; one tap would store the same response twice. The same answers from
-    # the same client within the hour are that resend, and get the thank-you page again.
+    # new token, but restores every choice; one tap would store the same response twice. But the same answers
+    # from the same client may also be the next person at a counter's phone, equally satisfied. So they are not
+    # stored silently, nor dropped silently: the form comes back asking, and "another respondent" stores them.
     resent = _resent_key(survey, cleaned, client_tag)
-    if cache.get(resent) is not None:
-        token.finish(STORED, keep_seconds=SUBMISSION_TTL)
-        return Submitted(Submitted.STORED)
+    if cache.get(resent) is not None and not another_respondent:
+        token.release()
+        return Submitted(
+            Submitted.REPEATED,
+            _(
+                "Jawaban yang persis sama baru saja dikirim dari perangkat ini, dan sudah kami terima. Bila Anda "
+                "responden lain yang menjawab sama, tekan “Kirim jawaban” sekali lagi. Bila bukan, Anda tidak perlu "
+                "mengirim lagi."
+            ),
+        )
     verdict = public_intake.rate_limit(
         RATE_SCOPE, client_tag, limit=settings.SIGAP_SURVEY_RESPONSES_PER_HOUR, window_seconds=3600
     )

@@ -117,9 +117,7 @@ def perception_value(kind: str, ws: WorksheetScope) -> Suggestion:
     if respondents < MINIMUM_RESPONDENTS:
         # Published with the confirmation, but the app's own rule says it is not yet a survey value (REFERENCE:
         # at least 30 respondents): shown as the basis, never proposed as the LKE answer.
-        counts.append(
-            _count(_("Tidak ada saran"), _("responden di bawah minimum %(n)d") % {"n": MINIMUM_RESPONDENTS})
-        )
+        counts.append(_count(_("Tidak ada saran"), _("responden di bawah minimum %(n)d") % {"n": MINIMUM_RESPONDENTS}))
         return Suggestion(None, "", _basis(text, counts, _survey_links(survey)))
     label = "" if value is None else f"{value} ({percent.normalize():f}%)"
     return Suggestion(percent, label, _basis(text, counts, _survey_links(survey)))

@@ -76,6 +76,7 @@ def respond(request, token: str):
         nonce=form.cleaned_data["submission"],
         cleaned=form.response_data(),
         client_tag=request.client_tag,
+        another_respondent=form.cleaned_data["another_respondent"],
     )
     if done.outcome == intake.Submitted.STORED:
         return _thanks(survey)
@@ -87,6 +88,9 @@ def respond(request, token: str):
         )
     if done.outcome == intake.Submitted.CLOSED:
         return _closed_page(request, survey, refused=done.message)
+    if done.outcome == intake.Submitted.REPEATED:
+        form.data = form.data.copy()
+        form.data["another_respondent"] = "on"  # the next press says: another respondent
     form.add_error(None, done.message)
     return _form_page(request, survey, form, status=429 if done.outcome == intake.Submitted.LIMITED else 200)
 

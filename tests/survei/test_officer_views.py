@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
+from cases import policy
 from survei import selectors
 from survei.models import Instrument, Response, Survey
 from tests.survei.test_officer_fixtures import *  # noqa: F403

@@ -313,17 +313,24 @@ def test_a_new_form_token_is_a_new_response(respondent, survey):
     assert Response.objects.count() == 2
 
 
-def test_back_after_thanks_and_send_again_stores_nothing_more(respondent, survey):
+def test_back_after_thanks_and_send_again_stores_nothing_more_without_asking(respondent, survey):
     """Back from the thank-you page fetches the form again (never cached): a new token, every choice restored by
-    the browser. The same answers from the same client within the hour are that resend."""
-    first = respondent.post(url(survey), filled(survey))
+    the browser. The same answers from the same client within the hour are neither stored nor dropped silently:
+    the form comes back asking, and a second press says it is another respondent (a counter's shared phone)."""
+    respondent.post(url(survey), filled(survey))
     again = respondent.post(url(survey), filled(survey, submission="setelah-kembali"))
-    assert again.status_code == 302 and again["Location"] == first["Location"]
+    page = again.content.decode()
+    assert again.status_code == 200 and "persis sama baru saja dikirim" in page
     assert Response.objects.count() == 1
-    # From another client the same answers are someone else's.
+    assert_choices_kept(page, survey, filled(survey))
+    assert 'name="another_respondent" value="True"' in page or 'name="another_respondent" value="on"' in page
+    # The next person at the counter, with the same answers, presses again: stored.
+    another = respondent.post(url(survey), filled(survey, submission="orang-berikut", another_respondent="on"))
+    assert another.status_code == 302 and Response.objects.count() == 2
+    # From another client the same answers are someone else's without asking.
     other = Client(REMOTE_ADDR="198.51.100.77", HTTP_USER_AGENT=AGENT)
-    other.post(url(survey), filled(survey, submission="orang-lain"))
-    assert Response.objects.count() == 2
+    assert other.post(url(survey), filled(survey, submission="orang-lain")).status_code == 302
+    assert Response.objects.count() == 3
 
 
 def test_the_device_tag_differs_between_surveys(survey, unit, make_user):
