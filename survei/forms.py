@@ -181,5 +181,7 @@ class FollowUpPlanForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=gettext_lazy("Apa yang akan dilakukan unit atas hasil survei. Dapat diubah sampai hasil diumumkan."),
+        help_text=gettext_lazy(
+            "Apa yang akan dilakukan unit atas hasil survei. Dapat diubah kapan saja, juga setelah hasil diumumkan."
+        ),
     )

@@ -32,6 +32,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from evaluasi.lke import HALF, ONE, ZERO, Suggestion, WorksheetScope, rule
@@ -61,7 +62,7 @@ def _survey_links(survey: Survey) -> list[dict]:
         links.append({"label": _("Hasil yang diumumkan: %(title)s") % {"title": survey.title}, "url": public})
     detail = detail_href(survey)
     if detail:
-        links.append({"label": _("Survei %(title)s") % {"title": survey.title}, "url": detail})
+        links.append({"label": _("Halaman survei: %(title)s") % {"title": survey.title}, "url": detail})
     return links
 
 
@@ -107,11 +108,11 @@ def perception_value(kind: str, ws: WorksheetScope) -> Suggestion:
         _count(_("Instrumen"), f"{instrument.get('name', '')} v{instrument.get('version', '')}"),
         _count(_("Aturan skor"), f"{scoring_rule.get('name', '')} v{scoring_rule.get('version', '')}"),
         _count(_("Responden"), int(result.get("respondents") or 0)),
-        _count(_("Nilai (0–4)"), "—" if value is None else str(value)),
+        _count(_("Nilai (0–4)"), "—" if value is None else number_format(value, 2)),
     ]
     for key, label in (("minimum_wbk", _("Nilai minimum WBK")), ("minimum_wbbm", _("Nilai minimum WBBM"))):
         if thresholds.get(key) not in (None, ""):
-            counts.append(_count(label, str(thresholds[key])))
+            counts.append(_count(label, number_format(Decimal(str(thresholds[key])), 2)))
     counts += [_count(_("Catatan hasil"), warning) for warning in snapshot.get("warnings") or []]
     respondents = int(result.get("respondents") or 0)
     if respondents < MINIMUM_RESPONDENTS:
@@ -119,7 +120,8 @@ def perception_value(kind: str, ws: WorksheetScope) -> Suggestion:
         # at least 30 respondents): shown as the basis, never proposed as the LKE answer.
         counts.append(_count(_("Tidak ada saran"), _("responden di bawah minimum %(n)d") % {"n": MINIMUM_RESPONDENTS}))
         return Suggestion(None, "", _basis(text, counts, _survey_links(survey)))
-    label = "" if value is None else f"{value} ({percent.normalize():f}%)"
+    # As the office writes numbers (3,73 and 93,25 % in Indonesian).
+    label = "" if value is None else f"{number_format(value, 2)} ({number_format(percent.normalize())}%)"
     return Suggestion(percent, label, _basis(text, counts, _survey_links(survey)))
 
 

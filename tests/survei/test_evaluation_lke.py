@@ -199,15 +199,15 @@ def test_ipak_is_the_latest_published_surveys_value_as_a_percentage(unit, other_
     )
     found = suggest("survei.ipak", unit, dt.date(2026, 12, 2))
     assert found.value == Decimal("93.25")
-    assert found.label == "3.73 (93.25%)"
+    assert found.label == "3,73 (93,25%)"  # as the office writes numbers
     assert count(found, "Survei") == "IPAK Q3"
     assert count(found, "Responden") == 30
-    assert count(found, "Nilai (0–4)") == "3.73"
+    assert count(found, "Nilai (0–4)") == "3,73"
     assert count(found, "Aturan skor").endswith("v1")
-    assert count(found, "Nilai minimum WBK") == "3.60"
+    assert count(found, "Nilai minimum WBK") == "3,60"
     # The earlier period only: the June survey, 3.20 → 80 %.
     first_half = suggest("survei.ipak", unit, dt.date(2026, 12, 2), Period.semester(2026, 1))
-    assert (first_half.value, first_half.label) == (Decimal("80.00"), "3.20 (80%)")
+    assert (first_half.value, first_half.label) == (Decimal("80.00"), "3,20 (80%)")
     # No published IPKP: no suggestion.
     assert suggest("survei.ipkp", unit, dt.date(2026, 12, 2)).value is None
 
@@ -267,7 +267,7 @@ def test_the_worksheet_page_shows_the_new_sections(client, unit, inspektur):
     assert page.status_code == 200
     body = page.content.decode()
     assert "Hasil — Survei persepsi" in body and "Peningkatan Kualitas Pelayanan Publik" in body
-    assert "4.00 (100%)" in body
+    assert "4,00 (100%)" in body
 
 
 # ---------------------------------------------------------------------------------------------------------
