@@ -496,3 +496,12 @@ def test_a_unit_head_is_not_offered_the_row_level_responses(client, make_survey,
     page = _text(client.get(reverse("survei:detail", args=[survey.uuid])))
     assert reverse("survei:results", args=[survey.uuid]) in page
     assert reverse("survei:responses_xlsx", args=[survey.uuid]) not in page
+
+
+def test_a_closed_survey_offers_no_link_to_share(client, officer, make_survey):
+    survey = make_survey(status="ditutup")
+    client.force_login(officer)
+    page = _text(client.get(reverse("survei:detail", args=[survey.uuid])))
+    assert "wa.me" not in page and "mailto:" not in page
+    assert reverse("survei:poster", args=[survey.uuid]) not in page
+    assert "tidak menerima jawaban lagi" in page
