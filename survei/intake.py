@@ -94,6 +94,7 @@ def response_submit(*, survey: Survey, cleaned: dict, client_tag: str) -> Respon
     The survey row is locked for the transaction: an officer closing the survey at the same moment either sees
     this response counted or the respondent is told the survey has closed; never a response in a closed survey.
     """
+    tag = device_tag(client_tag, survey.pk)  # its salt is in the cache: read before the row lock is taken
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
         if locked.status != SurveyStatus.OPEN:
@@ -120,7 +121,7 @@ def response_submit(*, survey: Survey, cleaned: dict, client_tag: str) -> Respon
             occupation=cleaned.get("occupation") or "",
             comment=(cleaned.get("comment") or "").strip(),  # encrypted by the field
             pressured=cleaned.get("pressured"),
-            device_tag=device_tag(client_tag, locked.pk),
+            device_tag=tag,
         )
         Answer.objects.bulk_create([Answer.of(response, item.pk, answers[item.pk]) for item in items])
     return response
