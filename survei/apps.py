@@ -12,7 +12,9 @@ class SurveiConfig(AppConfig):
     def ready(self):
         # Plugged into the core and evaluasi, so neither imports survei.
         from cases import registry  # noqa: PLC0415 - app registry must be ready
-        from survei import demo, evaluation, lke  # noqa: F401, PLC0415 - survei.lke registers its LKE rules on import
+
+        # survei.lke registers its LKE rules and survei.exports its exporters (evaluasi.jobs) on import.
+        from survei import demo, evaluation, exports, lke  # noqa: F401, PLC0415
 
         # The respondent form and the public results: no address, user agent or session, as on the intake pages.
         registry.register_public_pages("survei_publik:root")

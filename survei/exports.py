@@ -35,6 +35,7 @@ from django.utils.translation import ngettext, override
 
 from cases.exports import DECIMAL, NUMBER, TEXT, Column, XlsxBook
 from cases.registry import Figure
+from evaluasi import jobs
 from evaluasi.statistics import suppress
 from survei import charts, scoring, selectors
 from survei.models import AGE_BANDS, Answer, Education, Occupation, Sex, Survey, SurveyStatus
@@ -453,8 +454,8 @@ def responses_xlsx(survey: Survey) -> bytes:
     blank where rare), shuffled; sheet 2: the comments, shuffled apart; sheet 3: the result per item, variable and
     overall, with the rule and instrument version that produced it (as published, once published)."""
     report = document_report(survey)
-    item_ids = [item.pk for item in survey.instrument_version.items()]
-    item_codes = [item.code for item in survey.instrument_version.items()]
+    items = list(survey.instrument_version.items())
+    item_ids, item_codes = [item.pk for item in items], [item.code for item in items]
     columns = [
         Column(_("No."), NUMBER, name="seq"),
         Column(_("Layanan"), name="service"),
@@ -572,3 +573,38 @@ def report_pdf(survey: Survey) -> bytes:
         stylesheet = CSS(string=render_to_string("survei/report_pdf.css"))
     # No base_url: the charts are data: URIs and nothing else is loaded, so nothing can be fetched.
     return HTML(string=html).write_pdf(stylesheets=[stylesheet])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Both files go through evaluasi.jobs like every export: one ExportJob row per download is its audit record (who,
+# which survey, when), and "Ekspor saya" lists it. They are made in the request (jobs.make_now).
+
+
+def _survey_of(user, params: dict) -> Survey | None:
+    return selectors.readable_surveys(user).filter(uuid=params.get("survey")).first()
+
+
+def _may_download_responses(user, params: dict) -> bool:
+    survey = _survey_of(user, params)
+    return survey is not None and selectors.may_download_responses(user, survey)
+
+
+@jobs.exporter("survei.responses", allowed=_may_download_responses)
+def _write_responses(job, out, progress) -> tuple[str, str]:
+    survey = _survey_of(job.requested_by, job.params)
+    out.write(responses_xlsx(survey))
+    return filename(survey, "jawaban-survei", "xlsx"), XLSX
+
+
+@jobs.exporter("survei.report", allowed=lambda user, params: _survey_of(user, params) is not None)
+def _write_report(job, out, progress) -> tuple[str, str]:
+    survey = _survey_of(job.requested_by, job.params)
+    out.write(report_pdf(survey))
+    return filename(survey, "laporan-survei", "pdf"), PDF
+
+
+def download(user, survey: Survey, what: str) -> tuple[bytes, str, str]:
+    """The file `what` ("survei.responses", "survei.report") of `survey` for `user`, recorded as one export:
+    (bytes, content type, file name)."""
+    job, data = jobs.make_now(user, what, {"survey": str(survey.uuid)}, f"{survey.title} ({survey.unit.code})")
+    return data, job.content_type, job.filename

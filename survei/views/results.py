@@ -85,14 +85,14 @@ def responses_xlsx(request, uuid):
     survey = selectors.survey_or_404(request.user, uuid)
     if not selectors.may_download_responses(request.user, survey):
         raise PermissionDenied
-    return _download(exports.responses_xlsx(survey), exports.XLSX, exports.filename(survey, "jawaban-survei", "xlsx"))
+    return _download(*exports.download(request.user, survey, "survei.responses"))
 
 
 @login_required
 @require_GET
 def report_pdf(request, uuid):
     survey = selectors.survey_or_404(request.user, uuid)
-    return _download(exports.report_pdf(survey), exports.PDF, exports.filename(survey, "laporan-survei", "pdf"))
+    return _download(*exports.download(request.user, survey, "survei.report"))
 
 
 # ---------------------------------------------------------------------------------------------------------

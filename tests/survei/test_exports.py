@@ -294,3 +294,24 @@ def test_a_published_pdf_keeps_the_published_verdict(officer, ipak):
     text = pdf_text(exports.report_pdf(survey))
     assert "WBK 3,60 15,75 Belum memenuhi" in text
     assert "3,00" not in text
+
+
+def test_each_download_is_one_export_record_and_a_refused_one_none(client, officer, make_user, unit, skm):
+    from evaluasi.models import ExportJob, ExportStatus
+
+    workbook(client, officer, skm)
+    assert client.get(reverse("survei:report_pdf", args=[skm.uuid])).status_code == 200
+    jobs = list(ExportJob.objects.order_by("pk"))
+    assert [(job.what, job.requested_by, job.params, job.status) for job in jobs] == [
+        ("survei.responses", officer, {"survey": str(skm.uuid)}, ExportStatus.DONE),
+        ("survei.report", officer, {"survey": str(skm.uuid)}, ExportStatus.DONE),
+    ]
+    assert jobs[0].filename.endswith(".xlsx") and jobs[1].filename.endswith(".pdf")
+    page = client.get(reverse("evaluasi:export_list"))  # "Ekspor saya" lists them
+    assert page.status_code == 200 and skm.title in page.content.decode()
+    head = make_user("kepala_sekr")
+    unit.head = head
+    unit.save()
+    client.force_login(head)
+    assert client.get(reverse("survei:responses_xlsx", args=[skm.uuid])).status_code == 403
+    assert ExportJob.objects.count() == 2
