@@ -1,6 +1,7 @@
-"""Generated data for the core benchmark: the organisation, people and cases of the test kind `uji`, their
-deadline clocks and audit chains, written with COPY (never through the services, which would take hours for
-10^5-10^6 cases). Imported after django.setup() (benchmarks/__main__.py). See benchmarks/README.md.
+"""Generated data for the core benchmark: the organisation, people and cases of every case kind (gratifikasi,
+wbs, pengaduan, benturan and the test kind `uji`), their deadline clocks and audit chains, written with COPY
+(never through the services, which would take hours for 10^5-10^6 cases). Imported after django.setup()
+(benchmarks/__main__.py). See benchmarks/README.md.
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
 
 from benchmarks.measure import note
-from cases import policy, workdays
+from cases import policy, registry, workdays
 from cases.models import (
     Case,
     CaseAuditHead,
@@ -34,6 +35,53 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 UTC = dt.UTC
 
 KIND = "uji"
+# (kind, share of cases): a ministry's mix. Every kind's header rows are real (its statuses, prefix, who reported
+# it, confidentiality, who is assigned); only `uji` gets detail rows (casetype_widget): nothing measured here
+# reads a detail table, and each real kind's detail has its own encrypted columns to fake.
+KIND_MIX = [("pengaduan", 0.35), ("gratifikasi", 0.25), ("uji", 0.20), ("wbs", 0.10), ("benturan", 0.10)]
+# Public intake: no account, no draft; the report arrives as received.
+PUBLIC_KINDS = {"pengaduan", "wbs"}
+KINDS, KIND_WEIGHTS = [kind for kind, _share in KIND_MIX], [share for _kind, share in KIND_MIX]
+# Each kind's status for the generic phase the timeline is drawn from (STATUS_MIX below).
+PHASES = {
+    "uji": {p: p for p in ("draft", "submitted", "reviewing", "returned", "approved", "rejected")},
+    "gratifikasi": {
+        "draft": "draft",
+        "submitted": "submitted",
+        "reviewing": "verifying",
+        "returned": "incomplete",
+        "approved": "closed",
+        "rejected": "not_reportable",
+    },
+    "pengaduan": {
+        "submitted": "received",
+        "reviewing": "in_progress",
+        "returned": "needs_clarification",
+        "approved": "closed",
+        "rejected": "archived",
+    },
+    "wbs": {
+        "submitted": "received",
+        "reviewing": "investigating",
+        "returned": "needs_info",
+        "approved": "closed",
+        "rejected": "not_actionable",
+    },
+    "benturan": {
+        "draft": "draft",
+        "submitted": "submitted",
+        "reviewing": "analysing",
+        "returned": "monitoring",
+        "approved": "closed",
+        "rejected": "closed",
+    },
+}
+# Who handles each kind (benturan: the declarant's supervisor, routed — see add_case).
+HANDLER_GROUPS = {
+    policy.PETUGAS_PENGADUAN: 20,
+    policy.PETUGAS_UPG: 10,
+    policy.PENGELOLA_WBS: 5,
+}
 # (status, share of cases). Open cases (submitted/reviewing/returned) carry running clocks.
 STATUS_MIX = [
     ("draft", 0.02),
@@ -134,6 +182,8 @@ class People:
     inspektur_ids: list[int]
     reporter_ids: list[int]
     handle_permission: int
+    handlers_by_group: dict[str, list[int]] = field(default_factory=dict)
+    supervisor_of: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -147,7 +197,7 @@ class Generation:
     backlog: float
     now: dt.datetime
     wd: Workdays = field(default_factory=Workdays)
-    counters: dict[int, int] = field(default_factory=dict)  # reference numbers per year
+    counters: dict[tuple[str, int], int] = field(default_factory=dict)  # reference numbers per kind and year
 
     def clamp(self, moment: dt.datetime) -> dt.datetime:
         return min(moment, self.now - dt.timedelta(seconds=1))
@@ -210,8 +260,10 @@ def copy_rows(rows: Rows, stats: dict) -> None:
             stats["exclusions"] += _copy(cur, CaseExclusion, EXCLUSION_COLUMNS, rows.exclusions)
 
 
-def finish_numbering(counters: dict[int, int], n_cases: int) -> None:
-    ReferenceCounter.objects.bulk_create([ReferenceCounter(kind=KIND, year=y, last=n) for y, n in counters.items()])
+def finish_numbering(counters: dict[tuple[str, int], int], n_cases: int) -> None:
+    ReferenceCounter.objects.bulk_create(
+        [ReferenceCounter(kind=kind, year=year, last=n) for (kind, year), n in counters.items()]
+    )
     with connection.cursor() as cur:
         cur.execute(f"SELECT setval(pg_get_serial_sequence('{Case._meta.db_table}', 'id'), %s)", [max(n_cases, 1)])
 
@@ -239,11 +291,14 @@ def make_units() -> list[int]:
 
 
 def make_people(n_cases: int, rnd: random.Random, unit_ids: list[int]) -> People:
-    """20 handlers, 3 inspectors, a reporter per 100 cases with a profile and a supervisor (atasan)."""
+    """Handlers of every handler group (upg00 also the UPG coordinator, who receives confidential gratifikasi),
+    3 inspectors, a reporter per 100 cases with a profile and a supervisor (atasan)."""
     User = get_user_model()
     n_reporters = max(50, n_cases // 100)
     names = {
-        policy.PETUGAS_PENGADUAN: [f"petugas{i:03d}" for i in range(20)],
+        policy.PETUGAS_PENGADUAN: [f"petugas{i:03d}" for i in range(HANDLER_GROUPS[policy.PETUGAS_PENGADUAN])],
+        policy.PETUGAS_UPG: [f"upg{i:02d}" for i in range(HANDLER_GROUPS[policy.PETUGAS_UPG])],
+        policy.PENGELOLA_WBS: [f"wbs{i:02d}" for i in range(HANDLER_GROUPS[policy.PENGELOLA_WBS])],
         policy.INSPEKTUR: [f"inspektur{i}" for i in range(3)],
         policy.ATASAN: [f"atasan{i:03d}" for i in range(max(10, n_reporters // 40))],
         policy.PEGAWAI: [f"pegawai{i:05d}" for i in range(n_reporters)],
@@ -268,7 +323,7 @@ def make_people(n_cases: int, rnd: random.Random, unit_ids: list[int]) -> People
         batch_size=5000,
     )
     atasan_ids = [by_name[name].pk for name in names[policy.ATASAN]]
-    EmployeeProfile.objects.bulk_create(
+    profiles = EmployeeProfile.objects.bulk_create(
         [
             EmployeeProfile(
                 user=user,
@@ -279,15 +334,19 @@ def make_people(n_cases: int, rnd: random.Random, unit_ids: list[int]) -> People
         ],
         batch_size=5000,
     )
-    permission = Permission.objects.get(
-        codename=policy.HANDLE, content_type=ContentType.objects.get_for_model(Case, for_concrete_model=False)
-    )
+    case_type = ContentType.objects.get_for_model(Case, for_concrete_model=False)
+    permission = Permission.objects.get(codename=policy.HANDLE, content_type=case_type)
+    coordinator = by_name[names[policy.PETUGAS_UPG][0]]
+    coordinator.user_permissions.add(Permission.objects.get(codename="coordinate_confidential", content_type=case_type))
+    handlers = {group: [by_name[name].pk for name in members] for group, members in names.items()}
     return People(
         unit_ids=unit_ids,
-        handler_ids=[by_name[name].pk for name in names[policy.PETUGAS_PENGADUAN]],
-        inspektur_ids=[by_name[name].pk for name in names[policy.INSPEKTUR]],
-        reporter_ids=[by_name[name].pk for name in names[policy.PEGAWAI]],
+        handler_ids=handlers[policy.PETUGAS_PENGADUAN],
+        inspektur_ids=handlers[policy.INSPEKTUR],
+        reporter_ids=handlers[policy.PEGAWAI],
         handle_permission=permission.pk,
+        handlers_by_group={group: handlers[group] for group in HANDLER_GROUPS},
+        supervisor_of={profile.user_id: profile.supervisor_id for profile in profiles if profile.supervisor_id},
     )
 
 
@@ -447,14 +506,22 @@ def add_case(gen: Generation, rows: Rows, case_id: int, header: tuple, stats: di
     """One case: its header, detail, clocks, permission, exclusion and audit chain, appended to `rows`."""
     created_ts, status, submitted_ts = header
     rnd, people = gen.rnd, gen.people
+    kind = rnd.choices(KINDS, KIND_WEIGHTS)[0]
+    if kind in PUBLIC_KINDS and status == "draft":
+        status = "submitted"  # public intake has no draft
     created = dt.datetime.fromtimestamp(created_ts, UTC)
     year = created.astimezone(JAKARTA).year
-    gen.counters[year] = gen.counters.get(year, 0) + 1
-    reporter = rnd.choice(people.reporter_ids)
-    confidential = rnd.random() < CONFIDENTIAL_SHARE
+    gen.counters[kind, year] = gen.counters.get((kind, year), 0) + 1
+    # A public report has no account behind it; an employee's report has its reporter.
+    reporter = None if kind in PUBLIC_KINDS else rnd.choice(people.reporter_ids)
+    # WBS reports are confidential by nature; the other kinds now and then.
+    confidential = kind == "wbs" or rnd.random() < CONFIDENTIAL_SHARE
     assignee = None
-    if status in {"reviewing", "returned"} | FINAL or (status == "submitted" and rnd.random() < 0.3):
-        assignee = rnd.choice(people.handler_ids)
+    if kind == "benturan":
+        # Routed, never assigned by hand: the declarant's supervisor decides from submission on.
+        assignee = people.supervisor_of.get(reporter) if status != "draft" else None
+    elif status in {"reviewing", "returned"} | FINAL or (status == "submitted" and rnd.random() < 0.3):
+        assignee = rnd.choice(people.handlers_by_group[registry.get(kind).handler_group])
     line, due_date = None, None
     if status != "draft":
         line = timeline(gen, status, submitted_ts)
@@ -467,15 +534,15 @@ def add_case(gen: Generation, rows: Rows, case_id: int, header: tuple, stats: di
         "assignee": assignee,
         "created": created,
         "confidential": confidential,
-        "reference": f"UJI-{year}-{gen.counters[year]:06d}",
+        "reference": f"{registry.get(kind).prefix}-{year}-{gen.counters[kind, year]:06d}",
     }
     rows.cases.append(
         (
             case_id,
             rnd.getrandbits(128).to_bytes(16).hex(),
-            KIND,
+            kind,
             case["reference"],
-            status,
+            PHASES[kind][status],
             rnd.choice(people.unit_ids),
             reporter,
             assignee,
@@ -486,7 +553,8 @@ def add_case(gen: Generation, rows: Rows, case_id: int, header: tuple, stats: di
             due_date,
         )
     )
-    rows.widgets.append((case_id, f"Perkara uji {case_id}", line and line.event_date, True))
+    if kind == KIND:
+        rows.widgets.append((case_id, f"Perkara uji {case_id}", line and line.event_date, True))
     if assignee is not None:
         rows.permissions.append((people.handle_permission, assignee, case_id))
     if rnd.random() < EXCLUSION_SHARE:

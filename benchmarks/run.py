@@ -15,7 +15,9 @@ import sys
 import threading
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
@@ -38,8 +40,9 @@ from benchmarks.measure import (
 )
 from benchmarks.postgres import ROOT
 from benchmarks.report import BASELINE, render
-from cases import audit, deadlines, notifications, registry, services, workdays
-from cases.models import Case, CaseEvent, DeadlineClock, OutboxMessage, ReferenceCounter
+from cases import audit, deadlines, notifications, policy, registry, services, workdays
+from cases.models import Case, CaseEvent, Confidentiality, DeadlineClock, OutboxMessage, ReferenceCounter
+from cases.pagination import CappedPaginator
 from cases.views import PAGE_SIZE
 
 # What `--tiny` runs: the smallest sizes at which every measurement still runs (tests/benchmarks/).
@@ -87,36 +90,133 @@ def inbox_queryset(user=None):
     return selectors.inbox_cases(user=user) if user is not None else selectors.inbox_unrestricted()
 
 
-def inbox_once(user=None):
-    """One inbox request's database work: the Paginator's count, then page 1. Returns (count s, page s, rows)."""
-    from django.core.paginator import Paginator
+def _fresh(user) -> None:
+    """A request loads a fresh user: the role and coordinator lookups are part of the cost."""
+    for cached in ("_sigap_roles", "_sigap_coordinator"):
+        if user is not None and hasattr(user, cached):
+            delattr(user, cached)
 
-    if user is not None and hasattr(user, "_sigap_roles"):
-        del user._sigap_roles  # a request loads a fresh user: the role lookup is part of the cost
+
+def inbox_once(user=None):
+    """One inbox request's database work, as cases.views.inbox does it: the capped count, then page 1.
+    Returns (count s, page s, count, the page's ids)."""
+    _fresh(user)
     t0 = time.perf_counter()
-    paginator = Paginator(inbox_queryset(user), PAGE_SIZE)
+    paginator = CappedPaginator(inbox_queryset(user), PAGE_SIZE, limit=settings.SIGAP_INBOX_EXACT_COUNT_LIMIT)
     total = paginator.count
     t1 = time.perf_counter()
-    page = paginator.get_page(None)
-    rows = list(page.object_list)
+    rows = list(paginator.get_page(None).object_list)
     t2 = time.perf_counter()
     assert len(rows) == min(PAGE_SIZE, total)
-    return t1 - t0, t2 - t1, total
+    return t1 - t0, t2 - t1, total, [row.pk for row in rows]
 
 
-def time_inbox(user, repeat: int) -> dict:
+def hand_written_inbox(user, today: dt.date) -> tuple[str, str, dict]:
+    """The same inbox page written by hand in SQL: the rules of cases.policy.visible_cases for this user, the
+    inbox's open-cases default, annotations, order and capped count.
+    Returns (count SQL, page SQL, parameters)."""
+    groups = dict(user.groups.values_list("name", "pk"))
+    roles = set(groups)
+    kinds = [kind.code for kind in registry.all_kinds() if kind.handler_group in roles]
+    shared = [code for code in kinds if registry.get(code).manual_assignment]  # handled by the group
+    supervised = [kind.code for kind in registry.all_kinds() if kind.supervisor_sees]
+    params = {
+        "uid": user.pk,
+        "perm": Permission.objects.get(codename=policy.HANDLE, content_type__app_label="cases").pk,
+        "groups": list(groups.values()),
+        "shared": shared,
+        "supervised": supervised,
+        "biasa": Confidentiality.BIASA,
+        "limit": settings.SIGAP_INBOX_EXACT_COUNT_LIMIT + 1,
+        "page": PAGE_SIZE,
+        "today": today,
+    }
+    user_perm = (
+        "SELECT 1 FROM cases_caseuserobjectpermission p WHERE p.content_object_id = c.id AND p.user_id = %(uid)s "
+        "AND p.permission_id = %(perm)s"
+    )
+    group_perm = (
+        "SELECT 1 FROM cases_casegroupobjectpermission g WHERE g.content_object_id = c.id "
+        "AND g.group_id = ANY(%(groups)s) AND g.permission_id = %(perm)s"
+    )
+    subordinates = (
+        "(c.status <> 'draft' AND c.kind = ANY(%(supervised)s) AND c.reporter_id IN "
+        "(SELECT user_id FROM cases_employeeprofile WHERE supervisor_id = %(uid)s))"
+    )
+    if policy.INSPEKTUR in roles:
+        allowed = ["c.reporter_id = %(uid)s", "c.status <> 'draft'"]
+    elif shared:
+        coordinator = user.user_permissions.filter(codename="coordinate_confidential").exists()
+        only_biasa = "" if coordinator else " AND c.confidentiality = %(biasa)s"
+        allowed = [
+            "c.reporter_id = %(uid)s",
+            f"(c.status <> 'draft' AND (EXISTS ({user_perm}) OR EXISTS ({group_perm})))",
+            f"(c.status <> 'draft' AND c.kind = ANY(%(shared)s){only_biasa})",
+        ] + ([subordinates] if supervised else [])
+    else:
+        allowed = [
+            "c.id IN (SELECT id FROM cases_case WHERE reporter_id = %(uid)s "
+            "UNION SELECT p.content_object_id FROM cases_caseuserobjectpermission p JOIN cases_case x "
+            "ON x.id = p.content_object_id WHERE p.user_id = %(uid)s AND p.permission_id = %(perm)s "
+            "AND x.status <> 'draft' "
+            "UNION SELECT g.content_object_id FROM cases_casegroupobjectpermission g JOIN cases_case y "
+            "ON y.id = g.content_object_id WHERE g.group_id = ANY(%(groups)s) AND g.permission_id = %(perm)s "
+            "AND y.status <> 'draft' "
+            "UNION SELECT s.id FROM cases_case s JOIN cases_employeeprofile f ON f.user_id = s.reporter_id "
+            "WHERE f.supervisor_id = %(uid)s AND s.kind = ANY(%(supervised)s) AND s.status <> 'draft')"
+        ]
+    where = (
+        f"c.closed_at IS NULL AND ({' OR '.join(allowed)}) "
+        "AND NOT EXISTS (SELECT 1 FROM cases_caseexclusion e WHERE e.case_id = c.id AND e.user_id = %(uid)s)"
+    )
+    count_sql = f"SELECT COUNT(*) FROM (SELECT c.id FROM cases_case c WHERE {where} LIMIT %(limit)s) visible"
+    page_sql = (
+        "SELECT c.*, c.due_date < %(today)s AS overdue_now, EXISTS (SELECT 1 FROM cases_deadlineclock k "
+        "WHERE k.case_id = c.id AND (k.met_on > k.due_date OR (k.stopped_on > k.due_date AND k.paused_on IS NULL) "
+        "OR k.breached_on IS NOT NULL)) AS was_late, u.*, a.* "
+        "FROM cases_case c JOIN cases_unit u ON u.id = c.unit_id LEFT JOIN auth_user a ON a.id = c.assignee_id "
+        f"WHERE {where} ORDER BY c.due_date ASC NULLS LAST, c.created_at DESC, c.id DESC LIMIT %(page)s"
+    )
+    return count_sql, page_sql, params
+
+
+def hand_inbox_once(user, today: dt.date) -> tuple[float, float, int, list[int]]:
+    """The hand-written page as a request would run it: the user's roles read afresh (any implementation must),
+    the capped count, page 1 as plain rows."""
+    t0 = time.perf_counter()
+    count_sql, page_sql, params = hand_written_inbox(user, today)
+    with connection.cursor() as cur:
+        cur.execute(count_sql, params)
+        total = cur.fetchone()[0]
+        t1 = time.perf_counter()
+        cur.execute(page_sql, params)
+        rows = cur.fetchall()
+        t2 = time.perf_counter()
+    return t1 - t0, t2 - t1, total, [row[0] for row in rows]
+
+
+def exact_count_once(user) -> tuple[float, int]:
+    """What the count cost before it was capped (not on the page any more): the diagnostic row of the table."""
+    _fresh(user)
+    t0 = time.perf_counter()
+    total = inbox_queryset(user).order_by().count()
+    return time.perf_counter() - t0, total
+
+
+def time_inbox(once, repeat: int) -> dict:
     for _ in range(2):  # warm-up: caches, plans, connection
-        inbox_once(user)
+        once()
     counts, pages, totals = [], [], []
     counter = QueryCounter()
     with connection.execute_wrapper(counter):
         for _ in range(repeat):
-            c, p, visible = inbox_once(user)
+            c, p, visible, ids = once()
             counts.append(c)
             pages.append(p)
             totals.append(c + p)
     return {
         "visible": visible,
+        "ids": ids,
         "count_median": statistics.median(counts),
         "page_median": statistics.median(pages),
         "total_median": statistics.median(totals),
@@ -125,19 +225,36 @@ def time_inbox(user, repeat: int) -> dict:
     }
 
 
-def bench_inbox(personas: dict, repeat: int) -> dict:
+def bench_inbox(personas: dict, repeat: int, today: dt.date) -> dict:
     results = {}
     for label, user in personas.items():
-        r = time_inbox(user, repeat)
+        r = time_inbox(lambda u=user: inbox_once(u), repeat)
+        if user is not None:
+            hand = time_inbox(lambda u=user: hand_inbox_once(u, today), repeat)
+            sqls = hand_written_inbox(user, today)
+            # The hand-written page must be the same page: same count, same cases in the same order.
+            assert (hand["visible"], hand["ids"]) == (r["visible"], r["ids"]), (label, hand["ids"], r["ids"])
+            r["hand"] = hand
+            exact = [exact_count_once(user) for _ in range(3)]
+            r["exact_count_median"], r["exact_visible"] = statistics.median(t for t, _n in exact), exact[0][1]
+            r["hand_count_plan"] = explain(connection.ops.compose_sql(sqls[0], sqls[2]))
+            r["hand_page_plan"] = explain(connection.ops.compose_sql(sqls[1], sqls[2]))
         sqls = [s for s in capture_sql(lambda u=user: inbox_once(u)) if "cases_case" in s]
         count_sql = next(s for s in sqls if "COUNT(" in s.upper())
-        page_sql = next(s for s in sqls if "LIMIT" in s.upper() and "COUNT(" not in s.upper())
-        r["count_plan"], r["page_plan"] = explain(count_sql), explain(page_sql)
+        page_sql = next((s for s in sqls if "LIMIT" in s.upper() and "COUNT(" not in s.upper()), None)
+        r["count_plan"] = explain(count_sql)
+        r["page_plan"] = explain(page_sql) if page_sql else ""
         r["count_summary"], r["page_summary"] = plan_summary(r["count_plan"]), plan_summary(r["page_plan"])
         results[label] = r
         note(
-            f"inbox {label}: {r['visible']:,} visible, median {ms(r['total_median'])} "
+            f"inbox {label}: {r['visible']:,} counted, median {ms(r['total_median'])} "
             f"(count {ms(r['count_median'])}, page {ms(r['page_median'])}), p95 {ms(r['total_p95'])}"
+            + (
+                f"; hand-written SQL median {ms(r['hand']['total_median'])}, p95 {ms(r['hand']['total_p95'])}; "
+                f"exact count {ms(r['exact_count_median'])} ({r['exact_visible']:,})"
+                if "hand" in r
+                else ""
+            )
         )
         for what in ("count", "page"):
             s = r[f"{what}_summary"]
@@ -151,7 +268,7 @@ def bench_inbox(personas: dict, repeat: int) -> dict:
             cur.execute("SET jit = off")
         try:
             for label, user in personas.items():
-                r = time_inbox(user, repeat)
+                r = time_inbox(lambda u=user: inbox_once(u), repeat)
                 results[label]["nojit"] = r
                 note(f"inbox {label}, jit=off: median {ms(r['total_median'])}, p95 {ms(r['total_p95'])}")
         finally:
@@ -402,11 +519,12 @@ def run(args, db_url: str) -> str:
     User = get_user_model()
     personas = {
         "handler (petugas_pengaduan)": User.objects.get(username="petugas000"),
+        "coordinator (ketua UPG)": User.objects.get(username="upg00"),
         "inspektur": User.objects.get(username="inspektur0"),
         "reporter (pegawai)": User.objects.get(username="pegawai00000"),
         BASELINE: None,
     }
-    inbox = bench_inbox(personas, args.repeat)
+    inbox = bench_inbox(personas, args.repeat, today)
     sweep = bench_sweep(today)
     numbering = bench_numbering(args.references, args.threads)
     audit_r = bench_audit(db_url)

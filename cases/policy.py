@@ -21,7 +21,7 @@ The rules:
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Permission
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -33,6 +33,7 @@ from cases.models import (
     CaseGroupObjectPermission,
     CaseUserObjectPermission,
     Confidentiality,
+    EmployeeProfile,
     Unit,
 )
 
@@ -73,19 +74,34 @@ def handled_kinds(user) -> list[str]:
     return [kind.code for kind in registry.all_kinds() if kind.handler_group in user_roles]
 
 
+def _handle_permission_id() -> Subquery:
+    """The id of `cases.handle_case`, as a scalar subquery PostgreSQL evaluates once per statement (an InitPlan)
+    instead of joining auth_permission inside every per-case EXISTS (benchmarks/: the join was a sequential scan
+    of auth_permission per case counted)."""
+    return Subquery(Permission.objects.filter(codename=HANDLE, content_type__app_label="cases").values("pk")[:1])
+
+
 def _assigned(user) -> Q:
     direct = CaseUserObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), user=user, permission__codename=HANDLE
+        content_object=OuterRef("pk"), user_id=user.pk, permission_id=_handle_permission_id()
     )
     via_group = CaseGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), group__user=user, permission__codename=HANDLE
+        content_object=OuterRef("pk"),
+        group_id__in=get_user_model().groups.through.objects.filter(user_id=user.pk).values("group_id"),
+        permission_id=_handle_permission_id(),
     )
     return Q(Exists(direct)) | Q(Exists(via_group))
 
 
-def _own_case_ids(user) -> QuerySet:
-    """Cases the user reported (drafts included) or is assigned to (submitted only)."""
+def _own_case_ids(user, supervised: list[str]) -> QuerySet:
+    """Cases the user reported (drafts included), is assigned to (submitted only) or, for the kinds in
+    `supervised`, that a direct subordinate submitted."""
     reported = Case.objects.filter(reporter=user).values("pk")
+    subordinates = (
+        Case.objects.filter(kind__in=supervised, reporter__profile__supervisor_id=user.pk)
+        .exclude(status=DRAFT)
+        .values("pk")
+    )
     direct = (
         CaseUserObjectPermission.objects.filter(user=user, permission__codename=HANDLE)
         .exclude(content_object__status=DRAFT)
@@ -96,7 +112,7 @@ def _own_case_ids(user) -> QuerySet:
         .exclude(content_object__status=DRAFT)
         .values("content_object_id")
     )
-    return reported.union(direct, via_group)
+    return reported.union(direct, via_group, subordinates) if supervised else reported.union(direct, via_group)
 
 
 def visible_cases(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -106,26 +122,27 @@ def visible_cases(user, queryset: QuerySet | None = None) -> QuerySet:
         return queryset.none()
     # A draft is the reporter's own until submitted: nobody else sees it, whatever their role.
     submitted = ~Q(status=DRAFT)
+    supervised = [kind.code for kind in registry.all_kinds() if kind.supervisor_sees]
     if has_role(user, INSPEKTUR):
         allowed = Q(reporter=user) | submitted
-    else:
-        kinds = handled_kinds(user)
-        # Kinds routed to one person (CaseKind.manual_assignment off: benturan's decider) open nothing to their
-        # handler group as a group, coordinator or not: only the assignment does.
-        shared = [code for code in kinds if registry.get(code).manual_assignment]
-        if kinds:
-            allowed = Q(reporter=user) | (_assigned(user) & submitted)
-        else:
-            # Most users (pegawai, atasan) see a handful of cases: one indexed UNION instead of an OR that
-            # keeps PostgreSQL from using the reporter index (benchmarks/: 490 ms -> a few ms at 200k cases).
-            allowed = Q(pk__in=_own_case_ids(user))
-        if shared and is_coordinator(user):
+    elif shared := [code for code in handled_kinds(user) if registry.get(code).manual_assignment]:
+        # A handler group sees its kinds' cases as a group. Kinds routed to one person (CaseKind.manual_assignment
+        # off: benturan's decider) open nothing to their handler group, coordinator or not: only the assignment.
+        allowed = Q(reporter=user) | (_assigned(user) & submitted)
+        if is_coordinator(user):
             allowed |= Q(kind__in=shared) & submitted
-        elif shared:
+        else:
             allowed |= Q(kind__in=shared, confidentiality=Confidentiality.BIASA) & submitted
-        supervised = [kind.code for kind in registry.all_kinds() if kind.supervisor_sees]
         if supervised:
-            allowed |= Q(kind__in=supervised, reporter__profile__supervisor=user) & submitted
+            # A subquery, not a join through the reporter's profile: inside the OR a join would be an outer
+            # join of every case row to auth_user and the profile.
+            subordinates = EmployeeProfile.objects.filter(supervisor_id=user.pk).values("user_id")
+            allowed |= Q(kind__in=supervised, reporter_id__in=subordinates) & submitted
+    else:
+        # Most users (pegawai, atasan: no kind shared with a group) see a handful of cases: one indexed UNION —
+        # their reports, assignments and subordinates' declarations — instead of an OR that keeps PostgreSQL
+        # from using any index (benchmarks/: 550 ms -> a few ms at 1,000,000 cases).
+        allowed = Q(pk__in=_own_case_ids(user, supervised))
     excluded = CaseExclusion.objects.filter(case=OuterRef("pk"), user=user)
     return queryset.filter(allowed).filter(~Exists(excluded))
 

@@ -28,6 +28,7 @@ from cases.forms import (
     TransitionForm,
 )
 from cases.models import Attachment, Confidentiality
+from cases.pagination import CappedPaginator
 from cases.textlimits import MESSAGE_MAX_LENGTH
 
 PAGE_SIZE = 25
@@ -48,7 +49,9 @@ def inbox(request):
         # A filter that cannot be applied (a kind not offered, a bad date) shows nothing rather than
         # everything; the form says what is wrong.
         cases = cases.none()
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, PAGE_SIZE, limit=settings.SIGAP_INBOX_EXACT_COUNT_LIMIT).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cases/inbox.html", {"form": form, "page": page, "today": today, "query": query.urlencode()})

@@ -325,6 +325,10 @@ SIGAP_EXPORT_DIRECT_ROWS = env_int("SIGAP_EXPORT_DIRECT_ROWS", 5000, minimum=0)
 # 10 minutes) for the whole office's year, quarter and last year; smaller ones are always counted live.
 SIGAP_STATISTICS_SNAPSHOT_MIN_CASES = env_int("SIGAP_STATISTICS_SNAPSHOT_MIN_CASES", 100_000, minimum=0)
 # --- end evaluasi exports ---
+# The inbox counts the cases a user may see exactly up to this many; beyond it the page says "more than N" and
+# the count stops there (cases.pagination.CappedPaginator): an exact count costs time proportional to every
+# visible case, which at a million cases is most of the table (benchmarks/, issue 14).
+SIGAP_INBOX_EXACT_COUNT_LIMIT = env_int("SIGAP_INBOX_EXACT_COUNT_LIMIT", 1000, minimum=1)
 SIGAP_OUTBOX_BATCH = env_int("SIGAP_OUTBOX_BATCH", 100, minimum=1)
 SIGAP_OUTBOX_MAX_ATTEMPTS = env_int("SIGAP_OUTBOX_MAX_ATTEMPTS", 10, minimum=1)
 
