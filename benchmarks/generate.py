@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Count
 
 from benchmarks.measure import note
 from cases import policy, registry, workdays
@@ -595,6 +596,7 @@ def generate(n_cases: int, seed: int, today: dt.date, last_sweep: dt.date, backl
 def dataset_stats() -> dict:
     return {
         "cases": Case.objects.count(),
+        "kinds": dict(Case.objects.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")),
         "clocks": DeadlineClock.objects.count(),
         "running_clocks": DeadlineClock.objects.filter(met_on__isnull=True, stopped_on__isnull=True).count(),
         "events": CaseEvent.objects.count(),

@@ -28,6 +28,7 @@ from benchmarks.measure import (
     capture_sql,
     describe_access,
     explain,
+    git_commit,
     jit_active,
     mib,
     ms,
@@ -69,6 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="share of running clocks no earlier sweep has seen (default 0.02); the rest look as if the "
         "sweep last ran on the previous working day",
     )
+    parser.add_argument("--json", default=None, help="also write the headline figures as JSON (benchmarks.series)")
     parser.add_argument(
         "--reuse-db",
         action="store_true",
@@ -500,6 +502,33 @@ def bench_audit(db_url: str) -> dict:
     return results
 
 
+def figures(args, server, inbox, sweep, numbering, audit_r) -> dict:
+    """The headline figures of this run for benchmarks.series: per path, the measured time and its baseline."""
+    paths = {}
+    for label, r in inbox.items():
+        if "hand" in r:
+            paths[f"inbox {label}, median"] = {
+                "measured": r["total_median"],
+                "baseline": r["hand"]["total_median"],
+                "baseline_label": "hand-written SQL, same rules",
+            }
+            paths[f"inbox {label}, p95"] = {
+                "measured": r["total_p95"],
+                "baseline": r["hand"]["total_p95"],
+                "baseline_label": "hand-written SQL, same rules",
+            }
+    for label, r in inbox.items():
+        if "hand" in r:
+            paths[f"(exact count, no longer on the page) {label}"] = {"measured": r["exact_count_median"]}
+    return {
+        "cases": args.cases,
+        "commit": git_commit(),
+        "machine": f"{os.cpu_count()} CPUs, PostgreSQL {server['server_version']}, shared_buffers "
+        f"{server['shared_buffers']}, database {server['database_size']}",
+        "paths": paths,
+    }
+
+
 def run(args, db_url: str) -> str:
     """Migrate (unless reused), generate, measure; returns the markdown report."""
     wall_start = time.perf_counter()
@@ -529,4 +558,7 @@ def run(args, db_url: str) -> str:
     numbering = bench_numbering(args.references, args.threads)
     audit_r = bench_audit(db_url)
     wall = time.perf_counter() - wall_start
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(figures(args, server, inbox, sweep, numbering, audit_r), out, indent=1)
     return render(args, today, last_sweep, data, gen, server, inbox, sweep, numbering, audit_r, wall)

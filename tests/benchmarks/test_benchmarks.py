@@ -16,7 +16,7 @@ from benchmarks.__main__ import BENCHMARKS
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = ROOT / "benchmarks"
 # The package's shared parts; every other module of it is a benchmark and must be listed in BENCHMARKS.
-SHARED = {"__init__", "__main__", "postgres", "measure", "generate", "report"}
+SHARED = {"__init__", "__main__", "postgres", "measure", "generate", "report", "series"}
 
 
 def _postgres_server() -> str:
