@@ -191,7 +191,10 @@ class Case(FSMModelMixin, models.Model):
         indexes = [
             # The inbox: cases of a kind ordered by the nearest due date.
             models.Index(fields=["kind", "due_date"], name="case_kind_due"),
-            models.Index(fields=["kind", "status"], name="case_kind_status"),
+            # A status chosen in the inbox (closed ones included), in the inbox's order: the page walks the index
+            # instead of sorting every case of that status (benchmarks/: 1.5 s -> ms for "pengaduan: selesai" at
+            # 1,000,000 cases). Its prefix (kind, status) serves what the old (kind, status) index served.
+            models.Index(fields=["kind", "status", "due_date", "-created_at", "-id"], name="case_kind_status_order"),
             models.Index(fields=["due_date"], name="case_due"),
             # The inbox's default list (open cases) in the inbox's own order, so page 1 reads about as many index
             # entries as it shows, whatever the table holds (issue 14). PostgreSQL's ASC is NULLS LAST, the
