@@ -3,11 +3,15 @@ the app, under random keys, private, served only through the permission-checked 
 case. The store is moto's, in this process (no network); its configuration is the one config/settings.py builds
 from the environment, not one written here."""
 
+# ruff: noqa: F811 - pytest fixtures imported by name are redefined as test arguments
+
+import datetime as dt
 import runpy
 from pathlib import Path
 
 import boto3
 import pytest
+import time_machine
 from cryptography.fernet import Fernet
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,8 +19,14 @@ from django.test import override_settings
 from django.urls import reverse
 from moto import mock_aws
 
-from cases import attachments, checks, crypto, services
+from cases import attachments, checks, crypto, services, workdays
 from cases.models import Attachment, CaseEvent
+from evaluasi import jobs
+from evaluasi.models import ExportStatus
+from evaluasi.periods import Period
+from tests.wbs.conftest import PATHS as WBS_PATHS
+from tests.wbs.conftest import coordinator, jpeg_with_gps, make_report  # noqa: F401 (fixtures)
+from wbs import services as wbs_services
 
 SETTINGS_FILE = Path(__file__).resolve().parents[2] / "config" / "settings.py"
 BUCKET = "sigap-bukti"
@@ -258,3 +268,32 @@ def test_key_rotation_rewrites_the_object_and_removes_the_old_one(bucket, widget
     rotated = Attachment.objects.get(pk=attachment.pk)
     assert keys(bucket) == [rotated.blob] and rotated.blob != attachment.blob
     assert Fernet(new_key.encode()).decrypt(body(bucket, rotated.blob)) == PDF
+
+
+@pytest.mark.django_db
+def test_the_wbs_retention_purge_removes_the_reports_objects(
+    bucket, make_report, settings, django_capture_on_commit_callbacks
+):
+    report = make_report(WBS_PATHS["not_actionable"], files=[jpeg_with_gps()])
+    blob = Attachment.objects.get(case_id=report.pk).blob
+    assert keys(bucket) == [blob]
+    settings.SIGAP_WBS_RETENTION_DAYS = 30
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=31)):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert wbs_services.reports_purge_expired() == 1
+    assert keys(bucket) == []
+
+
+@pytest.mark.django_db
+def test_an_export_is_stored_encrypted_in_the_bucket_and_its_sweep_deletes_it(bucket, make_widget, inspektur):
+    make_widget(status="submitted")
+    period = Period.containing("month", workdays.today()).code
+    job = jobs.request(inspektur, "cases.xlsx", {"periode": period, "unit": ""}, "Daftar kasus")
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE and keys(bucket) == [job.blob] and job.blob.startswith("exports/")
+    stored = body(bucket, job.blob)
+    assert not stored.startswith(b"PK") and crypto.decrypt_bytes(stored)[:2] == b"PK"  # an encrypted XLSX
+    assert jobs.read(job)[:2] == b"PK"
+    assert jobs.sweep(job.expires_at + dt.timedelta(minutes=1)) == 1
+    assert keys(bucket) == []
