@@ -297,3 +297,25 @@ def test_an_export_is_stored_encrypted_in_the_bucket_and_its_sweep_deletes_it(bu
     assert jobs.read(job)[:2] == b"PK"
     assert jobs.sweep(job.expires_at + dt.timedelta(minutes=1)) == 1
     assert keys(bucket) == []
+
+
+# --- the whole start, as an operator runs it ---
+
+
+def test_production_on_s3_passes_check_deploy_and_refuses_to_start_without_credentials(no_aws_anywhere, tmp_path):
+    from tests.cases.test_settings import PRODUCTION, run_manage
+
+    s3_env = {**PRODUCTION, "SIGAP_STORAGE": "s3", "SIGAP_S3_BUCKET": BUCKET, "SIGAP_VAR_DIR": str(tmp_path)}
+    with_keys = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        AWS_ACCESS_KEY_ID="AKIAUJI",
+        AWS_SECRET_ACCESS_KEY=SECRET,
+        **s3_env,
+    )
+    assert with_keys.returncode == 0, with_keys.stdout + with_keys.stderr
+    without = run_manage("check", **s3_env)
+    assert without.returncode != 0 and "sigap.E051" in without.stderr
+    assert SECRET not in without.stdout + without.stderr
