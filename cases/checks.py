@@ -7,7 +7,8 @@ button or a clock starts, and some fail silently (a misspelt ``start_from`` coun
 own configuration.
 
 Registered in `CasesConfig.ready()`; each ``*_errors`` function takes the kinds to check, so a test can hand
-it a deliberately broken kind without touching the registry.
+it a deliberately broken kind without touching the registry. The file storage's check (an S3 store without a
+bucket or credentials) registers itself with its decorator when `ready()` imports this module.
 """
 
 import ast
