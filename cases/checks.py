@@ -7,16 +7,19 @@ button or a clock starts, and some fail silently (a misspelt ``start_from`` coun
 own configuration.
 
 Registered in `CasesConfig.ready()`; each ``*_errors`` function takes the kinds to check, so a test can hand
-it a deliberately broken kind without touching the registry.
+it a deliberately broken kind without touching the registry. The file storage's check (an S3 store without a
+bucket or credentials) registers itself with its decorator when `ready()` imports this module.
 """
 
 import ast
+import os
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.module_loading import import_string
@@ -387,3 +390,77 @@ def check_case_kinds(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         + statistics_errors(kinds)
         + audit_action_errors(kinds)
     )
+
+
+# --- issue 14: the shared attachment storage ---
+# The S3 backends of django-storages that SIGAP_STORAGE=s3 selects (config/settings.py).
+S3_BACKENDS = {"storages.backends.s3.S3Storage", "storages.backends.s3boto3.S3Boto3Storage"}
+# Where django-storages itself looks for a key pair before boto3's own chain (storages.backends.s3).
+S3_KEY_VARIABLES = (
+    ("AWS_S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"),
+    ("AWS_S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY"),
+)
+
+
+@checks.register("sigap")
+def check_file_storage(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    return storage_errors(settings.STORAGES)
+
+
+def storage_errors(storages: dict) -> list[checks.CheckMessage]:
+    """An object store without a bucket or without credentials fails at start-up, not at the first upload —
+    which would be a whistleblower's evidence lost on the public form. The store is not contacted: a check
+    must not depend on the network, and a wrong key shows in the first request's log anyway."""
+    default = storages.get("default", {})
+    if default.get("BACKEND") not in S3_BACKENDS:
+        return []
+    options = default.get("OPTIONS", {})
+    errors = []
+    if not (options.get("bucket_name") or getattr(settings, "AWS_STORAGE_BUCKET_NAME", None)):
+        errors.append(
+            checks.Error(
+                "SIGAP_STORAGE=s3 needs a bucket: SIGAP_S3_BUCKET is not set.",
+                hint="Set SIGAP_S3_BUCKET to the (private) bucket that holds the encrypted attachments.",
+                id="sigap.E050",
+            )
+        )
+    problem = _s3_credentials_problem(options)
+    if problem:
+        errors.append(
+            checks.Error(
+                f"SIGAP_STORAGE=s3 has no usable credentials: {problem}",
+                hint="Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (never in a settings "
+                "file), or run with an IAM role that boto3 finds.",
+                id="sigap.E051",
+            )
+        )
+    return errors
+
+
+def _s3_credentials_problem(options: dict) -> str | None:
+    """What is wrong with the credentials the S3 backend would use, or None: first the key pair django-storages
+    reads (options, then its environment variables), then boto3's own chain (environment, shared files, IAM
+    role). Only whether they exist is checked, never their values."""
+    if options.get("access_key") or options.get("secret_key"):
+        return None if options.get("access_key") and options.get("secret_key") else "half of a key pair in OPTIONS"
+    found = [next((name for name in names if os.environ.get(name)), None) for names in S3_KEY_VARIABLES]
+    if all(found):
+        return None
+    if any(found):
+        missing = " or ".join(S3_KEY_VARIABLES[found.index(None)])
+        return f"{missing} is missing from the environment."
+    # Imported only when the S3 backend is chosen: boto3 is slow to import and unused otherwise.
+    import botocore.session
+    from botocore.exceptions import BotoCoreError
+
+    profile = options.get("session_profile") or os.environ.get("AWS_S3_SESSION_PROFILE")
+    try:
+        credentials = botocore.session.Session(profile=profile).get_credentials()
+    except BotoCoreError as exc:
+        return str(exc)
+    if credentials is None:
+        return "no key pair in the environment and none found by boto3 (shared files, IAM role)."
+    return None
+
+
+# --- end issue 14: the shared attachment storage ---

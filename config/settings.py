@@ -266,6 +266,37 @@ STORAGES = {
         )
     },
 }
+# --- issue 14: attachments on a storage every web process and worker shares ---
+# `local` (the default) keeps the encrypted files in SIGAP_FILES_DIR; `s3` puts them in a bucket of any
+# S3-compatible object store (AWS S3, MinIO, Biznet Gio or IDCloudHost object storage) through django-storages,
+# so several machines can serve the same files. Nothing else changes: cases.attachments encrypts a file before
+# it reaches the storage and names it by a random UUID, so the bucket holds ciphertext under meaningless keys.
+# The access key and secret are not settings: django-storages and boto3 read them from the environment
+# themselves (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or an IAM role), so they never sit in this module,
+# `diffsettings` or an error report. cases.checks refuses to start without a bucket or credentials.
+SIGAP_STORAGE = env_str("SIGAP_STORAGE", "local")
+if SIGAP_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured(f"SIGAP_STORAGE must be 'local' or 's3', got {SIGAP_STORAGE!r}")
+if SIGAP_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("SIGAP_S3_BUCKET", ""),
+            # Unset for AWS itself; e.g. https://minio.internal:9000 or the provider's endpoint otherwise.
+            "endpoint_url": env_str("SIGAP_S3_ENDPOINT_URL"),
+            "region_name": env_str("SIGAP_S3_REGION"),
+            # Objects are private, whatever the bucket's default: files leave only through the permission-checked
+            # download views (cases.views.attachment_download, evaluasi's export download), which read and
+            # decrypt them in the app. No signed URLs either: url() would otherwise hand out a link that opens
+            # the file for an hour to anyone holding it; unsigned, such a link only gets the store's refusal.
+            "default_acl": "private",
+            "querystring_auth": False,
+            # Never overwrite an existing object, as the local directory never does (a name taken gets a
+            # suffix): evidence must not be replaced by a later upload, however unlikely a UUID collision.
+            "file_overwrite": False,
+        },
+    }
+# --- end issue 14: attachment storage ---
 ATTACHMENT_MAX_BYTES = env_int("SIGAP_ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
 # Bounds on the work one upload request can cause (issue 8, "image bombs"): the files of one form together,
 # the pixels of one image as its header declares them (checked before anything is decoded; 40 megapixels
