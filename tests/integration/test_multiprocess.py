@@ -394,7 +394,7 @@ def test_two_sweeps_at_the_same_moment_warn_each_clock_once(cluster, make_widget
     _wait_outbox_empty(cluster, messages)
     for message in messages:
         assert message.attempts == 1 and Notification.objects.filter(outbox=message).count() == 1
-    assert deadlines.sweep() == {"breach": 0, "h1": 0, "h3": 0}
+    assert not any(deadlines.sweep().values())
 
 
 # --- 3. reference numbers -----------------------------------------------------------------------------------
