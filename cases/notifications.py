@@ -7,7 +7,9 @@ drains it on start, so delivery catches up and nothing is lost.
 
 Delivery claims a row (a lease, committed) before sending and marks it delivered after, so a retried or
 duplicated drain never sends one message twice; only a crash between sending and marking can, after the
-lease expires.
+lease expires. A batch is claimed at once but sent one by one, so the lease is renewed for each message just
+before it is sent (_renew): a slow batch whose later rows outlived the lease and were claimed by another
+worker is not sent by both.
 
 A public reporter without an account (pengaduan) is written to as well (queue_to_reporter): the row has no
 recipient and no address; the address is asked of the case's kind at delivery (CaseKind.reporter_email), so
@@ -204,6 +206,21 @@ def _claim(batch_size: int) -> list[OutboxMessage]:
     )
 
 
+def _renew(message: OutboxMessage) -> bool:
+    """Renew the lease of one claimed message right before it is sent; False when it is no longer ours.
+
+    The batch was claimed at once, but its messages are sent one after another: behind a slow mail server
+    the later ones can outlive LEASE and be claimed (and sent) by another worker meanwhile. The renewal is
+    one conditional UPDATE on our own claim, so of two workers holding the same row only one goes on to send
+    it, and each send starts with a full lease of its own."""
+    now = timezone.now()
+    renewed = OutboxMessage.objects.filter(
+        pk=message.pk, claimed_at=message.claimed_at, delivered_at__isnull=True, withdrawn_at__isnull=True
+    ).update(claimed_at=now)
+    message.claimed_at = now
+    return renewed == 1
+
+
 def reporter_address(message: OutboxMessage) -> str:
     """The public reporter's address for a message without a recipient, from the case's kind, or ""."""
     if message.case_id is None:
@@ -251,6 +268,8 @@ def deliver_pending(batch_size: int | None = None) -> int:
     delivered = 0
     while messages := _claim(batch_size):
         for message in messages:
+            if not _renew(message):
+                continue  # the lease ran out while earlier messages were sent: another worker has it now
             try:
                 # A public reporter's address is read here, once, and goes only to the mail server.
                 address = reporter_address(message) if message.recipient_id is None else None
