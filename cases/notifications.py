@@ -111,8 +111,8 @@ def queue(
 ) -> int:
     """Queue one message per distinct recipient. A dedupe key already used is skipped, not sent again.
 
-    `texts` returns (subject, body) through gettext; it is called once per recipient under that recipient's
-    language (language_of), so an officer acting in Indonesian writes to an employee who works in English in
+    `texts` returns (subject, body) through gettext; it is called under each recipient's language (language_of,
+    once per language), so an officer acting in Indonesian writes to an employee who works in English in
     English. Plain `subject` and `body` are sent as they are. `restricted` cases (WBS) say only what kind of
     thing happened (`headline`: one of HEADLINES), with no content in subject or body. `not_before` holds the
     message back until then (see OutboxMessage.not_before). `case`: the case the message is about, whose
@@ -150,8 +150,11 @@ def queue_many(items: Iterable[Outgoing]) -> int:
     rows = []
     for language, entries in pending.items():
         with override(language):
+            rendered: dict[int, tuple[str, str]] = {}  # texts per item in this language: the same for each reader
             for item, texts, user in entries:
-                user_subject, user_body = texts()
+                if id(item) not in rendered:
+                    rendered[id(item)] = texts()
+                user_subject, user_body = rendered[id(item)]
                 rows.append(
                     OutboxMessage(
                         recipient=user,

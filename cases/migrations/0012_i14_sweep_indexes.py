@@ -1,5 +1,5 @@
 """Issue 14: one partial index per deadline-sweep stage (the running clocks still owed it), so the sweep reads
-only what it will send and an idle sweep reads nothing."""
+only what it will send and an idle sweep reads nothing; they replace the index of all running clocks."""
 
 from django.db import migrations, models
 
@@ -10,6 +10,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RemoveIndex(
+            model_name="deadlineclock",
+            name="clock_running_due",
+        ),
         migrations.AddIndex(
             model_name="deadlineclock",
             index=models.Index(
