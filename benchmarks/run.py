@@ -21,6 +21,8 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
 
 from benchmarks.generate import KIND, dataset_stats, generate, sweep_dates
 from benchmarks.measure import (
@@ -283,7 +285,166 @@ def bench_inbox(personas: dict, repeat: int, today: dt.date) -> dict:
 # 2. Deadline sweep
 
 
+SWEEP_BATCH = 500  # deadlines.sweep's default batch size; the raw-SQL baseline uses the same batches
+
+# The baseline's stage conditions and stage writes, written out in SQL: the same as deadlines.stage_querysets
+# and deadlines._stage_changes (the run asserts both wrote the same clocks and outbox rows).
+_RAW_RUNNING = "c.met_on IS NULL AND c.stopped_on IS NULL AND c.paused_on IS NULL"
+_RAW_STAGES = {
+    "breach": (
+        "c.due_date < %(today)s AND c.escalated_at IS NULL",
+        "escalated_at = %(now)s, breached_on = COALESCE(c.breached_on, %(today)s)",
+        "[SIGAP] %%s: batas waktu terlampaui",
+        "Tenggat “%%s” kasus %%s berakhir %%s dan belum dipenuhi.",
+    ),
+    "h1": (
+        "c.due_date >= %(today)s AND c.due_date <= %(h1)s AND c.warned_h1_at IS NULL",
+        "warned_h1_at = %(now)s, warned_h3_at = COALESCE(c.warned_h3_at, %(now)s)",
+        "[SIGAP] %%s: batas waktu mendekat",
+        "Tenggat “%%s” kasus %%s berakhir %%s.",
+    ),
+    "h3": (
+        "c.due_date > %(h1)s AND c.due_date <= %(h3)s AND c.warned_h3_at IS NULL",
+        "warned_h3_at = %(now)s",
+        "[SIGAP] %%s: batas waktu mendekat",
+        "Tenggat “%%s” kasus %%s berakhir %%s.",
+    ),
+}
+
+
+def _raw_stage_sql(stage: str) -> str:
+    """One statement per batch: lock the batch, mark it, find its recipients (the assignee and, on breach, their
+    supervisor; else the active handler-group members who are neither the reporter nor excluded) and insert
+    their outbox rows, skipping a dedupe key already used."""
+    where, changes, subject, body = _RAW_STAGES[stage]
+    user = get_user_model()
+    users, members = user._meta.db_table, user.groups.through._meta.db_table
+    return f"""
+        WITH picked AS (
+            SELECT c.id FROM cases_deadlineclock c WHERE {_RAW_RUNNING} AND {where}
+            ORDER BY c.due_date, c.id LIMIT %(batch)s FOR UPDATE OF c SKIP LOCKED
+        ), upd AS (
+            UPDATE cases_deadlineclock c SET {changes} FROM picked WHERE c.id = picked.id
+            RETURNING c.id, c.case_id, c.due_date, c.label
+        ), people AS (
+            SELECT upd.id AS clock_id, k.assignee_id AS user_id
+            FROM upd JOIN cases_case k ON k.id = upd.case_id WHERE k.assignee_id IS NOT NULL
+            UNION
+            SELECT upd.id, p.supervisor_id FROM upd JOIN cases_case k ON k.id = upd.case_id
+            JOIN cases_employeeprofile p ON p.user_id = k.assignee_id
+            WHERE %(escalate)s AND p.supervisor_id IS NOT NULL
+            UNION
+            SELECT upd.id, m.user_id FROM upd JOIN cases_case k ON k.id = upd.case_id
+            JOIN {members} m ON m.group_id = %(group)s
+            WHERE k.assignee_id IS NULL AND m.user_id IS DISTINCT FROM k.reporter_id
+            AND NOT EXISTS (SELECT 1 FROM cases_caseexclusion e WHERE e.case_id = k.id AND e.user_id = m.user_id)
+        ), ins AS (
+            INSERT INTO cases_outboxmessage
+                (recipient_id, dedupe_key, subject, body, link, created_at, attempts, last_error, case_id)
+            SELECT u.id, 'clock:' || upd.id || ':{stage}:' || to_char(upd.due_date, 'YYYY-MM-DD') || ':' || u.id,
+                format('{subject}', k.reference),
+                format('{body}', upd.label, k.reference, to_char(upd.due_date, 'DD-MM-YYYY')),
+                %(link_head)s || k.reference || %(link_tail)s, %(now)s, 0, '', k.id
+            FROM people JOIN upd ON upd.id = people.clock_id JOIN cases_case k ON k.id = upd.case_id
+            JOIN {users} u ON u.id = people.user_id AND u.is_active
+            ON CONFLICT (dedupe_key) DO NOTHING
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM upd), (SELECT count(*) FROM ins)
+    """
+
+
+def raw_sweep(today: dt.date, batch_size: int = SWEEP_BATCH) -> tuple[dict[str, int], int]:
+    """The baseline: the sweep's clock updates and outbox rows, written by hand-made SQL in the same batches and
+    transactions, for data of kind `uji` whose users all read Indonesian. Returns (clocks per stage, batches)."""
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    kind = registry.get(KIND)
+    assert not kind.restricted_content and set(Case.objects.values_list("kind", flat=True).distinct()) <= {KIND}
+    marker = "SIGAP0REFERENCE0MARKER"
+    head, tail = reverse("cases:detail", args=[marker]).split(marker)
+    params = {
+        "today": today,
+        "h1": workdays.add_working_days(today, 1),
+        "h3": workdays.add_working_days(today, 3),
+        "batch": batch_size,
+        "group": Group.objects.get(name=kind.handler_group).pk,
+        "link_head": head,
+        "link_tail": tail,
+    }
+    counts, batches = {}, 0
+    for stage in _RAW_STAGES:
+        sql, counts[stage] = _raw_stage_sql(stage), 0
+        while True:
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute(sql, {**params, "now": timezone.now(), "escalate": stage == "breach"})
+                clocks, _rows = cur.fetchone()
+            if not clocks:
+                break
+            counts[stage] += clocks
+            batches += 1
+    return counts, batches
+
+
+_CLOCK_STATE = ("pk", "breached_on", "warned_h3_at", "warned_h1_at", "escalated_at")
+
+
+def _sent_state(pks: list[int], since: int) -> tuple[set, set]:
+    """What a sweep left: each acted-on clock's stage marks (set or not) and the outbox rows written after `since`."""
+    clocks = {
+        (pk, breached, h3 is not None, h1 is not None, escalated is not None)
+        for pk, breached, h3, h1, escalated in DeadlineClock.objects.filter(pk__in=pks).values_list(*_CLOCK_STATE)
+    }
+    rows = set(
+        OutboxMessage.objects.filter(pk__gt=since).values_list(
+            "recipient_id", "dedupe_key", "subject", "body", "link", "case_id", "not_before"
+        )
+    )
+    return clocks, rows
+
+
+def _reset(before: list[tuple], since: int) -> None:
+    """Put the acted-on clocks back as they were and delete the outbox rows written after `since`."""
+    columns = list(zip(*before, strict=True)) if before else [[]] * len(_CLOCK_STATE)
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE cases_deadlineclock c SET breached_on = v.b, warned_h3_at = v.h3, warned_h1_at = v.h1, "
+            "escalated_at = v.e FROM unnest(%s::bigint[], %s::date[], %s::timestamptz[], %s::timestamptz[], "
+            "%s::timestamptz[]) AS v(id, b, h3, h1, e) WHERE c.id = v.id",
+            [list(column) for column in columns],
+        )
+        cur.execute("DELETE FROM cases_outboxmessage WHERE id > %s", [since])
+        # Both runs start from tables without the other's dead rows.
+        cur.execute("VACUUM ANALYZE cases_deadlineclock, cases_outboxmessage")
+
+
+def _timed_sweep(today: dt.date, nudges: list) -> dict:
+    outbox_before, nudges_before = OutboxMessage.objects.count(), len(nudges)
+    counter = QueryCounter()
+    t0 = time.perf_counter()
+    with connection.execute_wrapper(counter):
+        counts = deadlines.sweep(today, batch_size=SWEEP_BATCH)
+    elapsed = time.perf_counter() - t0
+    batches = sum(-(-n // SWEEP_BATCH) for n in counts.values())
+    return {
+        "counts": counts,
+        "clocks": sum(counts.values()),
+        "seconds": elapsed,
+        "queries": counter.count,
+        "batches": batches,
+        # Each stage ends with one read that finds nothing; the rest is the batches' work.
+        "queries_per_batch": (counter.count - len(counts)) / batches if batches else None,
+        "outbox": OutboxMessage.objects.count() - outbox_before,
+        "nudges": len(nudges) - nudges_before,
+    }
+
+
 def bench_sweep(today: dt.date) -> dict:
+    """The sweep, then the same work by raw SQL on the same clocks (reset in between), then an idle sweep.
+
+    Asserted: the raw-SQL baseline marked the same clocks and wrote the same outbox rows as the sweep, and the
+    second sweep acts on nothing."""
     # Production shape: with REDIS_URL set, the after-commit nudge is a Redis publish and delivery happens on
     # a worker. Without Redis Celery runs eagerly and the nudge would deliver the whole outbox inside the
     # sweep, so it is replaced by a counter: what is measured is the sweep itself.
@@ -291,62 +452,73 @@ def bench_sweep(today: dt.date) -> dict:
     original_kick = notifications.kick
     notifications.kick = lambda: nudges.append(1)
     try:
-        h3, h1 = workdays.add_working_days(today, 3), workdays.add_working_days(today, 1)
+        stages = deadlines.stage_querysets(today)
         running = DeadlineClock.objects.filter(deadlines.RUNNING, paused_on__isnull=True)
-        stages = {
-            "breach": running.filter(due_date__lt=today, escalated_at__isnull=True),
-            "h1": running.filter(due_date__gte=today, due_date__lte=h1, warned_h1_at__isnull=True),
-            "h3": running.filter(due_date__gt=h1, due_date__lte=h3, warned_h3_at__isnull=True),
-        }
-        # Baseline A: count the running clocks.
         t0 = time.perf_counter()
         running_count = running.count()
         base_count_s = time.perf_counter() - t0
-        # Baseline B: read exactly the clocks the sweep will act on, with its joins; no locks, no writes.
+        before = [row for qs in stages.values() for row in qs.values_list(*_CLOCK_STATE)]
+        pks = [row[0] for row in before]
+        since = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        joined = {
+            stage: qs.select_related("case__assignee__profile__supervisor__profile").order_by("due_date", "pk")
+            for stage, qs in stages.items()
+        }
+        stage_plan = explain(sql_of(joined["breach"][:SWEEP_BATCH]))
+        # Warm-up for both runs: the clocks, their cases and people in the cache; the URLconf loaded, as in a
+        # worker that has swept before.
+        for qs in joined.values():
+            for _clock in qs.iterator(chunk_size=2000):
+                pass
+        reverse("cases:detail", args=["warm-up"])
+
+        sweep_run = _timed_sweep(today, nudges)
+        note(
+            f"sweep run 1: {sweep_run['counts']} in {secs(sweep_run['seconds'])}, {sweep_run['queries']:,} queries "
+            f"({sweep_run['batches']} batches), {sweep_run['outbox']:,} outbox rows, {sweep_run['nudges']} nudges"
+        )
+        assert sweep_run["clocks"] == len(before), (sweep_run["clocks"], len(before))
+        swept = _sent_state(pks, since)
+
+        _reset(before, since)
         t0 = time.perf_counter()
-        due_rows = 0
-        for qs in stages.values():
-            joined = qs.select_related("case__assignee__profile__supervisor").order_by("due_date", "pk")
-            for _clock in joined.iterator(chunk_size=2000):
-                due_rows += 1
-        base_select_s = time.perf_counter() - t0
-        batch = stages["breach"].select_related("case__assignee__profile__supervisor").order_by("due_date", "pk")
-        stage_plan = explain(sql_of(batch[:500]))
-        runs = []
-        for attempt in (1, 2):
-            outbox_before, nudges_before = OutboxMessage.objects.count(), len(nudges)
-            counter = QueryCounter()
-            t0 = time.perf_counter()
-            with connection.execute_wrapper(counter):
-                counts = deadlines.sweep(today)
-            elapsed = time.perf_counter() - t0
-            outbox = OutboxMessage.objects.count() - outbox_before
-            runs.append(
-                {
-                    "counts": counts,
-                    "clocks": sum(counts.values()),
-                    "seconds": elapsed,
-                    "queries": counter.count,
-                    "outbox": outbox,
-                    "nudges": len(nudges) - nudges_before,
-                }
-            )
-            note(
-                f"sweep run {attempt}: {counts} in {secs(elapsed)}, {counter.count:,} queries, {outbox:,} outbox "
-                f"rows, {len(nudges) - nudges_before:,} after-commit nudges"
-            )
-        assert runs[0]["clocks"] == due_rows, (runs[0]["clocks"], due_rows)
-        assert runs[1]["clocks"] == 0 and runs[1]["outbox"] == 0, "the second sweep must send nothing"
-        idle_plan = explain(sql_of(batch[:500]))
+        raw_counts, raw_batches = raw_sweep(today)
+        base_raw_s = time.perf_counter() - t0
+        raw = _sent_state(pks, since)
+        note(f"raw-SQL baseline: {raw_counts} in {secs(base_raw_s)}, {len(raw[1]):,} outbox rows")
+        assert raw_counts == sweep_run["counts"], (raw_counts, sweep_run["counts"])
+        assert raw[0] == swept[0], "the baseline must mark the same clocks as the sweep"
+        assert raw[1] == swept[1], f"the baseline must write the same outbox rows ({len(raw[1] ^ swept[1])} differ)"
+        assert len(swept[1]) == sweep_run["outbox"]
+
+        idle = _timed_sweep(today, nudges)
+        note(f"sweep run 2 (idle): {idle['counts']} in {ms(idle['seconds'])}, {idle['queries']} queries")
+        assert idle["clocks"] == 0 and idle["outbox"] == 0, "the second sweep must send nothing"
+        idle_plans = {stage: explain(sql_of(qs[:SWEEP_BATCH])) for stage, qs in joined.items()}
+        idle_summaries = {stage: plan_summary(plan) for stage, plan in idle_plans.items()}
+        idle_read = sum(
+            node["read"]
+            for s in idle_summaries.values()
+            for node in s["nodes"]
+            if node["table"] == "cases_deadlineclock"
+        )
+        note(
+            "idle stage queries: "
+            + "; ".join(f"{st}: {describe_access(s, 'cases_deadlineclock')}" for st, s in idle_summaries.items())
+        )
         return {
             "running": running_count,
-            "due_rows": due_rows,
+            "due_rows": len(before),
             "base_count_s": base_count_s,
-            "base_select_s": base_select_s,
-            "runs": runs,
+            "base_raw_s": base_raw_s,
+            "raw_batches": raw_batches,
+            "runs": [sweep_run, idle],
             "stage_plan": stage_plan,
-            "idle_plan": idle_plan,
-            "idle_summary": plan_summary(idle_plan),
+            "idle_plan": idle_plans["breach"],
+            "idle_plans": idle_plans,
+            "idle_summaries": idle_summaries,
+            "idle_summary": idle_summaries["breach"],
+            "idle_rows_read": idle_read,
         }
     finally:
         notifications.kick = original_kick

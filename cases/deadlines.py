@@ -10,11 +10,14 @@ refuses a second copy even if two sweeps race.
 import datetime as dt
 import functools
 import logging
+from urllib.parse import quote
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Min, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -106,9 +109,11 @@ def refresh_due_date(case: Case) -> None:
     case.due_date = nearest
 
 
-def _recipients(clock: DeadlineClock, escalate: bool) -> list:
+def _recipients(clock: DeadlineClock, escalate: bool, assignable: dict[int, list]) -> list:
+    """Who hears about the clock: the case's assignee, else everyone who may be assigned it
+    (`assignable`: policy.assignable_users_by_case of the batch); on breach also the assignee's supervisor."""
     case = clock.case
-    people = [case.assignee] if case.assignee_id else list(policy.assignable_users(case))
+    people = [case.assignee] if case.assignee_id else list(assignable.get(case.pk, ()))
     if escalate and case.assignee_id:
         supervisor = getattr(getattr(case.assignee, "profile", None), "supervisor", None)
         if supervisor is not None:
@@ -136,47 +141,90 @@ def _message(clock: DeadlineClock, stage: str) -> tuple[str, str]:
     return subject, body % {"label": clock.label, "ref": reference, "due": due}
 
 
-def sweep(today: dt.date | None = None, batch_size: int = 500) -> dict[str, int]:
-    """Warn at H-3 and H-1 and escalate breaches. Idempotent: running it twice sends nothing new."""
-    today = today or workdays.today()
+def _stage_changes(stage: str, today: dt.date, now: dt.datetime) -> dict:
+    """The one UPDATE a batch of clocks gets when `stage` is sent for them."""
+    changes = {_STAGES[stage]: now}
+    if stage == "breach":
+        changes["breached_on"] = Coalesce("breached_on", Value(today))
+    if stage == "h1":
+        # A clock that starts inside H-3 gets only the nearer warning.
+        changes["warned_h3_at"] = Coalesce("warned_h3_at", Value(now))
+    return changes
+
+
+def stage_querysets(today: dt.date) -> dict:
+    """The clocks still owed each stage on `today`, in the order the sweep sends them. Each stage's filter is
+    the predicate of its partial index (DeadlineClock.Meta: clock_owed_<stage>), so a sweep that finds nothing
+    to do reads nothing, however many clocks are running."""
     h3, h1 = workdays.add_working_days(today, 3), workdays.add_working_days(today, 1)
     running = DeadlineClock.objects.filter(RUNNING, paused_on__isnull=True)
-    stages = {
+    return {
         "breach": running.filter(due_date__lt=today, escalated_at__isnull=True),
         "h1": running.filter(due_date__gte=today, due_date__lte=h1, warned_h1_at__isnull=True),
         "h3": running.filter(due_date__gt=h1, due_date__lte=h3, warned_h3_at__isnull=True),
     }
+
+
+def _case_links():
+    """reverse("cases:detail", args=[reference]) for many references with one reverse(): the paths differ only by
+    the reference, quoted as reverse() quotes it (a reference with a slash, which none has, goes through
+    reverse() itself)."""
+    marker = "SIGAP0REFERENCE0MARKER"
+    head, tail = reverse("cases:detail", args=[marker]).split(marker)
+
+    def link(reference: str) -> str:
+        if "/" in reference:
+            return reverse("cases:detail", args=[reference])
+        return head + quote(reference, safe=RFC3986_SUBDELIMS + "/~:@") + tail
+
+    return link
+
+
+def _send_batch(clocks: list[DeadlineClock], stage: str, today: dt.date) -> None:
+    """Mark one locked batch as sent for `stage` and queue its messages: one UPDATE, the recipients of every
+    unassigned case in one go, one INSERT into the outbox, whatever the batch's size."""
+    DeadlineClock.objects.filter(pk__in=[clock.pk for clock in clocks]).update(
+        **_stage_changes(stage, today, timezone.now())
+    )
+    assignable = policy.assignable_users_by_case(clock.case for clock in clocks if not clock.case.assignee_id)
+    link = _case_links()
+    escalate = stage == "breach"
+    notifications.queue_many(
+        notifications.Outgoing(
+            recipients=_recipients(clock, escalate, assignable),
+            texts=functools.partial(_message, clock, stage),
+            link=link(clock.case.reference),
+            dedupe_key=f"clock:{clock.pk}:{stage}:{clock.due_date.isoformat()}",
+            restricted=clock.case.kind_def.restricted_content,
+            case=clock.case,
+            headline="deadline_passed" if escalate else "deadline_near",
+        )
+        for clock in clocks
+    )
+
+
+def sweep(today: dt.date | None = None, batch_size: int = 500) -> dict[str, int]:
+    """Warn at H-3 and H-1 and escalate breaches. Idempotent: running it twice sends nothing new.
+
+    Set-based: per stage and batch, one locking SELECT (with the assignee, their profile and supervisor), one
+    UPDATE, one query per handler group and one for exclusions when the batch holds unassigned cases, and one
+    INSERT into the outbox, so the time grows with the clocks that change stage, not with the running clocks.
+    The stage's timestamp is set in the same transaction that queues the messages, and the outbox's dedupe key
+    (`clock:<pk>:<stage>:<due>:<user pk>`) refuses a second copy even if two sweeps race."""
+    today = today or workdays.today()
     counts = {}
-    for stage, queryset in stages.items():
+    for stage, queryset in stage_querysets(today).items():
         counts[stage] = 0
-        field = _STAGES[stage]
         while True:
             with transaction.atomic():
                 clocks = list(
                     queryset.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("case__assignee__profile__supervisor")
+                    .select_related("case__assignee__profile__supervisor__profile")
                     .order_by("due_date", "pk")[:batch_size]
                 )
                 if not clocks:
                     break
-                now = timezone.now()
-                for clock in clocks:
-                    changes = {field: now}
-                    if stage == "breach":
-                        changes["breached_on"] = clock.breached_on or today
-                    if stage == "h1":
-                        # A clock that starts inside H-3 gets only the nearer warning.
-                        changes["warned_h3_at"] = clock.warned_h3_at or now
-                    DeadlineClock.objects.filter(pk=clock.pk).update(**changes)
-                    notifications.queue(
-                        recipients=_recipients(clock, escalate=stage == "breach"),
-                        texts=functools.partial(_message, clock, stage),
-                        link=reverse("cases:detail", args=[clock.case.reference]),
-                        dedupe_key=f"clock:{clock.pk}:{stage}:{clock.due_date.isoformat()}",
-                        restricted=clock.case.kind_def.restricted_content,
-                        case=clock.case,
-                        headline="deadline_passed" if stage == "breach" else "deadline_near",
-                    )
+                _send_batch(clocks, stage, today)
                 counts[stage] += len(clocks)
     logger.info("deadline sweep %s: %s", today, counts)
     return counts

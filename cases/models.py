@@ -345,12 +345,25 @@ class DeadlineClock(models.Model):
         ordering = ["due_date"]
         constraints = [models.UniqueConstraint(fields=["case", "code"], name="deadline_clock_unique")]
         indexes = [
-            # The sweep reads only running clocks by due date.
-            models.Index(
-                fields=["due_date"],
-                name="clock_running_due",
-                condition=models.Q(met_on__isnull=True, stopped_on__isnull=True, paused_on__isnull=True),
-            )
+            # One per sweep stage (cases.deadlines.stage_querysets): only the running clocks still owed that
+            # stage, in the sweep's order, so a sweep with nothing to do reads nothing, and sent clocks leave
+            # the index. They replace the sweep's one index of all running clocks by due date
+            # (clock_running_due, read by nothing else), which PostgreSQL preferred to them (it cannot know
+            # that a clock past its due date was mostly escalated already) and which made an idle sweep read
+            # every running clock already escalated or warned.
+            *(
+                models.Index(
+                    fields=["due_date", "id"],
+                    name=f"clock_owed_{stage}",
+                    condition=models.Q(
+                        met_on__isnull=True,
+                        stopped_on__isnull=True,
+                        paused_on__isnull=True,
+                        **{f"{field}__isnull": True},
+                    ),
+                )
+                for stage, field in (("breach", "escalated_at"), ("h1", "warned_h1_at"), ("h3", "warned_h3_at"))
+            ),
         ]
 
     def __str__(self) -> str:

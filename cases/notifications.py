@@ -21,8 +21,10 @@ delivery, through the policy module, and withdrawn if its recipient may no longe
 """
 
 import datetime as dt
+import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -72,6 +74,30 @@ def language_of(user) -> str:
     return getattr(profile, "language", "") or settings.LANGUAGE_CODE
 
 
+@dataclass
+class Outgoing:
+    """One message to queue, to each of its distinct recipients: the arguments of `queue`, for `queue_many`."""
+
+    recipients: Iterable
+    link: str
+    dedupe_key: str
+    subject: str = ""
+    body: str = ""
+    texts: Callable[[], tuple[str, str]] | None = None
+    restricted: bool = False
+    not_before: dt.datetime | None = None
+    case: object = None
+    headline: str = "update"
+
+    def render(self) -> Callable[[], tuple[str, str]]:
+        """What gives (subject, body) under the active language: restricted cases say only the headline."""
+        if self.restricted:
+            return functools.partial(_restricted_texts, self.headline)
+        if self.texts is None:
+            return lambda: (self.subject, self.body)
+        return self.texts
+
+
 def queue(
     *,
     recipients,
@@ -87,38 +113,72 @@ def queue(
 ) -> int:
     """Queue one message per distinct recipient. A dedupe key already used is skipped, not sent again.
 
-    `texts` returns (subject, body) through gettext; it is called once per recipient under that recipient's
-    language (language_of), so an officer acting in Indonesian writes to an employee who works in English in
+    `texts` returns (subject, body) through gettext; it is called under each recipient's language (language_of,
+    once per language), so an officer acting in Indonesian writes to an employee who works in English in
     English. Plain `subject` and `body` are sent as they are. `restricted` cases (WBS) say only what kind of
     thing happened (`headline`: one of HEADLINES), with no content in subject or body. `not_before` holds the
     message back until then (see OutboxMessage.not_before). `case`: the case the message is about, whose
     visibility is checked again at delivery.
     """
-    if restricted:
-        texts = lambda: _restricted_texts(headline)  # noqa: E731
-    elif texts is None:
-        texts = lambda: (subject, body)  # noqa: E731
-    unique = {user.pk: user for user in recipients if user is not None and user.is_active}
-    rows = []
-    for user in unique.values():
-        with override(language_of(user)):
-            user_subject, user_body = texts()
-        rows.append(
-            OutboxMessage(
-                recipient=user,
-                subject=user_subject[:200],
-                body=user_body,
+    return queue_many(
+        [
+            Outgoing(
+                recipients=recipients,
+                subject=subject,
+                body=body,
+                texts=texts,
                 link=link,
-                dedupe_key=f"{dedupe_key}:{user.pk}"[:200],
+                dedupe_key=dedupe_key,
+                restricted=restricted,
                 not_before=not_before,
-                case_id=getattr(case, "pk", None),
+                case=case,
+                headline=headline,
             )
-        )
+        ]
+    )
+
+
+def queue_many(items: Iterable[Outgoing]) -> int:
+    """`queue` for many messages in one INSERT, with one after-commit nudge: what a batch of the deadline sweep
+    writes. Each item keeps `queue`'s rules (distinct active recipients, texts in each recipient's language,
+    restricted wording, dedupe keys `<key>:<user pk>`). Texts are rendered one language at a time, so the
+    translation is switched per language, not per row. Returns the number of rows offered."""
+    pending: dict[str, list[tuple[Outgoing, Callable, object]]] = {}
+    for item in items:
+        texts = item.render()
+        unique = {user.pk: user for user in item.recipients if user is not None and user.is_active}
+        for user in unique.values():
+            pending.setdefault(language_of(user), []).append((item, texts, user))
+    rows = []
+    for language, entries in pending.items():
+        with override(language):
+            rendered: dict[int, tuple[str, str]] = {}  # texts per item in this language: the same for each reader
+            for item, texts, user in entries:
+                if id(item) not in rendered:
+                    rendered[id(item)] = texts()
+                user_subject, user_body = rendered[id(item)]
+                rows.append(
+                    OutboxMessage(
+                        recipient=user,
+                        subject=user_subject[:200],
+                        body=user_body,
+                        link=item.link,
+                        dedupe_key=f"{item.dedupe_key}:{user.pk}"[:200],
+                        not_before=item.not_before,
+                        case_id=getattr(item.case, "pk", None),
+                    )
+                )
+    if not rows:
+        return 0
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    if not_before is not None:
+    held: dict[dt.datetime, list[str]] = {}
+    for row in rows:
+        if row.not_before is not None:
+            held.setdefault(row.not_before, []).append(row.dedupe_key)
+    for not_before, keys in held.items():
         # created_at is set on insert; a held message must not record the moment it was made either.
-        OutboxMessage.objects.filter(dedupe_key__in=[row.dedupe_key for row in rows]).update(created_at=not_before)
-    elif rows:
+        OutboxMessage.objects.filter(dedupe_key__in=keys).update(created_at=not_before)
+    if any(row.not_before is None for row in rows):
         transaction.on_commit(kick)
     return len(rows)
 
