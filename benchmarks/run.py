@@ -44,7 +44,15 @@ from benchmarks.measure import (
 from benchmarks.postgres import ROOT
 from benchmarks.report import BASELINE, render
 from cases import audit, deadlines, notifications, policy, registry, services, workdays
-from cases.models import Case, CaseEvent, Confidentiality, DeadlineClock, OutboxMessage, ReferenceCounter
+from cases.models import (
+    Case,
+    CaseEvent,
+    Confidentiality,
+    DeadlineClock,
+    EmployeeProfile,
+    OutboxMessage,
+    ReferenceCounter,
+)
 from cases.pagination import CappedPaginator
 from cases.views import PAGE_SIZE
 
@@ -335,15 +343,18 @@ def _raw_stage_sql(stage: str) -> str:
             WHERE %(escalate)s AND p.supervisor_id IS NOT NULL
             UNION
             SELECT upd.id, m.user_id FROM upd JOIN cases_case k ON k.id = upd.case_id
-            JOIN {members} m ON m.group_id = %(group)s
+            JOIN unnest(%(kinds)s::text[], %(groups)s::int[]) AS g(kind, group_id) ON g.kind = k.kind
+            JOIN {members} m ON m.group_id = g.group_id
             WHERE k.assignee_id IS NULL AND m.user_id IS DISTINCT FROM k.reporter_id
             AND NOT EXISTS (SELECT 1 FROM cases_caseexclusion e WHERE e.case_id = k.id AND e.user_id = m.user_id)
         ), ins AS (
             INSERT INTO cases_outboxmessage
                 (recipient_id, dedupe_key, subject, body, link, created_at, attempts, last_error, case_id)
             SELECT u.id, 'clock:' || upd.id || ':{stage}:' || to_char(upd.due_date, 'YYYY-MM-DD') || ':' || u.id,
-                format('{subject}', k.reference),
-                format('{body}', upd.label, k.reference, to_char(upd.due_date, 'DD-MM-YYYY')),
+                CASE WHEN k.kind = ANY(%(restricted)s) THEN %(restricted_subject)s
+                    ELSE format('{subject}', k.reference) END,
+                CASE WHEN k.kind = ANY(%(restricted)s) THEN %(restricted_body)s
+                    ELSE format('{body}', upd.label, k.reference, to_char(upd.due_date, 'DD-MM-YYYY')) END,
                 %(link_head)s || k.reference || %(link_tail)s, %(now)s, 0, '', k.id
             FROM people JOIN upd ON upd.id = people.clock_id JOIN cases_case k ON k.id = upd.case_id
             JOIN {users} u ON u.id = people.user_id AND u.is_active
@@ -356,12 +367,20 @@ def _raw_stage_sql(stage: str) -> str:
 
 def raw_sweep(today: dt.date, batch_size: int = SWEEP_BATCH) -> tuple[dict[str, int], int]:
     """The baseline: the sweep's clock updates and outbox rows, written by hand-made SQL in the same batches and
-    transactions, for data of kind `uji` whose users all read Indonesian. Returns (clocks per stage, batches)."""
+    transactions, for data whose users all read Indonesian: each kind's handler group, and a restricted kind's
+    (WBS) content-free wording. Returns (clocks per stage, batches)."""
     from django.contrib.auth.models import Group
     from django.db import transaction
+    from django.utils.translation import override
 
-    kind = registry.get(KIND)
-    assert not kind.restricted_content and set(Case.objects.values_list("kind", flat=True).distinct()) <= {KIND}
+    kinds = registry.all_kinds()
+    group_ids = dict(Group.objects.values_list("name", "pk"))
+    assert not EmployeeProfile.objects.exclude(language__in=["", settings.LANGUAGE_CODE]).exists()
+    with override(settings.LANGUAGE_CODE):
+        restricted_texts = {
+            stage: notifications._restricted_texts("deadline_passed" if stage == "breach" else "deadline_near")
+            for stage in _RAW_STAGES
+        }
     marker = "SIGAP0REFERENCE0MARKER"
     head, tail = reverse("cases:detail", args=[marker]).split(marker)
     params = {
@@ -369,7 +388,9 @@ def raw_sweep(today: dt.date, batch_size: int = SWEEP_BATCH) -> tuple[dict[str, 
         "h1": workdays.add_working_days(today, 1),
         "h3": workdays.add_working_days(today, 3),
         "batch": batch_size,
-        "group": Group.objects.get(name=kind.handler_group).pk,
+        "kinds": [kind.code for kind in kinds],
+        "groups": [group_ids[kind.handler_group] for kind in kinds],
+        "restricted": [kind.code for kind in kinds if kind.restricted_content],
         "link_head": head,
         "link_tail": tail,
     }
@@ -378,7 +399,17 @@ def raw_sweep(today: dt.date, batch_size: int = SWEEP_BATCH) -> tuple[dict[str, 
         sql, counts[stage] = _raw_stage_sql(stage), 0
         while True:
             with transaction.atomic(), connection.cursor() as cur:
-                cur.execute(sql, {**params, "now": timezone.now(), "escalate": stage == "breach"})
+                subject, body = restricted_texts[stage]
+                cur.execute(
+                    sql,
+                    {
+                        **params,
+                        "now": timezone.now(),
+                        "escalate": stage == "breach",
+                        "restricted_subject": str(subject)[:200],
+                        "restricted_body": str(body),
+                    },
+                )
                 clocks, _rows = cur.fetchone()
             if not clocks:
                 break
