@@ -107,8 +107,8 @@ def inbox_cases(*, user, filters: InboxFilters | None = None, today: dt.date | N
     - `overdue_now`: a running clock is past its due date today (Case.due_date is the nearest due date of
       the running, unpaused clocks — cases.deadlines.refresh_due_date). The red badge and the
       "overdue only" filter both read this one condition, so they always agree;
-    - `was_late`: not overdue now, but a clock was met after its due date, was breached, or was still running
-      past it when the case closed — shown muted, as history.
+
+    and `with_late_history` marks the cases of the page shown with `was_late`.
     """
     return _inbox(policy.visible_cases(user), user=user, filters=filters or InboxFilters(), today=today)
 
@@ -119,18 +119,35 @@ def inbox_unrestricted(*, today: dt.date | None = None) -> QuerySet:
     return _inbox(Case.objects.all(), user=None, filters=InboxFilters(), today=today)
 
 
+# A clock that was late once: met after its due date, breached, or still running past it when stopped.
+LATE_CLOCK = (
+    Q(met_on__gt=F("due_date")) | Q(stopped_on__gt=F("due_date"), paused_on__isnull=True) | Q(breached_on__isnull=False)
+)
+
+
+def with_late_history(cases) -> list[Case]:
+    """The cases of one inbox page, each marked `was_late`: not overdue now, but a clock was met after its due
+    date, was breached, or was still running past it when the case closed — shown muted, as history.
+
+    One query over the page's clocks, after the page is read. As a per-row EXISTS in the inbox query itself,
+    PostgreSQL hashes every late clock of the table first (it plans for all visible cases, not the 25 shown):
+    a page read that grew with the table (benchmarks/, issue 14)."""
+    cases = list(cases)
+    late = set(
+        DeadlineClock.objects.filter(case_id__in=[case.pk for case in cases])
+        .filter(LATE_CLOCK)
+        .values_list("case_id", flat=True)
+    )
+    for case in cases:
+        case.was_late = case.pk in late
+    return cases
+
+
 def _inbox(cases: QuerySet, *, user, filters: InboxFilters, today: dt.date | None) -> QuerySet:
     today = today or workdays.today()
     overdue = Q(due_date__lt=today)
-    late_clock = DeadlineClock.objects.filter(case=OuterRef("pk")).filter(
-        Q(met_on__gt=F("due_date"))
-        | Q(stopped_on__gt=F("due_date"), paused_on__isnull=True)
-        | Q(breached_on__isnull=False)
-    )
-    cases = (
-        cases.select_related("unit", "assignee")
-        .annotate(overdue_now=ExpressionWrapper(overdue, output_field=BooleanField()))
-        .annotate(was_late=Exists(late_clock))
+    cases = cases.select_related("unit", "assignee").annotate(
+        overdue_now=ExpressionWrapper(overdue, output_field=BooleanField())
     )
     if filters.kind:
         cases = cases.filter(kind=filters.kind)

@@ -52,6 +52,7 @@ def inbox(request):
     page = CappedPaginator(cases, PAGE_SIZE, limit=settings.SIGAP_INBOX_EXACT_COUNT_LIMIT).get_page(
         request.GET.get("page")
     )
+    page.object_list = selectors.with_late_history(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cases/inbox.html", {"form": form, "page": page, "today": today, "query": query.urlencode()})
