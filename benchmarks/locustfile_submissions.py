@@ -13,6 +13,7 @@ Configured by the environment (set by the benchmark):
 - SUBMISSIONS_FORM: the form's path; SUBMISSIONS_KIND: wbs, pengaduan or gratifikasi (which answers to type);
 - SUBMISSIONS_EXPECT: JSON {"location": regex the POST's redirect must match, "page": [regexes the confirming
   page must match]};
+- SUBMISSIONS_USERS, SUBMISSIONS_SECONDS: the users Locust starts and the seconds measured once all are ready;
 - SUBMISSIONS_ACCOUNTS: a JSON file of [username, password] pairs, or empty for anonymous visitors;
 - SUBMISSIONS_OUT: where to write what happened (JSON), read by the benchmark: every request (end time, name,
   seconds, error) and every submission (end time of its POST, the POST's seconds, error or "").
@@ -26,6 +27,7 @@ import sys
 import time
 from pathlib import Path
 
+import gevent
 from locust import HttpUser, constant, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks.htmlform, without Django
@@ -39,12 +41,16 @@ ACCOUNTS = (
     json.loads(Path(os.environ["SUBMISSIONS_ACCOUNTS"]).read_text()) if os.environ.get("SUBMISSIONS_ACCOUNTS") else []
 )
 OUT = os.environ.get("SUBMISSIONS_OUT")
+USERS = int(os.environ.get("SUBMISSIONS_USERS", "1"))
+SECONDS = float(os.environ.get("SUBMISSIONS_SECONDS", "30"))
+READY_WITHIN = 300  # seconds for every user to sign in, else the window starts anyway (and the run fails)
 LOGIN = "/akun/masuk/"
 
 _accounts = itertools.count()
 REQUESTS: list[tuple[float, str, float, str]] = []
 SUBMISSIONS: list[tuple[float, float, str]] = []
 READY: list[float] = []
+WINDOW: list[float] = []  # [start, end] of the measured window, epoch seconds
 
 
 @events.request.add_listener
@@ -55,7 +61,27 @@ def _record_request(request_type, name, response_time, response_length, exceptio
 @events.quitting.add_listener
 def _write(environment, **kwargs):
     if OUT:
-        Path(OUT).write_text(json.dumps({"ready": READY, "requests": REQUESTS, "submissions": SUBMISSIONS}))
+        Path(OUT).write_text(
+            json.dumps({"ready": READY, "window": WINDOW, "requests": REQUESTS, "submissions": SUBMISSIONS})
+        )
+
+
+def _stop_after_window(environment):
+    """The measured window: from the moment the last user is ready (signed in: 100 Argon2 sign-ins take longer
+    than the run) for SUBMISSIONS_SECONDS; then stop, each user finishing the report it is filing (--stop-timeout).
+    Locust's own --run-time is only the benchmark's safety limit."""
+    give_up = time.time() + READY_WITHIN
+    while len(READY) < USERS and time.time() < give_up:
+        gevent.sleep(0.1)
+    start = max(READY) if len(READY) >= USERS else time.time()
+    gevent.sleep(max(0.0, start + SECONDS - time.time()))
+    WINDOW[:] = [start, start + SECONDS]
+    environment.runner.quit()
+
+
+@events.test_start.add_listener
+def _start_window(environment, **kwargs):
+    gevent.spawn(_stop_after_window, environment)
 
 
 class Reporter(HttpUser):

@@ -14,7 +14,7 @@ user loops without pauses over GET form → POST → GET the confirming page; a 
 each time, a gratifikasi user signs in once with an employee account of its own (`--cases` accounts are created).
 
 Reported per path, view and number of users: requests and submissions per second over the measured window (from
-the moment every user is ready, i.e. signed in, to the end of --run-time), p50/p95 of the submitting POST, errors;
+the moment every user is ready, i.e. signed in, for --run-time seconds), p50/p95 of the submitting POST, errors;
 the ratio of the bare view's figures to the real one's; the gunicorn workers' CPU per submission. The run fails on
 any error (a request that failed, a POST that did not redirect where the real page does, a confirming page that
 does not show what it must), on a traceback in gunicorn's log, or when the rows written differ from the
@@ -165,7 +165,7 @@ def rows(target: Target) -> dict[str, int]:
 class Run:
     target: Target
     users: int
-    window: float  # seconds measured: from every user ready to the end of --run-time
+    window: float  # seconds measured: --run-time from the moment every user is ready
     submissions: int  # successful ones in the window
     requests: int  # requests ended in the window (every kind)
     post_p50: float
@@ -194,6 +194,8 @@ def locust(server, target: Target, users: int, run_time: int, accounts: Path | N
         "SUBMISSIONS_EXPECT": json.dumps({"location": target.location, "page": list(target.page)}),
         "SUBMISSIONS_ACCOUNTS": str(accounts) if accounts else "",
         "SUBMISSIONS_OUT": str(out),
+        "SUBMISSIONS_USERS": str(users),
+        "SUBMISSIONS_SECONDS": str(run_time),
     }
     cmd = [
         str(Path(sys.executable).with_name("locust")),
@@ -206,8 +208,8 @@ def locust(server, target: Target, users: int, run_time: int, accounts: Path | N
         str(users),
         "-r",
         str(users),
-        "--run-time",
-        f"{run_time}s",
+        "--run-time",  # a safety limit: the Locust file stops after --run-time seconds once every user is ready
+        f"{run_time + 400}s",
         "--stop-timeout",
         "120",  # a user ends the report it is filing: none is cut off between its POST and the row count
         "--csv",
@@ -220,7 +222,7 @@ def locust(server, target: Target, users: int, run_time: int, accounts: Path | N
     ]
     cpu_before = server.worker_cpu_seconds()
     started = time.time()
-    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=run_time + 300)
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=run_time + 600)
     cpu_after = server.worker_cpu_seconds()
     if done.returncode != 0 or not out.exists():
         raise SystemExit(f"bench: locust failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
@@ -234,8 +236,7 @@ def locust(server, target: Target, users: int, run_time: int, accounts: Path | N
             errors[key] = errors.get(key, 0) + 1
     if users_ready < users:
         errors[f"{users - users_ready} users never became ready (sign-in)"] = users - users_ready
-    window_start = max(ready) if ready else started
-    window_end = started + run_time
+    window_start, window_end = found["window"] or (started, started + run_time)
     in_window = [s for s in found["submissions"] if window_start <= s[0] <= window_end]
     ok = [s for s in in_window if not s[2]]
     posts = [s[1] for s in ok]
@@ -355,8 +356,9 @@ def render(args, runs: list[Run], written: dict, server: dict, wall: float, leve
     )
     add("")
     add(
-        f"Load: `locust -f benchmarks/locustfile_submissions.py --headless -u N -r N --run-time {args.run_time}s "
-        "--stop-timeout 120`, one run per path, view and N; every user loops without pauses over GET form → POST "
+        f"Load: `locust -f benchmarks/locustfile_submissions.py --headless -u N -r N --run-time {args.run_time + 400}s "
+        f"--stop-timeout 120`, one run per path, view and N, measured for {args.run_time} s once every user is ready; "
+        "every user loops without pauses over GET form → POST "
         "→ GET the confirming page (the receipt page showing the credential; for gratifikasi the case page with "
         "'diajukan ke UPG'). Public forms: a new visitor each time (no cookies), the one-time `submission` token "
         "and CSRF token read from the form, the honeypot left empty. Gratifikasi: each user signs in once with an "
@@ -364,7 +366,8 @@ def render(args, runs: list[Run], written: dict, server: dict, wall: float, leve
         "(benchmarks/bare/views.py) do the same round trip and INSERT the same rows (Case + WbsReport + "
         "TrackingCredential; Case + Complaint + TrackingCredential; Case + GratifikasiReport + GratifikasiObject) "
         "with no validation, encryption, hashing, numbering, audit or template. Rates and percentiles count the "
-        "window from the moment every user is ready (signed in) to the end of the run time; requests/s counts "
+        "window of the run time from the moment every user is ready (signed in; Locust's own --run-time is only a "
+        "safety limit, the Locust file stops the run); requests/s counts "
         "every request (GET form, POST, GET confirming page)."
     )
     add("")
