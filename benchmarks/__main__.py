@@ -28,6 +28,7 @@ BENCHMARKS = {
     "evaluasi-dashboard": "benchmarks.evaluasi_dashboard",
     "survei-results": "benchmarks.survei_results",
     "survei-intake": "benchmarks.survei_intake",
+    "submissions": "benchmarks.submissions",
 }
 
 

@@ -22,7 +22,6 @@ submission limit (SIGAP_INTAKE_SUBMISSIONS_PER_HOUR) is raised for the run: ever
 import argparse
 import contextlib
 import datetime as dt
-import html.parser
 import os
 import re
 import secrets
@@ -46,6 +45,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
+from benchmarks.htmlform import FormParser, page_errors
 from benchmarks.measure import QueryCounter, git_commit, ms, note, percentile, server_info
 from benchmarks.postgres import ROOT
 from cases import intake
@@ -160,9 +160,12 @@ class Gunicorn:
 
 
 @contextlib.contextmanager
-def gunicorn(db_url: str, redis_url: str, workers: int) -> Iterator[Gunicorn]:
+def gunicorn(
+    db_url: str, redis_url: str, workers: int, *, threads: int = 1, env: dict[str, str] | None = None
+) -> Iterator[Gunicorn]:
     """gunicorn serving config.wsgi with the project's settings (plus the bare view's URL), as the Dockerfile
-    runs it but on a free loopback port and with `workers` workers."""
+    runs it but on a free loopback port and with `workers` workers (sync, or gthread with `threads` > 1).
+    `env`: more of gunicorn's environment (a benchmark's raised limits)."""
     port = _free_port(58000)
     log_dir = Path(tempfile.mkdtemp(prefix="sigap-bench-gunicorn."))
     log = log_dir / "gunicorn.log"
@@ -177,6 +180,7 @@ def gunicorn(db_url: str, redis_url: str, workers: int) -> Iterator[Gunicorn]:
         "DEBUG": "false",
         "LOG_LEVEL": "WARNING",
         "SIGAP_INTAKE_SUBMISSIONS_PER_HOUR": str(SUBMISSIONS_PER_HOUR),
+        **(env or {}),
     }
     cmd = [
         sys.executable,
@@ -187,6 +191,8 @@ def gunicorn(db_url: str, redis_url: str, workers: int) -> Iterator[Gunicorn]:
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
+        "--threads",
+        str(threads),
         "--access-logfile",
         str(log_dir / "access.log"),
         "--access-logformat",
@@ -208,7 +214,7 @@ def gunicorn(db_url: str, redis_url: str, workers: int) -> Iterator[Gunicorn]:
             if time.monotonic() > deadline:
                 raise SystemExit(f"bench: gunicorn did not answer:\n{log.read_text()[-3000:]}")
             time.sleep(0.2)
-        note(f"gunicorn, {workers} workers, on {server.base_url}")
+        note(f"gunicorn, {workers} workers × {threads} threads, on {server.base_url}")
         yield server
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -222,53 +228,6 @@ def gunicorn(db_url: str, redis_url: str, workers: int) -> Iterator[Gunicorn]:
 
 # ---------------------------------------------------------------------------------------------------------
 # The simulated complainant
-
-
-class FormParser(html.parser.HTMLParser):
-    """The forms of a page: method, enctype and fields (inputs, selects with their options, textareas)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms: list[dict] = []
-        self._select = None
-        self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        a = {k: (v if v is not None else "") for k, v in attrs}
-        if tag == "form":
-            self.forms.append({"method": a.get("method", "get").lower(), "enctype": a.get("enctype", ""), "fields": []})
-        elif not self.forms:
-            return
-        elif tag == "input" and a.get("name"):
-            self.forms[-1]["fields"].append(
-                {
-                    "tag": "input",
-                    "type": a.get("type", "text").lower(),
-                    "name": a["name"],
-                    "value": a.get("value", ""),
-                    "checked": "checked" in a,
-                }
-            )
-        elif tag == "select" and a.get("name"):
-            self._select = {"tag": "select", "name": a["name"], "options": [], "selected": None}
-            self.forms[-1]["fields"].append(self._select)
-        elif tag == "option" and self._select is not None:
-            self._select["options"].append(a.get("value", ""))
-            if "selected" in a:
-                self._select["selected"] = a.get("value", "")
-        elif tag == "textarea" and a.get("name"):
-            self._textarea = {"tag": "textarea", "name": a["name"], "value": ""}
-            self.forms[-1]["fields"].append(self._textarea)
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea["value"] += data
 
 
 def report_form(page: str) -> dict:
@@ -344,14 +303,6 @@ def fill(form: dict, answers: dict[str, str]) -> tuple[dict[str, str | list[str]
         wanted = answers.get(name)
         data[name] = wanted if wanted in values else (checked or values)[0]
     return data, files
-
-
-_ERRORS = re.compile(r'class="[^"]*(?:errorlist|error)[^"]*"[^>]*>(.*?)</', re.S)
-
-
-def page_errors(page: str) -> str:
-    found = [re.sub(r"<[^>]+>|\s+", " ", m).strip() for m in _ERRORS.findall(page)]
-    return "; ".join(e for e in found if e)[:300] or "the form came back without a visible error"
 
 
 @dataclass

@@ -13,4 +13,8 @@ urlpatterns = [
     # survei-intake's bare baseline (benchmarks/survei_intake.py)
     path("bench-bare/survei/<str:token>/", views.survey_form, name="bench_bare_survey"),
     path("bench-bare/survei/<str:token>/terima-kasih/", views.survey_thanks, name="bench_bare_survey_thanks"),
+    # submissions' bare baselines (benchmarks/submissions.py)
+    path("bench-bare/wbs/", views.wbs_form, name="bench_bare_wbs"),
+    path("bench-bare/gratifikasi/", views.gratifikasi_form, name="bench_bare_gratifikasi"),
+    path("bench-bare/gratifikasi/<int:pk>/", views.gratifikasi_done, name="bench_bare_gratifikasi_done"),
 ]

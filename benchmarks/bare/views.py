@@ -8,6 +8,7 @@ encryption of its text."""
 import secrets
 import uuid
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -17,7 +18,7 @@ from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 
 from cases.fields import EncryptedTextField
-from cases.models import Case, TrackingCredential, Unit
+from cases.models import Case, EmployeeProfile, TrackingCredential, Unit
 from pengaduan.models import Complaint
 
 FORM = """<!doctype html><html lang="id"><head><title>bare</title></head><body>
@@ -156,3 +157,115 @@ def survey_form(request, token: str):
 @never_cache
 def survey_thanks(request, token: str):
     return HttpResponse("<!doctype html><p>Terima kasih atas jawaban Anda.</p>")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# submissions: the bare baselines of `python -m benchmarks submissions` (benchmarks/submissions.py) for the WBS
+# report and the gratifikasi report (the complaint's is `form` above).
+#
+# The same browser round trip as the real pages (GET the form with its CSRF token, POST it, follow the redirect to
+# a page naming the new case) and the same rows — Case plus the kind's own row (WbsReport and a
+# TrackingCredential; GratifikasiReport and one GratifikasiObject) — written with plain INSERTs from the POSTed
+# values: no form class, validation, encryption, Argon2, reference counter, state machine, history, audit event,
+# clock, notification, throttle or template. The gratifikasi one needs a signed-in user like the real page.
+
+WBS_FORM = """<!doctype html><html lang="id"><head><title>bare</title></head><body>
+<form method="post" action="">
+<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">
+<input type="hidden" name="submission" value="{submission}">
+<select name="category"><option value="">—</option><option value="korupsi">korupsi</option></select>
+<textarea name="description"></textarea>
+<input type="text" name="location" value="">
+<button type="submit">Kirim</button>
+</form></body></html>"""
+
+GRATIFIKASI_FORM = """<!doctype html><html lang="id"><head><title>bare</title></head><body>
+<form method="post" action="">
+<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">
+<input type="radio" name="report_type" value="penerimaan"><input type="radio" name="report_type" value="penolakan">
+<input type="date" name="date_received" value="">
+<input type="text" name="giver_name" value="">
+<textarea name="summary"></textarea>
+<input type="text" name="objek-0-description" value="">
+<input type="text" name="objek-0-value" value="">
+<button type="submit" name="submit" value="1">Ajukan</button>
+</form></body></html>"""
+
+
+def _new_case(kind: str, **values) -> int:
+    """INSERT the Case row of a new `kind` case (status as its real submission leaves it) and return its id."""
+    now = timezone.now()
+    pk = _next_case_id()
+    unit_id = values.pop("unit_id", None) or Unit.objects.filter(parent__isnull=True).values_list("pk", flat=True)[0]
+    _insert(
+        Case,
+        {
+            "id": pk,
+            "uuid": uuid.uuid4(),
+            "kind": kind,
+            "reference": f"BARE-{pk:09d}",
+            "unit_id": unit_id,
+            "created_at": now,
+            "submitted_at": now,
+            **values,
+        },
+    )
+    return pk
+
+
+@never_cache
+def wbs_form(request):
+    from wbs.models import WbsReport
+
+    if request.method != "POST":
+        return HttpResponse(WBS_FORM.format(csrf=get_token(request), submission=secrets.token_urlsafe(16)))
+    with transaction.atomic():
+        pk = _new_case("wbs", status="received")
+        _insert(
+            WbsReport,
+            {
+                "case_ptr_id": pk,
+                "category": request.POST.get("category", ""),
+                "description": request.POST.get("description", ""),
+                "location": request.POST.get("location", ""),
+            },
+        )
+        # Shaped like a receipt's Argon2id hash, but random: no hash computed.
+        _insert(TrackingCredential, {"case_id": pk, "receipt_hash": secrets.token_hex(32)})
+    return redirect("bench_bare_receipt", pk=pk)
+
+
+@never_cache
+@login_required
+def gratifikasi_form(request):
+    from gratifikasi.models import GratifikasiObject, GratifikasiReport
+
+    if request.method != "POST":
+        return HttpResponse(GRATIFIKASI_FORM.format(csrf=get_token(request)))
+    unit_id = EmployeeProfile.objects.filter(user=request.user).values_list("unit_id", flat=True).first()
+    with transaction.atomic():
+        pk = _new_case("gratifikasi", status="submitted", unit_id=unit_id, reporter_id=request.user.pk)
+        _insert(
+            GratifikasiReport,
+            {
+                "case_id": pk,
+                "report_type": request.POST.get("report_type", ""),
+                "date_received": request.POST.get("date_received") or None,
+                "giver_name": request.POST.get("giver_name", ""),
+                "summary": request.POST.get("summary", ""),
+            },
+        )
+        GratifikasiObject.objects.create(  # a plain model (no signal, no history): one INSERT
+            report_id=pk,
+            kind="barang",
+            description=request.POST.get("objek-0-description", ""),
+            value=int("".join(ch for ch in request.POST.get("objek-0-value", "") if ch.isdigit()) or 0),
+        )
+    return redirect("bench_bare_gratifikasi_done", pk=pk)
+
+
+@never_cache
+@login_required
+def gratifikasi_done(request, pk: int):
+    reference = Case.objects.filter(pk=pk, reporter=request.user).values_list("reference", flat=True).first()
+    return HttpResponse(f"<!doctype html><p>Laporan <strong>{escape(reference)}</strong> diajukan ke UPG.</p>")

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = ROOT / "benchmarks"
 # The package's shared parts; every other module of it is a benchmark and must be listed in BENCHMARKS.
 SHARED = {"__init__", "__main__", "postgres", "measure", "generate", "report", "series"}
+# The submissions benchmark's Django-free parts: form filling and answers, and the Locust file (its load generator).
+SHARED |= {"htmlform", "reporters", "locustfile_submissions"}
 
 
 def _postgres_server() -> str:
