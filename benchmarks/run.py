@@ -727,6 +727,23 @@ def figures(args, server, inbox, sweep, numbering, audit_r) -> dict:
     for label, r in inbox.items():
         if "hand" in r:
             paths[f"(exact count, no longer on the page) {label}"] = {"measured": r["exact_count_median"]}
+    swept, idle = sweep["runs"]
+    paths[f"deadline sweep ({swept['clocks']:,} clocks change stage)"] = {
+        "measured": swept["seconds"],
+        "baseline": sweep["base_raw_s"],
+        "baseline_label": "raw SQL writing the same clocks and outbox rows",
+    }
+    paths["deadline sweep, idle re-run"] = {
+        "measured": idle["seconds"],
+        "baseline": sweep["base_count_s"],
+        "baseline_label": "COUNT of the running clocks",
+    }
+    serial = numbering["serial"]
+    paths[f"next_reference ×{serial['calls']:,}, serially"] = {
+        "measured": serial["seconds"],
+        "baseline": numbering["base_serial"]["seconds"],
+        "baseline_label": "single-row UPDATE loop",
+    }
     return {
         "cases": args.cases,
         "commit": git_commit(),
