@@ -5,14 +5,22 @@ length, so altering, reordering or removing any event — the newest included �
 """
 
 import datetime as dt
+import hashlib
+import json
+import queue
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import groupby
+from json.encoder import encode_basestring
+from operator import itemgetter
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, CaseAuditHead, CaseEvent
+from cases.models import AuditCheckpoint, AuditVerifiedHead, Case, CaseAuditHead, CaseEvent
 
 # Registered action names (Wagtail-style): the timeline shows the label, the log stores the name.
 ACTIONS = {
@@ -83,21 +91,331 @@ class ChainProblem:
     problem: str
 
 
-def verify(batch_size: int = 1000) -> Iterator[ChainProblem]:
-    """Walk every case's chain, a batch of cases at a time (memory stays at one batch), and yield each
-    broken one. Events are read as plain rows: building model objects would double the time."""
-    case_ids = Case.objects.order_by("pk").values_list("pk", flat=True)
-    batch: list[int] = []
-    for case_id in case_ids.iterator(chunk_size=batch_size):
-        batch.append(case_id)
-        if len(batch) == batch_size:
-            yield from _verify_batch(batch)
-            batch = []
-    if batch:
-        yield from _verify_batch(batch)
+@dataclass
+class Verification:
+    """What one run of verify_full() or verify_incremental() did; `checkpoint` is the row it wrote."""
+
+    kind: str
+    problems: list[ChainProblem] = field(default_factory=list)
+    events_checked: int = 0
+    cases_checked: int = 0
+    since_event_id: int | None = None  # incremental: the checkpoint it continued from
+    fell_back: bool = False  # incremental asked for, but no checkpoint yet: a full check ran instead
+    checkpoint: AuditCheckpoint | None = None
 
 
-def _verify_batch(case_ids: list[int]) -> Iterator[ChainProblem]:
+# The columns a verification reads per event: the stored links, then exactly what the hash covers.
+EVENT_COLUMNS = ("prev_hash", "hash", *CaseEvent.HASHED_FIELDS)
+
+# json.dumps(..., sort_keys=True, separators=(",", ":"), ensure_ascii=False) builds this encoder on every call;
+# built once, it gives the same bytes (test_audit_incremental checks this against CaseEvent.digest).
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+_sha256 = hashlib.sha256
+_string = encode_basestring  # what json.dumps(..., ensure_ascii=False) writes a str with
+# The `data` of most events repeats ({} or a transition's few keys): its JSON text, as read from
+# PostgreSQL, maps to its canonical encoding. Bounded: cleared when full.
+_data_cache: dict[str, str] = {}
+_DATA_CACHE_MAX = 20_000
+
+
+def fast_digest(prev_hash, case_id, seq, action, actor_id, created_at, from_status, to_status, data) -> str:
+    """CaseEvent.digest, byte for byte, at a third of its cost. `data` may be the decoded value or the JSON
+    text the database returned, `created_at` the datetime or its isoformat() (_PG_ISOFORMAT).
+
+    The payload is the JSON array of the eight values, and json.dumps writes an array as "[" + the items'
+    encodings joined by "," + "]", an int as repr(), None as null and a str (ensure_ascii=False) as
+    encode_basestring() does — the same C function json.dumps calls. Anything of another type goes through
+    the encoder itself; the data's canonical encoding is cached by its text."""
+    if isinstance(data, str):
+        encoded = _data_cache.get(data)
+        if encoded is None:
+            if len(_data_cache) >= _DATA_CACHE_MAX:
+                _data_cache.clear()
+            encoded = _data_cache[data] = _encode(json.loads(data))
+    else:
+        encoded = _encode(data)
+    created = created_at if isinstance(created_at, str) else created_at.isoformat()
+    if (
+        type(case_id) is int
+        and type(seq) is int
+        and (actor_id is None or type(actor_id) is int)
+        and type(action) is str
+        and type(from_status) is str
+        and type(to_status) is str
+    ):
+        actor = "null" if actor_id is None else repr(actor_id)
+        payload = (
+            f"[{case_id!r},{seq!r},{_string(action)},{actor},{_string(created)},"
+            f"{_string(from_status)},{_string(to_status)},{encoded}]"
+        )
+    else:
+        head = _encode([case_id, seq, action, actor_id, created, from_status, to_status])
+        payload = f"{head[:-1]},{encoded}]"
+    return _sha256((prev_hash + payload).encode()).hexdigest()
+
+
+def _check_chain(events: list, head: tuple[int, str], start: tuple[int, str] = (0, "")) -> str | None:
+    """The problem of one chain, or None. `events` are the rows after `start` (the position verified
+    before: length and last hash; (0, "") for the whole chain) in seq order; `head` is CaseAuditHead's."""
+    length, prev_hash = start
+    if not events and not length:
+        return "no events: the chain was removed"
+    expected_seq = length
+    for stored_prev, stored_hash, case_id, seq, action, actor_id, created_at, from_, to, data in events:
+        expected_seq += 1
+        if seq != expected_seq:
+            return f"event #{expected_seq} missing"
+        if stored_prev != prev_hash:
+            return f"event #{seq} does not follow #{seq - 1}"
+        if fast_digest(stored_prev, case_id, seq, action, actor_id, created_at, from_, to, data) != stored_hash:
+            return f"event #{seq} was altered"
+        prev_hash = stored_hash
+    if (expected_seq, prev_hash) != head:
+        return "events missing at the end of the chain" if expected_seq < head[0] else "the chain's head was altered"
+    return None
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _snapshot() -> None:
+    """One consistent view for the whole run (PostgreSQL: REPEATABLE READ, set as the transaction's first
+    statement): the heads, the events and the highest id are read as of the same moment, so an event
+    committed meanwhile is neither half-seen nor mistaken for a broken head. Inside an outer transaction
+    (tests) the outer one's view is used."""
+    if connection.vendor == "postgresql" and not connection.savepoint_ids:  # the outermost atomic()
+        with connection.cursor() as cur:
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def _max_event_id() -> int:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT max(id) FROM {_table(CaseEvent)}")  # noqa: S608 - table names from _meta
+        return cur.fetchone()[0] or 0
+
+
+# PostgreSQL renders created_at as Python's datetime.isoformat() of the UTC value gives it ("+00:00"; the
+# fraction only when the microseconds are not zero): parsing every timestamp into a datetime only to format
+# it again was a third of the full check's time. test_audit_incremental compares the two on PostgreSQL.
+_PG_ISOFORMAT = (
+    "to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
+    "extract(microseconds FROM {col})::bigint % 1000000 = 0 THEN '' "
+    "ELSE to_char({col} AT TIME ZONE 'UTC', '.US') END || '+00:00'"
+)
+
+
+def _event_select_sql() -> str:
+    """PostgreSQL: the full check's query, also read (without hashing) by the benchmark's baseline."""
+    qn = connection.ops.quote_name
+    columns = []
+    for name in EVENT_COLUMNS:
+        column = qn(CaseEvent._meta.get_field(name).column)
+        columns.append(_PG_ISOFORMAT.format(col=column) if name == "created_at" else column)
+    return f"SELECT {', '.join(columns)} FROM {_table(CaseEvent)} ORDER BY case_id, seq"  # noqa: S608
+
+
+def _full_event_rows(itersize: int) -> Iterator[tuple]:
+    """Every event in (case, seq) order as plain tuples of EVENT_COLUMNS: on PostgreSQL from a server-side
+    cursor (memory stays at `itersize` rows; `data` stays JSON text for fast_digest's cache); elsewhere
+    through values_list."""
+    if connection.vendor != "postgresql":
+        yield from CaseEvent.objects.order_by("case_id", "seq").values_list(*EVENT_COLUMNS).iterator(itersize)
+        return
+    with connection.chunked_cursor() as cur:
+        cur.execute(_event_select_sql())
+        yield from _prefetched(cur.cursor, itersize)
+
+
+def _prefetched(cursor, itersize: int) -> Iterator[tuple]:
+    """The rows of a server-side cursor, the next page fetched by a thread while this one hashes the last:
+    PostgreSQL reads and formats rows while Python hashes (the thread waits on the socket without the GIL).
+    fetchmany, not iteration: psycopg's server-side cursor steps through a page in Python, row by row."""
+    pages: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def fetch():
+        try:
+            while not stop.is_set():
+                rows = cursor.fetchmany(itersize)
+                while not stop.is_set():
+                    try:
+                        pages.put(rows, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if not rows:
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            pages.put(exc)
+
+    reader = threading.Thread(target=fetch, name="verify_audit-fetch", daemon=True)
+    reader.start()
+    try:
+        while True:
+            rows = pages.get()
+            if isinstance(rows, BaseException):
+                raise rows
+            if not rows:
+                return
+            yield from rows
+    finally:
+        stop.set()
+        reader.join()
+
+
+def _case_rows(itersize: int) -> Iterator[tuple]:
+    """(case id, reference, head length, head hash, verified length, verified hash, problem) for every case in
+    id order, the head and the verified position by outer join (None where missing)."""
+    with connection.chunked_cursor() as cur:
+        cur.execute(
+            f"SELECT c.id, c.reference, h.length, h.last_hash, v.length, v.last_hash, v.problem "  # noqa: S608
+            f"FROM {_table(Case)} c LEFT JOIN {_table(CaseAuditHead)} h ON h.case_id = c.id "
+            f"LEFT JOIN {_table(AuditVerifiedHead)} v ON v.case_id = c.id ORDER BY c.id"
+        )
+        if connection.vendor != "postgresql":  # read out before the verified positions are written: SQLite's
+            yield from cur.fetchall()  # cursor would see the writes
+            return
+        while rows := cur.fetchmany(itersize):
+            yield from rows
+
+
+class _VerifiedWriter:
+    """Collects the verified positions that changed and writes them in bulk (insert or update)."""
+
+    def __init__(self, batch_size: int = 5000):
+        self.batch_size = batch_size
+        self.rows: list[tuple[int, int, str, str]] = []
+
+    def add(self, case_id: int, length: int, last_hash: str, problem: str) -> None:
+        self.rows.append((case_id, length, last_hash, problem))
+        if len(self.rows) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows and connection.vendor == "postgresql":
+            # One statement of four arrays per batch: bulk_create's model objects and 20,000 parameters
+            # cost more than the hashing on a first full check.
+            with connection.cursor() as cur:
+                cur.execute(
+                    f"INSERT INTO {_table(AuditVerifiedHead)} (case_id, length, last_hash, problem) "  # noqa: S608
+                    "SELECT * FROM unnest(%s::bigint[], %s::integer[], %s::text[], %s::text[]) "
+                    "ON CONFLICT (case_id) DO UPDATE SET length = EXCLUDED.length, "
+                    "last_hash = EXCLUDED.last_hash, problem = EXCLUDED.problem",
+                    [list(column) for column in zip(*self.rows, strict=True)],
+                )
+            self.rows = []
+        elif self.rows:
+            AuditVerifiedHead.objects.bulk_create(
+                [AuditVerifiedHead(case_id=c, length=n, last_hash=h, problem=p) for c, n, h, p in self.rows],
+                update_conflicts=True,
+                unique_fields=["case"],
+                update_fields=["length", "last_hash", "problem"],
+            )
+            self.rows = []
+
+
+def _settle(writer, result, case_id, reference, head, start, verified, chain, problem=None) -> None:
+    """Check one case's chain read after `start`, record the problem or move its verified position."""
+    result.cases_checked += 1
+    result.events_checked += len(chain)
+    problem = problem or _check_chain(chain, head, start)
+    if problem:
+        result.problems.append(ChainProblem(case_id, reference, problem))
+        # The last good position stays (so the next run reads this case again); the problem is recorded.
+        old_length, old_hash, old_problem = verified
+        if old_problem != problem or old_length is None:
+            writer.add(case_id, old_length or 0, old_hash or "", problem)
+    elif verified != (head[0], head[1], ""):
+        writer.add(case_id, head[0], head[1], "")
+
+
+def _finish(result: Verification, started, through: int) -> Verification:
+    result.checkpoint = AuditCheckpoint.objects.create(
+        kind=result.kind,
+        started_at=started,
+        finished_at=timezone.now(),
+        through_event_id=through,
+        events_checked=result.events_checked,
+        cases_checked=result.cases_checked,
+        problems_found=len(result.problems),
+    )
+    return result
+
+
+def verify_full(itersize: int = 5000) -> Verification:
+    """Walk every case's chain from its first event, in one pass over the events in (case, seq) order
+    merged with the cases in id order (memory stays at one case's chain and `itersize` rows), then write a
+    checkpoint and each case's verified position for verify_incremental()."""
+    started = timezone.now()
+    result = Verification(AuditCheckpoint.Kind.FULL)
+    writer = _VerifiedWriter()
+    with transaction.atomic():
+        _snapshot()
+        through = _max_event_id()
+        chains = groupby(_full_event_rows(itersize), itemgetter(2))  # (case id, its events), by case id
+        next_id, next_chain = next(chains, (None, ()))
+        for case_id, reference, h_length, h_hash, v_length, v_hash, v_problem in _case_rows(itersize):
+            while next_id is not None and next_id < case_id:  # events without a case: the foreign key forbids it
+                next_id, next_chain = next(chains, (None, ()))
+            chain = []
+            if next_id == case_id:
+                chain = list(next_chain)
+                next_id, next_chain = next(chains, (None, ()))
+            head = (h_length or 0, h_hash or "")
+            _settle(writer, result, case_id, reference, head, (0, ""), (v_length, v_hash, v_problem), chain)
+        writer.flush()
+        return _finish(result, started, through)
+
+
+def _candidate_cases(since: int) -> set[int]:
+    """The cases an incremental run must check: those with an event above the last checkpoint's id (the
+    primary-key index: in proportion to the new events), and those whose head differs from their verified
+    position, were never verified, or have a problem on record (a join of two narrow tables, no event read).
+    The second set alone is exact for every event record() appended, whatever order the transactions
+    committed in: record() moves the head in the event's own transaction. The first adds events written
+    around record() without moving a head."""
+    heads, verified = _table(CaseAuditHead), _table(AuditVerifiedHead)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT DISTINCT case_id FROM {_table(CaseEvent)} WHERE id > %s", [since])  # noqa: S608
+        cases = {row[0] for row in cur.fetchall()}
+        cur.execute(
+            f"SELECT h.case_id FROM {heads} h LEFT JOIN {verified} v ON v.case_id = h.case_id "  # noqa: S608
+            "WHERE v.case_id IS NULL OR v.length <> h.length OR v.last_hash <> h.last_hash OR v.problem <> ''"
+        )
+        cases.update(row[0] for row in cur.fetchall())
+        cur.execute(
+            f"SELECT v.case_id FROM {verified} v LEFT JOIN {heads} h ON h.case_id = v.case_id "  # noqa: S608
+            "WHERE h.case_id IS NULL"
+        )
+        cases.update(row[0] for row in cur.fetchall())
+    return cases
+
+
+def verify_incremental(batch_size: int = 500) -> Verification:
+    """Check only what changed since the last checkpoint: for each candidate case (_candidate_cases), the
+    events after its verified position — the first must link to the verified hash, the rest to each
+    other, and the last must be the head. A case never verified, or with a problem on record, is read from
+    its first event. Without any checkpoint, runs verify_full() (`fell_back`)."""
+    last = AuditCheckpoint.objects.order_by("-pk").first()
+    if last is None:
+        result = verify_full()
+        result.fell_back = True
+        return result
+    started = timezone.now()
+    result = Verification(AuditCheckpoint.Kind.INCREMENTAL, since_event_id=last.through_event_id)
+    writer = _VerifiedWriter()
+    with transaction.atomic():
+        _snapshot()
+        through = max(_max_event_id(), last.through_event_id)
+        case_ids = sorted(_candidate_cases(last.through_event_id))
+        for i in range(0, len(case_ids), batch_size):
+            _incremental_batch(case_ids[i : i + batch_size], writer, result)
+        writer.flush()
+        return _finish(result, started, through)
+
+
+def _incremental_batch(case_ids: list[int], writer: _VerifiedWriter, result: Verification) -> None:
     references = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "reference"))
     heads = {
         case_id: (length, last_hash)
@@ -105,33 +423,41 @@ def _verify_batch(case_ids: list[int]) -> Iterator[ChainProblem]:
             "case_id", "length", "last_hash"
         )
     }
-    rows = (
-        CaseEvent.objects.filter(case_id__in=case_ids)
-        .order_by("case_id", "seq")
-        .values_list("prev_hash", "hash", *CaseEvent.HASHED_FIELDS)
-    )
+    verified = {
+        row[0]: row[1:]
+        for row in AuditVerifiedHead.objects.filter(case_id__in=case_ids).values_list(
+            "case_id", "length", "last_hash", "problem"
+        )
+    }
+    starts = {}
+    for case_id in case_ids:
+        length, last_hash, problem = verified.get(case_id, (None, None, None))
+        starts[case_id] = (0, "") if length is None or problem else (length, last_hash)
+    # The events after each case's verified position ((case, seq) is indexed), and any event of the case
+    # above the checkpoint's id: one of those at or below the verified position replaced an old event.
+    since = result.since_event_id
+    wanted = Q()
+    for case_id, (length, _hash) in starts.items():
+        wanted |= Q(case_id=case_id) & (Q(seq__gt=length) | Q(pk__gt=since))
     chains: dict[int, list] = {case_id: [] for case_id in case_ids}
-    for row in rows:
+    for row in CaseEvent.objects.filter(wanted).order_by("case_id", "seq").values_list(*EVENT_COLUMNS):
         chains[row[2]].append(row)
     for case_id in case_ids:
-        problem = _check_chain(chains[case_id], heads.get(case_id, (0, "")))
-        if problem:
-            yield ChainProblem(case_id, references[case_id], problem)
+        start, chain = starts[case_id], chains[case_id]
+        replaced = [row[3] for row in chain if row[3] <= start[0]]
+        _settle(
+            writer,
+            result,
+            case_id,
+            references[case_id],
+            heads.get(case_id, (0, "")),
+            start,
+            verified.get(case_id, (None, None, None)),
+            [row for row in chain if row[3] > start[0]],
+            f"event #{replaced[0]} was replaced" if replaced else None,
+        )
 
 
-def _check_chain(events: list, head: tuple[int, str]) -> str | None:
-    if not events:
-        return "no events: the chain was removed"
-    prev_hash = ""
-    for expected_seq, (stored_prev, stored_hash, *fields) in enumerate(events, start=1):
-        seq = fields[1]
-        if seq != expected_seq:
-            return f"event #{expected_seq} missing"
-        if stored_prev != prev_hash:
-            return f"event #{seq} does not follow #{seq - 1}"
-        if CaseEvent.digest(stored_prev, *fields) != stored_hash:
-            return f"event #{seq} was altered"
-        prev_hash = stored_hash
-    if (len(events), prev_hash) != head:
-        return "events missing at the end of the chain"
-    return None
+def verify() -> list[ChainProblem]:
+    """The full check's problems (see verify_full)."""
+    return verify_full().problems
