@@ -118,15 +118,18 @@ _data_cache: dict[str, str] = {}
 _DATA_CACHE_MAX = 20_000
 
 
-def fast_digest(prev_hash, case_id, seq, action, actor_id, created_at, from_status, to_status, data) -> str:
-    """CaseEvent.digest, byte for byte, at a third of its cost. `data` may be the decoded value or the JSON
-    text the database returned, `created_at` the datetime or its isoformat() (_PG_ISOFORMAT).
+def fast_digest(
+    prev_hash, case_id, seq, action, actor_id, created_at, from_status, to_status, data, data_is_text=False
+) -> str:
+    """CaseEvent.digest, byte for byte, at a third of its cost. `data` is the decoded value, or with
+    `data_is_text` the JSON text the database returned (a str could be either); `created_at` the datetime or
+    its isoformat() (_PG_ISOFORMAT).
 
     The payload is the JSON array of the eight values, and json.dumps writes an array as "[" + the items'
     encodings joined by "," + "]", an int as repr(), None as null and a str (ensure_ascii=False) as
     encode_basestring() does — the same C function json.dumps calls. Anything of another type goes through
     the encoder itself; the data's canonical encoding is cached by its text."""
-    if isinstance(data, str):
+    if data_is_text:
         encoded = _data_cache.get(data)
         if encoded is None:
             if len(_data_cache) >= _DATA_CACHE_MAX:
@@ -154,9 +157,12 @@ def fast_digest(prev_hash, case_id, seq, action, actor_id, created_at, from_stat
     return _sha256((prev_hash + payload).encode()).hexdigest()
 
 
-def _check_chain(events: list, head: tuple[int, str], start: tuple[int, str] = (0, "")) -> str | None:
+def _check_chain(
+    events: list, head: tuple[int, str], start: tuple[int, str] = (0, ""), data_is_text: bool = False
+) -> str | None:
     """The problem of one chain, or None. `events` are the rows after `start` (the position verified
-    before: length and last hash; (0, "") for the whole chain) in seq order; `head` is CaseAuditHead's."""
+    before: length and last hash; (0, "") for the whole chain) in seq order; `head` is CaseAuditHead's.
+    `data_is_text`: the rows carry `data` as the database's JSON text (_full_event_rows on PostgreSQL)."""
     length, prev_hash = start
     if not events and not length:
         return "no events: the chain was removed"
@@ -167,11 +173,16 @@ def _check_chain(events: list, head: tuple[int, str], start: tuple[int, str] = (
             return f"event #{expected_seq} missing"
         if stored_prev != prev_hash:
             return f"event #{seq} does not follow #{seq - 1}"
-        if fast_digest(stored_prev, case_id, seq, action, actor_id, created_at, from_, to, data) != stored_hash:
+        digest = fast_digest(stored_prev, case_id, seq, action, actor_id, created_at, from_, to, data, data_is_text)
+        if digest != stored_hash:
             return f"event #{seq} was altered"
         prev_hash = stored_hash
-    if (expected_seq, prev_hash) != head:
-        return "events missing at the end of the chain" if expected_seq < head[0] else "the chain's head was altered"
+    if expected_seq < head[0]:
+        return "events missing at the end of the chain"
+    if expected_seq > head[0]:
+        return "events after the head of the chain"
+    if prev_hash != head[1]:
+        return "the chain's head was altered"
     return None
 
 
@@ -315,11 +326,11 @@ class _VerifiedWriter:
             self.rows = []
 
 
-def _settle(writer, result, case_id, reference, head, start, verified, chain, problem=None) -> None:
+def _settle(writer, result, case_id, reference, head, start, verified, chain, problem=None, text=False) -> None:
     """Check one case's chain read after `start`, record the problem or move its verified position."""
     result.cases_checked += 1
     result.events_checked += len(chain)
-    problem = problem or _check_chain(chain, head, start)
+    problem = problem or _check_chain(chain, head, start, text)
     if problem:
         result.problems.append(ChainProblem(case_id, reference, problem))
         # The last good position stays (so the next run reads this case again); the problem is recorded.
@@ -353,6 +364,7 @@ def verify_full(itersize: int = 5000) -> Verification:
     with transaction.atomic():
         _snapshot()
         through = _max_event_id()
+        data_is_text = connection.vendor == "postgresql"  # see _full_event_rows
         chains = groupby(_full_event_rows(itersize), itemgetter(2))  # (case id, its events), by case id
         next_id, next_chain = next(chains, (None, ()))
         for case_id, reference, h_length, h_hash, v_length, v_hash, v_problem in _case_rows(itersize):
@@ -363,7 +375,8 @@ def verify_full(itersize: int = 5000) -> Verification:
                 chain = list(next_chain)
                 next_id, next_chain = next(chains, (None, ()))
             head = (h_length or 0, h_hash or "")
-            _settle(writer, result, case_id, reference, head, (0, ""), (v_length, v_hash, v_problem), chain)
+            verified = (v_length, v_hash, v_problem)
+            _settle(writer, result, case_id, reference, head, (0, ""), verified, chain, text=data_is_text)
         writer.flush()
         return _finish(result, started, through)
 
