@@ -210,9 +210,8 @@ def _max_event_id() -> int:
 # fraction only when the microseconds are not zero): parsing every timestamp into a datetime only to format
 # it again was a third of the full check's time. test_audit_incremental compares the two on PostgreSQL.
 _PG_ISOFORMAT = (
-    "to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
-    "extract(microseconds FROM {col})::bigint % 1000000 = 0 THEN '' "
-    "ELSE to_char({col} AT TIME ZONE 'UTC', '.US') END || '+00:00'"
+    "to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE to_char({col}, 'US') "
+    "WHEN '000000' THEN '' ELSE '.' || to_char({col}, 'US') END || '+00:00'"
 )
 
 

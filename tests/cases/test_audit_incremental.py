@@ -73,10 +73,10 @@ def test_postgresql_renders_created_at_as_python_isoformat():
         dt.datetime(2026, 12, 2, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=7))),
         dt.datetime(1000, 1, 1, tzinfo=UTC),
     ]
-    sql = "SELECT " + audit._PG_ISOFORMAT.format(col="%s::timestamptz")
+    sql = "SELECT " + audit._PG_ISOFORMAT.format(col="%(v)s::timestamptz")
     for value in values:
         with connection.cursor() as cur:
-            cur.execute(sql.replace("%s", "%(v)s"), {"v": value})
+            cur.execute(sql, {"v": value})
             assert cur.fetchone()[0] == value.astimezone(UTC).isoformat()
 
 
