@@ -126,7 +126,7 @@ def fast_digest(
     its isoformat() (_PG_ISOFORMAT).
 
     The payload is the JSON array of the eight values, and json.dumps writes an array as "[" + the items'
-    encodings joined by "," + "]", an int as repr(), None as null and a str (ensure_ascii=False) as
+    encodings joined by "," + "]", an int as str(), None as null and a str (ensure_ascii=False) as
     encode_basestring() does — the same C function json.dumps calls. Anything of another type goes through
     the encoder itself; the data's canonical encoding is cached by its text."""
     if data_is_text:
@@ -146,15 +146,15 @@ def fast_digest(
         and type(from_status) is str
         and type(to_status) is str
     ):
-        actor = "null" if actor_id is None else repr(actor_id)
-        payload = (
-            f"[{case_id!r},{seq!r},{_string(action)},{actor},{_string(created)},"
-            f"{_string(from_status)},{_string(to_status)},{encoded}]"
+        # isoformat() writes digits, "-", "T", ":", "." and "+" only: nothing to escape in `created`.
+        text = (
+            f"{prev_hash}[{case_id},{seq},{_string(action)},{'null' if actor_id is None else actor_id},"
+            f'"{created}",{_string(from_status)},{_string(to_status)},{encoded}]'
         )
     else:
         head = _encode([case_id, seq, action, actor_id, created, from_status, to_status])
-        payload = f"{head[:-1]},{encoded}]"
-    return _sha256((prev_hash + payload).encode()).hexdigest()
+        text = f"{prev_hash}{head[:-1]},{encoded}]"
+    return _sha256(text.encode()).hexdigest()
 
 
 def _check_chain(
