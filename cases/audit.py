@@ -244,20 +244,23 @@ def _prefetched(cursor, itersize: int) -> Iterator[tuple]:
     pages: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
 
+    def hand_over(item) -> None:
+        while not stop.is_set():  # the consumer may have stopped early (an exception): then give up
+            try:
+                pages.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
     def fetch():
         try:
             while not stop.is_set():
                 rows = cursor.fetchmany(itersize)
-                while not stop.is_set():
-                    try:
-                        pages.put(rows, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
+                hand_over(rows)
                 if not rows:
                     return
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
-            pages.put(exc)
+            hand_over(exc)
 
     reader = threading.Thread(target=fetch, name="verify_audit-fetch", daemon=True)
     reader.start()

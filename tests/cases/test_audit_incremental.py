@@ -232,3 +232,43 @@ def test_command_reports_what_it_checked(cases_verified, capsys):
     out = capsys.readouterr().out
     assert "All audit chains intact." in out
     assert "2 events of 1 cases checked" in out
+
+
+def test_full_check_merges_cases_and_events_in_order(make_widget, handler):
+    # One pass over the events merged with the cases: a case without events between two intact ones.
+    cases = [make_widget("reviewing"), make_widget("submitted"), make_widget("approved")]
+    CaseEvent.objects.filter(case_id=cases[1].pk)._raw_delete(CaseEvent.objects.db)
+    result = audit.verify_full()
+    assert [(p.reference, p.problem) for p in result.problems] == [
+        (cases[1].reference, "no events: the chain was removed")
+    ]
+    assert result.events_checked == CaseEvent.objects.count()
+    assert result.cases_checked == 3
+
+
+class PagedCursor:
+    def __init__(self, pages, fail_at=None):
+        self.pages, self.fail_at, self.calls = list(pages), fail_at, 0
+
+    def fetchmany(self, size):
+        self.calls += 1
+        if self.calls == self.fail_at:
+            raise RuntimeError("connection lost")
+        return self.pages.pop(0) if self.pages else []
+
+
+def test_prefetched_rows_come_in_order_and_errors_reach_the_reader():
+    assert list(audit._prefetched(PagedCursor([[1, 2], [3, 4], [5]]), 2)) == [1, 2, 3, 4, 5]
+    with pytest.raises(RuntimeError, match="connection lost"):
+        list(audit._prefetched(PagedCursor([[1], [2], [3]], fail_at=2), 1))
+
+
+def test_prefetched_stops_its_thread_when_the_reader_stops_early():
+    import threading
+
+    endless = PagedCursor([[i] for i in range(10_000)])
+    rows = audit._prefetched(endless, 1)
+    assert next(rows) == 0
+    rows.close()  # returns (no hang): the fetching thread was told to stop and joined
+    assert not any(t.name == "verify_audit-fetch" for t in threading.enumerate())
+    assert endless.calls < 100
