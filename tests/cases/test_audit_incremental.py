@@ -272,3 +272,22 @@ def test_prefetched_stops_its_thread_when_the_reader_stops_early():
     rows.close()  # returns (no hang): the fetching thread was told to stop and joined
     assert not any(t.name == "verify_audit-fetch" for t in threading.enumerate())
     assert endless.calls < 100
+
+
+def test_full_check_keeps_a_broken_cases_last_good_position_and_reports_it_again(cases_verified):
+    first, second = cases_verified
+    good = AuditVerifiedHead.objects.get(case=first)
+    good_position = (good.length, good.last_hash)
+    new_events(first, 2)
+    new_events(second, 1)
+    CaseEvent.objects.filter(case_id=first.pk, seq=2).update(action="forged")
+    problems = audit.verify_full().problems
+    assert [(p.reference, p.problem) for p in problems] == [(first.reference, "event #2 was altered")]
+    kept = AuditVerifiedHead.objects.get(case=first)
+    assert (kept.length, kept.last_hash, kept.problem) == (*good_position, "event #2 was altered")
+    moved, head = AuditVerifiedHead.objects.get(case=second), CaseAuditHead.objects.get(case=second)
+    assert (moved.length, moved.last_hash, moved.problem) == (head.length, head.last_hash, "")
+    # The incremental run reads the broken case again from its first event, and only it.
+    result = audit.verify_incremental()
+    assert [(p.reference, p.problem) for p in result.problems] == [(first.reference, "event #2 was altered")]
+    assert result.cases_checked == 1
