@@ -254,14 +254,19 @@ _PG_ISOFORMAT = (
 )
 
 
-def _event_select_sql() -> str:
-    """PostgreSQL: the full check's query, also read (without hashing) by the benchmark's baseline."""
+def _event_columns_sql(alias: str = "") -> str:
+    """PostgreSQL: EVENT_COLUMNS as the full and the incremental check read them (created_at rendered)."""
     qn = connection.ops.quote_name
     columns = []
     for name in EVENT_COLUMNS:
-        column = qn(CaseEvent._meta.get_field(name).column)
+        column = f"{alias}{qn(CaseEvent._meta.get_field(name).column)}"
         columns.append(_PG_ISOFORMAT.format(col=column) if name == "created_at" else column)
-    return f"SELECT {', '.join(columns)} FROM {_table(CaseEvent)} ORDER BY case_id, seq"  # noqa: S608
+    return ", ".join(columns)
+
+
+def _event_select_sql() -> str:
+    """PostgreSQL: the full check's query, also read (without hashing) by the benchmark's baseline."""
+    return f"SELECT {_event_columns_sql()} FROM {_table(CaseEvent)} ORDER BY case_id, seq"  # noqa: S608
 
 
 def _full_event_rows(itersize: int) -> Iterator[tuple]:
@@ -461,27 +466,34 @@ def verify_full(itersize: int = 5000) -> Verification:
         return _finish(result, started, through)
 
 
-def _candidate_cases(since: int) -> set[int]:
-    """The cases an incremental run must check: those with an event above the last checkpoint's id (the
-    primary-key index: in proportion to the new events), and those whose head differs from their verified
-    position, were never verified, or have a problem on record (a join of two narrow tables, no event read).
+def _candidate_cases(since: int) -> dict[int, int | None]:
+    """The cases an incremental run must check, each with the lowest seq among its events above the last
+    checkpoint's id (None when it has none): those with such events (the primary-key index: in proportion
+    to the new events), and those whose head differs from their verified position, were never verified,
+    or have a problem on record (a join of two narrow tables, no event read).
+
     The second set alone is exact for every event record() appended, whatever order the transactions
     committed in: record() moves the head in the event's own transaction. The first adds events written
-    around record() without moving a head."""
+    around record() without moving a head, and shows an old event deleted and written again."""
     heads, verified = _table(CaseAuditHead), _table(AuditVerifiedHead)
     with connection.cursor() as cur:
-        cur.execute(f"SELECT DISTINCT case_id FROM {_table(CaseEvent)} WHERE id > %s", [since])  # noqa: S608
-        cases = {row[0] for row in cur.fetchall()}
+        cur.execute(
+            f"SELECT case_id, min(seq) FROM {_table(CaseEvent)} WHERE id > %s GROUP BY case_id",  # noqa: S608
+            [since],
+        )
+        cases: dict[int, int | None] = dict(cur.fetchall())
         cur.execute(
             f"SELECT h.case_id FROM {heads} h LEFT JOIN {verified} v ON v.case_id = h.case_id "  # noqa: S608
             "WHERE v.case_id IS NULL OR v.length <> h.length OR v.last_hash <> h.last_hash OR v.problem <> ''"
         )
-        cases.update(row[0] for row in cur.fetchall())
+        for (case_id,) in cur.fetchall():
+            cases.setdefault(case_id, None)
         cur.execute(
             f"SELECT v.case_id FROM {verified} v LEFT JOIN {heads} h ON h.case_id = v.case_id "  # noqa: S608
             "WHERE h.case_id IS NULL"
         )
-        cases.update(row[0] for row in cur.fetchall())
+        for (case_id,) in cur.fetchall():
+            cases.setdefault(case_id, None)
     return cases
 
 
@@ -501,14 +513,15 @@ def verify_incremental(batch_size: int = 500) -> Verification:
     with transaction.atomic():
         _snapshot()
         through = max(_max_event_id(), last.through_event_id)
-        case_ids = sorted(_candidate_cases(last.through_event_id))
+        candidates = _candidate_cases(last.through_event_id)
+        case_ids = sorted(candidates)
         for i in range(0, len(case_ids), batch_size):
-            _incremental_batch(case_ids[i : i + batch_size], writer, result)
+            _incremental_batch(case_ids[i : i + batch_size], candidates, writer, result)
         writer.finish()
         return _finish(result, started, through)
 
 
-def _incremental_batch(case_ids: list[int], writer: _VerifiedWriter, result: Verification) -> None:
+def _incremental_batch(case_ids: list[int], lowest_new: dict, writer: _VerifiedWriter, result: Verification) -> None:
     references = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "reference"))
     heads = {
         case_id: (length, last_hash)
@@ -526,18 +539,14 @@ def _incremental_batch(case_ids: list[int], writer: _VerifiedWriter, result: Ver
     for case_id in case_ids:
         length, last_hash, problem = verified.get(case_id, (None, None, None))
         starts[case_id] = (0, "") if length is None or problem else (length, last_hash)
-    # The events after each case's verified position ((case, seq) is indexed), and any event of the case
-    # above the checkpoint's id: one of those at or below the verified position replaced an old event.
-    since = result.since_event_id
-    wanted = Q()
-    for case_id, (length, _hash) in starts.items():
-        wanted |= Q(case_id=case_id) & (Q(seq__gt=length) | Q(pk__gt=since))
     chains: dict[int, list] = {case_id: [] for case_id in case_ids}
-    for row in CaseEvent.objects.filter(wanted).order_by("case_id", "seq").values_list(*EVENT_COLUMNS):
+    for row in _events_after(starts):
         chains[row[2]].append(row)
+    data_is_text = connection.vendor == "postgresql"
     for case_id in case_ids:
-        start, chain = starts[case_id], chains[case_id]
-        replaced = [row[3] for row in chain if row[3] <= start[0]]
+        start = starts[case_id]
+        # An event above the checkpoint's id at or below the verified position replaced an old one.
+        replaced = lowest_new.get(case_id)
         _settle(
             writer,
             result,
@@ -546,9 +555,27 @@ def _incremental_batch(case_ids: list[int], writer: _VerifiedWriter, result: Ver
             heads.get(case_id, (0, "")),
             start,
             verified.get(case_id, (None, None, None)),
-            [row for row in chain if row[3] > start[0]],
-            f"event #{replaced[0]} was replaced" if replaced else None,
+            chains[case_id],
+            f"event #{replaced} was replaced" if replaced is not None and replaced <= start[0] else None,
+            text=data_is_text,
         )
+
+
+def _events_after(starts: dict[int, tuple[int, str]]) -> Iterator[tuple]:
+    """The events of each case after its verified position, by case and seq, through the (case, seq)
+    index: on PostgreSQL joined with the positions as arrays, in the full check's row form."""
+    if connection.vendor != "postgresql":
+        wanted = Q(*(Q(case_id=c, seq__gt=length) for c, (length, _h) in starts.items()), _connector=Q.OR)
+        yield from CaseEvent.objects.filter(wanted).order_by("case_id", "seq").values_list(*EVENT_COLUMNS)
+        return
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT {_event_columns_sql('e.')} FROM {_table(CaseEvent)} e "  # noqa: S608
+            "JOIN unnest(%s::bigint[], %s::integer[]) AS w(case_id, after) "
+            "ON e.case_id = w.case_id AND e.seq > w.after ORDER BY e.case_id, e.seq",
+            [list(starts), [length for length, _h in starts.values()]],
+        )
+        yield from cur.fetchall()
 
 
 def verify() -> list[ChainProblem]:
