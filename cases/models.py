@@ -561,7 +561,8 @@ class AuditCheckpoint(models.Model):
     `through_event_id` is the highest CaseEvent id the run could see (its snapshot). The next incremental
     run reads the cases with events above it through the primary-key index, so that part costs in proportion
     to the new events. It is not what makes the incremental run exact: an id is allocated before its
-    transaction commits, so an event below it may become visible later. AuditVerifiedHead is what is exact."""
+    transaction commits, so an event below it may become visible later. AuditVerifiedHead is what is exact.
+    A run that finds problems still records how far it read; the broken cases do not move on (see there)."""
 
     class Kind(models.TextChoices):
         FULL = "full", _("Penuh")
