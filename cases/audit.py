@@ -239,6 +239,20 @@ def _snapshot() -> None:
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
+class VerificationRunning(Exception):
+    """Another verify_audit holds the lock: two runs would write the same positions (and, in their
+    REPEATABLE READ snapshots, fail on each other's rows)."""
+
+
+def _lock() -> None:
+    """One verification at a time (PostgreSQL: a transaction-level advisory lock, released at commit)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_xact_lock(hashtext('sigap.verify_audit'))")
+            if not cur.fetchone()[0]:
+                raise VerificationRunning
+
+
 def _max_event_id() -> int:
     with connection.cursor() as cur:
         cur.execute(f"SELECT max(id) FROM {_table(CaseEvent)}")  # noqa: S608 - table names from _meta
@@ -447,6 +461,7 @@ def verify_full(itersize: int = 5000) -> Verification:
     writer = _VerifiedWriter()
     with transaction.atomic():
         _snapshot()
+        _lock()
         through = _max_event_id()
         data_is_text = connection.vendor == "postgresql"  # see _full_event_rows
         events_checked = cases_checked = 0
@@ -523,6 +538,7 @@ def verify_incremental(batch_size: int = 500) -> Verification:
     writer = _VerifiedWriter()
     with transaction.atomic():
         _snapshot()
+        _lock()
         through = max(_max_event_id(), last.through_event_id)
         candidates = _candidate_cases(last.through_event_id)
         case_ids = sorted(candidates)

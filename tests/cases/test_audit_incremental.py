@@ -291,3 +291,30 @@ def test_full_check_keeps_a_broken_cases_last_good_position_and_reports_it_again
     result = audit.verify_incremental()
     assert [(p.reference, p.problem) for p in result.problems] == [(first.reference, "event #2 was altered")]
     assert result.cases_checked == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's advisory lock")
+def test_a_second_verification_at_the_same_time_is_refused(make_widget):
+    # (No verification before: its lock would be held by this test's own transaction until the end.)
+    import psycopg
+
+    make_widget("submitted")
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        host=settings["HOST"],
+        port=settings["PORT"],
+        autocommit=False,
+    )
+    try:
+        assert other.execute("SELECT pg_try_advisory_xact_lock(hashtext('sigap.verify_audit'))").fetchone()[0]
+        with pytest.raises(audit.VerificationRunning):
+            audit.verify_incremental()
+        with pytest.raises(CommandError, match="Another verify_audit is running"):
+            call_command("verify_audit")
+    finally:
+        other.rollback()
+        other.close()
+    assert audit.verify_incremental().problems == []  # the lock is gone with the other transaction

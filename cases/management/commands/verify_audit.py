@@ -20,7 +20,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        result = audit.verify_incremental() if options["incremental"] else audit.verify_full()
+        try:
+            result = audit.verify_incremental() if options["incremental"] else audit.verify_full()
+        except audit.VerificationRunning as exc:
+            raise CommandError("Another verify_audit is running; nothing checked.") from exc
         if result.fell_back:
             self.stdout.write("No checkpoint yet: running the full check.")
         for problem in result.problems:
