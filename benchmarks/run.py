@@ -634,18 +634,84 @@ def bench_numbering(calls: int, threads: int) -> dict:
 # 4. Audit verification
 
 
-def audit_verify() -> int:
-    problems = list(audit.verify())
-    assert problems == [], f"generated chains must verify: {problems[:3]}"
-    return 0
+# New events for the incremental run: a fixed number, whatever the table size, so that its time can be compared
+# across sizes (it should not grow with the table).
+INCREMENTAL_CASES = 1000
+INCREMENTAL_EVENTS_PER_CASE = 3
 
 
-def audit_baseline() -> int:
-    """The same events, in the same order and batch size as verify() reads them, without hashing."""
+def audit_verify() -> dict:
+    """The full check, as `manage.py verify_audit` runs it; also writes its checkpoint."""
+    result = audit.verify_full()
+    assert result.problems == [], f"generated chains must verify: {result.problems[:3]}"
+    return {"events_checked": result.events_checked, "cases_checked": result.cases_checked}
+
+
+def audit_baseline() -> dict:
+    """The same rows, the same query, the same pages and transaction as verify_full() reads them (one code
+    path: cases.audit._full_event_rows), without hashing."""
+    from django.db import transaction
+
     n = 0
-    for _event in CaseEvent.objects.order_by("case_id", "seq").iterator(chunk_size=2000):
-        n += 1
-    return n
+    with transaction.atomic():
+        audit._snapshot()
+        for _row in audit._full_event_rows(5000):
+            n += 1
+    return {"events_checked": n}
+
+
+def audit_incremental() -> dict:
+    result = audit.verify_incremental()
+    assert not result.fell_back and result.problems == [], f"incremental: {result.problems[:3]}"
+    return {"events_checked": result.events_checked, "cases_checked": result.cases_checked}
+
+
+def audit_incremental_baseline() -> dict:
+    """Reading just the new events (those above the last checkpoint's id) in the row form the incremental
+    run reads them (cases.audit._event_columns_sql on PostgreSQL), without hashing."""
+    since = audit.AuditCheckpoint.objects.order_by("-pk").first().through_event_id
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT {audit._event_columns_sql()} FROM cases_caseevent WHERE id > %s ORDER BY case_id, seq",
+            [since],
+        )
+        return {"events_checked": len(cur.fetchall())}
+
+
+def audit_heads() -> dict:
+    """The incremental run's comparison of every head with its verified position (no event read): the part
+    of it that grows with the number of cases."""
+    from django.db import transaction
+
+    since = audit.AuditCheckpoint.objects.order_by("-pk").first().through_event_id
+    with transaction.atomic():
+        audit._snapshot()
+        return {"cases_checked": len(audit._candidate_cases(since))}
+
+
+AUDIT_CHILDREN = {
+    "verify": audit_verify,
+    "baseline": audit_baseline,
+    "incremental": audit_incremental,
+    "incremental_baseline": audit_incremental_baseline,
+    "heads": audit_heads,
+}
+
+
+def append_audit_events(n_cases: int, per_case: int) -> tuple[int, int]:
+    """New events on a sample of cases through cases.audit.record (the production path), as handlers'
+    comments would add them; returns (cases, events)."""
+    import random
+
+    from django.db import transaction
+
+    case_ids = sorted(random.Random(20261203).sample(list(Case.objects.values_list("pk", flat=True)), n_cases))
+    for i in range(0, len(case_ids), 100):
+        with transaction.atomic():
+            for case in Case.objects.filter(pk__in=case_ids[i : i + 100]):
+                for _ in range(per_case):
+                    audit.record(case, "comment", data={"bench": "incremental"})
+    return len(case_ids), len(case_ids) * per_case
 
 
 def _proc_status_kb(field: str) -> int:
@@ -669,10 +735,10 @@ def run_child(which: str) -> None:
         pass
     before = _proc_status_kb("VmRSS")
     t0 = time.perf_counter()
-    (audit_verify if which == "verify" else audit_baseline)()
+    counts = AUDIT_CHILDREN[which]()
     elapsed = time.perf_counter() - t0
     peak = _proc_status_kb("VmHWM")
-    print(json.dumps({"seconds": elapsed, "rss_before_kb": before, "peak_kb": peak}))
+    print(json.dumps({"seconds": elapsed, "rss_before_kb": before, "peak_kb": peak, **counts}))
 
 
 def child_measure(which: str, db_url: str) -> dict:
@@ -689,23 +755,48 @@ def child_measure(which: str, db_url: str) -> dict:
 
 
 def bench_audit(db_url: str) -> dict:
+    """Full check (first: writes every case's verified position; again: the weekly run, nothing new) against
+    reading the same events; then new events on a fixed sample of cases and the incremental run against
+    reading just those. Each pass in a fresh process; each asserts it covered what its baseline did."""
+    audit.AuditCheckpoint.objects.all().delete()  # a clean slate, also with --reuse-db
+    audit.AuditVerifiedHead.objects.all().delete()
     events, cases = CaseEvent.objects.count(), Case.objects.count()
     with connection.cursor() as cur:  # the same warm cache for both passes
         cur.execute("SELECT sum(length(hash)) FROM cases_caseevent")
     results = {"events": events, "cases": cases}
-    for label in ("baseline", "verify"):
+
+    def measure(label: str) -> dict:
         child = child_measure(label, db_url)
         growth = max(0, child["peak_kb"] - child["rss_before_kb"]) * 1024
-        results[label] = {
-            "seconds": child["seconds"],
-            "per_event_us": child["seconds"] / max(events, 1) * 1e6,
+        n = child.get("events_checked", 0)
+        r = {
+            **child,
+            "per_event_us": child["seconds"] / max(n, 1) * 1e6,
             "peak_growth": growth,
             "per_case_bytes": growth / max(cases, 1),
         }
-        note(
-            f"audit {label}: {secs(child['seconds'])} over {events:,} events, peak RSS growth {mib(growth)} "
-            f"({growth / max(cases, 1):.0f} B/case)"
-        )
+        note(f"audit {label}: {secs(child['seconds'])} over {n:,} events, peak RSS growth {mib(growth)}")
+        return r
+
+    results["baseline"] = measure("baseline")
+    results["verify"] = measure("verify")
+    results["verify_again"] = measure("verify")
+    for key in ("verify", "verify_again"):
+        assert results[key]["events_checked"] == results["baseline"]["events_checked"] == events
+        assert results[key]["cases_checked"] == cases
+
+    sample = min(INCREMENTAL_CASES, max(1, cases // 10))
+    started = time.perf_counter()
+    new_cases, new_events = append_audit_events(sample, INCREMENTAL_EVENTS_PER_CASE)
+    note(f"audit: {new_events:,} new events on {new_cases:,} cases in {secs(time.perf_counter() - started)}")
+    results["new_cases"], results["new_events"] = new_cases, new_events
+    results["incremental_baseline"] = measure("incremental_baseline")
+    results["heads"] = measure("heads")
+    results["incremental"] = measure("incremental")
+    assert results["incremental_baseline"]["events_checked"] == new_events
+    assert results["heads"]["cases_checked"] == new_cases
+    assert results["incremental"]["events_checked"] == new_events  # only the new events were read
+    assert results["incremental"]["cases_checked"] == new_cases
     return results
 
 

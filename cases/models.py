@@ -574,3 +574,54 @@ class InstallationSecret(models.Model):
 
     name = models.CharField(max_length=64, unique=True)
     value = models.BinaryField()
+
+
+# --- i14 (scale): checkpoints of audit verification, so `verify_audit --incremental` reads only new events ---
+
+
+class AuditCheckpoint(models.Model):
+    """One finished run of `verify_audit`: how far it read and what it found.
+
+    `through_event_id` is the highest CaseEvent id the run could see (its snapshot). The next incremental
+    run reads the cases with events above it through the primary-key index, so that part costs in proportion
+    to the new events. It is not what makes the incremental run exact: an id is allocated before its
+    transaction commits, so an event below it may become visible later. AuditVerifiedHead is what is exact.
+    A run that finds problems still records how far it read; the broken cases do not move on (see there)."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", _("Penuh")
+        INCREMENTAL = "incremental", _("Inkremental")
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    through_event_id = models.BigIntegerField(default=0)
+    events_checked = models.BigIntegerField(default=0)
+    cases_checked = models.PositiveIntegerField(default=0)
+    problems_found = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("titik periksa audit")
+        verbose_name_plural = _("titik periksa audit")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.through_event_id} {self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class AuditVerifiedHead(models.Model):
+    """Where a case's chain was last verified intact: its length and last hash at that moment.
+
+    A table of its own rather than columns on CaseAuditHead: record() locks and updates the head row on
+    every event, and verification writes these rows in bulk; kept apart, a long verification never waits
+    for, nor blocks, a handler's action. The incremental run compares every head with this row (a narrow
+    join, no event is read) and checks only the cases that differ: a head that moved on (new events,
+    also those committed after an earlier run's snapshot with an id below its checkpoint — so no event
+    can be skipped), a head that was altered, a case never verified, or one with a `problem` on record.
+    A broken case keeps its last good position and its problem, so every later run reports it again."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="audit_verified")
+    length = models.PositiveIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+    # The reason the chain failed, as verify_audit reports it (never content); empty when intact.
+    problem = models.CharField(max_length=200, blank=True)
