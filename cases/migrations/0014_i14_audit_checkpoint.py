@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0011_i11_event_labels"),
+        ("cases", "0013_i14_sweep_indexes"),
     ]
 
     operations = [
