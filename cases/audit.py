@@ -9,7 +9,8 @@ import hashlib
 import json
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
 from json.encoder import encode_basestring
@@ -64,6 +65,7 @@ def record(
 
     `at` replaces the current time, for an anonymous reporter's actions (cases.intake.rounded_now)."""
     with transaction.atomic():
+        _writing()
         head, _created = CaseAuditHead.objects.get_or_create(case_id=case.pk)
         head = CaseAuditHead.objects.select_for_update().get(pk=head.pk)
         event = CaseEvent(
@@ -251,6 +253,49 @@ def _lock() -> None:
             cur.execute("SELECT pg_try_advisory_xact_lock(hashtext('sigap.verify_audit'))")
             if not cur.fetchone()[0]:
                 raise VerificationRunning
+
+
+# The write fence between record() and a verification's checkpoint (PostgreSQL advisory lock keys, one
+# namespace: hashtext('sigap.audit_fence')). Event ids are allocated when the row is inserted, not when it
+# commits: without the fence an event could commit after a verification read the highest id, with an id below
+# it, and the next incremental run — which reads only ids above the checkpoint — would never read it.
+_FENCE = "hashtext('sigap.audit_fence')"
+
+
+def _writing() -> None:
+    """record()'s side of the fence: a shared lock, held until the event's transaction ends. Shared locks do
+    not wait for each other: writers never queue behind writers."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT pg_advisory_xact_lock_shared({_FENCE})")
+
+
+@contextmanager
+def _fenced() -> Iterator[Callable[[], None]]:
+    """A verification's side: wait until no event transaction is in flight and hold new ones back (the
+    exclusive lock), until the caller has taken its snapshot and read the highest id; then call the yielded
+    `release`. Every id at or below that highest id is then committed and in the snapshot, and every later
+    one is above it. Writers wait only for the in-flight transactions and a few milliseconds.
+
+    SQLite needs none: one writer at a time, and an id is allocated and committed in the same write lock."""
+    if connection.vendor != "postgresql":
+        yield lambda: None
+        return
+    held = True
+
+    def release() -> None:
+        nonlocal held
+        if held:
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT pg_advisory_unlock({_FENCE})")
+            held = False
+
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT pg_advisory_lock({_FENCE})")  # a session lock: taken before the snapshot
+    try:
+        yield release
+    finally:
+        release()
 
 
 def _max_event_id() -> int:
@@ -459,10 +504,11 @@ def verify_full(itersize: int = 5000) -> Verification:
     started = timezone.now()
     result = Verification(AuditCheckpoint.Kind.FULL)
     writer = _VerifiedWriter()
-    with transaction.atomic():
+    with _fenced() as release, transaction.atomic():
         _snapshot()
         _lock()
         through = _max_event_id()
+        release()
         data_is_text = connection.vendor == "postgresql"  # see _full_event_rows
         events_checked = cases_checked = 0
         chains = groupby(_full_event_rows(itersize), itemgetter(2))  # (case id, its events), by case id
@@ -494,32 +540,20 @@ def verify_full(itersize: int = 5000) -> Verification:
 
 def _candidate_cases(since: int) -> dict[int, int | None]:
     """The cases an incremental run must check, each with the lowest seq among its events above the last
-    checkpoint's id (None when it has none): those with such events (the primary-key index: in proportion
-    to the new events), and those whose head differs from their verified position, were never verified,
-    or have a problem on record (a join of two narrow tables, no event read).
+    checkpoint's id (None when it has none): those with such events — read through the primary-key index, in
+    proportion to the new events, and complete because of the write fence (_fenced) — and those with a
+    problem on record (a partial index: the broken few), read again from their first event.
 
-    The second set alone is exact for every event record() appended, whatever order the transactions
-    committed in: record() moves the head in the event's own transaction. The first adds events written
-    around record() without moving a head, and shows an old event deleted and written again."""
-    heads, verified = _table(CaseAuditHead), _table(AuditVerifiedHead)
+    Not read: the heads and old events of cases without new events. A head or an old event altered there is
+    the full check's to find (docs/operations.md: incremental hourly, full weekly)."""
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT case_id, min(seq) FROM {_table(CaseEvent)} WHERE id > %s GROUP BY case_id",  # noqa: S608
             [since],
         )
         cases: dict[int, int | None] = dict(cur.fetchall())
-        cur.execute(
-            f"SELECT h.case_id FROM {heads} h LEFT JOIN {verified} v ON v.case_id = h.case_id "  # noqa: S608
-            "WHERE v.case_id IS NULL OR v.length <> h.length OR v.last_hash <> h.last_hash OR v.problem <> ''"
-        )
-        for (case_id,) in cur.fetchall():
-            cases.setdefault(case_id, None)
-        cur.execute(
-            f"SELECT v.case_id FROM {verified} v LEFT JOIN {heads} h ON h.case_id = v.case_id "  # noqa: S608
-            "WHERE h.case_id IS NULL"
-        )
-        for (case_id,) in cur.fetchall():
-            cases.setdefault(case_id, None)
+    for case_id in AuditVerifiedHead.objects.exclude(problem="").values_list("case_id", flat=True):
+        cases.setdefault(case_id, None)
     return cases
 
 
@@ -536,10 +570,11 @@ def verify_incremental(batch_size: int = 500) -> Verification:
     started = timezone.now()
     result = Verification(AuditCheckpoint.Kind.INCREMENTAL, since_event_id=last.through_event_id)
     writer = _VerifiedWriter()
-    with transaction.atomic():
+    with _fenced() as release, transaction.atomic():
         _snapshot()
         _lock()
         through = max(_max_event_id(), last.through_event_id)
+        release()
         candidates = _candidate_cases(last.through_event_id)
         case_ids = sorted(candidates)
         for i in range(0, len(case_ids), batch_size):

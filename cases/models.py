@@ -614,14 +614,16 @@ class AuditVerifiedHead(models.Model):
 
     A table of its own rather than columns on CaseAuditHead: record() locks and updates the head row on
     every event, and verification writes these rows in bulk; kept apart, a long verification never waits
-    for, nor blocks, a handler's action. The incremental run compares every head with this row (a narrow
-    join, no event is read) and checks only the cases that differ: a head that moved on (new events,
-    also those committed after an earlier run's snapshot with an id below its checkpoint — so no event
-    can be skipped), a head that was altered, a case never verified, or one with a `problem` on record.
-    A broken case keeps its last good position and its problem, so every later run reports it again."""
+    for, nor blocks, a handler's action. The incremental run continues each case with new events from here,
+    and reads every case with a `problem` on record from its first event again. A broken case keeps its last
+    good position and its problem, so every later run reports it again."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="audit_verified")
     length = models.PositiveIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)
     # The reason the chain failed, as verify_audit reports it (never content); empty when intact.
     problem = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        # The incremental run reads the broken cases again: few rows, found without reading the table.
+        indexes = [models.Index(fields=["case"], name="audit_verified_problem", condition=~models.Q(problem=""))]

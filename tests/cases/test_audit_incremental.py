@@ -155,12 +155,18 @@ def test_incremental_detects_the_deleted_newest_event(cases_verified):
     assert [(p.reference, p.problem) for p in problems] == [(first.reference, "events missing at the end of the chain")]
 
 
-def test_incremental_detects_an_altered_head_without_new_events(cases_verified):
+def test_an_altered_head_without_new_events_is_the_full_checks_to_find(cases_verified):
+    # The incremental run reads in proportion to the new events: a case without any is not read at all.
     _first, second = cases_verified
     CaseAuditHead.objects.filter(case=second).update(last_hash="0" * 64)
     result = audit.verify_incremental()
-    assert [(p.reference, p.problem) for p in result.problems] == [(second.reference, "the chain's head was altered")]
-    assert result.events_checked == 0  # found by comparing heads, no event read
+    assert (result.problems, result.events_checked, result.cases_checked) == ([], 0, 0)
+    problems = audit.verify_full().problems
+    assert [(p.reference, p.problem) for p in problems] == [(second.reference, "the chain's head was altered")]
+    # Once on record, every incremental run reads that case again from its first event.
+    again = audit.verify_incremental()
+    assert [(p.reference, p.problem) for p in again.problems] == [(second.reference, "the chain's head was altered")]
+    assert again.cases_checked == 1
 
 
 def test_incremental_detects_an_event_inserted_for_a_never_verified_case(cases_verified, make_widget):
@@ -200,16 +206,54 @@ def test_incremental_detects_an_old_event_replaced_under_a_new_id(cases_verified
     assert [p.problem for p in audit.verify_incremental().problems] == ["event #2 was replaced"]
 
 
-def test_an_event_committed_below_the_checkpoint_is_not_skipped(cases_verified):
-    # ids are allocated before commit: an event may become visible after a run whose checkpoint is above its
-    # id. Simulated by moving the checkpoint past the new event: the head comparison still finds it.
+def _other_connection():
+    import psycopg
+
+    settings = connection.settings_dict
+    return psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        host=settings["HOST"],
+        port=settings["PORT"],
+        autocommit=False,
+    )
+
+
+FENCE = "hashtext('sigap.audit_fence')"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the write fence is PostgreSQL's advisory lock")
+def test_an_event_in_flight_holds_the_verification_back_until_it_commits(cases_verified):
+    # ids are allocated before commit: an event in flight while a run reads the highest id could commit later
+    # with an id below the checkpoint, and the next incremental run, reading ids above it, would skip it.
+    # record() holds the fence's shared lock until its transaction ends: here this test's own transaction,
+    # so another connection cannot take the fence while the event is uncommitted …
     first, _second = cases_verified
-    late = new_events(first, 1)[0]
-    AuditCheckpoint.objects.update(through_event_id=late.pk + 1000)
-    result = audit.verify_incremental()
-    assert result.problems == []
-    assert (result.events_checked, result.cases_checked) == (1, 1)
-    assert AuditVerifiedHead.objects.get(case=first).length == late.seq
+    new_events(first, 1)
+    other = _other_connection()
+    try:
+        assert other.execute(f"SELECT pg_try_advisory_lock({FENCE})").fetchone()[0] is False
+    finally:
+        other.rollback()
+        other.close()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the write fence is PostgreSQL's advisory lock")
+def test_a_verification_waits_for_the_event_transactions_in_flight(cases_verified):
+    # … and a verification does not read the highest id while another connection's event is in flight.
+    from django.db import OperationalError
+
+    other = _other_connection()
+    try:
+        assert other.execute(f"SELECT pg_try_advisory_lock_shared({FENCE})").fetchone()[0] is True
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL lock_timeout = '300ms'")
+        with pytest.raises(OperationalError, match="lock timeout"):
+            audit.verify_incremental()
+    finally:
+        other.rollback()
+        other.close()
 
 
 def test_command_exits_non_zero_naming_the_reference_never_content(cases_verified, capsys):

@@ -7,9 +7,10 @@ class Command(BaseCommand):
     help = (
         "Verify the cases' hash-chained event logs; exits non-zero, naming each broken case by its reference "
         "(never content). Without options: every event of every case (e.g. weekly). --incremental: only the "
-        "events appended since the last checkpoint and every case's head (e.g. nightly or hourly) — it catches "
-        "altered, removed or inserted new events and altered heads, but not an old event altered since it was "
-        "verified: that takes the full check. Both write a checkpoint; a broken case stays reported until fixed."
+        "events appended since the last checkpoint (e.g. hourly), in time proportional to them — it catches "
+        "altered, removed or inserted new events and the heads of the cases they belong to, but not an old event "
+        "or the head of a case without new events altered since it was verified: that takes the full check. "
+        "Both write a checkpoint; a broken case stays reported until fixed."
     )
 
     def add_arguments(self, parser):
