@@ -65,7 +65,8 @@ def table(runs: list[dict]) -> list[str]:
             path = run["paths"].get(name, {})
             measured, baseline = path.get("measured"), path.get("baseline")
             ratio = f" ({measured / baseline:.1f}×)" if measured and baseline else ""
-            cells.append(f"{_fmt(measured)} vs {_fmt(baseline)}{ratio}" if baseline is not None else _fmt(measured))
+            cell = f"{_fmt(measured)} vs {_fmt(baseline)}{ratio}" if baseline is not None else _fmt(measured)
+            cells.append(cell + (f" [{path['work']}]" if path.get("work") else ""))
         last = runs[-1]["paths"].get(name, {}).get("measured")
         growth = f"×{last / first['measured']:.1f}" if last and first.get("measured") else "—"
         lines.append(f"| {name} | {first.get('baseline_label', '—')} | " + " | ".join(cells) + f" | {growth} |")
@@ -156,10 +157,13 @@ def main(argv=None) -> int:
         + " ".join(str(run["cases"]) for run in runs)
         + f"` (each size one `python -m benchmarks core --cases N --start-postgres` run). Commit {first['commit']}.",
         "",
-        f"Machine: {first['machine']}",
+        f"Machine: {first['machine']}. Database size: "
+        + ", ".join(f"{run.get('database', '?')} at {run['cases']:,} cases" for run in runs)
+        + ".",
         "",
         "Each cell: the path's time (median unless the name says otherwise) vs its baseline measured in the same run "
-        "on the same data, and their ratio. The last column is how much the path's time grew from the smallest to "
+        "on the same data, their ratio, and [the work done] where it is not the same at every size. The last "
+        "column is how much the path's time grew from the smallest to "
         "the largest size, while the data grew by the factor in its heading. Full reports, plans and the EXPLAIN "
         "summaries: " + ", ".join(f"`results-core-{run['cases']}-{today}.md`" for run in runs) + ".",
         "",

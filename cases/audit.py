@@ -9,6 +9,7 @@ import hashlib
 import json
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -270,17 +271,38 @@ def _writing() -> None:
             cur.execute(f"SELECT pg_advisory_xact_lock_shared({_FENCE})")
 
 
+class WritersBusy(Exception):
+    """Case events were being written without a pause for FENCE_WAIT seconds: nothing checked."""
+
+
+FENCE_WAIT = 60.0  # seconds a verification waits for a moment without event transactions in flight
+
+
 @contextmanager
-def _fenced() -> Iterator[Callable[[], None]]:
-    """A verification's side: wait until no event transaction is in flight and hold new ones back (the
-    exclusive lock), until the caller has taken its snapshot and read the highest id; then call the yielded
-    `release`. Every id at or below that highest id is then committed and in the snapshot, and every later
-    one is above it. Writers wait only for the in-flight transactions and a few milliseconds.
+def _fenced(wait: float | None = None) -> Iterator[Callable[[], None]]:
+    """A verification's side: take the fence exclusively — a moment when no event transaction is in flight —
+    until the caller has taken its snapshot and read the highest ids; then call the yielded `release`. Every
+    id at or below those is then committed and in the snapshot, and every later one is above them.
+
+    Tried, never queued for (pg_try_advisory_lock, every 20 ms up to `wait` seconds, FENCE_WAIT by default):
+    a queued exclusive request would make every new record() wait behind it for the slowest transaction in
+    flight, and a writer waiting on a row lock held by another writer could then close a cycle. Writers wait
+    for the verification only for the few milliseconds between taking the fence and `release`. On a
+    system that never pauses writing for `wait` seconds, WritersBusy: the next run tries again.
 
     SQLite needs none: one writer at a time, and an id is allocated and committed in the same write lock."""
     if connection.vendor != "postgresql":
         yield lambda: None
         return
+    deadline = time.monotonic() + (FENCE_WAIT if wait is None else wait)
+    with connection.cursor() as cur:
+        while True:
+            cur.execute(f"SELECT pg_try_advisory_lock({_FENCE})")  # a session lock: taken before the snapshot
+            if cur.fetchone()[0]:
+                break
+            if time.monotonic() > deadline:
+                raise WritersBusy
+            time.sleep(0.02)
     held = True
 
     def release() -> None:
@@ -290,18 +312,20 @@ def _fenced() -> Iterator[Callable[[], None]]:
                 cur.execute(f"SELECT pg_advisory_unlock({_FENCE})")
             held = False
 
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT pg_advisory_lock({_FENCE})")  # a session lock: taken before the snapshot
     try:
         yield release
     finally:
         release()
 
 
-def _max_event_id() -> int:
+def _max_ids() -> tuple[int, int]:
+    """(the highest event id, the highest case id) in this run's snapshot."""
     with connection.cursor() as cur:
-        cur.execute(f"SELECT max(id) FROM {_table(CaseEvent)}")  # noqa: S608 - table names from _meta
-        return cur.fetchone()[0] or 0
+        cur.execute(
+            f"SELECT (SELECT max(id) FROM {_table(CaseEvent)}), (SELECT max(id) FROM {_table(Case)})"  # noqa: S608
+        )
+        events, cases = cur.fetchone()
+        return events or 0, cases or 0
 
 
 # PostgreSQL renders created_at as Python's datetime.isoformat() of the UTC value gives it ("+00:00"; the
@@ -411,7 +435,9 @@ class _VerifiedWriter:
 
     def add(self, case_id: int, length: int, last_hash: str, problem: str) -> None:
         self.rows.append((case_id, length, last_hash, problem))
-        if len(self.rows) >= self.batch_size:
+        # Staged on PostgreSQL, so a flush is safe at any time; elsewhere rows written now would be overwritten
+        # by the full check's _advance_all(): kept until finish().
+        if len(self.rows) >= self.batch_size and connection.vendor == "postgresql":
             self.flush()
 
     def flush(self) -> None:
@@ -462,6 +488,10 @@ def _settle(writer, result, case_id, reference, head, start, verified, chain, pr
         old_length, old_hash, old_problem = verified
         if old_problem != problem or old_length is None:
             writer.add(case_id, old_length or 0, old_hash or "", problem)
+    elif verified[2]:
+        # On record and now reading intact: still reported. Only a full check clears a problem (an old event
+        # deleted and written back as an identical row reads intact once its new id is no longer new).
+        result.problems.append(ChainProblem(case_id, reference, verified[2]))
     elif verified != (head[0], head[1], ""):
         writer.add(case_id, head[0], head[1], "")
 
@@ -484,12 +514,13 @@ def _advance_all() -> None:
         )
 
 
-def _finish(result: Verification, started, through: int) -> Verification:
+def _finish(result: Verification, started, through: tuple[int, int]) -> Verification:
     result.checkpoint = AuditCheckpoint.objects.create(
         kind=result.kind,
         started_at=started,
         finished_at=timezone.now(),
-        through_event_id=through,
+        through_event_id=through[0],
+        through_case_id=through[1],
         events_checked=result.events_checked,
         cases_checked=result.cases_checked,
         problems_found=len(result.problems),
@@ -507,7 +538,7 @@ def verify_full(itersize: int = 5000) -> Verification:
     with _fenced() as release, transaction.atomic():
         _snapshot()
         _lock()
-        through = _max_event_id()
+        through = _max_ids()
         release()
         data_is_text = connection.vendor == "postgresql"  # see _full_event_rows
         events_checked = cases_checked = 0
@@ -538,10 +569,11 @@ def verify_full(itersize: int = 5000) -> Verification:
         return _finish(result, started, through)
 
 
-def _candidate_cases(since: int) -> dict[int, int | None]:
+def _candidate_cases(since: int, since_case: int) -> dict[int, int | None]:
     """The cases an incremental run must check, each with the lowest seq among its events above the last
     checkpoint's id (None when it has none): those with such events — read through the primary-key index, in
-    proportion to the new events, and complete because of the write fence (_fenced) — and those with a
+    proportion to the new events, and complete because of the write fence (_fenced) — the cases created
+    since (a new case whose events and head were deleted has nothing else to show), and those with a
     problem on record (a partial index: the broken few), read again from their first event.
 
     Not read: the heads and old events of cases without new events. A head or an old event altered there is
@@ -552,6 +584,8 @@ def _candidate_cases(since: int) -> dict[int, int | None]:
             [since],
         )
         cases: dict[int, int | None] = dict(cur.fetchall())
+    for case_id in Case.objects.filter(pk__gt=since_case).values_list("pk", flat=True):
+        cases.setdefault(case_id, None)
     for case_id in AuditVerifiedHead.objects.exclude(problem="").values_list("case_id", flat=True):
         cases.setdefault(case_id, None)
     return cases
@@ -573,9 +607,10 @@ def verify_incremental(batch_size: int = 500) -> Verification:
     with _fenced() as release, transaction.atomic():
         _snapshot()
         _lock()
-        through = max(_max_event_id(), last.through_event_id)
+        events, cases = _max_ids()
+        through = (max(events, last.through_event_id), max(cases, last.through_case_id))
         release()
-        candidates = _candidate_cases(last.through_event_id)
+        candidates = _candidate_cases(last.through_event_id, last.through_case_id)
         case_ids = sorted(candidates)
         for i in range(0, len(case_ids), batch_size):
             _incremental_batch(case_ids[i : i + batch_size], candidates, writer, result)

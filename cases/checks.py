@@ -440,7 +440,9 @@ def storage_errors(storages: dict) -> list[checks.CheckMessage]:
 def _s3_credentials_problem(options: dict) -> str | None:
     """What is wrong with the credentials the S3 backend would use, or None: first the key pair django-storages
     reads (options, then its environment variables), then boto3's own chain (environment, shared files, IAM
-    role). Only whether they exist is checked, never their values."""
+    role). Only whether they exist is checked, never their values, and the store is not contacted; without
+    a key pair in the environment, boto3's chain may ask the cloud's instance-metadata address for a role
+    (a second or two where there is none)."""
     if options.get("access_key") or options.get("secret_key"):
         return None if options.get("access_key") and options.get("secret_key") else "half of a key pair in OPTIONS"
     found = [next((name for name in names if os.environ.get(name)), None) for names in S3_KEY_VARIABLES]

@@ -582,11 +582,12 @@ class InstallationSecret(models.Model):
 class AuditCheckpoint(models.Model):
     """One finished run of `verify_audit`: how far it read and what it found.
 
-    `through_event_id` is the highest CaseEvent id the run could see (its snapshot). The next incremental
-    run reads the cases with events above it through the primary-key index, so that part costs in proportion
-    to the new events. It is not what makes the incremental run exact: an id is allocated before its
-    transaction commits, so an event below it may become visible later. AuditVerifiedHead is what is exact.
-    A run that finds problems still records how far it read; the broken cases do not move on (see there)."""
+    `through_event_id` is the highest CaseEvent id the run could see (its snapshot), read behind the write
+    fence (cases.audit._fenced), so every lower id was committed by then: the next incremental run reads the
+    cases with events above it through the primary-key index, in proportion to the new events.
+    `through_case_id` likewise for cases: a case above it is new, and is read from its first event even if
+    its events are gone. A run that finds problems still records how far it read; the broken cases do not
+    move on (see AuditVerifiedHead)."""
 
     class Kind(models.TextChoices):
         FULL = "full", _("Penuh")
@@ -596,6 +597,7 @@ class AuditCheckpoint(models.Model):
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()
     through_event_id = models.BigIntegerField(default=0)
+    through_case_id = models.BigIntegerField(default=0)
     events_checked = models.BigIntegerField(default=0)
     cases_checked = models.PositiveIntegerField(default=0)
     problems_found = models.PositiveIntegerField(default=0)
@@ -616,7 +618,8 @@ class AuditVerifiedHead(models.Model):
     every event, and verification writes these rows in bulk; kept apart, a long verification never waits
     for, nor blocks, a handler's action. The incremental run continues each case with new events from here,
     and reads every case with a `problem` on record from its first event again. A broken case keeps its last
-    good position and its problem, so every later run reports it again."""
+    good position and its problem: every incremental run reports it again, and only a full check that finds
+    the chain intact clears it (an old event replaced by an identical row leaves a chain that reads intact)."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="audit_verified")
     length = models.PositiveIntegerField(default=0)

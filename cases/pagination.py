@@ -1,5 +1,7 @@
 """Pages of a list too long to count on every request."""
 
+from math import ceil
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
@@ -29,3 +31,21 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count > self.limit
+
+    @property
+    def num_pages(self) -> int:
+        """Beyond the limit, the pages of the first `limit` items: the count's extra item only says "more"."""
+        if self.capped:
+            return ceil(self.limit / self.per_page)
+        return super().num_pages
+
+    def get_page(self, number):
+        """Page 1 is read first, one item longer than a page: when it is not full, that is the count, and the
+        COUNT query is not run at all (most employees' lists); when it is, the COUNT follows only if the page
+        asks for it. Other pages as Django's."""
+        if number in (None, "", "1", 1):
+            head = list(self.object_list[: self.per_page + 1])
+            if len(head) <= self.per_page:
+                self.__dict__["count"] = len(head)  # the cached_property's value
+            return self._get_page(head[: self.per_page], 1, self)
+        return super().get_page(number)

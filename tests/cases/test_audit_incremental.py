@@ -240,20 +240,49 @@ def test_an_event_in_flight_holds_the_verification_back_until_it_commits(cases_v
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the write fence is PostgreSQL's advisory lock")
-def test_a_verification_waits_for_the_event_transactions_in_flight(cases_verified):
-    # … and a verification does not read the highest id while another connection's event is in flight.
-    from django.db import OperationalError
-
+def test_a_verification_waits_for_a_moment_without_event_transactions_in_flight(cases_verified, monkeypatch):
+    # … and a verification does not read the highest id while another connection's event is in flight. It
+    # tries the fence instead of queueing for it (a queued request would hold every new record() back), and
+    # gives up after FENCE_WAIT, checking nothing.
     other = _other_connection()
+    monkeypatch.setattr(audit, "FENCE_WAIT", 0.3)
+    checkpoints = AuditCheckpoint.objects.count()
     try:
         assert other.execute(f"SELECT pg_try_advisory_lock_shared({FENCE})").fetchone()[0] is True
-        with connection.cursor() as cur:
-            cur.execute("SET LOCAL lock_timeout = '300ms'")
-        with pytest.raises(OperationalError, match="lock timeout"):
+        with pytest.raises(audit.WritersBusy):
             audit.verify_incremental()
+        with pytest.raises(CommandError, match="without a pause for 0 s; nothing checked"):
+            call_command("verify_audit", "--incremental")
+        assert AuditCheckpoint.objects.count() == checkpoints
     finally:
         other.rollback()
         other.close()
+    # The writer's transaction ended: the fence is free again.
+    assert audit.verify_incremental().problems == []
+
+
+def test_incremental_finds_a_new_case_whose_events_and_head_were_removed(cases_verified, make_widget):
+    third = make_widget("submitted")  # created after the full check
+    CaseEvent.objects.filter(case=third)._raw_delete(CaseEvent.objects.db)
+    CaseAuditHead.objects.filter(case=third).delete()
+    problems = audit.verify_incremental().problems
+    assert [(p.reference, p.problem) for p in problems] == [(third.reference, "no events: the chain was removed")]
+
+
+def test_a_problem_stays_reported_until_a_full_check_finds_the_chain_intact(cases_verified):
+    first, _second = cases_verified
+    old = CaseEvent.objects.get(case=first, seq=2)
+    CaseEvent.objects.filter(pk=old.pk)._raw_delete(CaseEvent.objects.db)
+    old.pk = None
+    old._state.adding = True
+    old.save(force_insert=True)  # an identical row under a new id: the chain itself reads intact
+    assert [p.problem for p in audit.verify_incremental().problems] == ["event #2 was replaced"]
+    # The new id is no longer above the checkpoint, the chain reads intact: still reported, by every run.
+    assert [p.problem for p in audit.verify_incremental().problems] == ["event #2 was replaced"]
+    assert [p.problem for p in audit.verify_incremental().problems] == ["event #2 was replaced"]
+    # A full check reads every chain from its first event and clears what it finds intact.
+    assert audit.verify_full().problems == []
+    assert audit.verify_incremental().problems == []
 
 
 def test_command_exits_non_zero_naming_the_reference_never_content(cases_verified, capsys):

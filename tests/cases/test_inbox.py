@@ -209,6 +209,8 @@ def test_the_query_count_does_not_grow_with_the_cases(
         assert len(client.get(reverse("cases:inbox"), query).context["page"].object_list) == 1
     for i in range(1, 31):
         add(i)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    # A full first page adds one query, the (capped) COUNT, which a page of one case does not need; nothing
+    # grows with the number of cases.
+    with django_assert_max_num_queries(len(few.captured_queries) + 1):
         response = client.get(reverse("cases:inbox"), query)
     assert len(response.context["page"].object_list) == 25

@@ -64,3 +64,41 @@ def test_below_the_limit_the_inbox_counts_exactly(client, make_widget, handler):
     client.force_login(handler)
     body = client.get(reverse("cases:inbox")).content.decode()
     assert "(4 kasus)" in body and "lebih dari" not in body
+
+
+def test_a_short_first_page_is_its_own_count(make_widget):
+    for _ in range(3):
+        make_widget("submitted")
+    paginator = CappedPaginator(Widget.objects.order_by("pk"), 5, limit=1000)
+    with CaptureQueriesContext(connection) as queries:
+        page = paginator.get_page(None)
+        assert (len(page.object_list), paginator.count, paginator.num_pages, page.has_next()) == (3, 3, 1, False)
+    # One query: the page itself, one item longer than a page; no COUNT.
+    assert len(queries.captured_queries) == 1
+    assert "COUNT(" not in queries.captured_queries[0]["sql"].upper()
+
+
+def test_a_full_first_page_counts_only_when_asked(make_widget):
+    for _ in range(6):
+        make_widget("submitted")
+    paginator = CappedPaginator(Widget.objects.order_by("pk"), 5, limit=1000)
+    with CaptureQueriesContext(connection) as queries:
+        page = paginator.get_page("1")
+    assert len(queries.captured_queries) == 1 and len(page.object_list) == 5
+    with CaptureQueriesContext(connection) as queries:
+        assert (paginator.count, page.has_next()) == (6, True)
+    assert len(queries.captured_queries) == 1 and "COUNT(" in queries.captured_queries[0]["sql"].upper()
+    assert [case.pk for case in paginator.get_page(2).object_list] == [
+        case.pk for case in Widget.objects.order_by("pk")
+    ][5:]
+
+
+def test_beyond_the_limit_the_pages_are_those_of_the_first_limit_items(make_widget):
+    for _ in range(7):
+        make_widget("submitted")
+    cases = [case.pk for case in Widget.objects.order_by("pk")]
+    paginator = CappedPaginator(Widget.objects.order_by("pk"), 2, limit=4)
+    assert (paginator.capped, paginator.num_pages) == (True, 2)
+    # A page number past them (typed into the address) shows the last of them, not the 5th item alone.
+    last = paginator.get_page(9)
+    assert (last.number, [case.pk for case in last.object_list], last.has_next()) == (2, cases[2:4], False)

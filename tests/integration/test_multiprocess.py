@@ -345,10 +345,10 @@ def test_two_workers_and_beat_deliver_each_outbox_message_exactly_once(cluster):
     sent = collections.Counter(re.findall(r"^Subject: (Subjek mp-\d{3})$", cluster.worker_mail(), re.M))
     assert sorted(sent) == subjects
     assert [subject for subject, times in sent.items() if times != 1] == []
-    # Both workers took part: what each drain reported delivering adds up to the 200, split between the two.
+    # What the workers' drains reported delivering adds up to the 200.
     drained = [_drained_by(worker) - before for worker, before in zip(cluster.workers, drained_before, strict=True)]
+    # (Which worker took how many is scheduling: on a loaded machine one drain may empty the outbox alone.)
     assert sum(drained) == 200, drained
-    assert min(drained) > 0, f"one worker delivered everything: {drained}"
 
 
 # --- 2. two sweeps at once ----------------------------------------------------------------------------------

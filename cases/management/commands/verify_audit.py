@@ -25,6 +25,11 @@ class Command(BaseCommand):
             result = audit.verify_incremental() if options["incremental"] else audit.verify_full()
         except audit.VerificationRunning as exc:
             raise CommandError("Another verify_audit is running; nothing checked.") from exc
+        except audit.WritersBusy as exc:
+            raise CommandError(
+                f"Case events were being written without a pause for {audit.FENCE_WAIT:.0f} s; nothing checked. "
+                "Run again later."
+            ) from exc
         if result.fell_back:
             self.stdout.write("No checkpoint yet: running the full check.")
         for problem in result.problems:
