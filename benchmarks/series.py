@@ -75,8 +75,8 @@ def table(runs: list[dict]) -> list[str]:
 
 def chart(runs: list[dict], title: str) -> str:
     """Log-log SVG: x = cases, y = measured time; one line per path, its name at the right end."""
-    width, height, left, right, top, bottom = 900, 520, 70, 300, 40, 50
-    names = list(runs[0]["paths"])
+    width, height, left, right, top, bottom = 1000, 560, 70, 420, 40, 50
+    names = [name for name in runs[0]["paths"] if not name.endswith(", p95")]  # the medians; p95 in the table
     values = [run["paths"][n]["measured"] for run in runs for n in names if run["paths"].get(n, {}).get("measured")]
     y_lo, y_hi = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
     x_lo, x_hi = math.log10(runs[0]["cases"]), math.log10(runs[-1]["cases"])
@@ -110,6 +110,7 @@ def chart(runs: list[dict], title: str) -> str:
             f'<text x="{x(run["cases"]):.1f}" y="{height - bottom + 18}" text-anchor="middle">'
             f"{run['cases']:,} cases</text>"
         )
+    labels = []  # (y, name, colour): drawn after the lines, moved apart so none overlaps another
     for i, name in enumerate(names):
         colour = COLOURS[i % len(COLOURS)]
         points = [
@@ -125,8 +126,13 @@ def chart(runs: list[dict], title: str) -> str:
             + '"/>'
         )
         out += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>' for px, py in points]
-        px, py = points[-1]
-        out.append(f'<text x="{px + 8:.1f}" y="{py + 4:.1f}" fill="{colour}">{escape(name)}</text>')
+        labels.append([points[-1][1], name, colour])
+    labels.sort()
+    for above, below in zip(labels, labels[1:], strict=False):
+        below[0] = max(below[0], above[0] + 14)
+    label_x = x(runs[-1]["cases"]) + 8
+    for label_y, name, colour in labels:
+        out.append(f'<text x="{label_x:.1f}" y="{label_y + 4:.1f}" fill="{colour}">{escape(name)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
