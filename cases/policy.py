@@ -19,6 +19,8 @@ The rules:
   confirmation and a reason.
 """
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -344,7 +346,7 @@ def assignable_users(case: Case) -> QuerySet:
     )
 
 
-def assignable_users_by_case(cases) -> dict[int, list]:
+def assignable_users_by_case(cases: Iterable[Case]) -> dict[int, list]:
     """`assignable_users(case)` for many cases at once: {case pk: [users, in the same order]}.
 
     The same rule, read set-wise so a batch costs one query per handler group and one for the exclusions,
