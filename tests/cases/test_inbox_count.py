@@ -36,11 +36,13 @@ def test_the_capped_count_reads_no_more_rows_than_the_limit(make_widget):
     with CaptureQueriesContext(connection) as queries:
         assert paginator.count == 4
     (sql,) = [q["sql"] for q in queries.captured_queries]
-    assert "COUNT(" in sql.upper() and "LIMIT 4" in sql.upper()
+    # In the list's own order: the index of that order is walked, and left after limit + 1 rows.
+    assert "COUNT(" in sql.upper() and "LIMIT 4" in sql.upper() and "ORDER BY" in sql.upper()
 
 
 @override_settings(SIGAP_INBOX_EXACT_COUNT_LIMIT=3)
-def test_the_inbox_says_more_than_the_limit_and_how_to_narrow_it(client, make_widget, handler):
+def test_the_inbox_says_more_than_the_limit_and_how_to_narrow_it(client, make_widget, handler, monkeypatch):
+    monkeypatch.setattr("cases.views.PAGE_SIZE", 2)  # (a limit is at least a page: small pages, few cases)
     for _ in range(4):
         make_widget("submitted")
     client.force_login(handler)
@@ -102,3 +104,25 @@ def test_beyond_the_limit_the_pages_are_those_of_the_first_limit_items(make_widg
     # A page number past them (typed into the address) shows the last of them, not the 5th item alone.
     last = paginator.get_page(9)
     assert (last.number, [case.pk for case in last.object_list], last.has_next()) == (2, cases[2:4], False)
+
+
+@override_settings(SIGAP_INBOX_EXACT_COUNT_LIMIT=2)
+def test_a_limit_below_a_page_counts_as_a_page(client, make_widget, handler):
+    # Found by the outside trial: 10 cases on one page were "more than 2", and other page numbers showed 3.
+    for _ in range(4):
+        make_widget("submitted")
+    client.force_login(handler)
+    for number in (None, "abc", "0", "-1", "2", "999"):
+        page = client.get(reverse("cases:inbox"), {"page": number} if number else {}).context["page"]
+        assert (page.number, len(page.object_list), page.paginator.count, page.paginator.capped) == (1, 4, 4, False)
+
+
+def test_capped_pages_hold_the_first_limit_items_whatever_the_page_number(make_widget):
+    for _ in range(7):
+        make_widget("submitted")
+    cases = [case.pk for case in Widget.objects.order_by("pk")]
+    paginator = CappedPaginator(Widget.objects.order_by("pk"), 2, limit=5)
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (6, True, 3)
+    pages = {number: [case.pk for case in paginator.get_page(number).object_list] for number in ("abc", "2", "3")}
+    # Page 3 holds the 5th item only: not the 6th, which was counted to know there are more.
+    assert pages == {"abc": cases[0:2], "2": cases[2:4], "3": cases[4:5]}
