@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import logging
 import os
 import uuid
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ ALLOWED_TYPES: dict[str, set[str]] = {
     "video/mp4": {".mp4", ".m4a"},
 }
 SNIFF_BYTES = 1024 * 1024
+logger = logging.getLogger(__name__)
 
 
 class AttachmentRejected(Exception):
@@ -227,7 +229,18 @@ def stage(upload: UploadedFile) -> StagedFile:
     content_type = check(upload)
     data = upload.read()
     blob = uuid.uuid4().hex
-    stored = default_storage.save(f"cases/{blob[:2]}/{blob}", ContentFile(crypto.encrypt_bytes(data)))
+    try:
+        stored = default_storage.save(f"cases/{blob[:2]}/{blob}", ContentFile(crypto.encrypt_bytes(data)))
+    except Exception as exc:  # the disk or the bucket (SIGAP_STORAGE=s3): unreachable, full, misconfigured
+        # Only the error's type: its text may carry the bucket, the endpoint or a path.
+        logger.error("attachment storage refused a file: %s", type(exc).__name__)
+        raise AttachmentRejected(
+            _(
+                "Berkas “%(name)s” tidak dapat disimpan saat ini: penyimpanan berkas tidak dapat dihubungi. Coba lagi "
+                "nanti; bila masih gagal, beri tahu admin."
+            )
+            % {"name": upload.name}
+        ) from exc
     return StagedFile(
         blob=stored,
         name=os.path.basename(upload.name)[:255],
@@ -277,9 +290,18 @@ def add(*, case: Case, upload: UploadedFile, actor, at=None) -> Attachment:
         raise
 
 
+class StorageUnavailable(Exception):
+    """The stored file could not be read: the storage is unreachable, or the file is not where its row says."""
+
+
 def read(attachment: Attachment) -> bytes:
-    with default_storage.open(attachment.blob, "rb") as handle:
-        return crypto.decrypt_bytes(handle.read())
+    try:
+        with default_storage.open(attachment.blob, "rb") as handle:
+            stored = handle.read()
+    except Exception as exc:  # the disk or the bucket; a wrong key or altered ciphertext still raises below
+        logger.error("attachment storage could not read a file: %s", type(exc).__name__)
+        raise StorageUnavailable from exc
+    return crypto.decrypt_bytes(stored)
 
 
 def record_download(attachment: Attachment, actor) -> None:

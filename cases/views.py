@@ -341,7 +341,18 @@ def attachment_download(request, uuid):
     attachment = get_object_or_404(Attachment.objects.select_related("case"), uuid=uuid)
     if not policy.can_view(request.user, attachment.case):
         raise Http404
-    data = attachments.read(attachment)
+    try:
+        data = attachments.read(attachment)
+    except attachments.StorageUnavailable:
+        messages.error(
+            request,
+            _(
+                "Berkas “%(name)s” tidak dapat dibaca dari penyimpanan berkas saat ini. Coba lagi nanti; bila masih "
+                "gagal, beri tahu admin."
+            )
+            % {"name": attachment.name},
+        )
+        return redirect("cases:detail", reference=attachment.case.reference)
     attachments.record_download(attachment, request.user)
     response = HttpResponse(data, content_type=attachment.content_type)
     # Always a download, never rendered inline: an uploaded file must not run in our origin.

@@ -62,3 +62,35 @@ def test_rotation_reencrypts_under_the_new_key_and_keeps_files_readable(widget, 
     assert attachments.read(rotated) == PDF
     assert rotated.name == "a.pdf"
     assert not default_storage.exists(attachment.blob)
+
+
+def test_a_storage_that_refuses_the_file_gives_the_user_a_message_and_keeps_nothing(
+    widget, pegawai, monkeypatch, caplog
+):
+    # Found by the outside trial: SIGAP_STORAGE=s3 with a bucket that does not exist answered an upload with a 500.
+    def refuse(*_args, **_kwargs):
+        raise OSError("NoSuchBucket: s3://bucket-name/cases/ab/abcdef")
+
+    monkeypatch.setattr(default_storage, "save", refuse)
+    with pytest.raises(attachments.AttachmentRejected, match="tidak dapat disimpan saat ini"):
+        attachments.add(case=widget, upload=upload("bukti.pdf", PDF), actor=pegawai)
+    assert not Attachment.objects.filter(case_id=widget.pk).exists()
+    assert "OSError" in caplog.text and "bucket-name" not in caplog.text
+
+
+def test_a_file_the_storage_cannot_read_redirects_with_a_message(client, widget, pegawai, monkeypatch):
+    from django.urls import reverse
+
+    attachment = attachments.add(case=widget, upload=upload("bukti.pdf", PDF), actor=pegawai)
+    downloads = CaseEvent.objects.filter(case_id=widget.pk, action="attachment_downloaded").count()
+
+    def unreachable(*_args, **_kwargs):
+        raise FileNotFoundError(attachment.blob)
+
+    monkeypatch.setattr(default_storage, "open", unreachable)
+    client.force_login(pegawai)
+    response = client.get(reverse("cases:attachment", args=[attachment.uuid]), follow=True)
+    assert response.status_code == 200
+    assert "tidak dapat dibaca dari penyimpanan berkas saat ini" in response.content.decode()
+    # Not recorded as downloaded: nothing was.
+    assert CaseEvent.objects.filter(case_id=widget.pk, action="attachment_downloaded").count() == downloads
