@@ -181,7 +181,10 @@ def hand_written_inbox(user, today: dt.date) -> tuple[str, str, dict]:
         f"c.closed_at IS NULL AND ({' OR '.join(allowed)}) "
         "AND NOT EXISTS (SELECT 1 FROM cases_caseexclusion e WHERE e.case_id = c.id AND e.user_id = %(uid)s)"
     )
-    count_sql = f"SELECT COUNT(*) FROM (SELECT c.id FROM cases_case c WHERE {where} LIMIT %(limit)s) visible"
+    count_sql = (
+        f"SELECT COUNT(*) FROM (SELECT c.id FROM cases_case c WHERE {where} "
+        "ORDER BY c.due_date ASC NULLS LAST, c.created_at DESC, c.id DESC LIMIT %(limit)s) visible"
+    )
     page_sql = (
         "SELECT c.*, c.due_date < %(today)s AS overdue_now, u.*, a.* FROM cases_case c "
         "JOIN cases_unit u ON u.id = c.unit_id LEFT JOIN auth_user a ON a.id = c.assignee_id "
