@@ -453,7 +453,7 @@ def _s3_credentials_problem(options: dict) -> str | None:
         return f"{missing} is missing from the environment."
     # Imported only when the S3 backend is chosen: boto3 is slow to import and unused otherwise.
     import botocore.session
-    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import BotoCoreError  # (with botocore.session, above)
 
     profile = options.get("session_profile") or os.environ.get("AWS_S3_SESSION_PROFILE")
     try:

@@ -260,27 +260,29 @@ def test_a_refused_file_leaves_nothing_in_the_bucket(bucket, widget, pegawai):
 
 
 @pytest.mark.django_db
-def test_key_rotation_rewrites_the_object_and_removes_the_old_one(bucket, widget, pegawai, settings):
+def test_key_rotation_rewrites_the_object_and_removes_the_old_one(bucket, widget, pegawai):
+    from django.conf import settings
+
     attachment = attachments.add(case=widget, upload=SimpleUploadedFile("a.pdf", PDF), actor=pegawai)
     new_key = Fernet.generate_key().decode()
-    settings.DATA_ENCRYPTION_KEYS = [new_key, *settings.DATA_ENCRYPTION_KEYS]
-    assert attachments.rotate_all() == 1
+    # override_settings inside the bucket's own override, never pytest-django's `settings`: that one is undone
+    # after the bucket's and would put the bucket's STORAGES back for every later test.
+    with override_settings(DATA_ENCRYPTION_KEYS=[new_key, *settings.DATA_ENCRYPTION_KEYS]):
+        assert attachments.rotate_all() == 1
     rotated = Attachment.objects.get(pk=attachment.pk)
     assert keys(bucket) == [rotated.blob] and rotated.blob != attachment.blob
     assert Fernet(new_key.encode()).decrypt(body(bucket, rotated.blob)) == PDF
 
 
 @pytest.mark.django_db
-def test_the_wbs_retention_purge_removes_the_reports_objects(
-    bucket, make_report, settings, django_capture_on_commit_callbacks
-):
+def test_the_wbs_retention_purge_removes_the_reports_objects(bucket, make_report, django_capture_on_commit_callbacks):
     report = make_report(WBS_PATHS["not_actionable"], files=[jpeg_with_gps()])
     blob = Attachment.objects.get(case_id=report.pk).blob
     assert keys(bucket) == [blob]
-    settings.SIGAP_WBS_RETENTION_DAYS = 30
-    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=31)):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert wbs_services.reports_purge_expired() == 1
+    with override_settings(SIGAP_WBS_RETENTION_DAYS=30):  # (not `settings`: see the rotation test)
+        with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=31)):
+            with django_capture_on_commit_callbacks(execute=True):
+                assert wbs_services.reports_purge_expired() == 1
     assert keys(bucket) == []
 
 
@@ -319,3 +321,12 @@ def test_production_on_s3_passes_check_deploy_and_refuses_to_start_without_crede
     without = run_manage("check", **s3_env)
     assert without.returncode != 0 and "sigap.E051" in without.stderr
     assert SECRET not in without.stdout + without.stderr
+
+
+def test_the_bucket_is_gone_after_the_s3_tests():
+    # Runs after the tests above (file order): the local directory is the default storage again for the rest
+    # of the suite (a leaked override once sent the evaluasi tests to the mocked bucket).
+    from django.core.files.storage import FileSystemStorage
+
+    default_storage.exists("probe")  # builds the storage from the settings now in force
+    assert isinstance(default_storage._wrapped, FileSystemStorage)
